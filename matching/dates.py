@@ -1,0 +1,114 @@
+"""Birth dates as the sources type them: several formats, partial (00/00/1960) or impossible ones.
+
+A parsed date is an integer ``YYYYMMDD`` where an unknown day or month is ``00`` (``19600000``
+for "00/00/1960"), so that digits can be compared even when the date does not exist (31/02/1975
+stays ``19750231``: a typing error close to the right date). ``0`` means no usable date at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+_MONTHS = {
+    "JANVIER": 1, "JANV": 1, "JAN": 1, "FEVRIER": 2, "FEVR": 2, "FEV": 2, "MARS": 3, "MAR": 3,
+    "AVRIL": 4, "AVR": 4, "MAI": 5, "JUIN": 6, "JUILLET": 7, "JUIL": 7, "AOUT": 8, "AOU": 8,
+    "SEPTEMBRE": 9, "SEPT": 9, "SEP": 9, "OCTOBRE": 10, "OCT": 10, "NOVEMBRE": 11, "NOV": 11,
+    "DECEMBRE": 12, "DEC": 12,
+}
+_NUMERIC = re.compile(r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$")
+_WORDS = re.compile(r"^(\d{1,2})(?:ER)? ([A-Z]+)\.? (\d{4})$")
+MIN_YEAR = 1880
+#: dates that systems store for "unknown"
+PLACEHOLDERS = frozenset({19000101, 18000101, 19010101, 18991231, 19700101})
+
+
+def _year(text: str, pivot: int) -> int:
+    y = int(text)
+    if len(text) <= 2:
+        y += 1900 if y > pivot else 2000
+    return y
+
+
+def _compose(y: int, m: int, d: int) -> int:
+    if not (MIN_YEAR <= y <= date.today().year):
+        return 0
+    if m > 12 and d <= 12:  # month and day typed the other way round (US order)
+        m, d = d, m
+    if m > 12 or d > 31:
+        return 0
+    return y * 10000 + m * 100 + d
+
+
+@lru_cache(maxsize=200_000)
+def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
+    """``YYYYMMDD`` (``00`` for an unknown part) of a date as typed, ``0`` when unusable.
+
+    Accepted: ``JJ/MM/AAAA`` (also ``-`` ``.`` or space), ``AAAA-MM-JJ`` (with an optional
+    time), ``JJMMAAAA``, ``AAAAMMJJ``, ``JJ/MM/AA``, ``12 mars 1960``, ``MM/AAAA``, ``AAAA``,
+    ``00/00/1960``, a :class:`datetime.date`, or any ``strptime`` format given as ``fmt``.
+    """
+    if raw is None:
+        return 0
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        value = raw.year * 10000 + raw.month * 100 + raw.day
+        return 0 if value in PLACEHOLDERS else value
+    text = raw.strip().upper()
+    if not text:
+        return 0
+    if fmt:
+        try:
+            d = datetime.strptime(text, fmt).date()
+            return parse_birth_date(d)
+        except ValueError:
+            pass  # fall back to the usual formats (partial dates do not parse with strptime)
+    text = text.split("T")[0].split(" 00:00")[0].strip()
+    pivot = date.today().year % 100
+    value = 0
+    if m := _NUMERIC.match(text):
+        a, b, c = m.groups()
+        if len(a) == 4:  # AAAA-MM-JJ
+            value = _compose(int(a), int(b), int(c))
+        else:  # JJ/MM/AAAA or JJ/MM/AA
+            value = _compose(_year(c, pivot), int(b), int(a))
+    elif text.isdigit() and len(text) == 8:
+        if MIN_YEAR <= int(text[:4]) <= date.today().year and int(text[4:6]) <= 12:
+            value = _compose(int(text[:4]), int(text[4:6]), int(text[6:]))
+        else:
+            value = _compose(int(text[4:]), int(text[2:4]), int(text[:2]))
+    elif text.isdigit() and len(text) == 6:
+        value = _compose(_year(text[4:], pivot), int(text[2:4]), int(text[:2]))
+    elif text.isdigit() and len(text) == 4:
+        value = _compose(int(text), 0, 0)
+    elif m := re.match(r"^(\d{1,2})[/\-. ](\d{4})$", text):
+        value = _compose(int(m.group(2)), int(m.group(1)), 0)
+    elif m := _WORDS.match(text.replace("1ER", "1")):
+        month = _MONTHS.get(m.group(2), 0)
+        value = _compose(int(m.group(3)), month, int(m.group(1))) if month else 0
+    if value % 10000 and value // 100 % 100 == 0:
+        value = value // 10000 * 10000  # a day without a month is no information
+    return 0 if value in PLACEHOLDERS else value
+
+
+def is_complete(value: int) -> bool:
+    """Year, month and day all known."""
+    return value > 0 and value % 100 > 0 and value // 100 % 100 > 0
+
+
+def is_valid(value: int) -> bool:
+    """A complete date that exists in the calendar."""
+    if not is_complete(value):
+        return False
+    try:
+        date(value // 10000, value // 100 % 100, value % 100)
+    except ValueError:
+        return False
+    return True
+
+
+def to_date(value: int) -> date | None:
+    """The :class:`datetime.date` of a complete valid value, else None."""
+    return date(value // 10000, value // 100 % 100, value % 100) if is_valid(value) else None

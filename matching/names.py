@@ -1,0 +1,158 @@
+"""French surnames and first names: civilities, particles, "X NEE Y", "X EPOUSE Y", "VEUVE".
+
+Normal forms:
+
+* a **surname** is folded (upper case, no accents, ST → SAINT) with its words kept apart:
+  ``"de la Fontaine"`` → ``"DE LA FONTAINE"``, ``"Martin-Dupont"`` → ``"MARTIN DUPONT"``, so that
+  one part (``FONTAINE``, ``DUPONT``) can be recognised in the other. Its *key*
+  (:func:`surname_key`) drops the spaces, so ``LE BLANC`` = ``LEBLANC`` and ``D'ARTAGNAN`` =
+  ``DARTAGNAN``.
+* **first names** are folded words separated by one space, hyphens included, so ``JEAN-PIERRE``
+  and ``JEAN PIERRE`` are equal; their *set key* (:func:`first_names_key`) sorts the words so that
+  several first names compare equal in any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import fold
+
+CIVILITIES: dict[str, str | None] = {
+    "M": "M",
+    "MR": "M",
+    "MM": "M",
+    "MONSIEUR": "M",
+    "MME": "F",
+    "MMES": "F",
+    "MADAME": "F",
+    "MLLE": "F",
+    "MELLE": "F",
+    "MADEMOISELLE": "F",
+    "MRS": "F",
+    "MS": "F",
+    "VVE": "F",
+    "VEUVE": "F",
+}
+PARTICLES = frozenset(
+    {"DE", "DU", "DES", "D", "LE", "LA", "LES", "L", "DI", "DA", "DEL", "DELLA", "DELA", "VAN",
+     "VON", "DEN", "DER", "TER", "MAC", "MC", "O", "DOS", "DAS"}
+)
+_SAINTS = {"ST": "SAINT", "STE": "SAINTE"}
+#: marker → (role of the words before it, role of the words after it, sex it implies)
+_MARKERS: dict[str, tuple[str, str, str | None]] = {
+    "NEE": ("usage", "birth", "F"),
+    "EPOUSE": ("birth", "usage", "F"),
+    "EPSE": ("birth", "usage", "F"),
+    "EP": ("birth", "usage", "F"),
+    "VEUVE": ("birth", "usage", "F"),
+    "VVE": ("birth", "usage", "F"),
+    "DIVORCEE": ("birth", "usage", "F"),
+    "DIV": ("birth", "usage", "F"),
+    "EPOUX": ("birth", "usage", "M"),
+}
+_NEUTRAL_WORDS = frozenset({"DIT", "DITE", "ALIAS"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSurname:
+    """What one name field says: birth name, usage name, a name of unknown kind, a sex hint."""
+
+    birth: str | None = None
+    usage: str | None = None
+    unknown: str | None = None
+    sex: str | None = None
+
+
+def _join(words: list[str]) -> str:
+    """Join the words of one name, with ST/STE spelt out."""
+    return " ".join(_SAINTS.get(w, w) for w in words)
+
+
+def _strip_civility(words: list[str]) -> tuple[list[str], str | None]:
+    sex = None
+    while len(words) > 1 and words[0] in CIVILITIES and words[0] not in _MARKERS:
+        sex = CIVILITIES[words[0]] or sex
+        words = words[1:]
+    return words, sex
+
+
+@lru_cache(maxsize=500_000)
+def parse_surname(raw: str | None) -> ParsedSurname:
+    """Split a name field as typed into birth / usage / unknown-kind names.
+
+    >>> parse_surname("Mme DUPONT née MARTIN")
+    ParsedSurname(birth='MARTIN', usage='DUPONT', unknown=None, sex='F')
+    >>> parse_surname("MARTIN épouse DUPONT").usage
+    'DUPONT'
+    >>> parse_surname("VEUVE DUPONT")
+    ParsedSurname(birth=None, usage='DUPONT', unknown=None, sex='F')
+    """
+    words = fold(raw).split()
+    if not words:
+        return ParsedSurname()
+    words, sex = _strip_civility(words)
+    for i, w in enumerate(words):
+        if w in _MARKERS and (i > 0 or w in ("VEUVE", "VVE", "NEE")):
+            before_role, after_role, marker_sex = _MARKERS[w]
+            before, after = words[:i], words[i + 1 :]
+            # "VEUVE DUPONT NEE MARTIN", "DUPONT EPOUSE MARTIN"
+            parts: dict[str, str | None] = {"birth": None, "usage": None}
+            if after:
+                nested = parse_surname(" ".join(after))
+                if nested.birth or nested.usage:
+                    parts["usage"] = nested.usage
+                    parts["birth"] = nested.birth
+                else:
+                    parts[after_role] = nested.unknown
+            if before:
+                before, _ = _strip_civility(before)
+                parts[before_role] = parts[before_role] or _join(before)
+            return ParsedSurname(
+                birth=parts["birth"], usage=parts["usage"], sex=marker_sex or sex
+            )
+    words = [w for w in words if w not in _NEUTRAL_WORDS] or words
+    if len(words) > 1 and words[0] not in PARTICLES and all(w in PARTICLES for w in words[1:]):
+        words = words[1:] + words[:1]  # "FONTAINE (DE LA)" written in index order
+    return ParsedSurname(unknown=_join(words), sex=sex)
+
+
+def clean_surname(raw: str | None) -> str | None:
+    """The normal form of a field known to hold one surname (birth or usage name column)."""
+    parsed = parse_surname(raw)
+    return parsed.unknown or parsed.usage or parsed.birth
+
+
+def surname_key(name: str) -> str:
+    """Equality key of a normalised surname: no spaces (``LE BLANC`` = ``LEBLANC``)."""
+    return name.replace(" ", "")
+
+
+@lru_cache(maxsize=200_000)
+def parse_first_names(raw: str | None) -> tuple[str | None, str | None]:
+    """(first names in the given order, sex hint from a civility) or (None, hint) when empty.
+
+    Hyphens and apostrophes become spaces: ``"Jean-Pierre Marie"`` → ``"JEAN PIERRE MARIE"``.
+    """
+    words = fold(raw).split()
+    words, sex = _strip_civility(words)
+    words = [w for w in words if w not in ("ET",)]
+    return (" ".join(words) or None), sex
+
+
+def first_names_key(names: str) -> str:
+    """Order-free key of first names: the sorted words."""
+    return " ".join(sorted(names.split()))
+
+
+_SEX_WORDS = {
+    "M": "M", "H": "M", "1": "M", "HOMME": "M", "MASCULIN": "M", "MALE": "M", "MONSIEUR": "M",
+    "MR": "M", "F": "F", "2": "F", "FEMME": "F", "FEMININ": "F", "FEMALE": "F", "MME": "F",
+    "MADAME": "F", "MLLE": "F",
+}
+
+
+def parse_sex(raw: str | None) -> str | None:
+    """``M`` or ``F`` from the usual codings (M/F, H/F, 1/2, words, civilities), else None."""
+    return _SEX_WORDS.get(fold(raw)) if raw else None

@@ -1,0 +1,27 @@
+"""The ``mrf`` command (also ``flask --app mrf``): one module per area."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register_commands(app: Flask) -> None:
+    from . import demo, imports, setup
+
+    for module in (setup, imports, demo):
+        for command in module.COMMANDS:
+            app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from .. import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """MRF — recouvrement forcé mutualisé : compte consolidé et poursuites coordonnées."""

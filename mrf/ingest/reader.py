@@ -1,0 +1,115 @@
+"""Open a source file: encoding, delimiter and header checked before any line is read."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .formats import SourceFormat
+
+CHUNK = 1 << 20
+
+
+class FileRefused(Exception):
+    """The whole file is refused (not in the expected format); nothing is imported."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+    sha256: str
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Data rows with their line number in the file (the header is line 1), streamed."""
+        with self.path.open("r", encoding=self.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            next(reader, None)
+            for row in reader:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                yield reader.line_num, row
+
+
+def _detect_encoding(path: Path) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else Windows-1252.
+
+    Reads the file once in chunks (constant memory) and hashes it on the way."""
+    digest = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    utf8_ok = cp1252_ok = True
+    first = b""
+    with path.open("rb") as fh:
+        while block := fh.read(CHUNK):
+            if not first:
+                first = block[:4]
+            digest.update(block)
+            if b"\x00" in block:
+                raise FileRefused(
+                    "Encodage illisible : le fichier contient des octets nuls (fichier binaire ou UTF-16 ?). "
+                    "Encodages acceptés : UTF-8 ou Windows-1252.")
+            if utf8_ok:
+                try:
+                    utf8.decode(block)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            if cp1252_ok:
+                try:
+                    cp1252.decode(block)
+                except UnicodeDecodeError:
+                    cp1252_ok = False
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
+    if utf8_ok:
+        return ("utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"), digest.hexdigest()
+    if cp1252_ok:
+        return "cp1252", digest.hexdigest()
+    raise FileRefused("Encodage illisible : le fichier n'est ni en UTF-8 ni en Windows-1252.")
+
+
+def _normalise_header(name: str) -> str:
+    return name.strip().strip('"').lower().replace(" ", "_").replace("-", "_")
+
+
+def open_source_file(path: Path, fmt: SourceFormat) -> SourceFile:
+    """Check that the file exists, is readable, not empty and has the format's columns."""
+    if not path.exists():
+        raise FileRefused(f"Fichier introuvable : {path}")
+    if not path.is_file():
+        raise FileRefused(f"Ce n'est pas un fichier : {path}")
+    if path.stat().st_size == 0:
+        raise FileRefused("Fichier vide : aucune ligne d'en-tête ni de données.")
+    encoding, sha = _detect_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as fh:
+        header_line = fh.readline()
+        has_data = any(line.strip() for line in fh)
+    if not header_line.strip():
+        raise FileRefused("Fichier vide : la première ligne (en-tête des colonnes) est vide.")
+    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+    header = tuple(_normalise_header(h) for h in next(csv.reader([header_line], delimiter=delimiter)))
+    missing = [c for c in fmt.required if c not in header]
+    unknown = [h for h in header if h not in fmt.names]
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    problems = []
+    if missing:
+        problems.append("colonnes obligatoires manquantes : " + ", ".join(missing))
+    if unknown:
+        problems.append("colonnes inconnues : " + ", ".join(unknown))
+    if duplicated:
+        problems.append("colonnes en double : " + ", ".join(duplicated))
+    if problems:
+        raise FileRefused(
+            f"Le fichier n'est pas au format « {fmt.label} » : " + " ; ".join(problems) + ".")
+    if not has_data:
+        raise FileRefused("Fichier vide : l'en-tête est présent mais aucune ligne de données.")
+    return SourceFile(path=path, encoding=encoding, delimiter=delimiter, header=header, sha256=sha)

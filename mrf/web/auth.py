@@ -1,0 +1,40 @@
+"""Sign in and out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..services import users as user_service
+from .security import CurrentAgent
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Identifiant", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Mot de passe", validators=[DataRequired(), Length(max=256)])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        outcome = user_service.authenticate(form.login.data, form.password.data, request.remote_addr)
+        if outcome.agent is not None:
+            login_user(CurrentAgent(outcome.agent))
+            return redirect(url_for("home.index"))
+        flash(outcome.message, "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("auth.login"))

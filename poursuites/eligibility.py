@@ -1,0 +1,160 @@
+"""Eligibility of a créance for an action, with a French reason for every decision.
+
+Preconditions, checked in this order (the first failing one is the reason):
+
+1. the créance is not cancelled;                     → ``annulee``
+2. something remains to be recovered;                → ``soldee``
+3. it is due on the date;                            → ``non_exigible``
+4. it is not prescribed;                             → ``prescrite``
+5. it is not contested;                              → ``contestee``
+6. it is not in an honoured payment plan;            → ``plan_respecte``
+7. its initial amount reaches the legal floor of mise en recouvrement; → ``sous_seuil_legal``
+8. the action applies to its product;                → ``produit_non_couvert``
+9. its RAR reaches the poursuite threshold configured for it (creditor + action, creditor,
+   product + action, product; none configured: no threshold); → ``sous_seuil``
+10. for fee-bearing actions on impôts and local debts, a mise en demeure was sent at least
+    30 days before.                                  → ``mise_en_demeure_absente`` / ``_recente``
+
+Thresholds are inclusive: a RAR equal to the threshold is eligible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .catalogue import CATALOGUE, ActionKind
+from .legal import delais, seuil_mise_en_recouvrement
+from .model import CreanceView, Product, date_fr, euros
+from .prescription import prescription_date
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    creance_id: str
+    action: ActionKind | None  # None: the common preconditions only
+    eligible: bool
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SeuilsPoursuite:
+    """Poursuite thresholds on the RAR, in cents. Local-debt thresholds are agreed between
+    ordonnateur and comptable: configure them per creditor (``creditor_code``)."""
+
+    par_produit: Mapping[Product, int] = field(default_factory=dict)
+    par_produit_action: Mapping[tuple[Product, ActionKind], int] = field(default_factory=dict)
+    par_creancier: Mapping[str, int] = field(default_factory=dict)
+    par_creancier_action: Mapping[tuple[str, ActionKind], int] = field(default_factory=dict)
+
+    def seuil(self, c: CreanceView, action: ActionKind) -> tuple[int, str]:
+        """(threshold in cents, French origin) for ``c`` and ``action``; (0, "") when none."""
+        value = self.par_creancier_action.get((c.creditor_code, action))
+        if value is not None:
+            return value, f"seuil fixé pour {c.creditor_name} et cette action"
+        value = self.par_creancier.get(c.creditor_code)
+        if value is not None:
+            return value, f"seuil fixé pour {c.creditor_name}"
+        value = self.par_produit_action.get((c.product, action))
+        if value is not None:
+            return value, f"seuil fixé pour les {c.product.label.lower()} et cette action"
+        value = self.par_produit.get(c.product)
+        if value is not None:
+            return value, f"seuil fixé pour les {c.product.label.lower()}"
+        return 0, ""
+
+
+NO_THRESHOLDS = SeuilsPoursuite()
+
+
+def check_creance(c: CreanceView, on: date, prescription: date | None = None) -> Decision | None:
+    """The first failing common precondition (1–7) as a refusal, or None when all pass."""
+    if c.cancelled:
+        return Decision(c.id, None, False, "annulee", "Créance annulée : aucune poursuite possible.")
+    if c.rar_cents <= 0:
+        return Decision(c.id, None, False, "soldee", "Créance soldée : rien à recouvrer.")
+    if c.date_exigibilite > on:
+        return Decision(
+            c.id, None, False, "non_exigible",
+            f"Créance non encore exigible (exigible le {date_fr(c.date_exigibilite)}) : poursuites impossibles.",
+        )
+    pdate = prescription if prescription is not None else prescription_date(c)
+    if pdate <= on:
+        return Decision(
+            c.id, None, False, "prescrite",
+            f"Créance prescrite depuis le {date_fr(pdate)} : poursuites impossibles.",
+        )
+    if c.contested:
+        return Decision(c.id, None, False, "contestee", "Créance contestée : poursuites suspendues.")
+    if c.in_honoured_plan:
+        return Decision(c.id, None, False, "plan_respecte", "Plan de règlement respecté : poursuites suspendues.")
+    floor_cents, source = seuil_mise_en_recouvrement(c, on)
+    if c.amount_initial_cents < floor_cents:
+        return Decision(
+            c.id, None, False, "sous_seuil_legal",
+            f"Montant initial ({euros(c.amount_initial_cents)}) inférieur au seuil de mise en recouvrement "
+            f"de {euros(floor_cents)} ({source}).",
+        )
+    return None
+
+
+def check_action(
+    c: CreanceView,
+    action: ActionKind,
+    on: date,
+    seuils: SeuilsPoursuite,
+    prescription: date,
+) -> Decision:
+    """Action-specific preconditions (8–10) for a créance that passed :func:`check_creance`."""
+    spec = CATALOGUE[action]
+    if c.product not in spec.products:
+        return Decision(
+            c.id, action, False, "produit_non_couvert",
+            f"{spec.label} : action non applicable aux créances « {c.product.label.lower()} ».",
+        )
+    threshold, origin = seuils.seuil(c, action)
+    if c.rar_cents < threshold:
+        return Decision(
+            c.id, action, False, "sous_seuil",
+            f"Reste à recouvrer ({euros(c.rar_cents)}) inférieur au seuil de poursuite de "
+            f"{euros(threshold)} ({origin}).",
+        )
+    if c.product in spec.requires_mise_en_demeure:
+        if c.date_mise_en_demeure is None:
+            return Decision(
+                c.id, action, False, "mise_en_demeure_absente",
+                f"{spec.label} : une mise en demeure de payer préalable est requise.",
+            )
+        delay = int(delais("mise_en_demeure")["delai_avant_poursuite_jours"])
+        ready = c.date_mise_en_demeure + timedelta(days=delay)
+        if on < ready:
+            return Decision(
+                c.id, action, False, "mise_en_demeure_recente",
+                f"{spec.label} : délai de {delay} jours après la mise en demeure du "
+                f"{date_fr(c.date_mise_en_demeure)} non expiré (possible à partir du {date_fr(ready)}).",
+            )
+    return Decision(
+        c.id, action, True, "eligible",
+        f"Éligible ({spec.label.lower()}) : exigible depuis le {date_fr(c.date_exigibilite)}, "
+        f"reste à recouvrer {euros(c.rar_cents)}, prescription le {date_fr(prescription)}.",
+    )
+
+
+def evaluate(c: CreanceView, action: ActionKind, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS) -> Decision:
+    """Is ``c`` eligible for ``action`` on ``on``? Always returns a decision with a French reason."""
+    pdate = prescription_date(c)
+    refused = check_creance(c, on, pdate)
+    if refused is not None:
+        return Decision(c.id, action, False, refused.code, refused.reason)
+    return check_action(c, action, on, seuils, pdate)
+
+
+def evaluate_all(c: CreanceView, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS) -> dict[ActionKind, Decision]:
+    """Decision for every action of the catalogue."""
+    pdate = prescription_date(c)
+    refused = check_creance(c, on, pdate)
+    if refused is not None:
+        return {a: Decision(c.id, a, False, refused.code, refused.reason) for a in ActionKind}
+    return {a: check_action(c, a, on, seuils, pdate) for a in ActionKind}

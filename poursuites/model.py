@@ -1,0 +1,224 @@
+"""Plain values the poursuites library takes and returns.
+
+Money is in integer cents, dates are ``datetime.date``. The application layer (``mrf``) builds
+these from its database; nothing here knows about storage or the web.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum, StrEnum
+
+
+class Product(StrEnum):
+    IMPOTS = "impots"
+    AMENDES = "amendes"
+    SECTEUR_LOCAL = "secteur_local"
+
+    @property
+    def label(self) -> str:
+        return PRODUCT_LABELS[self]
+
+
+PRODUCT_LABELS: dict[Product, str] = {
+    Product.IMPOTS: "Impôts",
+    Product.AMENDES: "Amendes",
+    Product.SECTEUR_LOCAL: "Secteur local",
+}
+
+
+class OffenceKind(StrEnum):
+    """Category of the offence behind an amende: sets the prescription of the penalty."""
+
+    CONTRAVENTION = "contravention"
+    DELIT = "delit"
+
+
+class CreditorKind(StrEnum):
+    ETAT = "etat"
+    COMMUNE = "commune"
+    DEPARTEMENT = "departement"
+    REGION = "region"
+    EPCI = "epci"
+    HOPITAL = "hopital"
+    AUTRE = "autre"
+
+
+class TiersKind(StrEnum):
+    BANQUE = "banque"
+    EMPLOYEUR = "employeur"
+    CAISSE_RETRAITE = "caisse_retraite"
+    CAF = "caf"
+    LOCATAIRE = "locataire"
+    NOTAIRE = "notaire"
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return TIERS_LABELS[self]
+
+
+TIERS_LABELS: dict[TiersKind, str] = {
+    TiersKind.BANQUE: "établissement bancaire",
+    TiersKind.EMPLOYEUR: "employeur",
+    TiersKind.CAISSE_RETRAITE: "caisse de retraite",
+    TiersKind.CAF: "caisse d'allocations familiales",
+    TiersKind.LOCATAIRE: "locataire",
+    TiersKind.NOTAIRE: "notaire",
+    TiersKind.AUTRE: "autre tiers détenteur",
+}
+
+#: Tiers who pay a remuneration or pension: only the quotité saisissable can be taken.
+REMUNERATION_TIERS: frozenset[TiersKind] = frozenset({TiersKind.EMPLOYEUR, TiersKind.CAISSE_RETRAITE})
+
+
+class Fiabilite(IntEnum):
+    """Reliability of a piece of information (same words as the application's ``reliability``)."""
+
+    NPAI = 0  # n'habite pas à l'adresse indiquée / pli non distribuable
+    ANCIENNE = 1
+    DECLAREE = 2
+    CONFIRMEE = 3
+
+    @property
+    def label(self) -> str:
+        return FIABILITE_LABELS[self]
+
+
+FIABILITE_LABELS: dict[Fiabilite, str] = {
+    Fiabilite.NPAI: "pli non distribuable",
+    Fiabilite.ANCIENNE: "ancienne",
+    Fiabilite.DECLAREE: "déclarée",
+    Fiabilite.CONFIRMEE: "confirmée",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CreanceView:
+    """One debt as the poursuites rules see it.
+
+    ``date_prise_en_charge`` (local), ``date_mise_en_recouvrement`` (impôts) and ``date_titre``
+    (amendes: titre exécutoire of the AFM or the sentence) start the prescription; when the
+    product's own date is missing, the first of the others that is set is used.
+    """
+
+    id: str
+    product: Product
+    nature: str
+    creditor_name: str
+    creditor_code: str
+    reference: str
+    rar_cents: int
+    amount_initial_cents: int
+    date_exigibilite: date
+    comptable_code: str = ""
+    comptable_name: str = ""
+    date_prise_en_charge: date | None = None
+    date_mise_en_recouvrement: date | None = None
+    date_titre: date | None = None
+    offence_kind: OffenceKind | None = None
+    is_hospital: bool = False
+    is_income_tax: bool = False
+    creditor_kind: CreditorKind = CreditorKind.AUTRE
+    contested: bool = False
+    in_honoured_plan: bool = False
+    cancelled: bool = False
+    last_interrupting_act: date | None = None
+    date_mise_en_demeure: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Where a piece of information comes from: product (or none), origin, date, reliability."""
+
+    product: Product | None
+    observed_on: date
+    fiabilite: Fiabilite = Fiabilite.DECLAREE
+    origine: str = ""  # ficoba, huissier, agent, déclaration du redevable…
+
+
+@dataclass(frozen=True, slots=True)
+class Adresse:
+    lignes: tuple[str, ...]
+    code_postal: str
+    commune: str
+    source: SourceInfo | None = None
+    pays: str = "FRANCE"
+
+    def one_line(self) -> str:
+        return ", ".join([*self.lignes, f"{self.code_postal} {self.commune}".strip()])
+
+
+@dataclass(frozen=True, slots=True)
+class TiersDetenteur:
+    """A third party holding money for the debtor. ``identifier`` is the IBAN for a bank account,
+    the SIRET for an employer, a free identifier otherwise. Build validated ones with
+    :mod:`poursuites.renseignements`."""
+
+    id: str
+    kind: TiersKind
+    name: str
+    identifier: str = ""
+    adresse: Adresse | None = None
+    source: SourceInfo | None = None
+    annual_net_salary_cents: int | None = None  # employer / pension fund, when known
+    dependants: int = 0
+    balance_cents: int | None = None  # bank, when known
+
+    @property
+    def group_key(self) -> str:
+        """Key of the tiers an SATD is addressed to: several accounts in the same bank (same
+        bank code in the IBAN) receive one SATD."""
+        if self.kind is TiersKind.BANQUE and len(self.identifier) >= 9 and self.identifier[:2] == "FR":
+            return "banque:" + self.identifier[4:9]
+        if self.identifier:
+            return f"{self.kind.value}:{self.identifier}"
+        return f"{self.kind.value}:{' '.join(self.name.upper().split())}"
+
+
+@dataclass(frozen=True, slots=True)
+class RedevableView:
+    id: str
+    nom: str
+    prenoms: str = ""
+    date_naissance: date | None = None
+    adresse: Adresse | None = None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.nom.upper()} {self.prenoms}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class ComptableView:
+    """The comptable public (poste comptable) issuing the act."""
+
+    code: str
+    nom: str
+    adresse: tuple[str, ...] = ()
+    telephone: str = ""
+    courriel: str = ""
+    ville: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CompteConsolide:
+    """One debtor's consolidated account: every créance across products and the known tiers."""
+
+    redevable_id: str
+    creances: tuple[CreanceView, ...]
+    tiers: tuple[TiersDetenteur, ...] = ()
+
+
+def euros(cents: int) -> str:
+    """French formatting of an amount: ``1234567`` → ``"12 345,67 €"`` (narrow no-break spaces)."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    units, rest = divmod(cents, 100)
+    grouped = f"{units:,}".replace(",", "\u202f")
+    return f"{sign}{grouped},{rest:02d}\u00a0€"
+
+
+def date_fr(value: date) -> str:
+    return value.strftime("%d/%m/%Y")

@@ -1,0 +1,100 @@
+"""Shared fixtures. Database tests run on every backend named in MRF_TEST_DATABASES
+(comma-separated: sqlite, postgresql); by default SQLite, plus PostgreSQL when it answers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+POSTGRES_ADMIN_URL = os.environ.get("MRF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available here"
+        return False
+
+
+def _backends() -> list[str]:
+    configured = os.environ.get("MRF_TEST_DATABASES")
+    if configured:
+        return [b.strip() for b in configured.split(",") if b.strip()]
+    return ["sqlite", "postgresql"] if _postgres_reachable() else ["sqlite"]
+
+
+BACKENDS = _backends()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    name = f"mrf_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    from mrf.extensions import db
+
+    if db.engine is not None:
+        db.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'mrf.sqlite3'}"
+
+
+_migrated: set[str] = set()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An up-to-date, empty database on each configured backend."""
+    url = request.getfixturevalue("postgres_url" if request.param == "postgresql" else "sqlite_url")
+    from mrf import schema
+    from mrf.models import Base
+
+    if url not in _migrated:
+        schema.upgrade(url)
+        _migrated.add(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MRF_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("MRF_SECRET_KEY", "cle-de-test-" + uuid.uuid4().hex)
+    from mrf import create_app
+
+    application = create_app({"DATABASE_URL": database_url, "TESTING": True, "SESSION_COOKIE_SECURE": False,
+                              "REMEMBER_COOKIE_SECURE": False})
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def cli(app):
+    """Click runner bound to the test application (stdout and stderr kept apart)."""
+    return app.test_cli_runner()

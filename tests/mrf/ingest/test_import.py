@@ -1,0 +1,232 @@
+"""Imports of real files, on every database backend: good lines, bad lines, refused files."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mrf.extensions import db
+from mrf.ingest.formats import AMENDES, IMPOTS, SECTEUR_LOCAL
+from mrf.models import Creance, CreanceEvent, SourceRecord
+from mrf.services.structures import StructureSpec, upsert_structures
+
+
+def fiscal_number(first_ten: str) -> str:
+    return first_ten + f"{int(first_ten) % 511:03d}"
+
+
+NF1 = fiscal_number("1234567890")
+NF2 = fiscal_number("0987654321")
+
+IMPOTS_ROW = {
+    "numero_fiscal": NF1, "nom_naissance": "MARTIN", "nom_usage": "DUPONT", "prenoms": "MARIE CLAIRE",
+    "sexe": "F", "date_naissance": "12/03/1975", "lieu_naissance": "AUXERRE", "numero_voie": "12 BIS",
+    "voie": "RUE DE PARIS", "complement_adresse": "", "code_postal": "89000", "commune": "AUXERRE",
+    "code_insee": "89024", "reference_avis": "IR-2024-0001", "impot": "IR", "annee": "2024",
+    "montant_initial": "1 234,56", "reste_a_recouvrer": "1234,56", "statut": "",
+    "date_mise_en_recouvrement": "31/07/2025", "date_exigibilite": "15/09/2025", "comptable": "SIP-TEST",
+}
+
+
+@pytest.fixture
+def structures(app):
+    upsert_structures([StructureSpec("SIP-TEST", "SIP de test", "sip", "89", ("impots",), ("89024",)),
+                       StructureSpec("TA-TEST", "Trésorerie amendes de test", "tresorerie_amendes", "89",
+                                     ("amendes",), ("89024",)),
+                       StructureSpec("SPL-TEST", "Trésorerie SPL de test", "tresorerie_spl", "89",
+                                     ("secteur_local",), ("89024",))])
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict], delimiter: str = ";",
+              encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row.get(h, "") for h in header])
+    return path
+
+
+def impots_file(tmp_path: Path, rows: list[dict], name: str = "impots.csv", **kw) -> Path:
+    return write_csv(tmp_path / name, list(IMPOTS.names), rows, **kw)
+
+
+def count(model) -> int:
+    with db.new_session() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def run_import(cli, source: str, path: Path):
+    return cli.invoke(args=["import", source, str(path)])
+
+
+def test_valid_file_is_imported_with_amounts_in_cents(cli, structures, tmp_path):
+    second = {**IMPOTS_ROW, "reference_avis": "TF-2024-0002", "impot": "TF", "montant_initial": "300",
+              "reste_a_recouvrer": "150,5"}
+    result = run_import(cli, "impots", impots_file(tmp_path, [IMPOTS_ROW, second]))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "2 valides, 0 rejetées" in result.output
+    with db.new_session() as s:
+        amounts = dict(s.execute(select(Creance.reference, Creance.rar_cents)).all())
+        record = s.scalars(select(SourceRecord)).one()
+    assert amounts == {"IR-2024-0001": 123456, "TF-2024-0002": 15050}
+    assert record.nom_naissance == "MARTIN" and record.nom_usage == "DUPONT"
+    assert record.date_naissance.isoformat() == "1975-03-12"
+    assert record.code_insee == "89024"
+
+
+def test_bad_lines_go_to_rejects_with_reason_and_good_lines_are_kept(cli, structures, tmp_path):
+    rows = [
+        IMPOTS_ROW,
+        {**IMPOTS_ROW, "reference_avis": "R2", "date_exigibilite": "31/02/2025"},
+        {**IMPOTS_ROW, "reference_avis": "R3", "montant_initial": "12x,00"},
+        {**IMPOTS_ROW, "reference_avis": "R4", "montant_initial": "-5,00", "reste_a_recouvrer": "0"},
+        {**IMPOTS_ROW, "reference_avis": "R5", "numero_fiscal": NF1[:-1] + str((int(NF1[-1]) + 1) % 10)},
+        {**IMPOTS_ROW, "reference_avis": "R6", "prenoms": ""},
+        {**IMPOTS_ROW, "reference_avis": "R7", "code_insee": "99999"},
+        {**IMPOTS_ROW, "reference_avis": "R8", "numero_fiscal": NF2},
+    ]
+    path = impots_file(tmp_path, rows)
+    result = run_import(cli, "impots", path)
+    assert result.exit_code == 0, result.stderr
+    assert "8 lignes lues : 2 valides, 6 rejetées" in result.output
+    with (tmp_path / "impots.rejets.csv").open(encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh, delimiter=";"))
+    reasons = {r["reference_avis"]: (r["ligne"], r["motif"]) for r in rejects}
+    assert reasons["R2"] == ("3", "Date d'exigibilité invalide : « 31/02/2025 » (attendu : JJ/MM/AAAA)")
+    assert reasons["R3"][1].startswith("Montant initial illisible")
+    assert reasons["R4"][1].startswith("Montant initial négatif")
+    assert reasons["R5"][1].startswith("Numéro fiscal invalide")
+    assert reasons["R6"][1] == "Champ obligatoire manquant : prenoms (prénoms)"
+    assert reasons["R7"][1].startswith("Commune inconnue")
+    with db.new_session() as s:
+        assert set(s.scalars(select(Creance.reference))) == {"IR-2024-0001", "R8"}
+
+
+def test_same_file_twice_changes_nothing(cli, structures, tmp_path):
+    path = impots_file(tmp_path, [IMPOTS_ROW, {**IMPOTS_ROW, "reference_avis": "R2"}])
+    assert run_import(cli, "impots", path).exit_code == 0
+    before = (count(Creance), count(SourceRecord), count(CreanceEvent))
+    second = run_import(cli, "impots", path)
+    assert second.exit_code == 0
+    assert "0 nouvelles, 0 modifiées, 2 inchangées" in second.output
+    assert (count(Creance), count(SourceRecord), count(CreanceEvent)) == before
+
+
+def test_later_file_changing_a_creance_records_an_event(cli, structures, tmp_path):
+    run_import(cli, "impots", impots_file(tmp_path, [IMPOTS_ROW]))
+    lowered = {**IMPOTS_ROW, "reste_a_recouvrer": "1000,00"}
+    result = run_import(cli, "impots", impots_file(tmp_path, [lowered], name="impots2.csv"))
+    assert "1 modifiées" in result.output
+    cancelled = {**IMPOTS_ROW, "reste_a_recouvrer": "1000,00", "statut": "ANNULEE"}
+    run_import(cli, "impots", impots_file(tmp_path, [cancelled], name="impots3.csv"))
+    with db.new_session() as s:
+        creance = s.scalars(select(Creance)).one()
+        events = s.scalars(select(CreanceEvent).order_by(CreanceEvent.id)).all()
+    assert creance.rar_cents == 100000 and creance.status == "annulee"
+    assert [(e.kind, e.rar_before_cents, e.rar_after_cents) for e in events] == [
+        ("modification", 123456, 100000), ("annulation", 100000, 100000)]
+    assert events[0].changes["rar_cents"] == [123456, 100000]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "Fichier vide"),
+    ("numero_fiscal;nom_naissance\n".encode(), "colonnes obligatoires manquantes : prenoms"),
+    (("numero_fiscal;" + ";".join(IMPOTS.names[1:]) + ";couleur\n").encode(), "colonnes inconnues : couleur"),
+    (b"\xff\xfe\x00n\x00u\x00m", "Encodage illisible"),
+    ((";".join(IMPOTS.names) + "\n").encode(), "aucune ligne de données"),
+])
+def test_file_in_no_format_is_refused_whole_with_exit_2(cli, structures, tmp_path, content, message):
+    path = tmp_path / "mauvais.csv"
+    path.write_bytes(content)
+    result = run_import(cli, "impots", path)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "rien n'a été importé" in result.stderr
+    assert count(Creance) == 0 and count(SourceRecord) == 0
+
+
+def test_amendes_file_missing_columns_named(cli, structures, tmp_path):
+    path = write_csv(tmp_path / "amendes.csv", ["id_debiteur", "nom", "numero_amende"], [{"id_debiteur": "A1"}])
+    result = run_import(cli, "amendes", path)
+    assert result.exit_code == 2
+    for column in ("type_amende", "date_titre", "montant_initial", "reste_a_recouvrer", "comptable"):
+        assert column in result.stderr
+
+
+def test_windows_1252_and_comma_separator_are_accepted(cli, structures, tmp_path):
+    row = {**IMPOTS_ROW, "nom_naissance": "LEFÈVRE", "voie": "RUE DE L'ÉGLISE", "montant_initial": "1234.56",
+           "reste_a_recouvrer": "1234.56"}
+    path = impots_file(tmp_path, [row], delimiter=",", encoding="cp1252")
+    result = run_import(cli, "impots", path)
+    assert result.exit_code == 0, result.stderr
+    with db.new_session() as s:
+        assert s.scalar(select(SourceRecord.nom_naissance)) == "LEFÈVRE"
+
+
+def test_postal_code_is_repaired_from_the_commune_before_rejecting(cli, structures, tmp_path):
+    row = {**IMPOTS_ROW, "code_insee": "", "code_postal": "89999", "commune": "Auxerre"}
+    result = run_import(cli, "impots", impots_file(tmp_path, [row]))
+    assert "1 valides" in result.output
+    with db.new_session() as s:
+        record = s.scalars(select(SourceRecord)).one()
+    assert (record.code_insee, record.code_postal) == ("89024", "89000")
+
+
+def test_unknown_comptable_is_a_rejected_line(cli, structures, tmp_path):
+    result = run_import(cli, "impots", impots_file(tmp_path, [{**IMPOTS_ROW, "comptable": "SIP-INCONNU"}]))
+    assert "1 rejetées" in result.output
+    assert "Poste comptable inconnu" in (tmp_path / "impots.rejets.csv").read_text(encoding="utf-8")
+
+
+def test_database_error_mid_file_leaves_database_as_before(cli, structures, tmp_path, monkeypatch):
+    run_import(cli, "impots", impots_file(tmp_path, [IMPOTS_ROW]))
+    before = (count(Creance), count(SourceRecord), count(CreanceEvent))
+    from mrf.ingest import loader
+
+    monkeypatch.setattr(loader, "CHUNK_LINES", 2)
+    real = loader._load_chunk
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("panne simulée de la base")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_load_chunk", failing)
+    rows = [{**IMPOTS_ROW, "reference_avis": f"X{i}", "numero_fiscal": fiscal_number(f"12000000{i:02d}")}
+            for i in range(5)]
+    with pytest.raises(RuntimeError):
+        loader.import_file("impots", impots_file(tmp_path, rows, name="gros.csv"))
+    assert calls["n"] == 2
+    assert (count(Creance), count(SourceRecord), count(CreanceEvent)) == before
+
+
+def test_amendes_and_secteur_local_lines(cli, structures, tmp_path):
+    amende = {"id_debiteur": "AMD1", "nom": "DUPONT", "prenom": "MARIE", "date_naissance": "",
+              "code_postal": "89000", "commune": "AUXERRE", "numero_amende": "AFM-1", "type_amende": "AFM",
+              "categorie_infraction": "contravention", "date_titre": "01/02/2024", "montant_initial": "135",
+              "reste_a_recouvrer": "135", "comptable": "TA-TEST"}
+    titre = {"id_tiers": "T1", "nom": "DUPONT NEE MARTIN", "prenom": "MARIE", "date_naissance": "00/00/1975",
+             "code_postal": "89000", "commune": "AUXERRE", "numero_titre": "T-2024-1", "collectivite": "CH AUXERRE",
+             "code_collectivite": "CH89", "hospitalier": "O", "objet": "Frais d'hospitalisation",
+             "montant_initial": "80,00", "reste_a_recouvrer": "80,00", "date_prise_en_charge": "05/05/2024",
+             "comptable": "SPL-TEST"}
+    r1 = run_import(cli, "amendes", write_csv(tmp_path / "a.csv", list(AMENDES.names), [amende]))
+    r2 = run_import(cli, "secteur_local", write_csv(tmp_path / "s.csv", list(SECTEUR_LOCAL.names), [titre]))
+    assert r1.exit_code == 0 and r2.exit_code == 0, r1.output + r2.output
+    stats = cli.invoke(args=["stats", "--json"])
+    import json
+
+    figures = json.loads(stats.output)
+    assert figures["source_records"] == {"impots": 0, "amendes": 1, "secteur_local": 1}
+    assert figures["creances"] == {"impots": 0, "amendes": 1, "secteur_local": 1}
+    with db.new_session() as s:
+        hospital = s.scalars(select(Creance).where(Creance.product == "secteur_local")).one()
+        record = s.scalars(select(SourceRecord).where(SourceRecord.source == "secteur_local")).one()
+    assert hospital.is_hospital and hospital.creditor_code == "CH89"
+    assert record.date_naissance is None and record.date_naissance_brute == "00/00/1975"

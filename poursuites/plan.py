@@ -1,0 +1,186 @@
+"""Coordinated action plan for one consolidated account.
+
+Rules, in order, for each créance of the account (every créance gets a French reason):
+
+1. Common preconditions (:func:`eligibility.check_creance`): a refused créance gets no step.
+2. Known tiers détenteurs are grouped by :attr:`TiersDetenteur.group_key` (several accounts in
+   one bank → one tiers). Each group receives **one joint SATD** covering every créance, of
+   every product, eligible for that SATD (bank or employer/other thresholds may differ).
+3. A créance covered by no SATD:
+   - amendes and local debts, when no tiers is known → one **phase comminatoire** file;
+   - impôts, when no tiers is known → **mise en demeure de payer** if none was sent, else
+     **saisie-vente** once the 30-day delay has run;
+   - otherwise (tiers known but under its SATD threshold, or no other route) → **lettre de
+     relance**, one letter for the account.
+4. The nearest future prescription date of the account is reported, with its créance.
+
+Steps come in this order: SATD banque, SATD other tiers, mise en demeure, saisie-vente,
+phase comminatoire, lettre de relance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .catalogue import CATALOGUE, ActionKind
+from .eligibility import NO_THRESHOLDS, Decision, SeuilsPoursuite, check_action, check_creance
+from .model import CompteConsolide, CreanceView, Product, TiersDetenteur, TiersKind
+from .prescription import prescription_date
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    action: ActionKind
+    creance_ids: tuple[str, ...]
+    total_cents: int
+    products: tuple[Product, ...]
+    tiers: tuple[TiersDetenteur, ...] = ()  # the tiers group (SATD only)
+
+    @property
+    def label(self) -> str:
+        label = CATALOGUE[self.action].label
+        if self.tiers:
+            return f"{label} — {self.tiers[0].name}"
+        return label
+
+    @property
+    def is_joint(self) -> bool:
+        """Covers several créances."""
+        return len(self.creance_ids) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    redevable_id: str
+    on: date
+    steps: tuple[PlanStep, ...]
+    decisions: dict[str, Decision]  # créance id → reason (the first step it is in, or why none)
+    nearest_prescription: date | None
+    nearest_prescription_creance_id: str | None
+    total_rar_cents: int
+    planned_cents: int  # RAR of the créances in at least one step
+
+    @property
+    def satd_steps(self) -> tuple[PlanStep, ...]:
+        return tuple(s for s in self.steps if s.action in (ActionKind.SATD_BANQUE, ActionKind.SATD_TIERS))
+
+
+_TIERS_ORDER = {
+    TiersKind.BANQUE: 0, TiersKind.EMPLOYEUR: 1, TiersKind.CAISSE_RETRAITE: 2, TiersKind.CAF: 3,
+    TiersKind.LOCATAIRE: 4, TiersKind.NOTAIRE: 5, TiersKind.AUTRE: 6,
+}
+_OTHER_ORDER = (
+    ActionKind.MISE_EN_DEMEURE, ActionKind.SAISIE_VENTE, ActionKind.PHASE_COMMINATOIRE, ActionKind.LETTRE_RELANCE,
+)
+_SATD, _SATD_BANQUE = ActionKind.SATD_TIERS, ActionKind.SATD_BANQUE
+_COMMINATOIRE_PRODUCTS = CATALOGUE[ActionKind.PHASE_COMMINATOIRE].products
+
+
+def group_tiers(tiers: Iterable[TiersDetenteur]) -> list[tuple[TiersDetenteur, ...]]:
+    groups: dict[str, list[TiersDetenteur]] = {}
+    for t in tiers:
+        groups.setdefault(t.group_key, []).append(t)
+    ordered = sorted(groups.values(), key=lambda g: _TIERS_ORDER[g[0].kind])
+    return [tuple(g) for g in ordered]
+
+
+def plan_account(
+    compte: CompteConsolide, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS
+) -> Plan:
+    groups = group_tiers(compte.tiers)
+    group_actions = [_SATD_BANQUE if g[0].kind is TiersKind.BANQUE else _SATD for g in groups]
+    satd_members: list[list[CreanceView]] = [[] for _ in groups]
+    others: dict[ActionKind, list[CreanceView]] = {}
+    decisions: dict[str, Decision] = {}
+    nearest: date | None = None
+    nearest_id: str | None = None
+    total = 0
+    planned = 0
+    has_tiers = bool(groups)
+
+    for c in compte.creances:
+        pdate = prescription_date(c)
+        if not c.cancelled and c.rar_cents > 0:
+            total += c.rar_cents
+            if pdate > on and (nearest is None or pdate < nearest):
+                nearest, nearest_id = pdate, c.id
+        refused = check_creance(c, on, pdate)
+        if refused is not None:
+            decisions[c.id] = refused
+            continue
+        first: Decision | None = None
+        last: Decision | None = None
+        cache: dict[ActionKind, Decision] = {}
+        for i, action in enumerate(group_actions):
+            d = cache.get(action)
+            if d is None:
+                d = cache[action] = check_action(c, action, on, seuils, pdate)
+            if d.eligible:
+                satd_members[i].append(c)
+                if first is None:
+                    first = d
+            else:
+                last = d
+        if first is None:
+            for action in _fallback_actions(c, has_tiers):
+                d = check_action(c, action, on, seuils, pdate)
+                if d.eligible:
+                    others.setdefault(action, []).append(c)
+                    first = d
+                    break
+                last = d
+        if first is not None:
+            decisions[c.id] = first
+            planned += c.rar_cents
+        else:
+            assert last is not None
+            decisions[c.id] = last
+
+    steps: list[PlanStep] = []
+    for group, action, members in zip(groups, group_actions, satd_members):
+        if members:
+            steps.append(_step(action, members, group))
+    for action in _OTHER_ORDER:
+        members = others.get(action)
+        if members:
+            steps.append(_step(action, members, ()))
+    return Plan(
+        redevable_id=compte.redevable_id,
+        on=on,
+        steps=tuple(steps),
+        decisions=decisions,
+        nearest_prescription=nearest,
+        nearest_prescription_creance_id=nearest_id,
+        total_rar_cents=total,
+        planned_cents=planned,
+    )
+
+
+def _fallback_actions(c: CreanceView, has_tiers: bool) -> tuple[ActionKind, ...]:
+    if not has_tiers:
+        if c.product in _COMMINATOIRE_PRODUCTS:
+            return (ActionKind.PHASE_COMMINATOIRE, ActionKind.LETTRE_RELANCE)
+        if c.product is Product.IMPOTS:
+            if c.date_mise_en_demeure is None:
+                return (ActionKind.MISE_EN_DEMEURE, ActionKind.LETTRE_RELANCE)
+            return (ActionKind.SAISIE_VENTE,)
+    return (ActionKind.LETTRE_RELANCE,)
+
+
+def _step(action: ActionKind, members: Sequence[CreanceView], tiers: tuple[TiersDetenteur, ...]) -> PlanStep:
+    products = tuple(dict.fromkeys(c.product for c in members))
+    return PlanStep(
+        action=action,
+        creance_ids=tuple(c.id for c in members),
+        total_cents=sum(c.rar_cents for c in members),
+        products=products,
+        tiers=tiers,
+    )
+
+
+def plan_accounts(
+    comptes: Iterable[CompteConsolide], on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS
+) -> list[Plan]:
+    return [plan_account(c, on, seuils) for c in comptes]

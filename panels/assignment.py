@@ -66,8 +66,9 @@ class Assigner:
     def habilitated(self, s: StructureInfo) -> bool:
         return s.configuration == self.configuration or s.handles(self.products)
 
-    def _commune_outcome(self, code_insee: str) -> tuple[PlacementCode, str | None, tuple[str, ...], str]:
-        """Placement of a commune, without the address part of the reason (cached)."""
+    def commune_outcome(self, code_insee: str) -> tuple[PlacementCode, str | None, tuple[str, ...], str]:
+        """(code, structure, candidates, French text) for a commune, without the address part
+        of the reason; cached per commune."""
         cached = self._by_commune.get(code_insee)
         if cached is not None:
             return cached
@@ -130,7 +131,7 @@ class Assigner:
                 f"Commune inconnue pour l'{choice.describe()}{pc} : affectation manuelle",
                 address=choice,
             )
-        code, structure, candidates, text = self._commune_outcome(choice.code_insee)
+        code, structure, candidates, text = self.commune_outcome(choice.code_insee)
         if code is PlacementCode.ASSIGNED:
             return Placement(code, f"{text}, {choice.describe()}", structure, candidates, choice)
         return Placement(code, f"{text} ({choice.describe()}) : affectation manuelle", None, candidates, choice)

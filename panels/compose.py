@@ -11,6 +11,7 @@ import numpy as np
 from . import balance as bal
 from .assignment import Assigner, Placement
 from .criteria import Criteria
+from ._perf import gc_paused
 from .model import AccountSummary, StructureInfo
 from .randomisation import SALT_CAPACITY, allocate_controls, capacity_pool_size, stable_keys
 from .result import BalanceTable, Group, ManualEntry, Member, PanelResult, Stratum
@@ -54,7 +55,8 @@ def place_accounts(selection: Selection, criteria: Criteria, territory: Territor
     assigner = Assigner(territory, criteria.configuration, criteria.products)
     addresses = selection.addresses
     place = assigner.place_address
-    return {a.redevable_id: place(addresses[a.redevable_id]) for a in selection.accounts}
+    with gc_paused():
+        return {a.redevable_id: place(addresses[a.redevable_id]) for a in selection.accounts}
 
 
 def _apply_capacity(
@@ -83,14 +85,20 @@ def _apply_capacity(
 
 def randomise(selection: Selection, placements: Mapping[int, Placement], criteria: Criteria) -> PanelResult:
     """Capacity limit, stratified split, balance table and members of the panel."""
+    with gc_paused():
+        return _randomise(selection, placements, criteria)
+
+
+def _randomise(selection: Selection, placements: Mapping[int, Placement], criteria: Criteria) -> PanelResult:
     report = selection.report
     accounts, dropped = _apply_capacity(selection.accounts, placements, criteria)
-    if criteria.max_members_per_structure is not None:
+    cap = criteria.max_members_per_structure
+    if cap is not None:
         report = report.with_step(
             SelectionStep(
                 "max_members_per_structure",
-                f"Au-delà de la capacité d'une structure ({number(criteria.max_members_per_structure)} "
-                "membres du panel au plus)",
+                f"Au-delà de la capacité d'une structure (au plus {number(cap)} "
+                f"membre{'s' if cap > 1 else ''} du panel)",
                 dropped,
                 len(accounts),
             )
@@ -100,19 +108,40 @@ def randomise(selection: Selection, placements: Mapping[int, Placement], criteri
     bands = criteria.amount_bands_cents
     blabels = band_labels(bands)
 
-    # strata
+    # strata and covariates, one pass
     intern: dict[tuple[str, str, int], int] = {}
     raw_codes = np.empty(n, dtype=np.int64)
-    totals = np.empty(n, dtype=np.float64)
+    nan = float("nan")
+    today = selection.as_of
+    plain = tuple(p for p in products if p != "hopital")
+    need_hospital = "hopital" in products
+    rows = []
     for i, a in enumerate(accounts):
-        total = sum(a.amount(p) for p in products)
-        totals[i] = total
+        due = a.due_cents
+        h = a.hospital_cents
+        total = h if need_hospital else 0
+        for p in plain:
+            total += due.get(p, 0)
         s = placements[a.redevable_id].structure_code or ""
         key = (s, product_mix(a), bisect_right(bands, total))
         code = intern.get(key)
         if code is None:
             code = intern[key] = len(intern)
         raw_codes[i] = code
+        old = a.oldest_debt_on
+        rows.append(
+            (
+                total,
+                due.get("impots", 0),
+                due.get("amendes", 0),
+                due.get("secteur_local", 0),
+                h,
+                a.creance_count,
+                (today - old).days if old is not None else nan,
+            )
+        )
+    cov = np.array(rows, dtype=np.float64).reshape(n, 7)
+    del rows
     ordered_keys = sorted(intern)
     strata = [Stratum(s, mix, b, blabels[b]) for s, mix, b in ordered_keys]
     remap = np.empty(len(intern), dtype=np.int64)
@@ -137,35 +166,18 @@ def randomise(selection: Selection, placements: Mapping[int, Placement], criteri
             labels = list(values)
         levels.extend(bal.level_balance(variable, labels, codes, control))
 
-    def column(getter) -> np.ndarray:
-        return np.fromiter((getter(a) for a in accounts), dtype=np.float64, count=n)
-
-    nan = float("nan")
-    today = selection.as_of
+    labels_cov = (
+        ("total_cents", "Reste à recouvrer du périmètre (centimes)", True),
+        ("due_impots_cents", "Reste à recouvrer impôts (centimes)", True),
+        ("due_amendes_cents", "Reste à recouvrer amendes (centimes)", True),
+        ("due_secteur_local_cents", "Reste à recouvrer secteur local (centimes)", True),
+        ("hospital_cents", "Reste à recouvrer hospitalier (centimes)", True),
+        ("creance_count", "Nombre de créances", False),
+        ("oldest_debt_age_days", "Ancienneté de la dette la plus ancienne (jours)", False),
+    )
     covariates = [
-        bal.covariate_balance("total_cents", "Reste à recouvrer du périmètre (centimes)", totals, control, cents=True),
-        *(
-            bal.covariate_balance(
-                f"due_{p}_cents",
-                f"Reste à recouvrer {lbl} (centimes)",
-                column(lambda a, p=p: a.amount(p)),
-                control,
-                cents=True,
-            )
-            for p, lbl in (
-                ("impots", "impôts"),
-                ("amendes", "amendes"),
-                ("secteur_local", "secteur local"),
-                ("hopital", "hospitalier"),
-            )
-        ),
-        bal.covariate_balance("creance_count", "Nombre de créances", column(lambda a: a.creance_count), control),
-        bal.covariate_balance(
-            "oldest_debt_age_days",
-            "Ancienneté de la dette la plus ancienne (jours)",
-            column(lambda a: (today - a.oldest_debt_on).days if a.oldest_debt_on else nan),
-            control,
-        ),
+        bal.covariate_balance(name, label, cov[:, j], control, cents=cents)
+        for j, (name, label, cents) in enumerate(labels_cov)
     ]
     n_control = int(control.sum())
     table = BalanceTable(

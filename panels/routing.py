@@ -64,6 +64,11 @@ def route_new_creance(membership: Membership | None, creance: NewCreance) -> Cre
     return CreanceRouting(structure, f"Créance rattachée au compte consolidé suivi par {structure} (panel {panel})")
 
 
+def _lower_first(text: str) -> str:
+    """« Commune … » → « commune … », but « SIP … » stays."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
 @dataclass(frozen=True, slots=True)
 class ReassignmentProposal:
     redevable_id: int
@@ -97,20 +102,24 @@ def propose_reassignment(
     code = choice.code_insee
     if assigner.territory.holds(current, code):
         return None
-    where = assigner.territory.commune_label(code)
     s = assigner.territory.by_code.get(current)
     current_label = f"{current} ({s.name})" if s else current
-    head = f"Déménagement vers la commune {where} ({choice.describe()}), hors du territoire de {current_label}"
-    placement = assigner.place_address(choice)
-    if placement.code is PlacementCode.ASSIGNED:
+    head = f"Déménagement ({choice.describe()}) hors du territoire de {current_label}"
+    outcome, structure, _, text = assigner.commune_outcome(code)
+    if outcome is PlacementCode.ASSIGNED:
         return ReassignmentProposal(
             membership.member.redevable_id,
             current,
-            placement.structure_code,
-            f"{head} : proposition {placement.structure_code} — {placement.reason}",
+            structure,
+            f"{head} : proposition {structure}, {_lower_first(text)}",
             new_address,
             code,
         )
     return ReassignmentProposal(
-        membership.member.redevable_id, current, None, f"{head} : {placement.reason}", new_address, code
+        membership.member.redevable_id,
+        current,
+        None,
+        f"{head} : {_lower_first(text)} ; affectation manuelle à prévoir",
+        new_address,
+        code,
     )

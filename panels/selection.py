@@ -1,7 +1,7 @@
 """Selection of the consolidated accounts that meet the criteria, with a funnel report.
 
 Criteria are applied in a fixed order; an account removed by one criterion is counted there
-only. Order: territory, products, amounts, ages, exclusions, prescription (capacity per
+only. Order: products (common debtors), territory, amounts, ages, exclusions, prescription (capacity per
 structure is applied later, by :func:`panels.compose.compose_panel`, once structures are known).
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from .criteria import Criteria
 from .errors import CriteriaError, InputError
+from ._perf import gc_paused
 from .model import AccountSummary
 from .territory import AddressChoice, Territory
 from .text import departement_of, euros, number, products_label
@@ -74,7 +75,11 @@ def select(
     as_of: date | None = None,
 ) -> Selection:
     """Keep the accounts meeting ``criteria`` at date ``as_of`` (default: ``reference_date``)."""
-    today = resolve_as_of(criteria, as_of)
+    with gc_paused():
+        return _select(accounts, criteria, territory, resolve_as_of(criteria, as_of))
+
+
+def _select(accounts: Iterable[AccountSummary], criteria: Criteria, territory: Territory, today: date) -> Selection:
     rows = list(accounts)
     examined = len(rows)
     if len({a.redevable_id for a in rows}) != examined:
@@ -88,6 +93,23 @@ def select(
         before = len(rows)
         rows = [a for a in rows if keep(a)]
         steps.append(SelectionStep(key, label, before - len(rows), len(rows)))
+
+    products = criteria.products
+    plain = tuple(p for p in products if p != "hopital")
+    need_hospital = "hopital" in products
+
+    def owes_all(a: AccountSummary) -> bool:
+        due = a.due_cents
+        for p in plain:
+            if due.get(p, 0) <= 0:
+                return False
+        return not need_hospital or a.hospital_cents > 0
+
+    apply(
+        "products",
+        f"Pas de dette sur chacun des produits retenus ({products_label(products)})",
+        owes_all,
+    )
 
     # territory: best-known address, else the structures currently managing the debts
     addresses: dict[int, AddressChoice] = {}
@@ -116,12 +138,6 @@ def select(
             lambda a: addresses[a.redevable_id].code_insee in communes,
         )
 
-    products = criteria.products
-    apply(
-        "products",
-        f"Pas de dette sur chacun des produits retenus ({products_label(products)})",
-        lambda a: all(a.amount(p) > 0 for p in products),
-    )
     for product, minimum in criteria.min_per_product_cents:
         if minimum > 0:
             apply(
@@ -129,19 +145,26 @@ def select(
                 f"Reste à recouvrer {products_label([product])} inférieur à {euros(minimum)}",
                 lambda a, p=product, m=minimum: a.amount(p) >= m,
             )
+    def total(a: AccountSummary) -> int:
+        due = a.due_cents
+        t = a.hospital_cents if need_hospital else 0
+        for p in plain:
+            t += due.get(p, 0)
+        return t
+
     if criteria.min_total_cents > 0:
         mt = criteria.min_total_cents
         apply(
             "min_total_cents",
             f"Reste à recouvrer total ({products_label(products)}) inférieur à {euros(mt)}",
-            lambda a: sum(a.amount(p) for p in products) >= mt,
+            lambda a: total(a) >= mt,
         )
     if criteria.max_total_cents is not None:
         xt = criteria.max_total_cents
         apply(
             "max_total_cents",
             f"Reste à recouvrer total ({products_label(products)}) supérieur à {euros(xt)}",
-            lambda a: sum(a.amount(p) for p in products) <= xt,
+            lambda a: total(a) <= xt,
         )
     if criteria.min_oldest_debt_days is not None:
         n = criteria.min_oldest_debt_days

@@ -20,6 +20,7 @@ from matching.reference import load_reference
 
 from ..extensions import db
 from ..models import AuditLog, Creance, CreanceEvent, ImportBatch, SourceRecord, Structure
+from .bulk import insert_rows, reserve_ids
 from .formats import FORMATS, Source
 from .parse import LineParser, LineRejected, ParsedLine
 from .reader import FileRefused, open_source_file
@@ -152,6 +153,7 @@ def _load_chunk(session: Session, source: str, parsed: list[ParsedLine], structu
         values = dict(p.creance)
         values["source_record_id"] = record_ids[p.source_key]
         values["structure_id"] = structures[p.structure_code]
+        values["batch_id"] = batch_id
         creances[values["reference"]] = values
     existing = {
         row.reference: row
@@ -165,7 +167,6 @@ def _load_chunk(session: Session, source: str, parsed: list[ParsedLine], structu
     for reference, values in creances.items():
         old = existing.get(reference)
         if old is None:
-            values["batch_id"] = batch_id
             new_rows.append(values)
             continue
         changes = {f: [_jsonable(getattr(old, f)), _jsonable(values[f])]
@@ -182,7 +183,10 @@ def _load_chunk(session: Session, source: str, parsed: list[ParsedLine], structu
                        "rar_before_cents": old.rar_cents, "rar_after_cents": values["rar_cents"],
                        "changes": changes})
     if new_rows:
-        session.execute(insert(Creance), new_rows)
+        for creance_id, values in zip(reserve_ids(session, Creance.__table__, len(new_rows)), new_rows):
+            values["id"] = creance_id
+            values["created_at"] = now
+        insert_rows(session, Creance.__table__, new_rows)
         report.creances_created += len(new_rows)
     if changed_rows:
         session.execute(update(Creance), changed_rows)
@@ -200,13 +204,18 @@ def _upsert_records(session: Session, source: str, identities: dict[str, dict], 
             .where(SourceRecord.source == source, SourceRecord.source_key.in_(keys)))
     }
     ids = {key: row.id for key, row in existing.items()}
-    new = [{"source": source, "source_key": key, "first_batch_id": batch_id, "last_batch_id": batch_id, **identity}
+    new = [{"source": source, "source_key": key, "first_batch_id": batch_id, "last_batch_id": batch_id,
+            "address_date": None, **identity}
            for key, identity in identities.items() if key not in existing]
     if new:
-        for row in session.execute(insert(SourceRecord).returning(SourceRecord.id, SourceRecord.source_key), new):
-            ids[row.source_key] = row.id
+        now = datetime.now(timezone.utc)
+        for record_id, values in zip(reserve_ids(session, SourceRecord.__table__, len(new)), new):
+            values["id"] = record_id
+            values["created_at"] = now
+            ids[values["source_key"]] = record_id
+        insert_rows(session, SourceRecord.__table__, new)
         report.records_created += len(new)
-        report.new_record_ids.extend(ids[r["source_key"]] for r in new)
+        report.new_record_ids.extend(r["id"] for r in new)
     updates = []
     for key, row in existing.items():
         identity = identities[key]

@@ -73,12 +73,16 @@ def parse_birth_date(text: str) -> tuple[date | None, str | None]:
 
 
 def _text(value: str | None, limit: int = 200) -> str | None:
-    if value is None:
+    if not value:
         return None
-    value = " ".join(value.split())
+    if "  " in value or "\t" in value or "\n" in value:
+        value = " ".join(value.split())
     return value[:limit] or None
 
 
+IDENTITY_COLUMNS = ("numero_fiscal", "id_debiteur", "id_tiers", "nom_naissance", "nom_usage", "prenoms", "nom",
+                    "prenom", "sexe", "date_naissance", "lieu_naissance", "numero_voie", "voie",
+                    "complement_adresse", "code_postal", "commune", "code_insee")
 SEXES = {"M": "M", "H": "M", "1": "M", "F": "F", "2": "F"}
 FLAGS = {"O": True, "OUI": True, "1": True, "N": False, "NON": False, "0": False}
 STATUSES = {"": "en_cours", "EN_COURS": "en_cours", "EN COURS": "en_cours", "ANNULEE": "annulee",
@@ -91,19 +95,16 @@ class LineParser:
     def __init__(self, fmt: SourceFormat, header: tuple[str, ...], reference: CommuneReference,
                  structure_codes: set[str]) -> None:
         self.fmt = fmt
-        self.index = {name: i for i, name in enumerate(header)}
+        self.header = header
         self.width = len(header)
         self.reference = reference
         self.structure_codes = structure_codes
-        self._fiscal_ok: dict[str, bool] = {}
+        self._identity_cache: dict[tuple[str, ...], dict] = {}
         self._place_cache: dict[tuple[str, str, str], tuple[str | None, str | None]] = {}
 
-    def _get(self, row: list[str], name: str) -> str:
-        i = self.index.get(name)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    def _required(self, row: list[str], name: str, label: str) -> str:
-        value = self._get(row, name)
+    @staticmethod
+    def _required(row: dict[str, str], name: str, label: str) -> str:
+        value = row.get(name, "")
         if not value:
             raise LineRejected(f"Champ obligatoire manquant : {name} ({label})")
         return value
@@ -142,21 +143,15 @@ class LineParser:
         self._place_cache[key] = result
         return result
 
-    def parse(self, line: int, row: list[str]) -> ParsedLine:
-        if len(row) != self.width:
-            raise LineRejected(f"Nombre de colonnes incorrect : {len(row)} au lieu de {self.width}")
-        get = self._get
-        source = self.fmt.source
-        key = self._required(row, self.fmt.key_column, "identifiant du débiteur")
+    def _identity(self, row: dict[str, str], key: str) -> dict:
+        """SourceRecord columns from one line."""
         identity: dict = {}
-        if source is Source.IMPOTS:
-            if key not in self._fiscal_ok:
-                self._fiscal_ok[key] = nif.is_valid(key) and len(key) == 13
-            if not self._fiscal_ok[key]:
+        if self.fmt.source is Source.IMPOTS:
+            if not (len(key) == 13 and nif.is_valid(key)):
                 raise LineRejected(f"Numéro fiscal invalide (13 chiffres et clé de contrôle) : « {key} »")
             identity["numero_fiscal"] = key
             identity["nom_naissance"] = _text(self._required(row, "nom_naissance", "nom de naissance"))
-            identity["nom_usage"] = _text(get(row, "nom_usage"))
+            identity["nom_usage"] = _text(row.get("nom_usage", ""))
             identity["prenoms"] = _text(self._required(row, "prenoms", "prénoms"))
             identity["nom"] = None
         else:
@@ -164,18 +159,18 @@ class LineParser:
             identity["nom"] = _text(self._required(row, "nom", "nom"))
             identity["nom_naissance"] = None
             identity["nom_usage"] = None
-            identity["prenoms"] = _text(get(row, "prenom"))
-        sexe = get(row, "sexe").upper()
+            identity["prenoms"] = _text(row.get("prenom", ""))
+        sexe = row.get("sexe", "").upper()
         if sexe and sexe not in SEXES:
             raise LineRejected(f"Sexe invalide : « {sexe} » (attendu : M ou F)")
         identity["sexe"] = SEXES.get(sexe)
-        identity["date_naissance"], identity["date_naissance_brute"] = parse_birth_date(get(row, "date_naissance"))
-        identity["lieu_naissance"] = _text(get(row, "lieu_naissance"))
-        identity["numero_voie"] = _text(get(row, "numero_voie"), 16)
-        identity["voie"] = _text(get(row, "voie"))
-        identity["complement_adresse"] = _text(get(row, "complement_adresse"))
-        identity["commune"] = _text(get(row, "commune"), 100)
-        postcode = get(row, "code_postal").replace(" ", "")
+        identity["date_naissance"], identity["date_naissance_brute"] = parse_birth_date(row.get("date_naissance", ""))
+        identity["lieu_naissance"] = _text(row.get("lieu_naissance", ""))
+        identity["numero_voie"] = _text(row.get("numero_voie", ""), 16)
+        identity["voie"] = _text(row.get("voie", ""))
+        identity["complement_adresse"] = _text(row.get("complement_adresse", ""))
+        identity["commune"] = _text(row.get("commune", ""), 100)
+        postcode = row.get("code_postal", "").replace(" ", "")
         if postcode and (not postcode.isdigit() or len(postcode) not in (4, 5)):
             postcode_raw = postcode
             postcode = ""
@@ -183,11 +178,29 @@ class LineParser:
                 raise LineRejected(f"Code postal invalide : « {postcode_raw} »")
         elif len(postcode) == 4:
             postcode = "0" + postcode  # a spreadsheet dropped the leading zero (06000 → 6000)
-        code_insee = get(row, "code_insee")
+        code_insee = row.get("code_insee", "")
         if code_insee and len(code_insee) == 4 and code_insee.isdigit():
             code_insee = "0" + code_insee
         identity["code_insee"], identity["code_postal"] = self._place(
             code_insee.upper(), postcode, identity["commune"] or "")
+
+        return identity
+
+    def parse(self, line: int, cells: list[str]) -> ParsedLine:
+        if len(cells) != self.width:
+            raise LineRejected(f"Nombre de colonnes incorrect : {len(cells)} au lieu de {self.width}")
+        row = dict(zip(self.header, (c.strip() for c in cells)))
+
+        source = self.fmt.source
+        key = self._required(row, self.fmt.key_column, "identifiant du débiteur")
+        # A debtor's identity repeats on each of its lines: parse it once per distinct content.
+        cache_key = tuple(row.get(name, "") for name in IDENTITY_COLUMNS)
+        identity = self._identity_cache.get(cache_key)
+        if identity is None:
+            identity = self._identity(row, key)
+            if len(self._identity_cache) > 100_000:
+                self._identity_cache.clear()
+            self._identity_cache[cache_key] = identity
 
         structure = self._required(row, "comptable", "poste comptable")
         if structure not in self.structure_codes:
@@ -196,7 +209,7 @@ class LineParser:
         rar = parse_amount_cents(self._required(row, "reste_a_recouvrer", "reste à recouvrer"), "Reste à recouvrer")
         if rar > initial:
             raise LineRejected("Reste à recouvrer supérieur au montant initial")
-        status_raw = get(row, "statut").upper()
+        status_raw = row.get("statut", "").upper()
         if status_raw not in STATUSES:
             raise LineRejected(f"Statut inconnu : « {status_raw} » (attendu : EN_COURS ou ANNULEE)")
         status = STATUSES[status_raw]
@@ -218,7 +231,7 @@ class LineParser:
             creance["nature"] = _text(self._required(row, "impot", "impôt"), 100)
             creance["creditor_code"] = "ETAT"
             creance["creditor_name"] = "État"
-            creance["year"] = self._year(get(row, "annee"))
+            creance["year"] = self._year(row.get("annee", ""))
             creance["date_prise_en_charge"] = parse_date(
                 self._required(row, "date_mise_en_recouvrement", "date de mise en recouvrement"),
                 "Date de mise en recouvrement")
@@ -228,11 +241,11 @@ class LineParser:
             creance["nature"] = _text(self._required(row, "type_amende", "type d'amende"), 100)
             creance["creditor_code"] = "ETAT"
             creance["creditor_name"] = "État"
-            category = get(row, "categorie_infraction").lower().replace("é", "e")
+            category = row.get("categorie_infraction", "").lower().replace("é", "e")
             if category and category not in ("contravention", "delit"):
                 raise LineRejected(f"Catégorie d'infraction inconnue : « {category} » (contravention ou délit)")
             creance["offence_category"] = category or None
-            infraction = get(row, "date_infraction")
+            infraction = row.get("date_infraction", "")
             creance["date_infraction"] = parse_date(infraction, "Date d'infraction") if infraction else None
             creance["date_prise_en_charge"] = parse_date(
                 self._required(row, "date_titre", "date du titre exécutoire"), "Date du titre")
@@ -242,13 +255,13 @@ class LineParser:
             creance["nature"] = _text(self._required(row, "objet", "objet du titre"), 100)
             creance["creditor_code"] = _text(self._required(row, "code_collectivite", "code du créancier"), 32)
             creance["creditor_name"] = _text(self._required(row, "collectivite", "créancier"))
-            creance["budget"] = _text(get(row, "budget"), 100)
+            creance["budget"] = _text(row.get("budget", ""), 100)
             flag = self._required(row, "hospitalier", "créance hospitalière O/N").upper()
             if flag not in FLAGS:
                 raise LineRejected(f"Indicateur hospitalier invalide : « {flag} » (attendu : O ou N)")
             creance["is_hospital"] = FLAGS[flag]
-            creance["year"] = self._year(get(row, "exercice"))
-            emission = get(row, "date_emission")
+            creance["year"] = self._year(row.get("exercice", ""))
+            emission = row.get("date_emission", "")
             creance["date_emission"] = parse_date(emission, "Date d'émission") if emission else None
             creance["date_prise_en_charge"] = parse_date(
                 self._required(row, "date_prise_en_charge", "date de prise en charge"), "Date de prise en charge")

@@ -1,0 +1,254 @@
+"""Blocking: candidate pairs are the pairs of records that agree on at least one key, over several
+keys in union, so that a person is still found when any one field is wrong or missing.
+
+A rule is a tuple of *key parts*; a record gets one key per combination of its values (a woman
+with a birth name and a usage name, or with three first names, gets several keys), so a rule on
+``surname`` also pairs a birth name with the other record's usage name.
+
+Key parts:
+
+=======================  ======================================================================
+``surname``              every surname of the record (birth, usage, unknown kind)
+``surname_phonetic``     their French phonetic keys
+``first_name``           every first name (word) of the record
+``first_name_phonetic``  their phonetic keys
+``first_name_first``     the first first name only
+``birth_date``           the birth date (complete or partial)
+``birth_year``           the year of birth
+``commune``              the commune (INSEE code, repaired), or the city as typed
+``postcode``             the postal code (repaired)
+``street``               the street (normalised)
+``number``               the street number
+``identifier``           the shared identifier
+``sex``                  the sex
+=======================  ======================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .table import MISSING, RecordTable
+
+KEY_PARTS = (
+    "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first",
+    "birth_date", "birth_year", "commune", "postcode", "street", "number", "identifier", "sex",
+)
+#: key part → table columns it reads (to leave those comparisons out of an EM session)
+PART_COLUMNS: dict[str, tuple[str, ...]] = {
+    "surname": ("sur_birth", "sur_usage", "sur_last"),
+    "surname_phonetic": ("sur_birth", "sur_usage", "sur_last"),
+    "first_name": ("first_names", "first_name"),
+    "first_name_phonetic": ("first_names", "first_name"),
+    "first_name_first": ("first_names", "first_name"),
+    "birth_date": ("birth_date",),
+    "birth_year": ("birth_date",),
+    "commune": ("commune",),
+    "postcode": ("postcode",),
+    "street": ("street",),
+    "number": ("number",),
+    "identifier": ("identifier",),
+    "sex": ("sex",),
+}
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Records agreeing on every part of ``parts`` become candidate pairs. Blocks larger than
+    ``max_block_size`` records are skipped (and counted in the statistics)."""
+
+    name: str
+    parts: tuple[str, ...]
+    max_block_size: int = 2000
+
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.parts if p not in KEY_PARTS]
+        if unknown:
+            raise ValueError(f"partie de clé de blocage inconnue : {', '.join(unknown)}")
+
+    def columns(self) -> set[str]:
+        return {c for p in self.parts for c in PART_COLUMNS[p]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "parts": list(self.parts), "max_block_size": self.max_block_size}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BlockingRule:
+        return cls(data["name"], tuple(data["parts"]), int(data.get("max_block_size", 2000)))
+
+
+def default_blocking_rules() -> list[BlockingRule]:
+    return [
+        BlockingRule("nom+date", ("surname_phonetic", "birth_date")),
+        BlockingRule("prenom+date", ("first_name_phonetic", "birth_date")),
+        BlockingRule("nom+prenom", ("surname_phonetic", "first_name_phonetic")),
+        BlockingRule("nom+commune", ("surname", "commune")),
+        BlockingRule("date+commune", ("birth_date", "commune")),
+        BlockingRule("prenom+voie", ("first_name_phonetic", "street", "commune")),
+        BlockingRule("identifiant", ("identifier",)),
+    ]
+
+
+# --- key values --------------------------------------------------------------------------------
+
+
+def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
+    """(record index, value) rows of one key part, missing values left out."""
+    n = len(table)
+    v = table.vocabs
+    if part in ("surname", "surname_phonetic"):
+        s = table.surnames
+        if part == "surname_phonetic":
+            phon = np.asarray(v.surname_phon_of + [MISSING], dtype=np.int64)
+            s = phon[s]
+        rec = np.repeat(np.arange(n), 3)
+        val = s.reshape(-1).astype(np.int64)
+        ok = val >= 0
+        rec, val = rec[ok], val[ok]
+        return rec, val  # a record's repeated keys are dropped when blocks are formed
+    if part in ("first_name", "first_name_phonetic"):
+        lengths = np.asarray([len(t) for t in v.fn_tokens_of] + [0])[table.first_names]
+        flat = np.fromiter(
+            (c for t in v.fn_tokens_of for c in t), dtype=np.int64, count=sum(len(t) for t in v.fn_tokens_of)
+        )
+        offsets = np.concatenate([[0], np.cumsum([len(t) for t in v.fn_tokens_of])]).astype(np.int64)
+        codes = table.first_names
+        has = codes >= 0
+        rec = np.repeat(np.arange(n)[has], lengths[has])
+        starts = offsets[codes[has]]
+        within = np.arange(len(rec)) - np.repeat(np.cumsum(lengths[has]) - lengths[has], lengths[has])
+        val = flat[np.repeat(starts, lengths[has]) + within]
+        if part == "first_name_phonetic":
+            val = np.asarray(v.fn_phon_of, dtype=np.int64)[val]
+        return rec, val
+    single = {
+        "first_name_first": table.first_name,
+        "birth_date": table.birth_date,
+        "birth_year": table.birth_date // 10000,
+        "commune": table.commune,
+        "postcode": table.postcode,
+        "street": table.street,
+        "number": table.number,
+        "identifier": table.identifier,
+        "sex": table.sex,
+    }[part]
+    arr = np.asarray(single, dtype=np.int64)
+    missing = arr <= 0 if part in ("birth_date", "birth_year", "sex") else arr < 0
+    rec = np.nonzero(~missing)[0]
+    return rec, arr[rec]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def rule_keys(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
+    """(record index, 64-bit key) rows of a rule: one row per combination of the parts' values."""
+    rec, key = part_values(table, rule.parts[0])
+    key = key.astype(np.uint64)
+    for part in rule.parts[1:]:
+        prec, pval = part_values(table, part)
+        order = np.argsort(prec, kind="stable")
+        prec, pval = prec[order], pval[order]
+        n = len(table)
+        counts = np.bincount(prec, minlength=n)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        rep = counts[rec]
+        a = np.repeat(np.arange(len(rec)), rep)
+        within = np.arange(len(a)) - np.repeat(np.cumsum(rep) - rep, rep)
+        b = starts[rec[a]] + within
+        rec = rec[a]
+        with np.errstate(over="ignore"):
+            key = (key[a] * _MIX) ^ (pval[b].astype(np.uint64) + np.uint64(1))
+    return rec, key
+
+
+# --- pairs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleStats:
+    name: str
+    pairs: int  # distinct pairs this rule produces
+    new_pairs: int  # pairs that no earlier rule produced
+    skipped_blocks: int
+    skipped_records: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _block_pairs(rec: np.ndarray, key: np.ndarray, max_block: int) -> tuple[np.ndarray, int, int]:
+    """Sorted distinct pair codes ``i * 2**32 + j`` (i < j) of records sharing a key."""
+    if rec.size == 0:
+        return np.zeros(0, np.int64), 0, 0
+    order = np.lexsort((rec, key))
+    key, rec = key[order], rec[order]
+    dup = np.zeros(len(rec), bool)
+    dup[1:] = (key[1:] == key[:-1]) & (rec[1:] == rec[:-1])
+    key, rec = key[~dup], rec[~dup]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(key)]]))
+    too_big = sizes > max_block
+    skipped_blocks = int(too_big.sum())
+    skipped_records = int(sizes[too_big].sum())
+    ok = (sizes >= 2) & ~too_big
+    starts, sizes = starts[ok], sizes[ok]
+    if starts.size == 0:
+        return np.zeros(0, np.int64), skipped_blocks, skipped_records
+    # every position p of a block pairs with the positions after it in the block
+    pos_start = np.repeat(starts, sizes)
+    pos_size = np.repeat(sizes, sizes)
+    pos = pos_start + (np.arange(pos_start.size) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    partners = pos_start + pos_size - 1 - pos
+    left = np.repeat(pos, partners)
+    right = left + 1 + (np.arange(left.size) - np.repeat(np.cumsum(partners) - partners, partners))
+    a, b = rec[left].astype(np.int64), rec[right].astype(np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    codes = (lo << 32) | hi
+    codes = codes[lo != hi]
+    return np.unique(codes), skipped_blocks, skipped_records
+
+
+def rule_pairs(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, int, int]:
+    rec, key = rule_keys(table, rule)
+    return _block_pairs(rec, key, rule.max_block_size)
+
+
+@dataclass
+class CandidatePairs:
+    left: np.ndarray  # int64 row indices, left < right
+    right: np.ndarray
+    rules: list[RuleStats]
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def chunks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for start in range(0, len(self.left), size):
+            yield self.left[start : start + size], self.right[start : start + size]
+
+
+def candidate_pairs(table: RecordTable, rules: Sequence[BlockingRule]) -> CandidatePairs:
+    """The union of the pairs of every rule, without duplicates."""
+    union = np.zeros(0, np.int64)
+    stats: list[RuleStats] = []
+    for rule in rules:
+        codes, sb, sr = rule_pairs(table, rule)
+        new = np.setdiff1d(codes, union, assume_unique=True) if union.size else codes
+        stats.append(RuleStats(rule.name, int(codes.size), int(new.size), sb, sr))
+        if new.size:
+            union = np.union1d(union, new)
+    return CandidatePairs(union >> 32, union & 0xFFFFFFFF, stats)
+
+
+def blocking_recall(pairs: CandidatePairs, truth: np.ndarray) -> tuple[float, int, int]:
+    """(recall, true pairs found, true pairs) given each row's true person (``-1`` = unknown)."""
+    found = int(((truth[pairs.left] == truth[pairs.right]) & (truth[pairs.left] >= 0)).sum())
+    t = truth[truth >= 0]
+    _, counts = np.unique(t, return_counts=True)
+    total = int((counts * (counts - 1) // 2).sum())
+    return (found / total if total else 1.0), found, total

@@ -1,0 +1,472 @@
+"""The comparison library: for each field, named levels from the best agreement to the worst.
+
+A comparison turns a batch of record pairs into one small integer per pair, the index of its
+level. Level 0 is always "value missing on one side" and weighs nothing. Levels are computed on
+whole numpy arrays of codes; strings are only scored (with rapidfuzz's vectorised ``cpdist``) for
+the *distinct* pairs of values that need it.
+
+Level flags:
+
+* ``tf``: the weight of this level is adjusted by the frequency of the agreeing value (a common
+  surname such as MARTIN weighs less than a rare one);
+* ``veto``: a strong contradiction: the pair can never be linked (weight forced to
+  :data:`VETO_WEIGHT`) and two records in this relation cannot share a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+from .table import MISSING, RecordTable, Vocab
+
+VETO_WEIGHT = -40.0
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    label: str  # French, shown to users
+    tf: bool = False
+    veto: bool = False
+
+
+@dataclass
+class PairBatch:
+    """Pairs of rows ``left[li[k]]`` / ``right[ri[k]]`` being compared."""
+
+    left: RecordTable
+    right: RecordTable
+    li: np.ndarray
+    ri: np.ndarray
+    workers: int = 1
+
+    def __len__(self) -> int:
+        return len(self.li)
+
+    def col(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        return getattr(self.left, name)[self.li], getattr(self.right, name)[self.ri]
+
+
+@dataclass
+class LevelResult:
+    levels: np.ndarray  # int8, one level index per pair
+    tf_freq: np.ndarray | None = None  # frequency of the agreeing value where a tf level applies
+
+
+def pair_scores(
+    vocab: Vocab, a: np.ndarray, b: np.ndarray, scorer: Callable[..., float], workers: int = 1
+) -> np.ndarray:
+    """Similarity of the strings of codes ``a[k]`` and ``b[k]`` (symmetric scorers only), computed
+    once per distinct pair of codes with ``rapidfuzz.process.cpdist``."""
+    if a.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    lo = np.minimum(a, b).astype(np.int64)
+    hi = np.maximum(a, b).astype(np.int64)
+    uniq, inverse = np.unique((lo << 32) | hi, return_inverse=True)
+    sa = vocab.strings(uniq >> 32)
+    sb = vocab.strings(uniq & 0xFFFFFFFF)
+    scores = process.cpdist(sa, sb, scorer=scorer, workers=workers, dtype=np.float32)
+    return scores[inverse]
+
+
+class Comparison:
+    """Base class. Subclasses set ``name``, ``label``, ``levels``, the table columns they read
+    (``columns``, used to leave a comparison out of EM sessions whose blocking fixes it) and
+    implement :meth:`compare`."""
+
+    kind: ClassVar[str] = ""
+    name: str
+    label: str
+    levels: tuple[Level, ...]
+    columns: tuple[str, ...] = ()
+
+    def compare(self, batch: PairBatch) -> LevelResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, **self.params()}
+
+    def level_names(self) -> list[str]:
+        return [lv.name for lv in self.levels]
+
+    def veto_levels(self) -> np.ndarray:
+        return np.array([lv.veto for lv in self.levels], dtype=bool)
+
+
+def _first_level(n: int, conditions: list[np.ndarray], default: int) -> np.ndarray:
+    """Index (1-based, in list order) of the first true condition per row, else ``default``."""
+    out = np.full(n, default, dtype=np.int8)
+    for level in range(len(conditions), 0, -1):
+        out[conditions[level - 1]] = level
+    return out
+
+
+# --- surnames ----------------------------------------------------------------------------------
+
+_COMPAT = ((0, 0), (1, 1), (0, 2), (1, 2), (2, 0), (2, 1), (2, 2))  # same kind, or kind unknown
+_CROSS = ((0, 1), (1, 0))  # birth name on one side = usage name on the other
+
+
+@dataclass
+class SurnameComparison(Comparison):
+    """Birth, usage and unknown-kind surnames of both records against each other."""
+
+    kind: ClassVar[str] = "surname"
+    name: str = "surname"
+    label: str = "Nom"
+    fuzzy_threshold: float = 0.92
+    columns: tuple[str, ...] = ("sur_birth", "sur_usage", "sur_last")
+    levels: tuple[Level, ...] = (
+        Level("null", "Nom absent d'un côté"),
+        Level("exact", "Nom identique", tf=True),
+        Level("cross", "Nom de naissance de l'un égal au nom d'usage de l'autre", tf=True),
+        Level("part", "Une partie du nom composé identique (ou particule omise)"),
+        Level("fuzzy", "Nom proche (faute de frappe)"),
+        Level("phonetic", "Nom phonétiquement identique"),
+        Level("other", "Noms différents"),
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {"fuzzy_threshold": self.fuzzy_threshold}
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        n = len(batch)
+        A = batch.left.surnames[batch.li]
+        B = batch.right.surnames[batch.ri]
+        levels = np.full(n, 6, dtype=np.int8)
+        present = (A >= 0).any(axis=1) & (B >= 0).any(axis=1)
+        matched = np.full(n, MISSING, dtype=np.int64)
+        best = np.full(n, 6, dtype=np.int8)
+        for slots, level in ((_COMPAT, 1), (_CROSS, 2)):
+            for i, j in slots:
+                eq = (A[:, i] == B[:, j]) & (A[:, i] >= 0) & (best > level)
+                best[eq] = level
+                matched[eq] = A[eq, i]
+        rest = present & (best > 2)
+        if rest.any():
+            idx = np.nonzero(rest)[0]
+            vocab = batch.left.vocabs.surname
+            phon = np.asarray(batch.left.vocabs.surname_phon_of + [MISSING], dtype=np.int64)
+            sels, aa, bb = [], [], []
+            for i in range(3):
+                for j in range(3):
+                    a, b = A[idx, i], B[idx, j]
+                    ok = (a >= 0) & (b >= 0)
+                    if ok.any():
+                        sels.append(idx[ok])
+                        aa.append(a[ok])
+                        bb.append(b[ok])
+            if sels:
+                sel, a, b = np.concatenate(sels), np.concatenate(aa), np.concatenate(bb)
+                part = pair_scores(vocab, a, b, fuzz.token_set_ratio, batch.workers) >= 100.0
+                jw = pair_scores(vocab, a, b, JaroWinkler.normalized_similarity, batch.workers)
+                ph = phon[a] == phon[b]
+                lv = np.where(part, 3, np.where(jw >= self.fuzzy_threshold, 4, np.where(ph, 5, 6)))
+                np.minimum.at(best, sel, lv.astype(np.int8))
+        levels = np.where(present, best, 0).astype(np.int8)
+        tf = None
+        if (matched >= 0).any():
+            freq = batch.left.frequencies("surname")
+            tf = np.full(n, np.nan)
+            ok = (matched >= 0) & (matched < len(freq)) & (levels <= 2)
+            tf[ok] = freq[matched[ok]]
+        return LevelResult(levels, tf)
+
+
+# --- first names -------------------------------------------------------------------------------
+
+_FEMININE_ENDINGS = ("E", "NE", "LE", "TE", "INE", "ETTE", "IENNE", "ELLE")
+
+
+def _gender_variant(a: str, b: str) -> bool:
+    """JEAN/JEANNE, LOUIS/LOUISE, MICHEL/MICHELLE, JOSEPH/JOSEPHINE: a masculine first name and
+    its feminine form (different first names, not a typing error)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return b.startswith(a) and b[len(a):] in _FEMININE_ENDINGS
+
+
+@dataclass
+class FirstNamesComparison(Comparison):
+    """Sets of first names, in any order; composed names equal to their parts."""
+
+    kind: ClassVar[str] = "first_names"
+    name: str = "first_names"
+    label: str = "Prénoms"
+    fuzzy_threshold: float = 0.88
+    columns: tuple[str, ...] = ("first_names", "first_name")
+    levels: tuple[Level, ...] = (
+        Level("null", "Prénom absent d'un côté"),
+        Level("exact", "Prénoms identiques", tf=True),
+        Level("subset", "Prénom(s) présent(s) parmi les prénoms de l'autre", tf=True),
+        Level("first", "Premier prénom identique, autres prénoms différents"),
+        Level("fuzzy", "Prénom proche (faute de frappe)"),
+        Level("phonetic", "Prénom phonétiquement identique"),
+        Level("other", "Prénoms différents", veto=True),
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {"fuzzy_threshold": self.fuzzy_threshold}
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        n = len(batch)
+        a, b = batch.col("first_names")
+        fa, fb = batch.col("first_name")
+        present = (a >= 0) & (b >= 0)
+        levels = np.zeros(n, dtype=np.int8)
+        exact = present & (a == b)
+        levels[exact] = 1
+        rest = present & ~exact
+        v = batch.left.vocabs
+        if rest.any():
+            idx = np.nonzero(rest)[0]
+            ra, rb = a[idx], b[idx]
+            subset = pair_scores(v.first_names, ra, rb, fuzz.token_set_ratio, batch.workers) >= 100.0
+            first = fa[idx] == fb[idx]
+            jw = pair_scores(v.first_name, fa[idx], fb[idx], JaroWinkler.normalized_similarity, batch.workers)
+            whole = pair_scores(v.first_names, ra, rb, fuzz.ratio, batch.workers)
+            fuzzy = (jw >= self.fuzzy_threshold) | (whole >= 90.0)
+            phon = np.asarray(v.fn_phon_of + [MISSING], dtype=np.int64)
+            ph = phon[fa[idx]] == phon[fb[idx]]
+            lv = _first_level(len(idx), [np.zeros(len(idx), bool), subset, first, fuzzy, ph], 6)
+            # a masculine and a feminine first name are different first names (twins JEAN/JEANNE)
+            maybe = (lv == 4) | (lv == 5)
+            if maybe.any():
+                sa = v.first_name.strings(fa[idx][maybe])
+                sb = v.first_name.strings(fb[idx][maybe])
+                gv = np.fromiter((_gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))
+                sub = lv[maybe]
+                sub[gv] = 6
+                lv[maybe] = sub
+            levels[idx] = lv
+        tf = np.full(n, np.nan)
+        if exact.any():
+            tf[exact] = batch.left.frequencies("first_names")[a[exact]]
+        sub = levels == 2
+        if sub.any():
+            ff = batch.left.frequencies("first_name")
+            # the first name they share: the first word of the shorter list
+            na = np.asarray([len(t) for t in v.fn_tokens_of] + [0])[a[sub]]
+            nb = np.asarray([len(t) for t in v.fn_tokens_of] + [0])[b[sub]]
+            shared = np.where(na <= nb, fa[sub], fb[sub])
+            tf[sub] = ff[shared]
+        return LevelResult(levels, tf)
+
+
+# --- birth dates -------------------------------------------------------------------------------
+
+_POW = 10 ** np.arange(8, dtype=np.int64)
+
+
+def _digits(v: np.ndarray) -> np.ndarray:
+    return (v.astype(np.int64)[:, None] // _POW) % 10
+
+
+def _valid(v: np.ndarray) -> np.ndarray:
+    d, m, y = v % 100, v // 100 % 100, v // 10000
+    mdays = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    ok = (m >= 1) & (m <= 12) & (d >= 1)
+    dmax = np.where((m == 2) & ~leap, 28, mdays[np.clip(m, 0, 12)])
+    return ok & (d <= dmax)
+
+
+@dataclass
+class BirthDateComparison(Comparison):
+    kind: ClassVar[str] = "birth_date"
+    name: str = "birth_date"
+    label: str = "Date de naissance"
+    columns: tuple[str, ...] = ("birth_date",)
+    levels: tuple[Level, ...] = (
+        Level("null", "Date de naissance absente d'un côté"),
+        Level("exact", "Date de naissance identique"),
+        Level("swap", "Date de naissance avec jour et mois inversés"),
+        Level("typo", "Date de naissance à un chiffre près (faute de frappe)"),
+        Level("partial", "Date de naissance partielle compatible (00/00/AAAA, 01/01/AAAA)"),
+        Level("same_year", "Dates de naissance différentes, même année", veto=True),
+        Level("other", "Dates de naissance différentes", veto=True),
+        Level("other_invalid", "Dates de naissance différentes (l'une incomplète ou impossible)"),
+    )
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        a, b = batch.col("birth_date")
+        a = a.astype(np.int64)
+        b = b.astype(np.int64)
+        n = len(a)
+        present = (a > 0) & (b > 0)
+        ya, yb = a // 10000, b // 10000
+        ma, mb = a // 100 % 100, b // 100 % 100
+        da, db = a % 100, b % 100
+        complete = (ma > 0) & (da > 0) & (mb > 0) & (db > 0)
+        exact = present & (a == b) & complete
+        swap = present & complete & (ya == yb) & (da == mb) & (ma == db) & (da != ma)
+        diff = _digits(a) != _digits(b)
+        ham = diff.sum(axis=1)
+        # adjacent transposition: exactly two neighbouring digits differ and are exchanged
+        da8, db8 = _digits(a), _digits(b)
+        transposed = np.zeros(n, dtype=bool)
+        for k in range(7):
+            transposed |= (
+                diff[:, k] & diff[:, k + 1] & (da8[:, k] == db8[:, k + 1]) & (da8[:, k + 1] == db8[:, k])
+            )
+        typo = present & complete & ((ham == 1) | ((ham == 2) & transposed))
+        placeholder_a = (ma == 1) & (da == 1)
+        placeholder_b = (mb == 1) & (db == 1)
+        part_a = (ma == 0) | (da == 0) | placeholder_a
+        part_b = (mb == 0) | (db == 0) | placeholder_b
+        partial = present & (part_a | part_b) & (ya == yb) & (
+            (ma == 0) | (mb == 0) | (ma == mb) | placeholder_a | placeholder_b
+        ) & ((da == 0) | (db == 0) | (da == db) | placeholder_a | placeholder_b)
+        both_valid = _valid(a) & _valid(b)
+        same_year = present & complete & both_valid & (ya == yb)
+        other = present & complete & both_valid
+        levels = _first_level(n, [exact, swap, typo, partial, same_year, other], 7)
+        levels[~present] = 0
+        return LevelResult(levels.astype(np.int8))
+
+
+# --- simple fields -----------------------------------------------------------------------------
+
+
+@dataclass
+class SexComparison(Comparison):
+    kind: ClassVar[str] = "sex"
+    name: str = "sex"
+    label: str = "Sexe"
+    columns: tuple[str, ...] = ("sex",)
+    levels: tuple[Level, ...] = (
+        Level("null", "Sexe inconnu d'un côté"),
+        Level("exact", "Même sexe"),
+        Level("other", "Sexes différents"),
+    )
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        a, b = batch.col("sex")
+        levels = np.where((a > 0) & (b > 0), np.where(a == b, 1, 2), 0).astype(np.int8)
+        return LevelResult(levels)
+
+
+@dataclass
+class IdentifierComparison(Comparison):
+    kind: ClassVar[str] = "identifier"
+    name: str = "identifier"
+    label: str = "Identifiant commun"
+    columns: tuple[str, ...] = ("identifier",)
+    levels: tuple[Level, ...] = (
+        Level("null", "Identifiant absent d'un côté"),
+        Level("exact", "Identifiant identique"),
+        Level("other", "Identifiants différents", veto=True),
+    )
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        a, b = batch.col("identifier")
+        levels = np.where((a >= 0) & (b >= 0), np.where(a == b, 1, 2), 0).astype(np.int8)
+        return LevelResult(levels)
+
+
+@dataclass
+class BirthPlaceComparison(Comparison):
+    kind: ClassVar[str] = "birth_place"
+    name: str = "birth_place"
+    label: str = "Lieu de naissance"
+    columns: tuple[str, ...] = ("birth_place",)
+    levels: tuple[Level, ...] = (
+        Level("null", "Lieu de naissance absent d'un côté"),
+        Level("exact", "Lieu de naissance identique"),
+        Level("fuzzy", "Lieu de naissance proche"),
+        Level("other", "Lieux de naissance différents"),
+    )
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        a, b = batch.col("birth_place")
+        present = (a >= 0) & (b >= 0)
+        levels = np.where(present, np.where(a == b, 1, 3), 0).astype(np.int8)
+        rest = np.nonzero(levels == 3)[0]
+        if rest.size:
+            s = pair_scores(batch.left.vocabs.place, a[rest], b[rest], fuzz.ratio, batch.workers)
+            levels[rest[s >= 85.0]] = 2
+        return LevelResult(levels)
+
+
+@dataclass
+class AddressComparison(Comparison):
+    """Street number, street (abbreviations expanded), commune (INSEE, repaired), département."""
+
+    kind: ClassVar[str] = "address"
+    name: str = "address"
+    label: str = "Adresse"
+    street_threshold: float = 0.92
+    columns: tuple[str, ...] = ("number", "street", "commune", "postcode", "departement")
+    levels: tuple[Level, ...] = (
+        Level("null", "Adresse absente d'un côté"),
+        Level("exact", "Adresse identique"),
+        Level("street", "Même voie, numéro différent ou absent"),
+        Level("commune", "Même commune"),
+        Level("departement", "Même département"),
+        Level("other", "Adresses différentes"),
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {"street_threshold": self.street_threshold}
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        ca, cb = batch.col("commune")
+        pa, pb = batch.col("postcode")
+        sa, sb = batch.col("street")
+        na, nb = batch.col("number")
+        dpa, dpb = batch.col("departement")
+        n = len(ca)
+        has_a = (ca >= 0) | (pa >= 0) | (sa >= 0)
+        has_b = (cb >= 0) | (pb >= 0) | (sb >= 0)
+        same_commune = ((ca == cb) & (ca >= 0)) | ((ca < 0) | (cb < 0)) & (pa == pb) & (pa >= 0)
+        same_street = (sa == sb) & (sa >= 0)
+        fuzzy_idx = np.nonzero(same_commune & ~same_street & (sa >= 0) & (sb >= 0))[0]
+        if fuzzy_idx.size:
+            s = pair_scores(
+                batch.left.vocabs.street, sa[fuzzy_idx], sb[fuzzy_idx], JaroWinkler.normalized_similarity,
+                batch.workers,
+            )
+            same_street[fuzzy_idx[s >= self.street_threshold]] = True
+        exact = same_commune & same_street & (na == nb) & (na >= 0)
+        street = same_commune & same_street
+        dep = (dpa == dpb) & (dpa >= 0)
+        levels = _first_level(n, [exact, street, same_commune, dep], 5)
+        levels[~(has_a & has_b)] = 0
+        return LevelResult(levels.astype(np.int8))
+
+
+COMPARISON_KINDS: dict[str, type[Comparison]] = {
+    c.kind: c
+    for c in (
+        SurnameComparison, FirstNamesComparison, BirthDateComparison, SexComparison,
+        BirthPlaceComparison, AddressComparison, IdentifierComparison,
+    )
+}
+
+
+def comparison_from_dict(data: dict[str, Any]) -> Comparison:
+    data = dict(data)
+    cls = COMPARISON_KINDS[data.pop("kind")]
+    return cls(**data)  # type: ignore[call-arg]
+
+
+def default_comparisons() -> list[Comparison]:
+    return [
+        SurnameComparison(), FirstNamesComparison(), BirthDateComparison(), SexComparison(),
+        BirthPlaceComparison(), AddressComparison(), IdentifierComparison(),
+    ]
+
+
+__all__ = [
+    "Comparison", "Level", "LevelResult", "PairBatch", "VETO_WEIGHT", "comparison_from_dict",
+    "default_comparisons", "pair_scores", "field",
+]

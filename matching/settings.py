@@ -1,0 +1,83 @@
+"""Everything that parameterises a linkage, in one serialisable object (like Splink's settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .blocking import BlockingRule, default_blocking_rules
+from .comparisons import Comparison, comparison_from_dict, default_comparisons
+
+
+def default_training_rules() -> list[BlockingRule]:
+    """EM sessions (as in Splink): each blocks on some fields and estimates the m probabilities of
+    the others, whose non-matching pairs are then unrelated to the blocking."""
+    return [
+        BlockingRule("session date", ("birth_date",), max_block_size=5000),
+        BlockingRule("session nom+prenom", ("surname", "first_name"), max_block_size=5000),
+    ]
+
+
+@dataclass
+class MatchSettings:
+    """Comparisons, blocking rules and thresholds of a linkage.
+
+    * ``accept``: pairs whose match probability is at least this are linked;
+    * ``review``: pairs in ``[review, accept)`` are reported for human review;
+    * ``u_sample_pairs``: random pairs drawn to estimate the u probabilities;
+    * ``em_max_pairs``: pairs per EM session at most (a random sample beyond);
+    * ``workers``: threads for rapidfuzz (``-1`` = all cores);
+    * ``date_format``: an extra ``strptime`` format for birth dates.
+    """
+
+    comparisons: list[Comparison] = field(default_factory=default_comparisons)
+    blocking_rules: list[BlockingRule] = field(default_factory=default_blocking_rules)
+    training_rules: list[BlockingRule] = field(default_factory=default_training_rules)
+    accept: float = 0.95
+    review: float = 0.5
+    u_sample_pairs: int = 2_000_000
+    em_max_pairs: int = 1_000_000
+    em_max_iterations: int = 100
+    em_tolerance: float = 1e-5
+    tf_adjustment: bool = True
+    tf_min_frequency: float = 1e-7
+    chunk_size: int = 2_000_000
+    workers: int = 1
+    seed: int = 20240601
+    date_format: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review <= self.accept <= 1.0:
+            raise ValueError("seuils invalides : il faut 0 < review <= accept <= 1")
+        names = [c.name for c in self.comparisons]
+        if len(set(names)) != len(names):
+            raise ValueError("deux comparaisons portent le même nom")
+
+    def comparison(self, name: str) -> Comparison:
+        for c in self.comparisons:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "comparisons": [c.to_dict() for c in self.comparisons],
+            "blocking_rules": [r.to_dict() for r in self.blocking_rules],
+            "training_rules": [r.to_dict() for r in self.training_rules],
+            **{
+                k: getattr(self, k)
+                for k in (
+                    "accept", "review", "u_sample_pairs", "em_max_pairs", "em_max_iterations",
+                    "em_tolerance", "tf_adjustment", "tf_min_frequency", "chunk_size", "workers",
+                    "seed", "date_format",
+                )
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchSettings:
+        data = dict(data)
+        data["comparisons"] = [comparison_from_dict(c) for c in data.get("comparisons", [])] or default_comparisons()
+        data["blocking_rules"] = [BlockingRule.from_dict(r) for r in data.get("blocking_rules", [])]
+        data["training_rules"] = [BlockingRule.from_dict(r) for r in data.get("training_rules", [])]
+        return cls(**data)

@@ -1,0 +1,345 @@
+"""Records normalised into columns of integer codes (numpy), the form every later step works on.
+
+Each distinct normalised value (a surname, a set of first names, a street…) gets an integer code
+in a :class:`Vocab`; comparisons then work on arrays of codes and only look at the strings for the
+distinct pairs of values that need a fuzzy score. Normalisation runs once per distinct raw value,
+not once per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .addresses import normalise_commune, normalise_street, split_address
+from .dates import parse_birth_date
+from .names import first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
+from .phonetic import phonetic
+from .records import Record
+from .reference import load_reference
+from .text import fold
+
+MISSING = -1
+
+
+class Vocab:
+    """Distinct strings ↔ integer codes. ``key`` decides equality (e.g. surnames without spaces);
+    the first spelling seen is kept as the display value."""
+
+    def __init__(self, key: Callable[[str], str] | None = None) -> None:
+        self._key = key
+        self.index: dict[str, int] = {}
+        self.values: list[str] = []
+        self._array: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def add(self, value: str | None) -> int:
+        if not value:
+            return MISSING
+        k = self._key(value) if self._key else value
+        code = self.index.get(k)
+        if code is None:
+            code = len(self.values)
+            self.index[k] = code
+            self.values.append(value)
+        return code
+
+    def get(self, value: str | None) -> int:
+        if not value:
+            return MISSING
+        return self.index.get(self._key(value) if self._key else value, MISSING)
+
+    def strings(self, codes: np.ndarray) -> np.ndarray:
+        """Object array of the display strings of ``codes`` (no code may be missing)."""
+        if self._array is None or len(self._array) != len(self.values):
+            self._array = np.array(self.values + [""], dtype=object)
+        return self._array[codes]
+
+
+@dataclass
+class Vocabularies:
+    """The vocabularies of a table, shared with the tables built against it (incremental use)."""
+
+    surname: Vocab = field(default_factory=lambda: Vocab(surname_key))
+    surname_phonetic: Vocab = field(default_factory=Vocab)
+    first_names: Vocab = field(default_factory=lambda: Vocab(first_names_key))
+    first_name: Vocab = field(default_factory=Vocab)
+    first_name_phonetic: Vocab = field(default_factory=Vocab)
+    place: Vocab = field(default_factory=Vocab)
+    number: Vocab = field(default_factory=Vocab)
+    street: Vocab = field(default_factory=Vocab)
+    commune: Vocab = field(default_factory=Vocab)  # INSEE code, or "?" + folded name when unknown
+    postcode: Vocab = field(default_factory=Vocab)
+    departement: Vocab = field(default_factory=Vocab)
+    identifier: Vocab = field(default_factory=Vocab)
+    source: Vocab = field(default_factory=Vocab)
+    # derived per-code attributes, aligned with the codes of their vocabulary
+    surname_phon_of: list[int] = field(default_factory=list)
+    fn_tokens_of: list[tuple[int, ...]] = field(default_factory=list)  # first_names → first_name codes
+    fn_phon_of: list[int] = field(default_factory=list)  # first_name → first_name_phonetic code
+
+    def surname_code(self, name: str | None) -> int:
+        code = self.surname.add(name)
+        if code >= len(self.surname_phon_of):
+            self.surname_phon_of.append(self.surname_phonetic.add(phonetic(surname_key(name or ""))))
+        return code
+
+    def first_name_code(self, token: str) -> int:
+        code = self.first_name.add(token)
+        if code >= len(self.fn_phon_of):
+            self.fn_phon_of.append(self.first_name_phonetic.add(phonetic(token)))
+        return code
+
+    def first_names_code(self, names: str | None) -> int:
+        code = self.first_names.add(names)
+        if code >= len(self.fn_tokens_of):
+            self.fn_tokens_of.append(tuple(self.first_name_code(t) for t in (names or "").split()))
+        return code
+
+
+def _factorize(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+    """(distinct values in order of appearance, code of each value)."""
+    seen: dict[Any, int] = {}
+    inverse = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+    return list(seen), inverse
+
+
+_SEX_CODE = {"M": 1, "F": 2}
+
+
+@dataclass
+class RecordTable:
+    """Normalised records as columns. Codes are ``-1`` when missing; ``sex`` is 0/1 (M)/2 (F);
+    ``birth_date`` is ``YYYYMMDD`` with ``00`` for unknown parts, 0 when missing."""
+
+    vocabs: Vocabularies
+    ids: list[str]
+    source: np.ndarray
+    sur_birth: np.ndarray
+    sur_usage: np.ndarray
+    sur_last: np.ndarray
+    first_names: np.ndarray
+    first_name: np.ndarray  # first word of the first names as given (the "premier prénom")
+    sex: np.ndarray
+    birth_date: np.ndarray
+    birth_place: np.ndarray
+    number: np.ndarray
+    street: np.ndarray
+    commune: np.ndarray
+    postcode: np.ndarray
+    departement: np.ndarray
+    identifier: np.ndarray
+    _freq_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def surnames(self) -> np.ndarray:
+        """(n, 3) codes: birth, usage and unknown-kind surname."""
+        return np.stack([self.sur_birth, self.sur_usage, self.sur_last], axis=1)
+
+    def key(self, i: int) -> tuple[str, str]:
+        return (self.vocabs.source.values[self.source[i]], self.ids[i])
+
+    def keys(self) -> list[tuple[str, str]]:
+        names = self.vocabs.source.values
+        return [(names[s], i) for s, i in zip(self.source.tolist(), self.ids)]
+
+    def take(self, idx: np.ndarray) -> RecordTable:
+        """A table of the given rows, sharing the vocabularies."""
+        cols = {name: getattr(self, name)[idx] for name in _COLUMNS}
+        return RecordTable(vocabs=self.vocabs, ids=[self.ids[i] for i in idx.tolist()], **cols)
+
+    def concat(self, other: RecordTable) -> RecordTable:
+        assert other.vocabs is self.vocabs, "tables must share their vocabularies"
+        cols = {name: np.concatenate([getattr(self, name), getattr(other, name)]) for name in _COLUMNS}
+        return RecordTable(vocabs=self.vocabs, ids=self.ids + other.ids, **cols)
+
+    def frequencies(self, what: str) -> np.ndarray:
+        """Relative frequency of each code among the records' non-missing values, by vocabulary:
+        ``surname`` (all three slots), ``first_names`` (the set) or ``first_name``."""
+        if what not in self._freq_cache:
+            if what == "surname":
+                s = self.surnames  # the three slots of a record never hold the same name twice
+                codes = s[s >= 0]
+                size = len(self.vocabs.surname)
+            else:
+                arr = getattr(self, what)
+                codes = arr[arr >= 0]
+                size = len(getattr(self.vocabs, what))
+            counts = np.bincount(codes, minlength=size).astype(np.float64)
+            self._freq_cache[what] = counts / max(codes.size, 1)
+        freq = self._freq_cache[what]
+        return freq
+
+    def describe(self, i: int) -> dict[str, Any]:
+        """The normalised values of one record (for explanations and debugging)."""
+        v = self.vocabs
+
+        def s(vocab: Vocab, code: int) -> str | None:
+            return vocab.values[code] if code >= 0 else None
+
+        dob = int(self.birth_date[i])
+        return {
+            "source": v.source.values[self.source[i]],
+            "id": self.ids[i],
+            "nom_naissance": s(v.surname, self.sur_birth[i]),
+            "nom_usage": s(v.surname, self.sur_usage[i]),
+            "nom": s(v.surname, self.sur_last[i]),
+            "prenoms": s(v.first_names, self.first_names[i]),
+            "sexe": {1: "M", 2: "F"}.get(int(self.sex[i])),
+            "date_naissance": (f"{dob % 100:02d}/{dob // 100 % 100:02d}/{dob // 10000}" if dob else None),
+            "lieu_naissance": s(v.place, self.birth_place[i]),
+            "numero": s(v.number, self.number[i]),
+            "voie": s(v.street, self.street[i]),
+            "code_postal": s(v.postcode, self.postcode[i]),
+            "commune": s(v.commune, self.commune[i]),
+            "identifiant": s(v.identifier, self.identifier[i]),
+        }
+
+
+_COLUMNS = (
+    "source", "sur_birth", "sur_usage", "sur_last", "first_names", "first_name", "sex", "birth_date",
+    "birth_place", "number", "street", "commune", "postcode", "departement", "identifier",
+)
+
+
+def _map_unique(values: list[Any], fn: Callable[[Any], Any]) -> tuple[list[Any], np.ndarray]:
+    uniq, inverse = _factorize(values)
+    return [fn(u) for u in uniq], inverse
+
+
+def _codes(per_unique: list[int], inverse: np.ndarray) -> np.ndarray:
+    return np.asarray(per_unique, dtype=np.int32).reshape(-1)[inverse] if per_unique else np.full(len(inverse), MISSING, np.int32)
+
+
+def _place(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    commune = load_reference().find(raw, None)
+    return commune.code_insee if commune else ("?" + fold(raw) if fold(raw) else None)
+
+
+def _lines(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def build_table(
+    records: Sequence[Record],
+    vocabs: Vocabularies | None = None,
+    date_format: str | None = None,
+) -> RecordTable:
+    """Normalise ``records`` into a :class:`RecordTable` (codes added to ``vocabs`` if given)."""
+    v = vocabs or Vocabularies()
+    n = len(records)
+
+    def col(name: str) -> list[Any]:
+        return [getattr(r, name) for r in records]
+
+    # --- names -------------------------------------------------------------------------
+    def parsed_codes(name: str, default_role: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        def parse(raw: Any) -> tuple[int, int, int, int]:
+            p = parse_surname(raw)
+            unknown = v.surname_code(p.unknown)
+            birth, usage = v.surname_code(p.birth), v.surname_code(p.usage)
+            if default_role == "birth" and birth < 0:
+                birth, unknown = unknown, MISSING
+            elif default_role == "usage" and usage < 0:
+                usage, unknown = unknown, MISSING
+            return birth, usage, unknown, _SEX_CODE.get(p.sex or "", 0)
+
+        per, inverse = _map_unique(col(name), parse)
+        arr = np.asarray(per, dtype=np.int32).reshape(-1, 4)[inverse] if per else np.full((n, 4), MISSING, np.int32)
+        return arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+
+    l_birth, l_usage, l_unknown, l_sex = parsed_codes("last_name", "unknown")
+    b_birth, b_usage, _, b_sex = parsed_codes("birth_name", "birth")
+    u_birth, u_usage, _, u_sex = parsed_codes("usage_name", "usage")
+    birth = np.where(b_birth >= 0, b_birth, np.where(l_birth >= 0, l_birth, u_birth))
+    usage = np.where(u_usage >= 0, u_usage, np.where(b_usage >= 0, b_usage, l_usage))
+    usage = np.where(usage == birth, MISSING, usage)
+    last = np.where((l_unknown == birth) | (l_unknown == usage), MISSING, l_unknown)
+
+    # --- first names and sex -------------------------------------------------------------
+    def parse_fn(raw: Any) -> tuple[int, int, int]:
+        names, sex = parse_first_names(raw)
+        code = v.first_names_code(names)
+        first = v.fn_tokens_of[code][0] if code >= 0 and v.fn_tokens_of[code] else MISSING
+        return code, first, _SEX_CODE.get(sex or "", 0)
+
+    per, inverse = _map_unique(col("first_names"), parse_fn)
+    fn = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
+    per_sex, inv_sex = _map_unique(col("sex"), lambda raw: _SEX_CODE.get(parse_sex(raw) or "", 0))
+    sex = np.asarray(per_sex, dtype=np.int8)[inv_sex]
+    for hint in (l_sex, b_sex, u_sex, fn[:, 2]):
+        sex = np.where(sex == 0, hint, sex).astype(np.int8)
+
+    # --- dates, places, identifiers ------------------------------------------------------
+    per, inverse = _map_unique(col("birth_date"), lambda raw: parse_birth_date(raw, date_format))
+    dob = np.asarray(per, dtype=np.int32)[inverse]
+    per, inverse = _map_unique(col("birth_place"), lambda raw: v.place.add(_place(raw)))
+    place = _codes(per, inverse)
+    per, inverse = _map_unique(
+        col("identifier"), lambda raw: v.identifier.add(fold(raw).replace(" ", "") if raw else None)
+    )
+    identifier = _codes(per, inverse)
+    per, inverse = _map_unique(col("source"), v.source.add)
+    source = np.asarray(per, dtype=np.int16)[inverse]
+
+    # --- addresses -------------------------------------------------------------------------
+    def parse_street(key: tuple[Any, Any, tuple[str, ...]]) -> tuple[int, int]:
+        number, street, lines = key
+        num, st = split_address([street, *lines], number)
+        return v.number.add(num), v.street.add(st)
+
+    street_keys = [(r.street_number, r.street, _lines(r.address)) for r in records]
+    per, inverse = _map_unique(street_keys, parse_street)
+    st = np.asarray(per, dtype=np.int32).reshape(-1, 2)[inverse] if per else np.full((n, 2), MISSING, np.int32)
+
+    def parse_commune(key: tuple[Any, Any]) -> tuple[int, int, int]:
+        pc, insee, city = normalise_commune(*key)
+        commune = insee or ("?" + city if city else None)
+        dep = insee[:3] if insee and insee.startswith("97") else (insee[:2] if insee else (pc[:2] if pc else None))
+        return v.commune.add(commune), v.postcode.add(pc), v.departement.add(dep)
+
+    per, inverse = _map_unique([(r.postcode, r.city) for r in records], parse_commune)
+    cm = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
+
+    return RecordTable(
+        vocabs=v,
+        ids=[str(r.id) for r in records],
+        source=source,
+        sur_birth=birth.astype(np.int32),
+        sur_usage=usage.astype(np.int32),
+        sur_last=last.astype(np.int32),
+        first_names=fn[:, 0].copy(),
+        first_name=fn[:, 1].copy(),
+        sex=sex,
+        birth_date=dob,
+        birth_place=place,
+        number=st[:, 0].copy(),
+        street=st[:, 1].copy(),
+        commune=cm[:, 0].copy(),
+        postcode=cm[:, 1].copy(),
+        departement=cm[:, 2].copy(),
+        identifier=identifier,
+    )
+
+
+def surname_phonetic_codes(table: RecordTable) -> np.ndarray:
+    """(n, 3) phonetic codes of the three surname slots (``-1`` when missing)."""
+    phon = np.asarray(table.vocabs.surname_phon_of + [MISSING], dtype=np.int32)
+    return phon[table.surnames]  # code -1 picks the trailing MISSING
+
+
+def normalise_street_text(text: str | None) -> str | None:
+    """Public helper: the normal form of a street as the table stores it."""
+    return normalise_street(text)

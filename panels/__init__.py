@@ -1,0 +1,92 @@
+"""Panels of common debtors: criteria, selection, randomised control group, one structure per
+treated debtor, lifecycle, evaluation statistics.
+
+Pure domain library: stdlib and numpy only; never imports the application, Flask or SQLAlchemy.
+"""
+
+from .assignment import Assigner, Placement, PlacementCode
+from .compose import compose_panel, place_accounts, randomise
+from .criteria import Criteria, criteria_from_mapping, load_criteria, parse_criteria
+from .errors import CriteriaError, InputError, PanelError, TransitionRefused
+from .evaluation import GroupRate, Outcome, RateComparison, compare_recovery
+from .lifecycle import Membership, Panel, PanelAction, PanelState, next_state
+from .model import (
+    CONFIGURATION_PRODUCTS,
+    CONFIGURATION_STRUCTURE_TYPE,
+    PRODUCTS,
+    AccountSummary,
+    AddressObservation,
+    Reliability,
+    StructureInfo,
+    StructureType,
+)
+from .result import (
+    BalanceTable,
+    CovariateBalance,
+    Group,
+    LevelBalance,
+    ManualEntry,
+    Member,
+    PanelResult,
+    Stratum,
+    StratumCount,
+)
+from .routing import CreanceRouting, NewCreance, ReassignmentProposal, propose_reassignment, route_new_creance
+from .selection import Selection, SelectionReport, SelectionStep, select
+from .territory import AddressChoice, AddressStatus, Territory, best_address
+
+__all__ = [
+    "AccountSummary",
+    "AddressChoice",
+    "AddressObservation",
+    "AddressStatus",
+    "Assigner",
+    "BalanceTable",
+    "CONFIGURATION_PRODUCTS",
+    "CONFIGURATION_STRUCTURE_TYPE",
+    "CovariateBalance",
+    "CreanceRouting",
+    "Criteria",
+    "CriteriaError",
+    "Group",
+    "GroupRate",
+    "InputError",
+    "LevelBalance",
+    "ManualEntry",
+    "Member",
+    "Membership",
+    "NewCreance",
+    "Outcome",
+    "PRODUCTS",
+    "Panel",
+    "PanelAction",
+    "PanelError",
+    "PanelResult",
+    "PanelState",
+    "Placement",
+    "PlacementCode",
+    "RateComparison",
+    "ReassignmentProposal",
+    "Reliability",
+    "Selection",
+    "SelectionReport",
+    "SelectionStep",
+    "Stratum",
+    "StratumCount",
+    "StructureInfo",
+    "StructureType",
+    "Territory",
+    "TransitionRefused",
+    "best_address",
+    "compare_recovery",
+    "compose_panel",
+    "criteria_from_mapping",
+    "load_criteria",
+    "next_state",
+    "parse_criteria",
+    "place_accounts",
+    "propose_reassignment",
+    "randomise",
+    "route_new_creance",
+    "select",
+]

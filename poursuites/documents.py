@@ -1,0 +1,91 @@
+"""Render SATD documents from the repository's ``templates/`` folder to HTML and PDF.
+
+Numbering and archiving belong to the application: it passes the document ``number`` and
+stores the returned HTML, PDF bytes and SHA-256 (of the PDF). No network resource is ever
+fetched: the URL fetcher refuses anything that is not a local file under ``templates/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .model import date_fr, euros
+from .satd import Satd
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+SATD_TIERS = "documents/satd_tiers.html"
+SATD_REDEVABLE = "documents/satd_redevable.html"
+
+
+class RenderedDocument(NamedTuple):
+    html: str
+    pdf: bytes
+    sha256: str  # of the PDF bytes
+
+
+def _fraction(value: Fraction) -> str:
+    return "totalité" if value == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def _iban(value: str) -> str:
+    return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["euros"] = euros
+    env.filters["date_fr"] = date_fr
+    env.filters["fraction"] = _fraction
+    env.filters["iban"] = _iban
+    return env
+
+
+def render_html(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _local_only_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
+    from weasyprint.urls import default_url_fetcher
+
+    root = TEMPLATES_DIR.as_uri()
+    if not url.startswith(root + "/"):
+        raise ValueError(f"Ressource externe refusée dans un document : {url}")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported lazily: heavy, and not needed for HTML only
+
+    return HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=_local_only_fetcher).write_pdf()
+
+
+def render_document(template: str, *, number: str, **context: Any) -> RenderedDocument:
+    if not number:
+        raise ValueError("Un document doit porter un numéro.")
+    html = render_html(template, number=number, **context)
+    pdf = html_to_pdf(html)
+    return RenderedDocument(html, pdf, hashlib.sha256(pdf).hexdigest())
+
+
+def render_satd_tiers(satd: Satd, number: str) -> RenderedDocument:
+    """The notice to the tiers détenteur."""
+    return render_document(SATD_TIERS, number=number, satd=satd)
+
+
+def render_satd_redevable(satd: Satd, number: str) -> RenderedDocument:
+    """The notification to the debtor, with délais et voies de recours per créance."""
+    return render_document(SATD_REDEVABLE, number=number, satd=satd)

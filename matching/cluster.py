@@ -35,8 +35,14 @@ def split_component(
     edges: list[tuple[int, int, float]],
     contradicts: ContradictionFn,
     max_rounds: int = 1000,
+    ambiguity_margin: float = 3.0,
 ) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Split one component until no two of its records contradict each other.
+
+    A record whose links were cut is *ambiguous* when its best cut link is nearly as strong as
+    its best kept one (within ``ambiguity_margin`` bits): e.g. a "JEAN DUPONT" without birth date
+    at the address of a father and a son both called JEAN DUPONT. It is then detached from both
+    (left alone, its pairs go to review) rather than given to the slightly stronger side.
 
     Returns (groups of nodes, removed edges)."""
     g = nx.Graph()
@@ -68,6 +74,25 @@ def split_component(
         g.remove_edges_from(cut)
         removed.extend(cut)
         conflicts = live
+    if removed and ambiguity_margin > 0:
+        weight = {}
+        for a, b, w in edges:
+            weight[(a, b)] = weight[(b, a)] = max(w, weight.get((a, b), w))
+        touched = {x for e in removed for x in e}
+        best_cut: dict[int, float] = {}
+        for a, b in removed:
+            w = weight[(a, b)]
+            best_cut[a] = max(best_cut.get(a, -np.inf), w)
+            best_cut[b] = max(best_cut.get(b, -np.inf), w)
+        ambiguous = []
+        for x in touched:
+            kept = [weight[(x, y)] for y in g.neighbors(x)]
+            if kept and best_cut[x] >= max(kept) - ambiguity_margin:
+                ambiguous.append(x)
+        for x in ambiguous:
+            dropped = list(g.edges(x))
+            g.remove_edges_from(dropped)
+            removed.extend(dropped)
     groups = [sorted(c) for c in nx.connected_components(g)]
     return groups, removed
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from .table import MISSING, RecordTable, Vocab
 
@@ -68,11 +68,18 @@ def pair_scores(
         return np.zeros(0, dtype=np.float32)
     lo = np.minimum(a, b).astype(np.int64)
     hi = np.maximum(a, b).astype(np.int64)
-    uniq, inverse = np.unique((lo << 32) | hi, return_inverse=True)
+    codes = (lo << 32) | hi
+    if codes.size > 200_000:
+        sample = codes[:: codes.size // 20_000]
+        if np.unique(sample).size > 0.7 * sample.size:  # mostly distinct: sorting would not pay
+            return process.cpdist(vocab.strings(lo), vocab.strings(hi), scorer=scorer, workers=workers).astype(
+                np.float32, copy=False
+            )
+    uniq, inverse = np.unique(codes, return_inverse=True)
     sa = vocab.strings(uniq >> 32)
     sb = vocab.strings(uniq & 0xFFFFFFFF)
-    scores = process.cpdist(sa, sb, scorer=scorer, workers=workers, dtype=np.float32)
-    return scores[inverse]
+    scores = process.cpdist(sa, sb, scorer=scorer, workers=workers).astype(np.float32, copy=False)
+    return scores[inverse.reshape(-1)]
 
 
 class Comparison:
@@ -184,20 +191,39 @@ class SurnameComparison(Comparison):
 
 # --- first names -------------------------------------------------------------------------------
 
-_FEMININE_ENDINGS = ("E", "NE", "LE", "TE", "INE", "ETTE", "IENNE", "ELLE")
+_FEMININE_ENDINGS = ("E", "NE", "LE", "TE", "INE", "ETTE", "ELLE", "IENNE", "N", "QUE", "A")
 
 
-def _gender_variant(a: str, b: str) -> bool:
-    """JEAN/JEANNE, LOUIS/LOUISE, MICHEL/MICHELLE, JOSEPH/JOSEPHINE: a masculine first name and
-    its feminine form (different first names, not a typing error)."""
+def gender_variant(a: str, b: str) -> bool:
+    """JEAN/JEANNE, LOUIS/LOUISE, JULIE/JULIEN, FREDERIC/FREDERIQUE, ALEXANDRE/ALEXANDRA: a
+    masculine first name and its feminine form (different first names, not a typing error)."""
     if len(a) > len(b):
         a, b = b, a
-    return b.startswith(a) and b[len(a):] in _FEMININE_ENDINGS
+    if len(a) < 3:
+        return False
+    if b.startswith(a) and b[len(a):] in _FEMININE_ENDINGS:
+        return True
+    return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"A", "E"}
+
+
+def _token_pairs(v, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair index, token code of a, token code of b) for every token of a × every token of b."""
+    lengths = np.asarray([len(t) for t in v.fn_tokens_of] + [0], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int64)
+    flat = np.fromiter((c for t in v.fn_tokens_of for c in t), dtype=np.int64, count=int(lengths.sum()))
+    la, lb = lengths[a], lengths[b]
+    reps = la * lb
+    pair = np.repeat(np.arange(len(a)), reps)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    ia = k // lb[pair]
+    ib = k % lb[pair]
+    return pair, flat[offsets[a[pair]] + ia], flat[offsets[b[pair]] + ib]
 
 
 @dataclass
 class FirstNamesComparison(Comparison):
-    """Sets of first names, in any order; composed names equal to their parts."""
+    """Sets of first names, in any order; composed names equal to their parts; each first name
+    of one side compared with each of the other for typing errors, phonetics and initials."""
 
     kind: ClassVar[str] = "first_names"
     name: str = "first_names"
@@ -211,6 +237,7 @@ class FirstNamesComparison(Comparison):
         Level("first", "Premier prénom identique, autres prénoms différents"),
         Level("fuzzy", "Prénom proche (faute de frappe)"),
         Level("phonetic", "Prénom phonétiquement identique"),
+        Level("initial", "Initiale du prénom compatible"),
         Level("other", "Prénoms différents", veto=True),
     )
 
@@ -230,24 +257,35 @@ class FirstNamesComparison(Comparison):
         if rest.any():
             idx = np.nonzero(rest)[0]
             ra, rb = a[idx], b[idx]
+            m = len(idx)
             subset = pair_scores(v.first_names, ra, rb, fuzz.token_set_ratio, batch.workers) >= 100.0
             first = fa[idx] == fb[idx]
-            jw = pair_scores(v.first_name, fa[idx], fb[idx], JaroWinkler.normalized_similarity, batch.workers)
-            whole = pair_scores(v.first_names, ra, rb, fuzz.ratio, batch.workers)
-            fuzzy = (jw >= self.fuzzy_threshold) | (whole >= 90.0)
+            whole = pair_scores(v.first_names, ra, rb, fuzz.ratio, batch.workers) >= 92.0
+            # every first name of one side against every first name of the other
+            pair, ta, tb = _token_pairs(v, ra, rb)
+            jw = pair_scores(v.first_name, ta, tb, JaroWinkler.normalized_similarity, batch.workers)
+            dl = pair_scores(v.first_name, ta, tb, DamerauLevenshtein.distance, batch.workers)
+            tok_len = np.asarray([len(t) for t in v.first_name.values] + [0])
+            short = np.minimum(tok_len[ta], tok_len[tb])
+            fuzzy_t = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (short >= 3))
             phon = np.asarray(v.fn_phon_of + [MISSING], dtype=np.int64)
-            ph = phon[fa[idx]] == phon[fb[idx]]
-            lv = _first_level(len(idx), [np.zeros(len(idx), bool), subset, first, fuzzy, ph], 6)
-            # a masculine and a feminine first name are different first names (twins JEAN/JEANNE)
-            maybe = (lv == 4) | (lv == 5)
-            if maybe.any():
-                sa = v.first_name.strings(fa[idx][maybe])
-                sb = v.first_name.strings(fb[idx][maybe])
-                gv = np.fromiter((_gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))
-                sub = lv[maybe]
-                sub[gv] = 6
-                lv[maybe] = sub
-            levels[idx] = lv
+            phon_t = phon[ta] == phon[tb]
+            first_letter = np.asarray([t[:1] for t in v.first_name.values] + [""], dtype=object)
+            initial_t = (short == 1) & (first_letter[ta] == first_letter[tb])
+            candidates = np.nonzero((fuzzy_t | phon_t) & (ta != tb))[0]
+            if candidates.size:  # a masculine and a feminine first name are different first names
+                sa = v.first_name.strings(ta[candidates])
+                sb = v.first_name.strings(tb[candidates])
+                gv = np.fromiter((gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))
+                fuzzy_t[candidates[gv]] = False
+                phon_t[candidates[gv]] = False
+            fuzzy = np.zeros(m, bool)
+            fuzzy[pair[fuzzy_t]] = True
+            ph = np.zeros(m, bool)
+            ph[pair[phon_t]] = True
+            ini = np.zeros(m, bool)
+            ini[pair[initial_t]] = True
+            levels[idx] = _first_level(m, [np.zeros(m, bool), subset, first, fuzzy | whole, ph, ini], 7)
         tf = np.full(n, np.nan)
         if exact.any():
             tf[exact] = batch.left.frequencies("first_names")[a[exact]]
@@ -255,9 +293,8 @@ class FirstNamesComparison(Comparison):
         if sub.any():
             ff = batch.left.frequencies("first_name")
             # the first name they share: the first word of the shorter list
-            na = np.asarray([len(t) for t in v.fn_tokens_of] + [0])[a[sub]]
-            nb = np.asarray([len(t) for t in v.fn_tokens_of] + [0])[b[sub]]
-            shared = np.where(na <= nb, fa[sub], fb[sub])
+            lengths = np.asarray([len(t) for t in v.fn_tokens_of] + [0])
+            shared = np.where(lengths[a[sub]] <= lengths[b[sub]], fa[sub], fb[sub])
             tf[sub] = ff[shared]
         return LevelResult(levels, tf)
 
@@ -268,7 +305,7 @@ _POW = 10 ** np.arange(8, dtype=np.int64)
 
 
 def _digits(v: np.ndarray) -> np.ndarray:
-    return (v.astype(np.int64)[:, None] // _POW) % 10
+    return (v.astype(np.int32)[:, None] // _POW.astype(np.int32)) % 10
 
 
 def _valid(v: np.ndarray) -> np.ndarray:
@@ -309,16 +346,19 @@ class BirthDateComparison(Comparison):
         complete = (ma > 0) & (da > 0) & (mb > 0) & (db > 0)
         exact = present & (a == b) & complete
         swap = present & complete & (ya == yb) & (da == mb) & (ma == db) & (da != ma)
-        diff = _digits(a) != _digits(b)
-        ham = diff.sum(axis=1)
-        # adjacent transposition: exactly two neighbouring digits differ and are exchanged
-        da8, db8 = _digits(a), _digits(b)
-        transposed = np.zeros(n, dtype=bool)
-        for k in range(7):
-            transposed |= (
-                diff[:, k] & diff[:, k + 1] & (da8[:, k] == db8[:, k + 1]) & (da8[:, k + 1] == db8[:, k])
-            )
-        typo = present & complete & ((ham == 1) | ((ham == 2) & transposed))
+        typo = np.zeros(n, dtype=bool)
+        check = np.nonzero(present & complete & ~exact & ~swap)[0]
+        if check.size:
+            da8, db8 = _digits(a[check]), _digits(b[check])
+            diff = da8 != db8
+            ham = diff.sum(axis=1)
+            # adjacent transposition: exactly two neighbouring digits differ and are exchanged
+            transposed = np.zeros(check.size, dtype=bool)
+            for k in range(7):
+                transposed |= (
+                    diff[:, k] & diff[:, k + 1] & (da8[:, k] == db8[:, k + 1]) & (da8[:, k + 1] == db8[:, k])
+                )
+            typo[check] = (ham == 1) | ((ham == 2) & transposed)
         placeholder_a = (ma == 1) & (da == 1)
         placeholder_b = (mb == 1) & (db == 1)
         part_a = (ma == 0) | (da == 0) | placeholder_a

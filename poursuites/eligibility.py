@@ -137,7 +137,7 @@ def check_action(
             )
     return Decision(
         c.id, action, True, "eligible",
-        f"Éligible ({spec.label.lower()}) : exigible depuis le {date_fr(c.date_exigibilite)}, "
+        f"Éligible — {spec.label} : exigible depuis le {date_fr(c.date_exigibilite)}, "
         f"reste à recouvrer {euros(c.rar_cents)}, prescription le {date_fr(prescription)}.",
     )
 

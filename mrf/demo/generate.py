@@ -25,6 +25,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from faker.providers.person.fr_FR import Provider as _FakerPerson
@@ -513,10 +514,9 @@ _AGES = _Pick(((18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74), (75, 
 
 class _Generator:
     def __init__(self, persons: int, seed: int) -> None:
-        self.target = persons
         self.rnd = random.Random(seed)
         self.ref = load_reference()
-        self.names = _NAMES()
+        self.names = _names()
         self.competence = CompetenceIndex(demo_structures())
         communes = [c for c in self.ref.by_code.values()
                     if c.departement in DEPARTEMENTS and c.type == "COM" and c.postcodes]
@@ -643,7 +643,7 @@ class _Generator:
             age = rnd.randint(lo, hi)
             sex = "M" if rnd.random() < 0.55 else "F"
             birth = self.birth_for_age(age)
-            if self.namesakes and rnd.random() < 0.02:  # a namesake of someone already made
+            if self.namesakes and rnd.random() < 0.04:  # a namesake of someone already made
                 nsex, nfirsts, nname = self.namesakes[rnd.randrange(len(self.namesakes))]
                 p = self.person(nsex, birth, nname, addr, old, dep, firsts=[nfirsts[0]] + [
                     n for n in self.first_names(nsex, birth.year)[1:] if n != nfirsts[0]])
@@ -725,13 +725,9 @@ class _Generator:
         return mix(self.rnd)
 
 
-_NAMES_CACHE: list[_Names] = []
-
-
-def _NAMES() -> _Names:
-    if not _NAMES_CACHE:
-        _NAMES_CACHE.append(_Names())
-    return _NAMES_CACHE[0]
+@lru_cache(maxsize=1)
+def _names() -> _Names:
+    return _Names()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -753,7 +749,7 @@ def _case(text: str, style: _Style) -> str:
     return _up(text, style.accents)
 
 
-def _commune_label(c: Commune, style: _Style, rnd: random.Random) -> str:
+def _commune_label(c: Commune, style: _Style) -> str:
     name = _up(c.nom, style.accents)
     if style.poste:  # La Poste style: no hyphen, SAINT -> ST
         name = name.replace("-", " ").replace("'", " ")
@@ -762,7 +758,7 @@ def _commune_label(c: Commune, style: _Style, rnd: random.Random) -> str:
 
 
 def _address_fields(a: _Addr, style: _Style, rnd: random.Random, *, keep_compl: float,
-                    postcode_typo: float, insee: float) -> dict[str, str]:
+                    postcode_typo: float, insee: float, typo: float) -> dict[str, str]:
     if a.num is None:
         numero = ""
     elif a.ext:
@@ -786,13 +782,16 @@ def _address_fields(a: _Addr, style: _Style, rnd: random.Random, *, keep_compl: 
         if not style.accents and rnd.random() < 0.2:
             name = name.replace("'", " ")
         voie = f"{vt} {name}" if name else vt
+    voie = _noise(voie, rnd, typo)
     compl = a.compl if a.compl and rnd.random() < keep_compl else ""
     postcode = a.postcode
-    label = _commune_label(a.commune, style, rnd)
+    label = _commune_label(a.commune, style)
     if rnd.random() < postcode_typo:  # one wrong digit among the last three; label kept right
         i = rnd.randrange(2, 5)
         postcode = postcode[:i] + str((int(postcode[i]) + rnd.randrange(1, 10)) % 10) + postcode[i + 1:]
     code = a.commune.code_insee if rnd.random() < insee else ""
+    if code:  # the INSEE code designates the commune: its label may be mistyped too
+        label = _noise(label, rnd, typo)
     return {"numero_voie": numero, "voie": voie, "complement_adresse": compl, "code_postal": postcode,
             "commune": label, "code_insee": code}
 
@@ -998,7 +997,8 @@ class _Writer:
         ident = {"numero_fiscal": key, "nom_naissance": birth_name, "nom_usage": usage,
                  "prenoms": prenoms, "sexe": p.sex, "date_naissance": _fmt_date(birth),
                  "lieu_naissance": lieu,
-                 **_address_fields(addr, style, rnd, keep_compl=0.9, postcode_typo=0.002, insee=1.0)}
+                 **_address_fields(addr, style, rnd, keep_compl=0.9, postcode_typo=0.002, insee=1.0,
+                                    typo=0.003)}
         comptable = gen.competence.competent("impots", addr.commune.code_insee).code
         template = self._template(Source.IMPOTS, ident)
         dep = addr.commune.departement
@@ -1057,7 +1057,8 @@ class _Writer:
         addr = p.old_addr if p.old_addr is not None and rnd.random() < 0.7 else p.addr
         ident = {"id_debiteur": key, "nom": nom, "prenom": prenom, "sexe": sexe,
                  "date_naissance": birth, "lieu_naissance": lieu,
-                 **_address_fields(addr, style, rnd, keep_compl=0.4, postcode_typo=0.01, insee=0.5)}
+                 **_address_fields(addr, style, rnd, keep_compl=0.4, postcode_typo=0.01, insee=0.5,
+                                    typo=0.03)}
         comptable = gen.competence.competent("amendes", addr.commune.code_insee).code
         template = self._template(Source.AMENDES, ident)
         lines = []
@@ -1157,7 +1158,8 @@ class _Writer:
                 birth = f"01/01/{p.birth.year}"
         addr = p.old_addr if p.old_addr is not None and rnd.random() < 0.15 else p.addr
         ident = {"id_tiers": key, "nom": nom, "prenom": prenom, "sexe": sexe, "date_naissance": birth,
-                 **_address_fields(addr, style, rnd, keep_compl=0.7, postcode_typo=0.012, insee=0.7)}
+                 **_address_fields(addr, style, rnd, keep_compl=0.7, postcode_typo=0.012, insee=0.7,
+                                    typo=0.04)}
         template = self._template(Source.SECTEUR_LOCAL, ident)
         code = addr.commune.code_insee
         town = gen.sip_town[code]

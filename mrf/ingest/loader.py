@@ -10,19 +10,17 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from matching.reference import load_reference
-
 from ..extensions import db
 from ..models import AuditLog, Creance, CreanceEvent, ImportBatch, SourceRecord, Structure
 from .bulk import insert_rows, reserve_ids
+from .chunks import parsed_chunks
 from .formats import FORMATS, Source
-from .parse import LineParser, LineRejected, ParsedLine
+from .parse import ParsedLine
 from .reader import FileRefused, open_source_file
 
 CHUNK_LINES = 5000
@@ -102,20 +100,14 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
     try:
         with db.transaction() as session:
             structures = dict(session.execute(select(Structure.code, Structure.id)).all())
-            parser = LineParser(fmt, source_file.header, load_reference(), set(structures))
             batch = ImportBatch(source=source, filename=path.name, sha256=source_file.sha256, agent_id=agent_id)
             session.add(batch)
             session.flush()
-            rows = source_file.rows()
-            while chunk := list(islice(rows, CHUNK_LINES)):
-                parsed: list[ParsedLine] = []
-                for line, row in chunk:
-                    try:
-                        parsed.append(parser.parse(line, row))
-                    except LineRejected as exc:
-                        rejects.add(line, str(exc), row)
-                report.lines_read += len(chunk)
-                _load_chunk(session, source, parsed, structures, batch.id, report)
+            for chunk in parsed_chunks(source_file, fmt, set(structures), CHUNK_LINES):
+                for line, reason, row in chunk.rejected:
+                    rejects.add(line, reason, row)
+                report.lines_read += chunk.lines
+                _load_chunk(session, source, chunk.parsed, structures, batch.id, report)
                 if progress:
                     progress(report.lines_read)
             report.rejected = rejects.count

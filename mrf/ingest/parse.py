@@ -138,7 +138,7 @@ class LineParser:
                 result = (commune.code_insee, repaired)
         else:
             result = (None, None)
-        if len(self._place_cache) > 200_000:
+        if len(self._place_cache) > 20_000:
             self._place_cache.clear()
         self._place_cache[key] = result
         return result
@@ -198,7 +198,7 @@ class LineParser:
         identity = self._identity_cache.get(cache_key)
         if identity is None:
             identity = self._identity(row, key)
-            if len(self._identity_cache) > 100_000:
+            if len(self._identity_cache) > 10_000:
                 self._identity_cache.clear()
             self._identity_cache[cache_key] = identity
 

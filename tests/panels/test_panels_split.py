@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 
 from panels import Group, compose_panel
 from panels_fixtures import (
-    AUXERRE, JOIGNY, MIGENNES, SENS, TONNERRE, STRUCTURES, COMMUNES, acct, criteria, territory,
+    AUXERRE, JOIGNY, MIGENNES, SENS, TONNERRE, STRUCTURES, COMMUNES, acct, criteria,
 )
 
 

@@ -11,7 +11,7 @@ SATD = ActionKind.SATD_BANQUE
 def test_eligible_with_reason():
     d = evaluate(impot(), SATD, ON)
     assert d.eligible and d.code == "eligible"
-    assert d.reason.startswith("Éligible") and "1 200,00" in d.reason and "31/07/2028" in d.reason
+    assert d.reason.startswith("Éligible — Saisie administrative") and "1\u202f200,00\u00a0€" in d.reason and "31/07/2028" in d.reason
 
 
 def test_cancelled():

@@ -9,7 +9,7 @@ from poursuites_fixtures import ON, amende, impot, local, source
 
 IBAN_1 = "FR76 3000 6000 0112 3456 7890 189"
 IBAN_2 = "FR14 2004 1010 0505 0001 3M02 606"
-IBAN_SAME_BANK = "FR7630006000011234567890189"[:4] + "30006" + "00001" + "99999999999" + "00"
+IBAN_SAME_BANK = "FR7330006000019999999999900"  # same bank code 30006 as IBAN_1
 
 
 def _bank(id="b1", iban=IBAN_1, name="Banque Exemple"):
@@ -50,7 +50,7 @@ def test_two_products_bank_and_employer_give_two_joint_satd_with_the_right_crean
 
 def test_accounts_in_the_same_bank_get_one_satd():
     creances = (impot("i1"), local("l1"))
-    tiers = (_bank("b1", IBAN_1), _bank("b2", "FR7630006000019999999999926"), _bank("b3", IBAN_2, "Autre banque"))
+    tiers = (_bank("b1", IBAN_1), _bank("b2", IBAN_SAME_BANK), _bank("b3", IBAN_2, "Autre banque"))
     plan = plan_account(CompteConsolide("R1", creances, tiers), ON)
     satd = plan.satd_steps
     assert len(satd) == 2

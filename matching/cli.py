@@ -1,0 +1,130 @@
+"""``python -m matching link FILE [FILE …] --id-column COL --map COL=ROLE … --out PAIRS.csv``
+
+Links plain CSV files, each against the others and itself (deduplication), and writes the
+accepted pairs and, optionally, the clusters. Messages are in French on stderr; exit status 2 for
+a usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .csvio import InputError, check_columns, parse_maps, read_records
+from .linker import link
+from .model import MatchModel
+from .records import ROLES, Record
+from .settings import MatchSettings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"erreur : {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m matching", description="Rapprochement d'identités sur fichiers CSV.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("link", help="rapprocher et dédoublonner des fichiers CSV")
+    p.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers CSV (; ou , — UTF-8 ou Windows-1252)")
+    p.add_argument("--id-column", required=True, metavar="COL", help="colonne identifiant l'enregistrement dans chaque fichier")
+    p.add_argument("--map", action="append", default=[], metavar="COL=ROLE", help=f"rôle d'une colonne : {', '.join(ROLES)}")
+    p.add_argument("--date-format", metavar="FMT", help="format strptime des dates de naissance (ex. %%d/%%m/%%Y)")
+    p.add_argument("--threshold", type=float, metavar="P", help="probabilité minimale d'un lien accepté (défaut 0,95)")
+    p.add_argument("--review", type=float, metavar="P", help="probabilité minimale d'une paire à revoir (défaut 0,5)")
+    p.add_argument("--out", required=True, metavar="PAIRS.csv", help="paires acceptées")
+    p.add_argument("--clusters", metavar="CLUSTERS.csv", help="personnes : fichier, identifiant, groupe")
+    p.add_argument("--review-out", metavar="REVUE.csv", help="paires à revoir")
+    p.add_argument("--model", metavar="MODELE.json", help="réutiliser un modèle entraîné")
+    p.add_argument("--model-out", metavar="MODELE.json", help="enregistrer le modèle entraîné")
+    p.add_argument("--workers", type=int, default=1, help="fils de calcul pour les comparaisons (-1 = tous)")
+    return parser
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_link(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    maps = parse_maps(args.map)
+    if not maps:
+        raise InputError("aucune colonne n'a de rôle : ajoutez au moins un --map COL=ROLE")
+    paths = [Path(f) for f in args.files]
+    if len(set(args.files)) != len(args.files):
+        raise InputError("un même fichier est donné deux fois")
+    for p in paths:
+        if not p.is_file():
+            raise InputError(f"fichier introuvable : {p}")
+    check_columns(paths, args.id_column, maps)
+    records: list[Record] = []
+    for name, path in zip(args.files, paths):
+        recs = read_records(path, name, args.id_column, maps)
+        _say(f"{name} : {len(recs)} enregistrements lus.")
+        records.extend(recs)
+    if args.model:
+        try:
+            model = MatchModel.from_json(Path(args.model).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(f"modèle illisible : {args.model} ({exc})") from exc
+        settings = model.settings
+    else:
+        model, settings = None, MatchSettings()
+    for name in ("threshold", "review"):
+        value = getattr(args, name)
+        if value is not None and not 0.0 < value <= 1.0:
+            raise InputError(f"--{name} doit être une probabilité entre 0 et 1, reçu {value}")
+    if args.threshold is not None:
+        settings.accept = args.threshold
+        settings.review = min(settings.review, args.threshold)
+    if args.review is not None:
+        settings.review = min(args.review, settings.accept)
+    if args.date_format:
+        settings.date_format = args.date_format
+    settings.workers = args.workers
+    if model is not None:
+        model.settings = settings
+    result = link(records, settings=settings, model=model, progress=_say)
+
+    with open(args.out, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["left_file", "left_id", "right_file", "right_id", "score"])
+        for pair in result.pairs:
+            w.writerow([pair.left[0], pair.left[1], pair.right[0], pair.right[1], f"{pair.probability:.6f}"])
+    _say(f"{len(result.pairs)} paires écrites dans {args.out}.")
+    if args.clusters:
+        with open(args.clusters, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "id", "cluster"])
+            for (source, rid), cluster in zip(result.table.keys(), result.labels.tolist()):
+                w.writerow([source, rid, cluster])
+        _say(f"{result.stats['clusters']} personnes écrites dans {args.clusters}.")
+    if args.review_out:
+        with open(args.review_out, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["left_file", "left_id", "right_file", "right_id", "score", "status", "explanation"])
+            for pair in result.review_pairs:
+                w.writerow([pair.left[0], pair.left[1], pair.right[0], pair.right[1], f"{pair.probability:.6f}",
+                            pair.status, pair.explanation["summary"]])
+    if args.model_out:
+        Path(args.model_out).write_text(result.model.to_json(), encoding="utf-8")
+    _say(f"Durée totale : {time.perf_counter() - t0:.1f} s.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "link":
+            return run_link(args)
+    except InputError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    return 2

@@ -1,0 +1,135 @@
+"""Plain CSV files → :class:`Record` objects (delimiter and encoding detected, rows grouped by id)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import ROLES, Record
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (";", ",", "\t", "|")
+
+
+class InputError(Exception):
+    """A problem with the input files or options, with a French message for the user."""
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    column: str
+    role: str
+
+
+def parse_maps(specs: Sequence[str]) -> list[ColumnMap]:
+    """``["nom=last_name", …]`` → column maps; unknown roles are an error."""
+    maps = []
+    for spec in specs:
+        if "=" not in spec:
+            raise InputError(f"--map attend COLONNE=ROLE, reçu « {spec} »")
+        column, role = (s.strip() for s in spec.rsplit("=", 1))
+        if role not in ROLES:
+            raise InputError(f"rôle inconnu « {role} » (rôles possibles : {', '.join(ROLES)})")
+        if not column:
+            raise InputError(f"colonne vide dans --map « {spec} »")
+        maps.append(ColumnMap(column, role))
+    single = [m.role for m in maps if m.role != "address"]
+    dup = {r for r in single if single.count(r) > 1}
+    if dup:
+        raise InputError(f"rôle attribué à plusieurs colonnes : {', '.join(sorted(dup))} (seul « address » peut l'être)")
+    return maps
+
+
+def detect_format(path: Path) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV file: UTF-8 (with or without BOM) else Windows-1252; the
+    delimiter is the most frequent of ; , tab | on the header line."""
+    try:
+        head = path.open("rb").read(65536)
+    except OSError as exc:
+        raise InputError(f"fichier illisible : {path} ({exc.strerror or exc})") from exc
+    encoding = "cp1252"
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a multi-byte character cut by the 64 KiB window
+            encoding = "utf-8-sig"
+    first_line = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    delimiter = max(DELIMITERS, key=lambda d: counts[d])
+    if counts[delimiter] == 0:
+        delimiter = ";"
+    return encoding, delimiter
+
+
+def read_header(path: Path) -> list[str]:
+    encoding, delimiter = detect_format(path)
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            return [h.strip() for h in next(csv.reader(fh, delimiter=delimiter), [])]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"fichier illisible : {path} ({exc})") from exc
+
+
+def read_records(path: Path, source: str, id_column: str, maps: Sequence[ColumnMap]) -> list[Record]:
+    """Records of one file: rows sharing an id are one record (the first non-empty value of each
+    field wins). Mapped columns absent from this file are simply missing."""
+    encoding, delimiter = detect_format(path)
+    try:
+        fh = path.open(encoding=encoding, newline="")
+    except OSError as exc:
+        raise InputError(f"fichier illisible : {path} ({exc.strerror or exc})") from exc
+    with fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise InputError(f"fichier vide : {path}") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"fichier illisible : {path} ({exc})") from exc
+        if id_column not in header:
+            raise InputError(f"colonne d'identifiant « {id_column} » absente de {path}")
+        id_pos = header.index(id_column)
+        fields: list[tuple[int, str]] = [(header.index(m.column), m.role) for m in maps if m.column in header]
+        singles = [(pos, role) for pos, role in fields if role != "address"]
+        address_pos = [pos for pos, role in fields if role == "address"]
+        width = len(header)
+        by_id: dict[str, dict[str, object]] = {}
+        try:
+            for line_no, row in enumerate(reader, start=2):
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if len(row) < width:
+                    row = row + [""] * (width - len(row))
+                rid = row[id_pos].strip()
+                if not rid:
+                    continue
+                values = by_id.get(rid)
+                if values is None:
+                    values = by_id[rid] = {}
+                for pos, role in singles:
+                    if role not in values:
+                        v = row[pos].strip()
+                        if v:
+                            values[role] = v
+                if address_pos and "address" not in values:
+                    lines = tuple(row[p].strip() for p in address_pos if row[p].strip())
+                    if lines:
+                        values["address"] = lines
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"fichier illisible : {path}, ligne {line_no} ({exc})") from exc
+    return [Record(source=source, id=rid, **values) for rid, values in by_id.items()]  # type: ignore[arg-type]
+
+
+def check_columns(paths: Sequence[Path], id_column: str, maps: Sequence[ColumnMap]) -> dict[Path, list[str]]:
+    """Headers of every file; a mapped column absent from all files is an error."""
+    headers = {p: read_header(p) for p in paths}
+    for p, h in headers.items():
+        if id_column not in h:
+            raise InputError(f"colonne d'identifiant « {id_column} » absente de {p}")
+    for m in maps:
+        if not any(m.column in h for h in headers.values()):
+            raise InputError(f"colonne « {m.column} » (rôle {m.role}) absente de tous les fichiers")
+    return headers

@@ -8,9 +8,9 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import demo, imports, setup
+    from . import accounts, demo, imports, setup
 
-    for module in (setup, imports, demo):
+    for module in (setup, imports, demo, accounts):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

@@ -1,0 +1,42 @@
+"""``mrf accounts list``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..services.accounts import AccountQueryError, list_accounts
+
+
+@click.group("accounts")
+def accounts() -> None:
+    """Comptes consolidés (redevables)."""
+
+
+@accounts.command("list")
+@click.option("--products", default="", help="Produits détenus, séparés par des virgules (impots,amendes,…).")
+@click.option("--structure", "structure_code", default=None, help="Code de la structure.")
+@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@with_appcontext
+def accounts_list(products: str, structure_code: str | None, limit: int | None, as_json: bool) -> None:
+    """Liste les comptes consolidés détenant tous les produits demandés, du plus gros dû au plus petit."""
+    wanted = [p.strip() for p in products.split(",") if p.strip()]
+    try:
+        rows = list_accounts(wanted, structure_code, limit)
+    except AccountQueryError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        euros = f"{row['total_due_cents'] / 100:,.2f} €".replace(",", " ").replace(".", ",")
+        click.echo(f"{row['id']:>10}  {'+'.join(row['products']):<32} {euros:>16}")
+    click.echo(f"{len(rows)} compte(s).")
+
+
+COMMANDS = (accounts,)

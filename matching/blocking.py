@@ -103,27 +103,23 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
     if part in ("surname", "surname_phonetic"):
         s = table.surnames
         if part == "surname_phonetic":
-            phon = np.asarray(v.surname_phon_of + [MISSING], dtype=np.int64)
-            s = phon[s]
+            s = v.surname_phon_array()[s]
         rec = np.repeat(np.arange(n), 3)
         val = s.reshape(-1).astype(np.int64)
         ok = val >= 0
         rec, val = rec[ok], val[ok]
         return rec, val  # a record's repeated keys are dropped when blocks are formed
     if part in ("first_name", "first_name_phonetic"):
-        lengths = np.asarray([len(t) for t in v.fn_tokens_of] + [0])[table.first_names]
-        flat = np.fromiter(
-            (c for t in v.fn_tokens_of for c in t), dtype=np.int64, count=sum(len(t) for t in v.fn_tokens_of)
-        )
-        offsets = np.concatenate([[0], np.cumsum([len(t) for t in v.fn_tokens_of])]).astype(np.int64)
+        all_lengths, offsets, flat = v.fn_token_arrays()
         codes = table.first_names
+        lengths = all_lengths[codes]
         has = codes >= 0
         rec = np.repeat(np.arange(n)[has], lengths[has])
         starts = offsets[codes[has]]
         within = np.arange(len(rec)) - np.repeat(np.cumsum(lengths[has]) - lengths[has], lengths[has])
         val = flat[np.repeat(starts, lengths[has]) + within]
         if part == "first_name_phonetic":
-            val = np.asarray(v.fn_phon_of, dtype=np.int64)[val]
+            val = v.fn_phon_array()[val]
         return rec, val
     single = {
         "first_name_first": table.first_name,
@@ -145,10 +141,19 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+def _splitmix(x: np.ndarray) -> np.ndarray:
+    """64-bit finaliser (splitmix64): spreads every input bit over the whole key."""
+    with np.errstate(over="ignore"):
+        x = x + _MIX
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
 def rule_keys(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
     """(record index, 64-bit key) rows of a rule: one row per combination of the parts' values."""
     rec, key = part_values(table, rule.parts[0])
-    key = key.astype(np.uint64)
+    key = _splitmix(key.astype(np.uint64))
     for part in rule.parts[1:]:
         prec, pval = part_values(table, part)
         order = np.argsort(prec, kind="stable")
@@ -161,8 +166,7 @@ def rule_keys(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, np.nd
         within = np.arange(len(a)) - np.repeat(np.cumsum(rep) - rep, rep)
         b = starts[rec[a]] + within
         rec = rec[a]
-        with np.errstate(over="ignore"):
-            key = (key[a] * _MIX) ^ (pval[b].astype(np.uint64) + np.uint64(1))
+        key = _splitmix(key[a] ^ _splitmix(pval[b].astype(np.uint64) + np.uint64(1)))
     return rec, key
 
 

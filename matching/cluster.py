@@ -13,12 +13,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from dataclasses import dataclass
+
 import networkx as nx
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components as sparse_components
 
-ContradictionFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+@dataclass
+class Contradictions:
+    """For pairs of records: ``hard`` contradictions (different complete birth dates, different
+    identifiers, a human "different" decision), ``soft`` ones (first names that share nothing),
+    and ``compatible`` (first names equal or one within the other). A soft contradiction between
+    a and b is waived when a third record of the cluster is compatible with both: the person
+    "EDITH HORTENSE" in one source is "EDITH" in another and "HORTENSE" in a third."""
+
+    hard: np.ndarray
+    soft: np.ndarray
+    compatible: np.ndarray
+
+
+ContradictionFn = Callable[[np.ndarray, np.ndarray], Contradictions]
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -33,7 +48,7 @@ def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndar
 def split_component(
     nodes: np.ndarray,
     edges: list[tuple[int, int, float]],
-    contradicts: ContradictionFn,
+    conflicts: list[tuple[int, int]],
     max_rounds: int = 1000,
     ambiguity_margin: float = 3.0,
 ) -> tuple[list[list[int]], list[tuple[int, int]]]:
@@ -53,10 +68,6 @@ def split_component(
         else:
             g.add_edge(a, b, capacity=max(w, 1e-3))
     removed: list[tuple[int, int]] = []
-    # all pairs of the component, checked at once
-    ii, jj = np.triu_indices(len(nodes), k=1)
-    bad = contradicts(nodes[ii], nodes[jj])
-    conflicts = list(zip(nodes[ii][bad].tolist(), nodes[jj][bad].tolist()))
     rounds = 0
     while conflicts and rounds < max_rounds:
         rounds += 1
@@ -97,48 +108,79 @@ def split_component(
     return groups, removed
 
 
+def _pairs_within(labels_sorted: np.ndarray, nodes_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of nodes sharing a label (labels sorted)."""
+    starts = np.flatnonzero(np.concatenate([[True], labels_sorted[1:] != labels_sorted[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(labels_sorted)]]))
+    pos_start = np.repeat(starts, sizes)
+    pos_size = np.repeat(sizes, sizes)
+    pos = np.arange(len(labels_sorted))
+    partners = pos_start + pos_size - 1 - pos
+    left = np.repeat(pos, partners)
+    right = left + 1 + (np.arange(left.size) - np.repeat(np.cumsum(partners) - partners, partners))
+    return nodes_sorted[left], nodes_sorted[right]
+
+
 def cluster(
     n: int,
     left: np.ndarray,
     right: np.ndarray,
     weight: np.ndarray,
     contradicts: ContradictionFn,
+    ambiguity_margin: float = 3.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster label of each node (numbered 0.. in order of first node) and, for each link, whether
-    it was kept (False: cut to separate contradicting records)."""
+    it was kept (False: cut to separate contradicting records).
+
+    ``contradicts(a, b)`` tells, for arrays of node pairs, which are strong contradictions; it is
+    called once, on every pair inside the components of three records or more."""
     labels = connected_components(n, left, right)
     kept = np.ones(len(left), dtype=bool)
     roots, sizes = np.unique(labels, return_counts=True)
-    big = set(roots[sizes >= 3].tolist())
-    if big:
-        # nodes and edges of the components of three records or more
-        node_order = np.argsort(labels, kind="stable")
-        sorted_labels = labels[node_order]
-        starts = np.searchsorted(sorted_labels, roots)
-        edge_comp = labels[left]
-        edge_order = np.argsort(edge_comp, kind="stable")
-        edge_sorted = edge_comp[edge_order]
-        next_label = n
-        for root, size, start in zip(roots.tolist(), sizes.tolist(), starts.tolist()):
-            if root not in big:
-                continue
-            nodes = node_order[start : start + size]
-            ii, jj = np.triu_indices(size, k=1)
-            if not contradicts(nodes[ii], nodes[jj]).any():
-                continue
-            e0, e1 = np.searchsorted(edge_sorted, [root, root + 1])
-            eidx = edge_order[e0:e1]
-            edges = list(zip(left[eidx].tolist(), right[eidx].tolist(), weight[eidx].tolist()))
-            groups, removed = split_component(nodes, edges, contradicts)
-            removed_set = {(min(a, b), max(a, b)) for a, b in removed}
-            for k in eidx.tolist():
-                a, b = int(left[k]), int(right[k])
-                if (min(a, b), max(a, b)) in removed_set:
-                    kept[k] = False
-            for group in groups[1:]:
-                labels[np.asarray(group)] = next_label
-                next_label += 1
+    big_roots = roots[sizes >= 3]
+    if big_roots.size:
+        in_big = np.isin(labels, big_roots)
+        big_nodes = np.nonzero(in_big)[0]
+        order = np.argsort(labels[big_nodes], kind="stable")
+        big_nodes = big_nodes[order]
+        pa, pb = _pairs_within(labels[big_nodes], big_nodes)
+        found = contradicts(pa, pb)
+        conflicts: dict[int, list[tuple[int, int]]] = {}
+        for x, y in zip(pa[found.hard].tolist(), pb[found.hard].tolist()):
+            conflicts.setdefault(int(labels[x]), []).append((x, y))
+        soft = found.soft & ~found.hard
+        if soft.any():
+            soft_roots = set(labels[pa[soft]].tolist())
+            sel = np.isin(labels[pa], list(soft_roots)) & found.compatible
+            compatible: dict[int, set[int]] = {}
+            for x, y in zip(pa[sel].tolist(), pb[sel].tolist()):
+                compatible.setdefault(x, set()).add(y)
+                compatible.setdefault(y, set()).add(x)
+            for x, y in zip(pa[soft].tolist(), pb[soft].tolist()):
+                if not compatible.get(x, set()) & compatible.get(y, set()):
+                    conflicts.setdefault(int(labels[x]), []).append((x, y))
+        if conflicts:
+            edge_comp = labels[left]
+            edge_order = np.argsort(edge_comp, kind="stable")
+            edge_sorted = edge_comp[edge_order]
+            next_label = n
+            for root, pairs in conflicts.items():
+                nodes = np.nonzero(labels == root)[0] if len(conflicts) < 50 else None
+                e0, e1 = np.searchsorted(edge_sorted, [root, root + 1])
+                eidx = edge_order[e0:e1]
+                if nodes is None:
+                    nodes = np.unique(np.concatenate([left[eidx], right[eidx]]))
+                edges = list(zip(left[eidx].tolist(), right[eidx].tolist(), weight[eidx].tolist()))
+                groups, removed = split_component(nodes, edges, pairs, ambiguity_margin=ambiguity_margin)
+                removed_set = {(min(a, b), max(a, b)) for a, b in removed}
+                for k in eidx.tolist():
+                    a, b = int(left[k]), int(right[k])
+                    if (min(a, b), max(a, b)) in removed_set:
+                        kept[k] = False
+                for group in groups[1:]:
+                    labels[np.asarray(group)] = next_label
+                    next_label += 1
     # renumber 0.. by first appearance
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     order = np.argsort(np.argsort(first))
-    return order[inverse].astype(np.int64), kept
+    return order[inverse.reshape(-1)].astype(np.int64), kept

@@ -162,7 +162,8 @@ class SurnameComparison(Comparison):
         if rest.any():
             idx = np.nonzero(rest)[0]
             vocab = batch.left.vocabs.surname
-            phon = np.asarray(batch.left.vocabs.surname_phon_of + [MISSING], dtype=np.int64)
+            phon = batch.left.vocabs.surname_phon_array()
+            v_len = batch.left.vocabs.surname_lengths()
             sels, aa, bb = [], [], []
             for i in range(3):
                 for j in range(3):
@@ -176,8 +177,11 @@ class SurnameComparison(Comparison):
                 sel, a, b = np.concatenate(sels), np.concatenate(aa), np.concatenate(bb)
                 part = pair_scores(vocab, a, b, fuzz.token_set_ratio, batch.workers) >= 100.0
                 jw = pair_scores(vocab, a, b, JaroWinkler.normalized_similarity, batch.workers)
+                dl = pair_scores(vocab, a, b, DamerauLevenshtein.distance, batch.workers)
+                length = np.minimum(v_len[a], v_len[b])
+                fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
                 ph = phon[a] == phon[b]
-                lv = np.where(part, 3, np.where(jw >= self.fuzzy_threshold, 4, np.where(ph, 5, 6)))
+                lv = np.where(part, 3, np.where(fuzzy, 4, np.where(ph, 5, 6)))
                 np.minimum.at(best, sel, lv.astype(np.int8))
         levels = np.where(present, best, 0).astype(np.int8)
         tf = None
@@ -206,11 +210,9 @@ def gender_variant(a: str, b: str) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"A", "E"}
 
 
-def _token_pairs(v, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(pair index, token code of a, token code of b) for every token of a × every token of b."""
-    lengths = np.asarray([len(t) for t in v.fn_tokens_of] + [0], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int64)
-    flat = np.fromiter((c for t in v.fn_tokens_of for c in t), dtype=np.int64, count=int(lengths.sum()))
+def _token_pairs(v: Any, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair index, word code of a, word code of b) for every word of a × every word of b."""
+    lengths, offsets, flat = v.fn_token_arrays()
     la, lb = lengths[a], lengths[b]
     reps = la * lb
     pair = np.repeat(np.arange(len(a)), reps)
@@ -223,12 +225,18 @@ def _token_pairs(v, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
 @dataclass
 class FirstNamesComparison(Comparison):
     """Sets of first names, in any order; composed names equal to their parts; each first name
-    of one side compared with each of the other for typing errors, phonetics and initials."""
+    of one side compared with each of the other.
+
+    Two different *usual* first names (from ``data/prenoms.txt`` or frequent in the data) are
+    different first names even when they are one letter apart (ANNE/ANNIE, LEA/LEO,
+    JEAN/JEANNE); a typing error makes an unusual word close to a usual one (NICLOAS)."""
 
     kind: ClassVar[str] = "first_names"
     name: str = "first_names"
     label: str = "Prénoms"
-    fuzzy_threshold: float = 0.88
+    fuzzy_threshold: float = 0.9
+    close_threshold: float = 0.8
+    known_frequency: float = 2e-4
     columns: tuple[str, ...] = ("first_names", "first_name")
     levels: tuple[Level, ...] = (
         Level("null", "Prénom absent d'un côté"),
@@ -238,11 +246,15 @@ class FirstNamesComparison(Comparison):
         Level("fuzzy", "Prénom proche (faute de frappe)"),
         Level("phonetic", "Prénom phonétiquement identique"),
         Level("initial", "Initiale du prénom compatible"),
+        Level("close", "Prénoms différents mais ressemblants (fautes multiples ?)"),
         Level("other", "Prénoms différents", veto=True),
     )
 
     def params(self) -> dict[str, Any]:
-        return {"fuzzy_threshold": self.fuzzy_threshold}
+        return {
+            "fuzzy_threshold": self.fuzzy_threshold, "close_threshold": self.close_threshold,
+            "known_frequency": self.known_frequency,
+        }
 
     def compare(self, batch: PairBatch) -> LevelResult:
         n = len(batch)
@@ -254,38 +266,48 @@ class FirstNamesComparison(Comparison):
         levels[exact] = 1
         rest = present & ~exact
         v = batch.left.vocabs
+        lengths = v.fn_token_arrays()[0]
         if rest.any():
             idx = np.nonzero(rest)[0]
             ra, rb = a[idx], b[idx]
             m = len(idx)
             subset = pair_scores(v.first_names, ra, rb, fuzz.token_set_ratio, batch.workers) >= 100.0
             first = fa[idx] == fb[idx]
-            whole = pair_scores(v.first_names, ra, rb, fuzz.ratio, batch.workers) >= 92.0
+            glued = pair_scores(v.first_names, ra, rb, fuzz.ratio, batch.workers) >= 92.0
             # every first name of one side against every first name of the other
             pair, ta, tb = _token_pairs(v, ra, rb)
             jw = pair_scores(v.first_name, ta, tb, JaroWinkler.normalized_similarity, batch.workers)
             dl = pair_scores(v.first_name, ta, tb, DamerauLevenshtein.distance, batch.workers)
-            tok_len = np.asarray([len(t) for t in v.first_name.values] + [0])
+            tok_len, letter, listed = v.first_name_info()
+            freq = batch.left.frequencies("first_name")
+            known = listed.copy()
+            known[: len(freq)] |= freq >= self.known_frequency
+            both_known = known[ta] & known[tb]
             short = np.minimum(tok_len[ta], tok_len[tb])
-            fuzzy_t = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (short >= 3))
-            phon = np.asarray(v.fn_phon_of + [MISSING], dtype=np.int64)
-            phon_t = phon[ta] == phon[tb]
-            first_letter = np.asarray([t[:1] for t in v.first_name.values] + [""], dtype=object)
-            initial_t = (short == 1) & (first_letter[ta] == first_letter[tb])
-            candidates = np.nonzero((fuzzy_t | phon_t) & (ta != tb))[0]
+            phon = v.fn_phon_array()
+            phon_t = (phon[ta] == phon[tb]) & (short >= 2)
+            typo_t = ~both_known & (short >= 3) & (
+                (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
+            )
+            initial_t = (short == 1) & (letter[ta] == letter[tb])
+            close_t = ~both_known & (jw >= self.close_threshold) & (short >= 2)
+            candidates = np.nonzero((typo_t | phon_t | close_t) & (ta != tb))[0]
             if candidates.size:  # a masculine and a feminine first name are different first names
                 sa = v.first_name.strings(ta[candidates])
                 sb = v.first_name.strings(tb[candidates])
                 gv = np.fromiter((gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))
-                fuzzy_t[candidates[gv]] = False
-                phon_t[candidates[gv]] = False
-            fuzzy = np.zeros(m, bool)
-            fuzzy[pair[fuzzy_t]] = True
-            ph = np.zeros(m, bool)
-            ph[pair[phon_t]] = True
-            ini = np.zeros(m, bool)
-            ini[pair[initial_t]] = True
-            levels[idx] = _first_level(m, [np.zeros(m, bool), subset, first, fuzzy | whole, ph, ini], 7)
+                for arr in (typo_t, phon_t, close_t):
+                    arr[candidates[gv]] = False
+
+            def any_of(mask: np.ndarray) -> np.ndarray:
+                out = np.zeros(m, bool)
+                out[pair[mask]] = True
+                return out
+
+            fuzzy = any_of(typo_t) | (glued & (lengths[ra] != lengths[rb]))
+            levels[idx] = _first_level(
+                m, [np.zeros(m, bool), subset, first, fuzzy, any_of(phon_t), any_of(initial_t), any_of(close_t)], 8
+            )
         tf = np.full(n, np.nan)
         if exact.any():
             tf[exact] = batch.left.frequencies("first_names")[a[exact]]
@@ -293,7 +315,6 @@ class FirstNamesComparison(Comparison):
         if sub.any():
             ff = batch.left.frequencies("first_name")
             # the first name they share: the first word of the shorter list
-            lengths = np.asarray([len(t) for t in v.fn_tokens_of] + [0])
             shared = np.where(lengths[a[sub]] <= lengths[b[sub]], fa[sub], fb[sub])
             tf[sub] = ff[shared]
         return LevelResult(levels, tf)
@@ -414,6 +435,26 @@ class IdentifierComparison(Comparison):
 
 
 @dataclass
+class SourceComparison(Comparison):
+    """Whether both records come from the same application: duplicates inside one source are
+    rarer than one person known to two sources, so the prior differs."""
+
+    kind: ClassVar[str] = "source"
+    name: str = "source"
+    label: str = "Sources"
+    columns: tuple[str, ...] = ("source",)
+    levels: tuple[Level, ...] = (
+        Level("null", "Source inconnue"),
+        Level("same", "Même source (doublon interne ?)"),
+        Level("other", "Sources différentes"),
+    )
+
+    def compare(self, batch: PairBatch) -> LevelResult:
+        a, b = batch.col("source")
+        return LevelResult(np.where(a == b, 1, 2).astype(np.int8))
+
+
+@dataclass
 class BirthPlaceComparison(Comparison):
     kind: ClassVar[str] = "birth_place"
     name: str = "birth_place"
@@ -488,7 +529,7 @@ COMPARISON_KINDS: dict[str, type[Comparison]] = {
     c.kind: c
     for c in (
         SurnameComparison, FirstNamesComparison, BirthDateComparison, SexComparison,
-        BirthPlaceComparison, AddressComparison, IdentifierComparison,
+        BirthPlaceComparison, AddressComparison, IdentifierComparison, SourceComparison,
     )
 }
 
@@ -502,7 +543,7 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
 def default_comparisons() -> list[Comparison]:
     return [
         SurnameComparison(), FirstNamesComparison(), BirthDateComparison(), SexComparison(),
-        BirthPlaceComparison(), AddressComparison(), IdentifierComparison(),
+        BirthPlaceComparison(), AddressComparison(), IdentifierComparison(), SourceComparison(),
     ]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .blocking import blocking_recall, candidate_pairs
-from .cluster import cluster
+from .cluster import Contradictions, cluster
 from .comparisons import PairBatch
 from .explain import explain_pair
 from .model import MatchModel, Scores, compare_all
@@ -146,21 +146,30 @@ class LinkResult:
 
 def _contradiction_fn(
     table: RecordTable, model: MatchModel, cannot: set[tuple[int, int]]
-) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+) -> Callable[[np.ndarray, np.ndarray], Contradictions]:
     comps = [c for c in model.settings.comparisons if c.veto_levels().any()]
 
-    def contradicts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(a), dtype=bool)
+    def contradicts(a: np.ndarray, b: np.ndarray) -> Contradictions:
+        hard = np.zeros(len(a), dtype=bool)
+        soft = np.zeros(len(a), dtype=bool)
+        compatible = np.zeros(len(a), dtype=bool)
         if len(a) == 0:
-            return out
-        batch = PairBatch(table, table, a, b, 1)
+            return Contradictions(hard, soft, compatible)
+        batch = PairBatch(table, table, a, b, model.settings.workers)
         for c in comps:
-            out |= c.veto_levels()[c.compare(batch).levels]
+            levels = c.compare(batch).levels
+            vetoed = c.veto_levels()[levels]
+            if c.kind == "first_names":
+                soft |= vetoed
+                names = c.level_names()
+                ok = [names.index(x) for x in ("exact", "subset", "fuzzy", "phonetic") if x in names]
+                compatible |= np.isin(levels, ok)
+            else:
+                hard |= vetoed
         if cannot:
-            for k, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
-                if (min(x, y), max(x, y)) in cannot:
-                    out[k] = True
-        return out
+            codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
+            hard |= np.isin(codes, np.asarray([(x << 32) | y for x, y in cannot], np.int64))
+        return Contradictions(hard, soft, compatible)
 
     return contradicts
 

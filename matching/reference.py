@@ -63,6 +63,11 @@ class CommuneReference:
             for code in candidates:
                 if _fold(self.by_code[code].nom) == folded:
                     return self.by_code[code]
+            # The typed name beats a postal code that belongs to another commune (a typo in
+            # the postal code is more frequent than one that turns a name into another one).
+            named_here = self._named_in_departement(folded, postcode)
+            if named_here is not None:
+                return named_here
             if len(candidates) == 1:
                 return self.by_code[candidates[0]]
         if folded:
@@ -131,6 +136,13 @@ class CommuneReference:
     def by_name_keys(self) -> list[str]:
         """Folded names of every commune (used for a nation-wide fuzzy look-up)."""
         return list(self.by_name)
+
+    def _named_in_departement(self, folded: str, postcode: str | None) -> Commune | None:
+        if not folded or not postcode or len(postcode) != 5:
+            return None
+        dep = postcode[:2] if not postcode.startswith("97") else postcode[:3]
+        local = [c for c in self.by_name.get(folded, ()) if self.by_code[c].departement == dep]
+        return self.by_code[local[0]] if len(local) == 1 else None
 
     def repair_postcode(self, city: str | None, postcode: str | None) -> str | None:
         """A valid postal code for the commune, keeping the given one when it is valid for it."""

@@ -10,19 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .addresses import normalise_commune, normalise_street, split_address
 from .dates import parse_birth_date
-from .names import first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
+from .names import PARTICLES, first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
 from .phonetic import phonetic
 from .records import Record
 from .reference import load_reference
 from .text import fold
 
 MISSING = -1
+
+
+@lru_cache(maxsize=1)
+def usual_first_names() -> frozenset[str]:
+    """The vendored list of usual first names (``data/prenoms.txt``)."""
+    path = Path(__file__).resolve().parent / "data" / "prenoms.txt"
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.extend(line.split())
+    return frozenset(words)
 
 
 class Vocab:
@@ -82,6 +95,61 @@ class Vocabularies:
     surname_phon_of: list[int] = field(default_factory=list)
     fn_tokens_of: list[tuple[int, ...]] = field(default_factory=list)  # first_names → first_name codes
     fn_phon_of: list[int] = field(default_factory=list)  # first_name → first_name_phonetic code
+
+    _cache: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False)
+
+    def _cached(self, name: str, size: int, build: Callable[[], Any]) -> Any:
+        hit = self._cache.get(name)
+        if hit is None or hit[0] != size:
+            hit = (size, build())
+            self._cache[name] = hit
+        return hit[1]
+
+    def surname_phon_array(self) -> np.ndarray:
+        """Phonetic code of each surname code, with a trailing -1 (so code -1 maps to -1)."""
+        return self._cached(
+            "sp", len(self.surname_phon_of), lambda: np.asarray(self.surname_phon_of + [MISSING], dtype=np.int64)
+        )
+
+    def surname_lengths(self) -> np.ndarray:
+        """Length (without spaces) of each surname code."""
+        return self._cached(
+            "sl", len(self.surname),
+            lambda: np.asarray([len(x.replace(" ", "")) for x in self.surname.values] + [0], dtype=np.int64),
+        )
+
+    def fn_phon_array(self) -> np.ndarray:
+        return self._cached(
+            "fp", len(self.fn_phon_of), lambda: np.asarray(self.fn_phon_of + [MISSING], dtype=np.int64)
+        )
+
+    def fn_token_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(number of words, offset into flat, flat word codes) of each first-names code; the
+        arrays have one trailing entry (0 words) so that code -1 is harmless."""
+
+        def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            lengths = np.asarray([len(t) for t in self.fn_tokens_of] + [0], dtype=np.int64)
+            offsets = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int64)
+            flat = np.fromiter(
+                (c for t in self.fn_tokens_of for c in t), dtype=np.int64, count=int(lengths.sum())
+            )
+            return lengths, offsets, flat
+
+        return self._cached("ft", len(self.fn_tokens_of), build)
+
+    def first_name_info(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(length, first letter, in the list of usual first names) of each first-name word."""
+
+        def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            known = usual_first_names()
+            vals = self.first_name.values
+            return (
+                np.asarray([len(t) for t in vals] + [0], dtype=np.int64),
+                np.asarray([t[:1] for t in vals] + [""], dtype=object),
+                np.asarray([t in known for t in vals] + [False], dtype=bool),
+            )
+
+        return self._cached("fi", len(self.first_name), build)
 
     def surname_code(self, name: str | None) -> int:
         code = self.surname.add(name)
@@ -169,6 +237,13 @@ class RecordTable:
                 s = self.surnames  # the three slots of a record never hold the same name twice
                 codes = s[s >= 0]
                 size = len(self.vocabs.surname)
+            elif what == "first_name":  # every word of the first names
+                lengths, offsets, flat = self.vocabs.fn_token_arrays()
+                fn = self.first_names[self.first_names >= 0]
+                reps = lengths[fn]
+                within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+                codes = flat[np.repeat(offsets[fn], reps) + within]
+                size = len(self.vocabs.first_name)
             else:
                 arr = getattr(self, what)
                 codes = arr[arr >= 0]
@@ -266,7 +341,7 @@ def build_table(
     birth = np.where(b_birth >= 0, b_birth, np.where(l_birth >= 0, l_birth, u_birth))
     usage = np.where(u_usage >= 0, u_usage, np.where(b_usage >= 0, b_usage, l_usage))
     usage = np.where(usage == birth, MISSING, usage)
-    last = np.where((l_unknown == birth) | (l_unknown == usage), MISSING, l_unknown)
+    last = np.where((l_unknown == birth) | (l_unknown == usage), MISSING, l_unknown).astype(np.int32)
 
     # --- first names and sex -------------------------------------------------------------
     def parse_fn(raw: Any) -> tuple[int, int, int]:
@@ -277,6 +352,23 @@ def build_table(
 
     per, inverse = _map_unique(col("first_names"), parse_fn)
     fn = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
+    # a first name typed at the end of the name field ("DUPONT JEAN", first name empty)
+    glued = np.nonzero((fn[:, 0] < 0) & (last >= 0))[0]
+    if glued.size:
+        usual = usual_first_names()
+        codes = np.unique(last[glued])
+        fix: dict[int, tuple[int, int]] = {}
+        for code in codes.tolist():
+            words = v.surname.values[code].split()
+            if len(words) >= 2 and words[-1] in usual and not all(w in PARTICLES for w in words[:-1]):
+                fcode = v.first_names_code(words[-1])
+                fix[code] = (v.surname_code(" ".join(words[:-1])), fcode)
+        if fix:
+            for i in glued[np.isin(last[glued], list(fix))].tolist():
+                new_last, fcode = fix[int(last[i])]
+                last[i] = new_last
+                fn[i, 0] = fcode
+                fn[i, 1] = v.fn_tokens_of[fcode][0]
     per_sex, inv_sex = _map_unique(col("sex"), lambda raw: _SEX_CODE.get(parse_sex(raw) or "", 0))
     sex = np.asarray(per_sex, dtype=np.int8)[inv_sex]
     for hint in (l_sex, b_sex, u_sex, fn[:, 2]):
@@ -336,8 +428,7 @@ def build_table(
 
 def surname_phonetic_codes(table: RecordTable) -> np.ndarray:
     """(n, 3) phonetic codes of the three surname slots (``-1`` when missing)."""
-    phon = np.asarray(table.vocabs.surname_phon_of + [MISSING], dtype=np.int32)
-    return phon[table.surnames]  # code -1 picks the trailing MISSING
+    return table.vocabs.surname_phon_array()[table.surnames]  # code -1 picks the trailing MISSING
 
 
 def normalise_street_text(text: str | None) -> str | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-from .model import Product, TiersKind
+from .model import CreanceView, Product, TiersKind
 
 
 class ActionKind(StrEnum):
@@ -96,3 +97,16 @@ def satd_action_for(kind: TiersKind) -> ActionKind:
 
 def actions_for(product: Product) -> list[ActionSpec]:
     return [spec for spec in CATALOGUE.values() if spec.applies_to(product)]
+
+
+def frais_de_poursuite_cents(creance: CreanceView, action: ActionKind, on: date) -> int:
+    """Frais de poursuite an act puts on the debtor (impôts only, art. 1912 CGI): a rate of the
+    RAR with a cap, for the acts listed in ``data/seuils.toml``; never on an SATD or a relance."""
+    from .legal import frais_de_poursuite
+
+    if creance.product is not Product.IMPOTS or not CATALOGUE[action].frais:
+        return 0
+    taux = frais_de_poursuite(on)
+    if action.value not in taux.actes:
+        return 0
+    return taux.applique(creance.rar_cents)

@@ -3,13 +3,18 @@
 Numbering and archiving belong to the application: it passes the document ``number`` and
 stores the returned HTML, PDF bytes and SHA-256 (of the PDF). No network resource is ever
 fetched: the URL fetcher refuses anything that is not a local file under ``templates/``.
+
+Speed: the HTML keeps its inline ``<style>`` (the archived HTML is self-contained), but the
+stylesheet text is constant across documents, so for the PDF it is parsed once per process
+(cached by its text) and passed to WeasyPrint with a shared font configuration.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -67,10 +72,34 @@ def _local_only_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
     return default_url_fetcher(url, *args, **kwargs)
 
 
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+@cache
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=16)
+def _stylesheet(text: str) -> Any:
+    from weasyprint import CSS
+
+    return CSS(string=text, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=_local_only_fetcher,
+               font_config=_font_config())
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported lazily: heavy, and not needed for HTML only
 
-    return HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=_local_only_fetcher).write_pdf()
+    stylesheets = []
+    match = _STYLE.search(html)
+    if match:
+        stylesheets.append(_stylesheet(match.group(1)))
+        html = html[: match.start()] + html[match.end():]
+    document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=_local_only_fetcher)
+    return document.write_pdf(stylesheets=stylesheets, font_config=_font_config())
 
 
 def render_document(template: str, *, number: str, **context: Any) -> RenderedDocument:

@@ -170,10 +170,11 @@ class TiersDetenteur:
     def group_key(self) -> str:
         """Key of the tiers an SATD is addressed to: several accounts in the same bank (same
         bank code in the IBAN) receive one SATD."""
-        if self.kind is TiersKind.BANQUE and len(self.identifier) >= 9 and self.identifier[:2] == "FR":
-            return "banque:" + self.identifier[4:9]
-        if self.identifier:
-            return f"{self.kind.value}:{self.identifier}"
+        ident = self.identifier.replace(" ", "").upper()
+        if self.kind is TiersKind.BANQUE and len(ident) >= 9 and ident[:2] in ("FR", "MC"):
+            return "banque:" + ident[4:9]  # French/Monaco IBAN: the 5-digit bank code
+        if ident:
+            return f"{self.kind.value}:{ident}"
         return f"{self.kind.value}:{' '.join(self.name.upper().split())}"
 
 
@@ -221,4 +222,5 @@ def euros(cents: int) -> str:
 
 
 def date_fr(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    """``date(2025, 6, 2)`` → ``"02/06/2025"``."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"

@@ -8,9 +8,9 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, demo, imports, setup
+    from . import accounts, demo, imports, panels, setup
 
-    for module in (setup, imports, demo, accounts):
+    for module in (setup, imports, demo, accounts, panels):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

@@ -133,6 +133,7 @@ def _up(text: str, accents: bool) -> str:
 # ---------------------------------------------------------------------------------------------
 # Name pools
 
+_FAKER_SURNAMES = tuple(dict.fromkeys(_FakerPerson.last_names))
 _FAKER_EXCLUDED = {
     "Alexandria", "Alexandrie", "Alex", "Maggie", "Margaret", "Nath", "Susan", "Lucy", "Olivie",
     "Arnaude", "Célina", "Margaud", "William", "Isaac", "Zacharie", "Honoré", "Théophile",
@@ -563,9 +564,10 @@ class _Generator:
             vname = _LIEUX_DITS[rnd.randrange(len(_LIEUX_DITS))]
             num = None if rnd.random() < 0.7 else 1 + int(rnd.expovariate(1 / 8))
         else:
-            if rnd.random() < 0.12:
+            if rnd.random() < 0.12:  # named after someone: a plain first name and a common surname
                 sex = "M" if rnd.random() < 0.85 else "F"
-                vname = f"{self.names.first(sex, 1930, rnd)} {self.names.surnames[dep](rnd)}"
+                first = self.names.firsts[sex][0][1].items[rnd.randrange(12)]
+                vname = f"{first} {_FAKER_SURNAMES[rnd.randrange(len(_FAKER_SURNAMES))]}"
             else:
                 vname = self.streets[dep](rnd)
             num = 1 + int(rnd.expovariate(1 / (28 if urban else 12)))
@@ -657,7 +659,7 @@ class _Generator:
         elif r < 0.76:  # couple, possibly with adult children
             with_children = r >= 0.66
             age = rnd.randint(45, 66) if with_children else rnd.randint(*_AGES(rnd))
-            age = max(age, 20)
+            age = max(age, 22)
             husband = self.person("M", self.birth_for_age(age), surname(rnd), addr, old, dep)
             wife_age = max(38 if with_children else 18, min(95, age - int(rnd.gauss(2, 4))))
             wife = self.person("F", self.birth_for_age(wife_age), surname(rnd), addr, old, dep)
@@ -968,9 +970,10 @@ class _Writer:
                 self.local(p)
 
     # -- first names --------------------------------------------------------------------------
-    def _first(self, p: _Person, style: _Style, rate: float) -> str:
+    def _first(self, p: _Person, style: _Style, rate: float, usual: float) -> str:
+        """One first name: the first one, or the one the person goes by (``usual`` share)."""
         rnd = self.rnd
-        name = p.firsts[p.usual if rnd.random() < 0.8 else 0]
+        name = p.firsts[p.usual if rnd.random() < usual else 0]
         r = rnd.random()
         if "-" in name and r < 0.25:
             parts = name.split("-")
@@ -1007,6 +1010,8 @@ class _Writer:
         for _ in range(1 + min(int(rnd.expovariate(1 / 1.3)), 9)):
             impot = _IMPOTS(rnd)
             year = _YEARS(rnd)
+            if impot == "TH" and year >= 2023 and rnd.random() < 0.7:
+                impot = "TF"  # since 2023 the TH only remains on second homes
             if impot in ("TH", "CAP") and year >= 2026:
                 year = 2025
             if impot == "CAP" and year > 2021:
@@ -1050,7 +1055,7 @@ class _Writer:
         elif p.usage_name and rnd.random() < 0.78:
             name = p.usage_name
         nom = _noise(_hyphens(_up(name, style.accents), rnd, 0.15), rnd, rate)
-        prenom = self._first(p, style, rate) if rnd.random() < 0.98 else ""
+        prenom = self._first(p, style, rate, usual=0.15) if rnd.random() < 0.98 else ""
         sexe = p.sex if rnd.random() < 0.75 else ""
         birth = "" if rnd.random() < 0.4 else _fmt_date(_noisy_date(p.birth, rnd, 0.02, 0.02))
         lieu = _noise(_up(p.birth_place, False), rnd, rate) if birth and rnd.random() < 0.5 else ""
@@ -1133,7 +1138,7 @@ class _Writer:
         else:
             nom = birth_name
         nom = _noise(nom, rnd, rate)
-        prenom = self._first(p, style, rate)
+        prenom = self._first(p, style, rate, usual=0.8)
         r = rnd.random()
         if r < 0.03:  # first name typed in the name field
             nom, prenom = f"{nom} {prenom}", ""

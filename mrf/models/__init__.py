@@ -19,11 +19,12 @@ from .poursuites import (
     TiersAnswer,
 )
 from .structures import Agent, AuditLog, Structure, StructureCommune
+from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
     "Creance", "CreanceEvent", "DebtorRequest", "Document", "ImportBatch", "Imputation", "MatchPair",
     "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
     "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SourceRecord", "Structure",
-    "StructureCommune", "TiersAnswer",
+    "StructureCommune", "TiersAnswer", "WorklistEntry", "WorklistState",
 ]

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Assignment, Creance, RecordLink, Redevable
@@ -75,11 +75,6 @@ def scope_of(user: User) -> Scope:
     return Scope(all=False, structure_id=None)
 
 
-def latest_assignment_ids() -> Any:
-    """Subquery: id of the assignment in force for each redevable (the most recent row)."""
-    return select(func.max(Assignment.id)).group_by(Assignment.redevable_id)
-
-
 def assigned_to(structure_id: int) -> Any:
     """Select of redevable ids whose assignment in force is ``structure_id``."""
     newer = aliased(Assignment)
@@ -123,8 +118,11 @@ def can_view(session: Session, user: User, redevable_id: int) -> bool:
                             .order_by(Assignment.id.desc()).limit(1))
     if latest == sid:
         return True
+    from .account_view import family_ids
+
+    ids = family_ids(session, redevable_id)
     return session.scalar(select(exists().where(
-        RecordLink.redevable_id == redevable_id,
+        RecordLink.redevable_id.in_(ids),
         Creance.source_record_id == RecordLink.source_record_id,
         Creance.structure_id == sid))) or False
 

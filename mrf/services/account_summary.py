@@ -110,7 +110,7 @@ class _Roots:
     def __init__(self, session: Session) -> None:
         self.merged: dict[int, int] = dict(
             session.execute(select(Redevable.id, Redevable.merged_into_id).where(Redevable.merged_into_id.is_not(None)))
-            .tuples()
+            
             .all()
         )
 
@@ -155,7 +155,7 @@ def load_account_summaries(
     def restrict(stmt: Select, column) -> Select:  # noqa: ANN001
         return stmt.where(column.in_(sql_ids)) if sql_ids is not None else stmt
 
-    codes = dict(session.execute(select(Structure.id, Structure.code)).tuples().all())
+    codes = dict(session.execute(select(Structure.id, Structure.code)).all())
 
     # 1. créances en cours, one row per (account, product, hospital, offence category, structure)
     acte_void = aliased(Acte)

@@ -17,6 +17,8 @@ class DemoSteps:
     """Steps that later areas add to the demo (matching, panels, plans, demo users)."""
 
     after_import: list[Callable[[Path, Say], None]] = field(default_factory=list)
+    # run after every after_import step (matching included): panels need consolidated accounts
+    after_matching: list[Callable[[Path, Say], None]] = field(default_factory=list)
 
 
 STEPS = DemoSteps()
@@ -39,3 +41,10 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
         say(f"Import {source} : {report.summary()}")
     for step in STEPS.after_import:
         step(out_dir, say)
+    for step in STEPS.after_matching:
+        step(out_dir, say)
+
+
+from .panels import demo_panels  # noqa: E402  (panels step: after matching)
+
+STEPS.after_matching.append(demo_panels)

@@ -148,11 +148,11 @@ def _report(result: lib.PanelResult) -> dict[str, Any]:
 
 
 def _structure_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Structure.code, Structure.id)).tuples().all())
+    return dict(session.execute(select(Structure.code, Structure.id)).all())
 
 
 def _structure_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Structure.id, Structure.code)).tuples().all())
+    return dict(session.execute(select(Structure.id, Structure.code)).all())
 
 
 def current_assignments(session: Session, redevable_ids: Iterable[int] | None = None) -> dict[int, Assignment]:
@@ -237,9 +237,11 @@ def publish_panel(name: str, agent_id: int | None = None, on: date | None = None
                    PanelMember.structure_id.is_not(None))
             .order_by(PanelMember.redevable_id)).all()
         if treated:
+            codes = _structure_codes(session)
             session.execute(insert(Assignment), [
                 {"redevable_id": rid, "structure_id": sid, "panel_id": panel.id,
-                 "reason": f"Panel {panel.name} : {reason}", "created_at": now, "agent_id": agent_id}
+                 "reason": f"Panel {panel.name}, affectation à {codes[sid]} : {reason}", "created_at": now,
+                 "agent_id": agent_id}
                 for rid, sid, reason in treated])
         panel.status = lib.PanelState.PUBLISHED.value
         panel.published_at = now
@@ -293,10 +295,11 @@ def assign_manually(name: str, redevable_id: int, structure_code: str, agent_id:
             raise PanelServiceError(f"Structure inconnue : {structure_code}.")
         text = reason or "affectation manuelle"
         session.add(Assignment(redevable_id=redevable_id, structure_id=structure.id, panel_id=panel.id,
-                               reason=f"Panel {name} : {text}", agent_id=agent_id))
+                               reason=f"Panel {name}, affectation à {structure_code} : {text}", agent_id=agent_id))
         _audit(session, agent_id, "panel_affectation", name, {"redevable_id": redevable_id,
                                                                 "structure": structure_code, "reason": text})
-    return {"redevable_id": redevable_id, "structure": structure_code, "reason": f"Panel {name} : {text}"}
+    return {"redevable_id": redevable_id, "structure": structure_code,
+            "reason": f"Panel {name}, affectation à {structure_code} : {text}"}
 
 
 # --------------------------------------------------------------------------- reading
@@ -582,7 +585,8 @@ def demo_criteria(name: str, configuration: int, products: tuple[str, ...], depa
         lines.append(f"communes = {_toml_list(communes)}")
     lines += [
         "min_total_cents = 5000",  # 50 € at least on the panel's products
-        "exclude_prescription_within_days = 60",
+        # no exclude_prescription_within_days: the demo population has no interrupting acts, so
+        # most accounts hold an old amende already prescribed on paper
         "control_share = 0.3",
         f"seed = {seed}",
         f"reference_date = {reference_date.isoformat()}",
@@ -602,7 +606,7 @@ def demo_panels(out_dir: Path, say: Say) -> None:
         for code, insee in session.execute(select(Structure.code, StructureCommune.code_insee)
                                            .join(StructureCommune, StructureCommune.structure_id == Structure.id)):
             territories[code].append(insee)
-        statuses = dict(session.execute(select(Panel.name, Panel.status)).tuples().all())
+        statuses = dict(session.execute(select(Panel.name, Panel.status)).all())
     if not accounts:
         say("Panels : aucun compte consolidé (rapprochement non fait) ; étape ignorée.")
         return

@@ -1,4 +1,4 @@
-"""Web layer: blueprints, sign-in, security headers."""
+"""Web layer: blueprints, sign-in, security headers, French error pages."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .security import CurrentAgent, install_security_headers
 def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Veuillez vous identifier pour accéder à cette page."
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
@@ -21,8 +22,21 @@ def register_web(app: Flask) -> None:
 
     install_security_headers(app)
 
-    from .auth import bp as auth_bp
-    from .home import bp as home_bp
+    from . import errors, helpers
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
+    helpers.install(app)
+    errors.install(app)
+
+    from .accounts import bp as accounts_bp
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
+    from .home import bp as home_bp
+    from .panels import bp as panels_bp
+    from .review import bp as review_bp
+    from .search import bp as search_bp
+    from .worklist import bp as worklist_bp
+
+    for blueprint in (auth_bp, home_bp, worklist_bp, search_bp, accounts_bp, review_bp, panels_bp, dashboard_bp,
+                      admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,9 +1,11 @@
-"""Home page of a signed-in agent."""
+"""Home: each role lands on its own page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, abort, redirect, url_for
+from flask_login import current_user, login_required
+
+from ..services import access
 
 bp = Blueprint("home", __name__)
 
@@ -11,4 +13,12 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
-    return render_template("home/index.html")
+    if current_user.role in access.IDENTITY_ROLES:
+        from .worklist import render_worklist
+
+        return render_worklist()
+    if current_user.role in access.DASHBOARD_ROLES:
+        return redirect(url_for("dashboard.index"))
+    if current_user.role in access.ADMIN_ROLES:
+        return redirect(url_for("admin.users"))
+    abort(403)

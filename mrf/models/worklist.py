@@ -1,0 +1,46 @@
+"""Work-list entries: per (structure, consolidated account), the aggregates the work list sorts and
+filters on, precomputed so that a structure's list is an index scan even with a million debtors.
+
+A derived cache, never the truth: ``mrf.services.worklist`` recomputes it from créances, links,
+assignments, acts and requests (incrementally from watermarks, or entirely)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, BigId, utcnow
+
+
+class WorklistEntry(Base):
+    """One account in one structure's work list (assigned to it, or holding a créance it manages)."""
+
+    __tablename__ = "worklist_entry"
+    __table_args__ = (
+        Index("ix_worklist_entry_total", "structure_id", "total_due_cents", "redevable_id"),
+        Index("ix_worklist_entry_prescription", "structure_id", "nearest_prescription", "redevable_id"),
+        Index("ix_worklist_entry_deadline", "structure_id", "next_deadline", "redevable_id"),
+        Index("ix_worklist_entry_name", "structure_id", "sort_name", "redevable_id"),
+    )
+    structure_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    redevable_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False, index=True)
+    total_due_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    has_impots: Mapped[bool] = mapped_column(default=False)
+    has_amendes: Mapped[bool] = mapped_column(default=False)
+    has_secteur_local: Mapped[bool] = mapped_column(default=False)
+    nearest_prescription: Mapped[date | None]
+    next_deadline: Mapped[date | None]
+    sort_name: Mapped[str | None] = mapped_column(String(401))
+    refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorklistState(Base):
+    """Watermarks of the last refresh (highest ids and link time seen), one row."""
+
+    __tablename__ = "worklist_state"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    watermarks: Mapped[dict] = mapped_column(default=dict)
+    full_refresh_at: Mapped[datetime | None]
+    refreshed_at: Mapped[datetime | None]

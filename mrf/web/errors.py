@@ -1,0 +1,44 @@
+"""French error pages (400, 403, 404, 405, 413, 500), CSRF failures included."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Requête incorrecte", "La demande n'a pas pu être traitée : elle est incomplète ou mal formée."),
+    403: ("Accès refusé", "Votre profil ne permet pas d'accéder à cette page."),
+    404: ("Page introuvable", "La page demandée n'existe pas ou vous n'y avez pas accès."),
+    405: ("Méthode non autorisée", "Cette action n'est pas permise sur cette page."),
+    413: ("Fichier trop volumineux", "Le contenu envoyé dépasse la taille autorisée."),
+    500: ("Erreur interne", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard."),
+}
+
+
+def render_error(code: int, detail: str | None = None):  # noqa: ANN201
+    title, message = MESSAGES.get(code, (f"Erreur {code}", "La demande n'a pas pu aboutir."))
+    return render_template("errors/error.html", code=code, title=title, message=message, detail=detail), code
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError):  # noqa: ANN202
+        return render_error(400, "Le jeton de sécurité du formulaire est absent ou a expiré. "
+                                 "Revenez à la page précédente, rechargez-la et recommencez.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):  # noqa: ANN202
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(Exception)
+    def _internal(error: Exception):  # noqa: ANN202
+        if isinstance(error, HTTPException):
+            return _http(error)
+        app.logger.exception("Erreur interne", exc_info=error)
+        return render_error(500)

@@ -1,0 +1,123 @@
+"""Template filters, French formats, parsing of amounts and dates typed by agents, navigation."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..services import access
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def euros(cents: int | None) -> str:
+    """1234567 → « 12 345,67 € » (narrow no-break space as thousands separator)."""
+    if cents is None:
+        return "—"
+    sign = "−" if cents < 0 else ""
+    cents = abs(int(cents))
+    whole = f"{cents // 100:,}".replace(",", "\u202f")
+    return f"{sign}{whole},{cents % 100:02d}\u00a0€"
+
+
+def date_fr(value: date | datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    text = value.strftime("%d/%m/%Y")
+    if with_time and isinstance(value, datetime):
+        text += value.strftime(" %H:%M")
+    return text
+
+
+def parse_euros(text: str | None) -> int | None:
+    """« 1 234,56 », « 1234.5 », « 12 € » → cents (no float on the way). None when unreadable."""
+    if text is None:
+        return None
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text)
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(".", "")
+    cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+        return None
+    try:
+        return int((Decimal(cleaned) * 100).to_integral_value())
+    except InvalidOperation:
+        return None
+
+
+def parse_date(text: str | None) -> date | None:
+    """« 31/12/2025 », « 2025-12-31 » → date; None when unreadable."""
+    if not text:
+        return None
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def page_url(page: int) -> str:
+    """The current URL with another ``page`` parameter."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+NAV = (
+    # (endpoint, label, roles)
+    ("worklist.worklist", "Liste de travail", access.IDENTITY_ROLES),
+    ("search.search", "Recherche", access.IDENTITY_ROLES),
+    ("review.queue", "Revue des rapprochements", access.REVIEW_ROLES),
+    ("panels.index", "Panels", access.PANEL_ROLES),
+    ("dashboard.index", "Tableau de bord", access.DASHBOARD_ROLES),
+    ("admin.users", "Utilisateurs", access.ADMIN_ROLES),
+    ("admin.audit", "Journal d'audit", access.ADMIN_ROLES),
+)
+
+
+def navigation() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label, roles in NAV:
+        if current_user.role in roles:
+            blueprint = endpoint.split(".")[0]
+            current = request.endpoint == endpoint or (request.blueprint == blueprint and blueprint != "admin")
+            items.append({"url": url_for(endpoint), "label": label, "current": current})
+    return items
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["date_fr"] = date_fr
+    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["ROLE_LABELS"] = access.ROLE_LABELS
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _nav() -> dict[str, Any]:
+        return {"navigation": navigation}
+
+    @app.template_filter("nl2br")
+    def _nl2br(text: str | None) -> Markup:
+        from markupsafe import escape
+
+        return Markup("<br>".join(escape(line) for line in (text or "").splitlines()))

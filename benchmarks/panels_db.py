@@ -132,7 +132,8 @@ def populate(url: str, n: int, seed: int) -> dict[str, int]:
                                  "2026-10-01", "confirmee", "2026-11-01 00:00:00+00"))
             _copy(raw.driver_connection, "source_record",
                   ("id", "source", "source_key", "code_insee", "code_postal", "address_date", "created_at"), records)
-            _copy(raw.driver_connection, "record_link", ("source_record_id", "redevable_id", "method", "linked_at"), links)
+            _copy(raw.driver_connection, "record_link",
+                  ("source_record_id", "redevable_id", "method", "linked_at"), links)
             _copy(raw.driver_connection, "creance",
                   ("id", "source_record_id", "product", "reference", "nature", "creditor_code", "creditor_name",
                    "is_hospital", "offence_category", "amount_initial_cents", "rar_cents", "date_prise_en_charge",

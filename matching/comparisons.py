@@ -45,9 +45,19 @@ class PairBatch:
     li: np.ndarray
     ri: np.ndarray
     workers: int = 1
+    reference: RecordTable | None = None  # table whose value frequencies apply (default: right)
 
     def __len__(self) -> int:
         return len(self.li)
+
+    def frequency(self, what: str, codes: np.ndarray) -> np.ndarray:
+        """Frequency of each code's value in the reference table (NaN for a value it lacks)."""
+        freq = (self.right if self.reference is None else self.reference).frequencies(what)
+        out = np.full(len(codes), np.nan)
+        ok = (codes >= 0) & (codes < len(freq))
+        out[ok] = freq[codes[ok]]
+        out[ok & (out == 0)] = np.nan
+        return out
 
     def col(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         return getattr(self.left, name)[self.li], getattr(self.right, name)[self.ri]
@@ -60,25 +70,34 @@ class LevelResult:
 
 
 def pair_scores(
-    vocab: Vocab, a: np.ndarray, b: np.ndarray, scorer: Callable[..., float], workers: int = 1
+    vocab: Vocab,
+    a: np.ndarray,
+    b: np.ndarray,
+    scorer: Callable[..., float],
+    workers: int = 1,
+    score_cutoff: float | None = None,
 ) -> np.ndarray:
     """Similarity of the strings of codes ``a[k]`` and ``b[k]`` (symmetric scorers only), computed
-    once per distinct pair of codes with ``rapidfuzz.process.cpdist``."""
+    once per distinct pair of codes with ``rapidfuzz.process.cpdist`` (``score_cutoff`` lets
+    rapidfuzz stop early: scores beyond it are reported as 0, or cutoff + 1 for distances)."""
     if a.size == 0:
         return np.zeros(0, dtype=np.float32)
+    kw: dict[str, Any] = {"workers": workers}
+    if score_cutoff is not None:
+        kw["score_cutoff"] = score_cutoff
     lo = np.minimum(a, b).astype(np.int64)
     hi = np.maximum(a, b).astype(np.int64)
     codes = (lo << 32) | hi
     if codes.size > 200_000:
         sample = codes[:: codes.size // 20_000]
         if np.unique(sample).size > 0.7 * sample.size:  # mostly distinct: sorting would not pay
-            return process.cpdist(vocab.strings(lo), vocab.strings(hi), scorer=scorer, workers=workers).astype(
+            return process.cpdist(vocab.strings(lo), vocab.strings(hi), scorer=scorer, **kw).astype(
                 np.float32, copy=False
             )
     uniq, inverse = np.unique(codes, return_inverse=True)
     sa = vocab.strings(uniq >> 32)
     sb = vocab.strings(uniq & 0xFFFFFFFF)
-    scores = process.cpdist(sa, sb, scorer=scorer, workers=workers).astype(np.float32, copy=False)
+    scores = process.cpdist(sa, sb, scorer=scorer, **kw).astype(np.float32, copy=False)
     return scores[inverse.reshape(-1)]
 
 
@@ -175,10 +194,21 @@ class SurnameComparison(Comparison):
                         bb.append(b[ok])
             if sels:
                 sel, a, b = np.concatenate(sels), np.concatenate(aa), np.concatenate(bb)
-                part = pair_scores(vocab, a, b, fuzz.token_set_ratio, batch.workers) >= 100.0
-                jw = pair_scores(vocab, a, b, JaroWinkler.normalized_similarity, batch.workers)
-                dl = pair_scores(vocab, a, b, DamerauLevenshtein.distance, batch.workers)
+                words = batch.left.vocabs.surname_words()
+                part = np.zeros(len(a), bool)
+                multi = np.nonzero((words[a] > 1) | (words[b] > 1))[0]  # only compound names have parts
+                if multi.size:
+                    part[multi] = pair_scores(
+                        vocab, a[multi], b[multi], fuzz.token_set_ratio, batch.workers, score_cutoff=100
+                    ) >= 100.0
+                jw = pair_scores(
+                    vocab, a, b, JaroWinkler.normalized_similarity, batch.workers, score_cutoff=self.fuzzy_threshold
+                )
                 length = np.minimum(v_len[a], v_len[b])
+                dl = np.full(len(a), 99.0, np.float32)
+                near = np.nonzero((jw < self.fuzzy_threshold) & (np.abs(v_len[a] - v_len[b]) <= 2) & (length >= 4))[0]
+                if near.size:
+                    dl[near] = pair_scores(vocab, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
                 fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
                 ph = phon[a] == phon[b]
                 lv = np.where(part, 3, np.where(fuzzy, 4, np.where(ph, 5, 6)))
@@ -186,10 +216,7 @@ class SurnameComparison(Comparison):
         levels = np.where(present, best, 0).astype(np.int8)
         tf = None
         if (matched >= 0).any():
-            freq = batch.left.frequencies("surname")
-            tf = np.full(n, np.nan)
-            ok = (matched >= 0) & (matched < len(freq)) & (levels <= 2)
-            tf[ok] = freq[matched[ok]]
+            tf = batch.frequency("surname", np.where(levels <= 2, matched, MISSING))
         return LevelResult(levels, tf)
 
 
@@ -271,17 +298,34 @@ class FirstNamesComparison(Comparison):
             idx = np.nonzero(rest)[0]
             ra, rb = a[idx], b[idx]
             m = len(idx)
-            subset = pair_scores(v.first_names, ra, rb, fuzz.token_set_ratio, batch.workers) >= 100.0
             first = fa[idx] == fb[idx]
-            glued = pair_scores(v.first_names, ra, rb, fuzz.ratio, batch.workers) >= 92.0
             # every first name of one side against every first name of the other
             pair, ta, tb = _token_pairs(v, ra, rb)
-            jw = pair_scores(v.first_name, ta, tb, JaroWinkler.normalized_similarity, batch.workers)
-            dl = pair_scores(v.first_name, ta, tb, DamerauLevenshtein.distance, batch.workers)
+            equal_t = ta == tb
+            # subset: every word of the shorter list is in the longer one (words are distinct)
+            shared = np.bincount(pair[equal_t], minlength=m)
+            subset = shared == np.minimum(lengths[ra], lengths[rb])
             tok_len, letter, listed = v.first_name_info()
-            freq = batch.left.frequencies("first_name")
+            todo = np.nonzero(~equal_t & ~subset[pair])[0]
+            jw = np.zeros(len(ta), np.float32)
+            dl = np.full(len(ta), 99.0, np.float32)
+            if todo.size:
+                jw[todo] = pair_scores(
+                    v.first_name, ta[todo], tb[todo], JaroWinkler.normalized_similarity, batch.workers,
+                    score_cutoff=self.close_threshold,
+                )
+                near = todo[np.abs(tok_len[ta[todo]] - tok_len[tb[todo]]) <= 2]
+                if near.size:
+                    dl[near] = pair_scores(v.first_name, ta[near], tb[near], DamerauLevenshtein.distance,
+                                           batch.workers, 2)
+            glued = np.zeros(m, bool)
+            odd = np.nonzero((lengths[ra] != lengths[rb]) & ~subset)[0]  # JEANPIERRE / JEAN PIERRE
+            if odd.size:
+                glued[odd] = pair_scores(v.first_names, ra[odd], rb[odd], fuzz.ratio, batch.workers, 92.0) >= 92.0
+            freq = (batch.right if batch.reference is None else batch.reference).frequencies("first_name")
             known = listed.copy()
-            known[: len(freq)] |= freq >= self.known_frequency
+            upto = min(len(freq), len(known) - 1)
+            known[:upto] |= freq[:upto] >= self.known_frequency
             both_known = known[ta] & known[tb]
             short = np.minimum(tok_len[ta], tok_len[tb])
             phon = v.fn_phon_array()
@@ -304,19 +348,18 @@ class FirstNamesComparison(Comparison):
                 out[pair[mask]] = True
                 return out
 
-            fuzzy = any_of(typo_t) | (glued & (lengths[ra] != lengths[rb]))
+            fuzzy = any_of(typo_t) | glued
             levels[idx] = _first_level(
                 m, [np.zeros(m, bool), subset, first, fuzzy, any_of(phon_t), any_of(initial_t), any_of(close_t)], 8
             )
         tf = np.full(n, np.nan)
         if exact.any():
-            tf[exact] = batch.left.frequencies("first_names")[a[exact]]
+            tf[exact] = batch.frequency("first_names", a[exact])
         sub = levels == 2
         if sub.any():
-            ff = batch.left.frequencies("first_name")
             # the first name they share: the first word of the shorter list
             shared = np.where(lengths[a[sub]] <= lengths[b[sub]], fa[sub], fb[sub])
-            tf[sub] = ff[shared]
+            tf[sub] = batch.frequency("first_name", shared)
         return LevelResult(levels, tf)
 
 

@@ -24,7 +24,11 @@ class ColumnMap:
 
 
 def parse_maps(specs: Sequence[str]) -> list[ColumnMap]:
-    """``["nom=last_name", …]`` → column maps; unknown roles are an error."""
+    """``["nom=last_name", …]`` → column maps; unknown roles are an error.
+
+    Several columns may play one role: ``address`` joins them (address lines); for the other
+    roles each file takes the first non-empty one, in the order given (``prenoms`` in one file,
+    ``prenom`` in another)."""
     maps = []
     for spec in specs:
         if "=" not in spec:
@@ -35,10 +39,6 @@ def parse_maps(specs: Sequence[str]) -> list[ColumnMap]:
         if not column:
             raise InputError(f"colonne vide dans --map « {spec} »")
         maps.append(ColumnMap(column, role))
-    single = [m.role for m in maps if m.role != "address"]
-    dup = {r for r in single if single.count(r) > 1}
-    if dup:
-        raise InputError(f"rôle attribué à plusieurs colonnes : {', '.join(sorted(dup))} (seul « address » peut l'être)")
     return maps
 
 
@@ -73,6 +73,15 @@ def read_header(path: Path) -> list[str]:
         raise InputError(f"fichier illisible : {path} ({exc})") from exc
 
 
+def id_column_for(header: Sequence[str], id_column: str) -> str | None:
+    """The id column of a file: ``id_column`` may list several names separated by commas (files
+    keyed differently, e.g. ``numero_fiscal,id_debiteur,id_tiers``); the first present wins."""
+    for name in (c.strip() for c in id_column.split(",")):
+        if name in header:
+            return name
+    return None
+
+
 def read_records(path: Path, source: str, id_column: str, maps: Sequence[ColumnMap]) -> list[Record]:
     """Records of one file: rows sharing an id are one record (the first non-empty value of each
     field wins). Mapped columns absent from this file are simply missing."""
@@ -89,9 +98,10 @@ def read_records(path: Path, source: str, id_column: str, maps: Sequence[ColumnM
             raise InputError(f"fichier vide : {path}") from None
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InputError(f"fichier illisible : {path} ({exc})") from exc
-        if id_column not in header:
+        found = id_column_for(header, id_column)
+        if found is None:
             raise InputError(f"colonne d'identifiant « {id_column} » absente de {path}")
-        id_pos = header.index(id_column)
+        id_pos = header.index(found)
         fields: list[tuple[int, str]] = [(header.index(m.column), m.role) for m in maps if m.column in header]
         singles = [(pos, role) for pos, role in fields if role != "address"]
         address_pos = [pos for pos, role in fields if role == "address"]
@@ -127,7 +137,7 @@ def check_columns(paths: Sequence[Path], id_column: str, maps: Sequence[ColumnMa
     """Headers of every file; a mapped column absent from all files is an error."""
     headers = {p: read_header(p) for p in paths}
     for p, h in headers.items():
-        if id_column not in h:
+        if id_column_for(h, id_column) is None:
             raise InputError(f"colonne d'identifiant « {id_column} » absente de {p}")
     for m in maps:
         if not any(m.column in h for h in headers.values()):

@@ -96,6 +96,7 @@ class CommuneReference:
         if not folded:
             return None
         from rapidfuzz import fuzz, process  # local: keep the import of this module cheap
+        from rapidfuzz.distance import DamerauLevenshtein
 
         pools: list[tuple[str, ...]] = []
         if postcode and postcode in self.by_postcode:
@@ -108,16 +109,22 @@ class CommuneReference:
         for pool in pools:
             if not pool:
                 continue
-            names = [_fold(self.by_code[c].nom) for c in pool] if pool[0] in self.by_code else list(pool)
-            found = process.extract(folded, names, scorer=fuzz.WRatio, limit=2, score_cutoff=min_score)
-            if not found:
+            by_code = pool[0] in self.by_code
+            names = [_fold(self.by_code[c].nom) for c in pool] if by_code else list(pool)
+            ratio = process.cdist([folded], names, scorer=fuzz.WRatio)[0]
+            dist = process.cdist([folded], names, scorer=DamerauLevenshtein.distance)[0]
+            close = (dist <= 1) & (len(folded) >= 5) | (dist <= 2) & (len(folded) >= 9)
+            score = ratio + 100.0 * close
+            ok = (ratio >= min_score) | close
+            if not ok.any():
                 continue
-            if len(found) == 2 and found[1][1] >= found[0][1] and found[1][0] != found[0][0]:
+            best = int(score.argmax())
+            ties = [i for i in range(len(names)) if ok[i] and score[i] >= score[best] and names[i] != names[best]]
+            if ties:
                 continue  # ambiguous
-            name = found[0][0]
-            if pool[0] in self.by_code:
-                return self.by_code[pool[found[0][2]]]
-            codes = self.by_name.get(name, ())
+            if by_code:
+                return self.by_code[pool[best]]
+            codes = self.by_name.get(names[best], ())
             if len(codes) == 1:
                 return self.by_code[codes[0]]
         return None

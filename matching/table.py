@@ -38,6 +38,29 @@ def usual_first_names() -> frozenset[str]:
     return frozenset(words)
 
 
+def _grow(
+    array: np.ndarray | None, filled: int, values: list[Any], fn: Callable[[Any], Any], dtype: Any, sentinel: Any
+) -> tuple[np.ndarray, int]:
+    """An array mapping each code (index into ``values``) to ``fn(value)``, grown in place as
+    ``values`` grows (capacity doubling); its last element is ``sentinel`` so that code -1
+    (missing) maps to it."""
+    n = len(values)
+    if array is not None and filled == n:
+        return array, filled
+    if array is None or len(array) < n + 1:
+        cap = max(16, 2 * (n + 1))
+        new = np.empty(cap, dtype=dtype)
+        new[:] = sentinel
+        if array is not None:
+            new[:filled] = array[:filled]
+        array = new
+    if n > filled:
+        array[filled:n] = [fn(x) for x in values[filled:n]] if dtype is object else np.fromiter(
+            (fn(x) for x in values[filled:n]), dtype=dtype, count=n - filled
+        )
+    return array, n
+
+
 class Vocab:
     """Distinct strings ↔ integer codes. ``key`` decides equality (e.g. surnames without spaces);
     the first spelling seen is kept as the display value."""
@@ -47,6 +70,7 @@ class Vocab:
         self.index: dict[str, int] = {}
         self.values: list[str] = []
         self._array: np.ndarray | None = None
+        self._filled = 0
 
     def __len__(self) -> int:
         return len(self.values)
@@ -69,8 +93,7 @@ class Vocab:
 
     def strings(self, codes: np.ndarray) -> np.ndarray:
         """Object array of the display strings of ``codes`` (no code may be missing)."""
-        if self._array is None or len(self._array) != len(self.values):
-            self._array = np.array(self.values + [""], dtype=object)
+        self._array, self._filled = _grow(self._array, self._filled, self.values, lambda x: x, object, "")
         return self._array[codes]
 
 
@@ -96,60 +119,57 @@ class Vocabularies:
     fn_tokens_of: list[tuple[int, ...]] = field(default_factory=list)  # first_names → first_name codes
     fn_phon_of: list[int] = field(default_factory=list)  # first_name → first_name_phonetic code
 
-    _cache: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, tuple[np.ndarray | None, int]] = field(default_factory=dict, repr=False)
 
-    def _cached(self, name: str, size: int, build: Callable[[], Any]) -> Any:
-        hit = self._cache.get(name)
-        if hit is None or hit[0] != size:
-            hit = (size, build())
-            self._cache[name] = hit
-        return hit[1]
+    def _derived(self, name: str, values: list[Any], fn: Callable[[Any], Any], dtype: Any, sentinel: Any) -> np.ndarray:
+        array, filled = self._cache.get(name, (None, 0))
+        array, filled = _grow(array, filled, values, fn, dtype, sentinel)
+        self._cache[name] = (array, filled)
+        return array
 
     def surname_phon_array(self) -> np.ndarray:
-        """Phonetic code of each surname code, with a trailing -1 (so code -1 maps to -1)."""
-        return self._cached(
-            "sp", len(self.surname_phon_of), lambda: np.asarray(self.surname_phon_of + [MISSING], dtype=np.int64)
-        )
+        """Phonetic code of each surname code (code -1 maps to -1)."""
+        return self._derived("sp", self.surname_phon_of, int, np.int64, MISSING)
 
     def surname_lengths(self) -> np.ndarray:
         """Length (without spaces) of each surname code."""
-        return self._cached(
-            "sl", len(self.surname),
-            lambda: np.asarray([len(x.replace(" ", "")) for x in self.surname.values] + [0], dtype=np.int64),
-        )
+        return self._derived("sl", self.surname.values, lambda x: len(x.replace(" ", "")), np.int64, 0)
+
+    def surname_words(self) -> np.ndarray:
+        """Number of words of each surname code."""
+        return self._derived("sw", self.surname.values, lambda x: len(x.split()), np.int64, 0)
 
     def fn_phon_array(self) -> np.ndarray:
-        return self._cached(
-            "fp", len(self.fn_phon_of), lambda: np.asarray(self.fn_phon_of + [MISSING], dtype=np.int64)
-        )
+        return self._derived("fp", self.fn_phon_of, int, np.int64, MISSING)
 
     def fn_token_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(number of words, offset into flat, flat word codes) of each first-names code; the
-        arrays have one trailing entry (0 words) so that code -1 is harmless."""
-
-        def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            lengths = np.asarray([len(t) for t in self.fn_tokens_of] + [0], dtype=np.int64)
-            offsets = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int64)
-            flat = np.fromiter(
-                (c for t in self.fn_tokens_of for c in t), dtype=np.int64, count=int(lengths.sum())
-            )
-            return lengths, offsets, flat
-
-        return self._cached("ft", len(self.fn_tokens_of), build)
+        """(number of words, offset into flat, flat word codes) of each first-names code (code
+        -1 has no words)."""
+        lengths = self._derived("fl", self.fn_tokens_of, len, np.int64, 0)
+        n = len(self.fn_tokens_of)
+        array, filled = self._cache.get("ff", (None, 0))
+        offsets, _ = self._cache.get("fo", (None, 0))
+        if array is None or filled != n:
+            start = filled
+            new_words = [c for t in self.fn_tokens_of[start:n] for c in t]
+            total_before = 0 if offsets is None or start == 0 else int(offsets[start - 1] + lengths[start - 1])
+            offsets = _grow(offsets, start, self.fn_tokens_of, lambda t: 0, np.int64, 0)[0]
+            offsets[start:n] = total_before + np.concatenate([[0], np.cumsum(lengths[start:n])[:-1]]) if n > start else []
+            flat_prev = np.zeros(0, np.int64) if array is None or start == 0 else array[:total_before]
+            array = np.concatenate([flat_prev, np.asarray(new_words, dtype=np.int64)])
+            self._cache["ff"] = (array, n)
+            self._cache["fo"] = (offsets, n)
+        return lengths, offsets, array
 
     def first_name_info(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(length, first letter, in the list of usual first names) of each first-name word."""
-
-        def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            known = usual_first_names()
-            vals = self.first_name.values
-            return (
-                np.asarray([len(t) for t in vals] + [0], dtype=np.int64),
-                np.asarray([t[:1] for t in vals] + [""], dtype=object),
-                np.asarray([t in known for t in vals] + [False], dtype=bool),
-            )
-
-        return self._cached("fi", len(self.first_name), build)
+        known = usual_first_names()
+        vals = self.first_name.values
+        return (
+            self._derived("il", vals, len, np.int64, 0),
+            self._derived("if", vals, lambda t: t[:1], object, ""),
+            self._derived("ik", vals, lambda t: t in known, bool, False),
+        )
 
     def surname_code(self, name: str | None) -> int:
         code = self.surname.add(name)

@@ -8,9 +8,9 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, demo, imports, panels, setup
+    from . import accounts, demo, imports, matching, panels, setup, users
 
-    for module in (setup, imports, demo, accounts, panels):
+    for module in (setup, imports, demo, accounts, matching, panels, users):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

@@ -42,5 +42,22 @@ class WorklistState(Base):
     __tablename__ = "worklist_state"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     watermarks: Mapped[dict] = mapped_column(default=dict)
+    counts: Mapped[dict] = mapped_column(default=dict)  # structure id (text) -> number of entries
     full_refresh_at: Mapped[datetime | None]
     refreshed_at: Mapped[datetime | None]
+
+
+# Indexes the web pages need on other areas' tables (declared here so that autogenerate keeps them;
+# created by migration 0002): accounts merged into one, links changed since a time, audit by action.
+def _declare_web_indexes() -> None:
+    from .creances import Creance
+    from .identity import RecordLink, Redevable
+    from .structures import AuditLog
+
+    Index("ix_redevable_merged_into_id", Redevable.merged_into_id)
+    Index("ix_record_link_linked_at", RecordLink.linked_at)
+    Index("ix_audit_log_action_at", AuditLog.action, AuditLog.at)
+    Index("ix_creance_reference", Creance.reference)
+
+
+_declare_web_indexes()

@@ -31,10 +31,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select, type_coerce
+from sqlalchemy.types import NullType
 from sqlalchemy.orm import Session, aliased
 
-from panels import AccountSummary, AddressObservation, Reliability
+from panels import PRODUCTS, AccountSummary, AddressObservation, Reliability
 from poursuites.legal import delai_prescription
 from poursuites.model import OffenceKind, Product
 from poursuites.prescription import add_years
@@ -75,8 +76,11 @@ RENSEIGNEMENT_RELIABILITY: dict[str, Reliability] = {
     "npai": Reliability.UNDELIVERABLE,
 }
 
-_STREAM = 50_000  # rows fetched at a time
+_STREAM = 100_000  # rows fetched at a time
 _IN_LIMIT = 5_000  # above this many redevables, filter in Python rather than with IN (...)
+
+
+_PLAIN_PRODUCTS: tuple[str, ...] = tuple(p for p in PRODUCTS if p != "hopital")
 
 
 @cache
@@ -90,6 +94,20 @@ def prescription_on(product: str, offence_category: str | None, start: date) -> 
     return add_years(start, prescription_years(product, offence_category))
 
 
+def _prescription_classes() -> list[tuple[int, ColumnElement[bool]]]:
+    """(years, condition on the créance) per distinct legal delay, from ``prescription_years``."""
+    keys: list[tuple[str, str | None, ColumnElement[bool]]] = [
+        ("amendes", "delit", and_(Creance.product == "amendes", Creance.offence_category == "delit")),
+        ("amendes", None, and_(Creance.product == "amendes",
+                               or_(Creance.offence_category.is_(None), Creance.offence_category != "delit"))),
+    ]
+    keys += [(p, None, Creance.product == p) for p in _PLAIN_PRODUCTS if p != "amendes"]
+    grouped: dict[int, list[ColumnElement[bool]]] = {}
+    for product, offence, cond in keys:
+        grouped.setdefault(prescription_years(product, offence), []).append(cond)
+    return [(y, conds[0] if len(conds) == 1 else or_(*conds)) for y, conds in sorted(grouped.items())]
+
+
 def _as_date(value: date | datetime | str | None) -> date | None:
     if value is None:
         return None
@@ -101,7 +119,10 @@ def _as_date(value: date | datetime | str | None) -> date | None:
 
 
 def _stream(session: Session, stmt: Select) -> Iterator:
-    yield from session.execute(stmt.execution_options(yield_per=_STREAM))
+    """Rows of a Core select, fetched ``_STREAM`` at a time (server-side cursor on PostgreSQL)."""
+    result = session.connection().execute(stmt.execution_options(yield_per=_STREAM))
+    for part in result.partitions():
+        yield from part
 
 
 class _Roots:
@@ -110,7 +131,6 @@ class _Roots:
     def __init__(self, session: Session) -> None:
         self.merged: dict[int, int] = dict(
             session.execute(select(Redevable.id, Redevable.merged_into_id).where(Redevable.merged_into_id.is_not(None)))
-            
             .all()
         )
 
@@ -157,7 +177,8 @@ def load_account_summaries(
 
     codes = dict(session.execute(select(Structure.id, Structure.code)).all())
 
-    # 1. créances en cours, one row per (account, product, hospital, offence category, structure)
+    # 1. créances en cours: one row per account, amounts per product by conditional sums, and
+    #    the earliest prescription start per legal delay (the delays are poursuites' data)
     acte_void = aliased(Acte)
     cancelled = select(acte_void.cancels_id).where(acte_void.cancels_id.is_not(None))
     last_act = (
@@ -169,50 +190,80 @@ def load_account_summaries(
         .subquery()
     )
     start = case((last_act.c.on > Creance.date_prise_en_charge, last_act.c.on), else_=Creance.date_prise_en_charge)
-    group = (RecordLink.redevable_id, Creance.product, Creance.is_hospital, Creance.offence_category,
-             Creance.structure_id)
+    by_years = _prescription_classes()
+    product_sums = [func.sum(case((Creance.product == p, Creance.rar_cents), else_=0)) for p in _PLAIN_PRODUCTS]
+    hospital_sum = func.sum(case((and_(Creance.product == "secteur_local", Creance.is_hospital), Creance.rar_cents),
+                                 else_=0))
+    starts = [func.min(case((cond, start))) for _, cond in by_years]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # structures in charge: an array on PostgreSQL, "3,5" elsewhere (SQLite group_concat)
+    in_charge = (type_coerce(func.array_agg(distinct(Creance.structure_id)), NullType()) if postgres
+                 else func.group_concat(distinct(Creance.structure_id)))
     creances_q = restrict(
-        select(*group, func.sum(Creance.rar_cents), func.count(), func.min(Creance.date_exigibilite),
-               func.max(Creance.date_exigibilite), func.min(start))
+        select(RecordLink.redevable_id, *product_sums, hospital_sum, func.count(),
+               func.min(Creance.date_exigibilite), func.max(Creance.date_exigibilite), in_charge, *starts)
         .join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
         .outerjoin(last_act, last_act.c.creance_id == Creance.id)
         .where(Creance.status == "en_cours", Creance.rar_cents > 0)
-        .group_by(*group),
+        .group_by(RecordLink.redevable_id),
         RecordLink.redevable_id,
     )
+    n_products = len(_PLAIN_PRODUCTS)
+    years = [y for y, _ in by_years]
     due: dict[int, dict[str, int]] = {}
     hospital: dict[int, int] = {}
     count: dict[int, int] = {}
     oldest: dict[int, date] = {}
     newest: dict[int, date] = {}
     prescription: dict[int, date] = {}
-    structures: dict[int, set[str]] = {}
-    for rid, product, is_hosp, offence, structure_id, rar, n, lo, hi, pstart in _stream(session, creances_q):
-        rid = roots(rid)
+    structures: dict[int, frozenset[str]] = {}
+    code_sets: dict[object, frozenset[str]] = {}  # interned: few distinct combinations
+    merged_any = bool(roots.merged)
+    i_hosp, i_count, i_lo, i_hi, i_struct, i_starts = (1 + n_products + k for k in range(6))
+    for row in _stream(session, creances_q):
+        rid = roots(row[0]) if merged_any else row[0]
         if rid not in keep:
             continue
-        rar = int(rar or 0)
-        d = due.setdefault(rid, {})
-        d[product] = d.get(product, 0) + rar
-        if is_hosp and product == "secteur_local":
-            hospital[rid] = hospital.get(rid, 0) + rar
-        count[rid] = count.get(rid, 0) + int(n)
-        lo, hi, pstart = _as_date(lo), _as_date(hi), _as_date(pstart)
-        if lo is not None and (rid not in oldest or lo < oldest[rid]):
+        amounts = {p: int(v) for p, v in zip(_PLAIN_PRODUCTS, row[1:i_hosp]) if v}
+        hosp = int(row[i_hosp] or 0)
+        n = int(row[i_count])
+        lo, hi = row[i_lo], row[i_hi]
+        presc = None
+        for y, value in zip(years, row[i_starts:]):
+            if value is not None:
+                p = add_years(value, y)
+                if presc is None or p < presc:
+                    presc = p
+        raw = row[i_struct]
+        key = tuple(raw) if isinstance(raw, list) else raw
+        in_charge_codes = code_sets.get(key)
+        if in_charge_codes is None:
+            ids = raw if isinstance(raw, list) else [int(x) for x in str(raw or "").split(",") if x]
+            in_charge_codes = code_sets[key] = frozenset(codes[i] for i in ids if i in codes)
+        if rid in count:  # a merged account folded into its survivor
+            for p, v in due[rid].items():
+                amounts[p] = amounts.get(p, 0) + v
+            hosp += hospital[rid]
+            n += count[rid]
+            lo = min((x for x in (lo, oldest.get(rid)) if x is not None), default=None)
+            hi = max((x for x in (hi, newest.get(rid)) if x is not None), default=None)
+            if rid in prescription and (presc is None or prescription[rid] < presc):
+                presc = prescription[rid]
+            in_charge_codes = in_charge_codes | structures.get(rid, frozenset())
+        due[rid] = amounts
+        hospital[rid] = hosp
+        count[rid] = n
+        structures[rid] = in_charge_codes
+        if lo is not None:
             oldest[rid] = lo
-        if hi is not None and (rid not in newest or hi > newest[rid]):
+        if hi is not None:
             newest[rid] = hi
-        if pstart is not None:
-            p = prescription_on(product, offence, pstart)
-            if rid not in prescription or p < prescription[rid]:
-                prescription[rid] = p
-        code = codes.get(structure_id)
-        if code is not None:
-            structures.setdefault(rid, set()).add(code)
+        if presc is not None:
+            prescription[rid] = presc
 
     # 2. addresses: source records (dated by address_date, else their last import batch)
     batch_dates = {bid: _as_date(at) for bid, at in session.execute(select(ImportBatch.id, ImportBatch.started_at))}
-    addresses: dict[int, set[AddressObservation]] = {}
+    addresses: dict[int, list[AddressObservation]] = {}
     records_q = restrict(
         select(RecordLink.redevable_id, SourceRecord.source, SourceRecord.code_insee, SourceRecord.code_postal,
                SourceRecord.address_date, SourceRecord.last_batch_id, SourceRecord.created_at)
@@ -220,15 +271,20 @@ def load_account_summaries(
         .where(or_(SourceRecord.code_insee.is_not(None), SourceRecord.code_postal.is_not(None))),
         RecordLink.redevable_id,
     )
+    reliable = SOURCE_RECORD_RELIABILITY
     for rid, source, insee, postcode, address_date, batch_id, created in _stream(session, records_q):
-        rid = roots(rid)
+        rid = roots(rid) if merged_any else rid
         if rid not in keep:
             continue
-        observed = _as_date(address_date) or batch_dates.get(batch_id) or _as_date(created)
+        observed = address_date or batch_dates.get(batch_id) or _as_date(created)
         if observed is None:
             continue
-        addresses.setdefault(rid, set()).add(
-            AddressObservation(observed, source, SOURCE_RECORD_RELIABILITY, insee or None, postcode or None))
+        obs = AddressObservation(observed, source, reliable, insee or None, postcode or None)
+        known = addresses.get(rid)
+        if known is None:
+            addresses[rid] = [obs]
+        else:
+            known.append(obs)
 
     #    … and shared information of kind "adresse" (not superseded by a later correction)
     superseding = aliased(Renseignement)
@@ -244,7 +300,7 @@ def load_account_summaries(
         rid = roots(rid)
         if rid not in keep:
             continue
-        addresses.setdefault(rid, set()).add(AddressObservation(
+        addresses.setdefault(rid, []).append(AddressObservation(
             _as_date(observed), source, RENSEIGNEMENT_RELIABILITY.get(reliability, Reliability.UNVERIFIED),
             insee or None, postcode or None))
 
@@ -291,14 +347,14 @@ def load_account_summaries(
             nearest_prescription_on=prescription.get(rid),
             contested=rid in contested,
             payment_plan_honoured=rid in honoured,
-            addresses=tuple(sorted(obs, key=_obs_order)) if obs else (),
-            current_structure_codes=frozenset(structures.get(rid, ())),
+            addresses=(tuple(sorted(set(obs), key=_obs_order)) if len(obs) > 1 else tuple(obs)) if obs else (),
+            current_structure_codes=structures.get(rid, frozenset()),
         ))
     return out
 
 
 def _obs_order(o: AddressObservation) -> tuple:
-    return (o.observed_on, o.source, o.reliability.value, o.code_insee or "", o.postcode or "")
+    return (o.observed_on, o.source, o.reliability, o.code_insee or "", o.postcode or "")
 
 
-__all__ = ["load_account_summaries", "prescription_on", "prescription_years", "INTERRUPTING_ACT_KINDS"]
+__all__ = ["INTERRUPTING_ACT_KINDS", "VOID_ACT_STATUSES", "load_account_summaries", "prescription_on", "prescription_years"]

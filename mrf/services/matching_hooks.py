@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
+from .matching import attach_new_records
+
 
 def after_import(record_ids: list[int]) -> str | None:
-    """Attach new source records to existing accounts, when a matching model exists.
-
-    Returns a French sentence for the CLI, or None when nothing was done."""
-    try:
-        from . import matching as matching_service
-    except ImportError:  # the matching service is not installed in this build
-        return None
-    return matching_service.attach_new_records(record_ids)
+    """Attach new source records to accounts when a batch match has run; a French sentence or None."""
+    return attach_new_records(record_ids) if record_ids else None

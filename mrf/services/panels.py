@@ -12,7 +12,6 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -129,7 +128,8 @@ def _get(session: Session, name: str, *, lock: bool = False) -> Panel:
 
 
 def _audit(session: Session, agent_id: int | None, action: str, name: str, details: dict) -> None:
-    session.add(AuditLog(agent_id=agent_id, action=action, object_type="panel", object_id=name, details=details))
+    session.add(AuditLog(agent_id=agent_id, action=action, object_type="panel", object_id=name[:64],
+                         details={"panel": name, **details}))
 
 
 def _report(result: lib.PanelResult) -> dict[str, Any]:
@@ -374,12 +374,6 @@ def _stratum(key: str | None) -> lib.Stratum:
         return lib.Stratum("", "", 0, "")
     mix, band, structure = (key.split("|") + ["", "0", ""])[:3]
     return lib.Stratum("" if structure == "a_affecter" else structure, mix, int(band or 0), "")
-
-
-@dataclass(frozen=True)
-class _Published:
-    panel: Panel
-    products: tuple[str, ...]
 
 
 def _membership(panel: Panel, state: lib.PanelState, products: tuple[str, ...], rid: int, group: str,

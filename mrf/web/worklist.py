@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -43,6 +45,8 @@ def render_worklist():  # noqa: ANN201
     page = None
     query = None
     if structure_id is not None:
+        if service.sync_if_needed().mode != "aucune":
+            session.rollback()  # end the request's read snapshot: see the refreshed entries
         query = service.WorklistQuery(
             structure_id=structure_id, sort=args.get("tri", "montant"), product=args.get("produit") or None,
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
@@ -50,7 +54,7 @@ def render_worklist():  # noqa: ANN201
         page = service.fetch(session, query)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id=structure_id, sorts=service.SORTS, products=service.PRODUCT_LABELS,
-                           args=args)
+                           args=args, today=date.today())
 
 
 @bp.route("/travail")

@@ -101,3 +101,8 @@ def test_templates_are_in_the_repository():
 def test_number_is_required(employer_satd):
     with pytest.raises(ValueError, match="numéro"):
         render_satd_tiers(employer_satd, "")
+
+
+def test_pdf_declares_french(rendered):
+    reader = pypdf.PdfReader(io.BytesIO(rendered[0].pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "fr"

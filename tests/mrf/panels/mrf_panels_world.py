@@ -14,6 +14,7 @@ from mrf.services.structures import StructureSpec, upsert_structures
 
 AS_OF = date(2026, 11, 23)
 AUXERRE, AVALLON, SENS, NEVERS = "89024", "89025", "89387", "58194"
+DEFAULT_CODES = {"impots": "SIP-A", "amendes": "TA-89", "secteur_local": "SPL-89", "hopital": "TM-58"}
 
 
 class World:
@@ -26,15 +27,18 @@ class World:
 
     def debtor(self, insee: str | None = AUXERRE, *, impots: int = 0, amendes: int = 0, local: int = 0,
                hospital: int = 0, address_date: date = date(2026, 6, 1), delit: bool = False,
-               prise_en_charge: date = date(2025, 7, 31)) -> int:
-        """A redevable with the RAR given (cents) per product; returns its id."""
+               prise_en_charge: date = date(2025, 7, 31), codes: dict[str, str] | None = None) -> int:
+        """A redevable with the RAR given (cents) per product; returns its id. ``codes``: the
+        structure in charge per product (``hopital`` for hospital debts), defaults of the test world."""
+        codes = {**DEFAULT_CODES, **(codes or {})}
         with db.transaction() as s:
             red = Redevable(nom=f"DEBITEUR {next(self._seq)}")
             s.add(red)
             s.flush()
             for product, amount, structure, hosp in (
-                ("impots", impots, "SIP-A", False), ("amendes", amendes, "TA-89", False),
-                ("secteur_local", local, "SPL-89", False), ("secteur_local", hospital, "TM-58", True),
+                ("impots", impots, codes["impots"], False), ("amendes", amendes, codes["amendes"], False),
+                ("secteur_local", local, codes["secteur_local"], False),
+                ("secteur_local", hospital, codes["hopital"], True),
             ):
                 if not amount:
                     continue

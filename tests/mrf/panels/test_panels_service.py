@@ -60,8 +60,9 @@ def test_account_summaries_fold_products_dates_flags_and_addresses(world):
         s.flush()
         s.add(RequestDecision(request_id=plan.id, status="acceptee", decided_on=date(2026, 5, 10)))
         # an SATD on the impôts créance restarts its prescription
-        impots_id = s.scalar(select(Creance.id).join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
-                             .where(RecordLink.redevable_id == rid, Creance.product == "impots"))
+        impots_id = s.scalar(
+            select(Creance.id).join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
+            .where(RecordLink.redevable_id == rid, Creance.product == "impots"))
         acte = Acte(redevable_id=rid, kind="satd_banque", issued_on=date(2025, 1, 15))
         s.add(acte)
         s.flush()
@@ -276,3 +277,36 @@ def test_cli_bad_toml_exits_2_with_the_library_message(world, cli, tmp_path):
     assert count(Panel) == 0
     out = cli.invoke(args=["panel", "show", "absent", "--json"])
     assert out.exit_code == 2 and "Panel inconnu" in out.stderr
+
+
+# --------------------------------------------------------------------------- demo step
+def test_demo_step_builds_and_publishes_one_panel_per_configuration(app, tmp_path):
+    from mrf.demo.structures import demo_structures
+    from mrf.services.structures import StructureSpec, upsert_structures
+    from mrf_panels_world import World
+
+    upsert_structures([StructureSpec(s.code, s.name, s.type, s.departement, tuple(s.products), tuple(s.communes),
+                                     s.configuration) for s in demo_structures()])
+    world = World()
+    yonne = {"impots": "SIP-AUXERRE", "amendes": "TA-89"}
+    nievre = {"amendes": "TM-NEVERS", "hopital": "TM-NEVERS"}
+    for i in range(12):
+        world.debtor(AUXERRE, impots=20_000 + i, amendes=8_000 + i, codes=yonne)
+        world.debtor(NEVERS, amendes=8_000 + i, hospital=30_000 + i, codes=nievre)
+    world.debtor(SENS, impots=20_000, amendes=8_000, codes={"impots": "SIP-SENS", "amendes": "TA-89"})
+    said: list[str] = []
+    service.demo_panels(tmp_path, said.append)
+    names = [name for name, *_ in service.DEMO_PANELS]
+    assert sorted(p.name for p in tmp_path.glob("panel-*.toml")) == sorted(f"panel-{n}.toml" for n in names)
+    panels = {p["name"]: p for p in service.list_panels()}
+    c1, c2, c3 = (panels[n] for n in names)
+    assert c1["status"] == c2["status"] == "publie" and c3["status"] == "brouillon"  # nobody in the 06
+    assert c1["n_panel"] + c1["n_control"] == 12  # Sens is outside SIP-AUXERRE and SIP-LE-PUY
+    assert {m["structure"] for m in service.show_panel(names[0])["members"] if m["group"] == "panel"} == {
+        "SIP-AUXERRE"}
+    assert {m["structure"] for m in service.show_panel(names[1])["members"] if m["group"] == "panel"} == {
+        "TM-NEVERS"}
+    assert any("publié" in line for line in said)
+    said.clear()
+    service.demo_panels(tmp_path, said.append)  # a second demo run keeps the published panels
+    assert sum("conservé tel quel" in line for line in said) == 2

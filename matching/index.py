@@ -1,0 +1,150 @@
+"""Incremental matching: an index of known persons, and one new record matched against it.
+
+The index keeps the normalised records of the existing persons and, for each blocking rule,
+the records' keys sorted (a dictionary look-up by binary search). A new record is normalised
+with the same vocabularies, its keys are looked up, and the few candidates found are scored by
+the trained model: no batch re-run. Persons are ranked by their best-matching record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .blocking import rule_keys
+from .comparisons import PairBatch
+from .explain import explain_pair
+from .model import MatchModel, Scores, compare_all, prior_weight
+from .records import Record, RecordKey
+from .table import RecordTable, build_table
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A known person that may be the new record's, with the best of its records."""
+
+    person: Hashable
+    record: RecordKey
+    probability: float
+    match_weight: float
+    status: str  # "accept", "review" or "reject" against the model's thresholds
+    explanation: dict[str, Any]
+
+
+class MatchIndex:
+    """Built once from the existing persons' records (see :meth:`build`), then :meth:`match`
+    finds the person of a new record in milliseconds; :meth:`add` records the outcome."""
+
+    def __init__(self, table: RecordTable, persons: list[Hashable], model: MatchModel) -> None:
+        self.table = table
+        self.persons = persons
+        self.model = model
+        self.settings = model.settings
+        self._keys: list[tuple[np.ndarray, np.ndarray]] = []
+        for rule in self.settings.blocking_rules:
+            rec, key = rule_keys(table, rule)
+            order = np.argsort(key, kind="stable")
+            self._keys.append((key[order], rec[order].astype(np.int64)))
+        self._extra: list[dict[int, list[int]]] = [{} for _ in self.settings.blocking_rules]
+        self._recent: RecordTable | None = None  # records added since the index was built
+        trained = int(model.training.get("records") or len(table))
+        # λ is "probability that two random records match": with more records indexed than
+        # trained on, each known record is proportionally less likely to be the new one's.
+        self.prior = float(np.clip(model.prior * trained / max(len(table), 1), 1e-15, 0.5))
+        self.table.frequencies("surname")  # computed once, on the indexed population
+
+    @classmethod
+    def build(
+        cls,
+        records: Sequence[Record],
+        model: MatchModel,
+        persons: Mapping[RecordKey, Hashable] | None = None,
+    ) -> MatchIndex:
+        """Index ``records``; ``persons`` maps each (source, id) to its person (e.g. the
+        ``clusters`` of a :class:`~matching.linker.LinkResult`); by default each record is
+        its own person."""
+        table = build_table(records, date_format=model.settings.date_format)
+        keys = table.keys()
+        person_of = [persons.get(k, k) if persons is not None else k for k in keys]
+        return cls(table, person_of, model)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _candidates(self, one: RecordTable) -> np.ndarray:
+        found: list[np.ndarray] = []
+        for r, rule in enumerate(self.settings.blocking_rules):
+            _, qkeys = rule_keys(one, rule)
+            if qkeys.size == 0:
+                continue
+            skeys, recs = self._keys[r]
+            lo = np.searchsorted(skeys, qkeys, side="left")
+            hi = np.searchsorted(skeys, qkeys, side="right")
+            for a, b in zip(lo.tolist(), hi.tolist()):
+                if 0 < b - a <= rule.max_block_size:
+                    found.append(recs[a:b])
+            extra = self._extra[r]
+            for k in qkeys.tolist():
+                if k in extra:
+                    found.append(np.asarray(extra[k], dtype=np.int64))
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(found))
+
+    def _score(self, one: RecordTable, table: RecordTable, rows: np.ndarray) -> Scores:
+        batch = PairBatch(one, table, np.zeros(rows.size, np.int64), rows, 1, reference=self.table)
+        scores = self.model.score(compare_all(self.settings.comparisons, batch))
+        scores.match_weight += prior_weight(self.prior) - prior_weight(self.model.prior)
+        return scores
+
+    def match(self, record: Record, top: int = 5, min_probability: float | None = None) -> list[Candidate]:
+        """The best ``top`` persons for ``record`` with their probability and explanation,
+        best first; persons below ``min_probability`` (default: the review threshold) are left
+        out. Records added with :meth:`add` are searched too."""
+        one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format)
+        cands = self._candidates(one)
+        if cands.size == 0:
+            return []
+        n = len(self.table)
+        main, recent = cands[cands < n], cands[cands >= n] - n
+        parts = [(self.table, main, self._score(one, self.table, main))] if main.size else []
+        if recent.size:
+            parts.append((self._recent, recent, self._score(one, self._recent, recent)))
+        floor = self.settings.review if min_probability is None else min_probability
+        ranked = sorted(
+            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k) for t, rows, sc in parts for k in range(len(rows))),
+            key=lambda x: -x[0],
+        )
+        out: list[Candidate] = []
+        seen: set[Hashable] = set()
+        key = (record.source, str(record.id))
+        for weight, table, row, sc, k in ranked:
+            p = float(sc.probability[k])
+            if p < floor or sc.veto[k]:
+                continue
+            person = self.persons[row if table is self.table else n + row]
+            if person in seen:
+                continue
+            seen.add(person)
+            expl = explain_pair(self.model, sc, k, key, table.key(row), one.describe(0), table.describe(row))
+            expl["prior"] = self.prior
+            expl["prior_weight"] = prior_weight(self.prior)
+            status = "accept" if p >= self.settings.accept else "review"
+            out.append(Candidate(person, table.key(row), p, weight, status, expl))
+            if len(out) >= top:
+                break
+        return out
+
+    def add(self, record: Record, person: Hashable) -> None:
+        """Add a record (e.g. the new record once matched, or created as a new person)."""
+        one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format)
+        self._recent = one if self._recent is None else self._recent.concat(one)
+        row = len(self.table) + len(self._recent) - 1
+        self.persons.append(person)
+        for r, rule in enumerate(self.settings.blocking_rules):
+            _, qkeys = rule_keys(one, rule)
+            for k in qkeys.tolist():
+                self._extra[r].setdefault(k, []).append(row)

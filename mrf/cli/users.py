@@ -1,0 +1,67 @@
+"""``mrf user``: create and list the application's users."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..services import users as user_service
+
+
+@click.group("user")
+def user() -> None:
+    """Utilisateurs de l'application."""
+
+
+@user.command("create")
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice(user_service.ROLES), help="Rôle de l'utilisateur.")
+@click.option("--structure", "structure_code", default=None, help="Code de la structure (agent, comptable).")
+@click.option("--name", "display_name", default=None, help="Nom affiché.")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard (sinon : demandé).")
+@with_appcontext
+def create(login: str, role: str, structure_code: str | None, display_name: str | None, password_stdin: bool) -> None:
+    """Crée un utilisateur ; le mot de passe n'apparaît jamais sur la ligne de commande."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    try:
+        agent = user_service.create_user(login, role, password, structure_code, display_name)
+    except user_service.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Utilisateur « {agent.login} » créé (rôle {role}{', structure ' + structure_code if structure_code else ''}).")
+
+
+@user.command("list")
+@with_appcontext
+def list_users() -> None:
+    """Liste les utilisateurs."""
+    from ..extensions import db
+    from ..services import user_admin
+
+    with db.new_session() as session:
+        for agent, code in user_admin.list_users(session):
+            state = "actif" if agent.active else "désactivé"
+            click.echo(f"{agent.login:<24} {agent.role:<24} {code or '-':<16} {state}")
+
+
+@click.group("worklist")
+def worklist() -> None:
+    """Listes de travail des structures."""
+
+
+@worklist.command("refresh")
+@click.option("--full", is_flag=True, help="Tout recalculer (sinon : seulement les comptes modifiés).")
+@with_appcontext
+def worklist_refresh(full: bool) -> None:
+    """Met à jour les listes de travail (fait aussi automatiquement à l'affichage)."""
+    from ..services import worklist as service
+
+    report = service.sync(full=full)
+    click.echo(f"Listes de travail : mise à jour {report.mode} ({report.accounts} compte(s) recalculé(s)).")
+
+
+COMMANDS = (user, worklist)

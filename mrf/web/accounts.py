@@ -1,0 +1,333 @@
+"""The consolidated account: page, documents, and the forms that act on it (joint SATD, payment,
+tiers' answer, debtor's request). Every view and every action is written to the audit log.
+
+The plan, SATD, payment, answer and request rules belong to ``mrf.services.poursuites``; each
+section is shown only when the service offers the function it needs."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..extensions import db
+from ..models import Acte, Document, Renseignement
+from ..services import access, audit
+from ..services import account_view as view_service
+from .helpers import parse_euros
+
+bp = Blueprint("accounts", __name__)
+
+PAYERS = [("redevable", "Le redevable"), ("tiers", "Un tiers détenteur"), ("huissier", "Un commissaire de justice")]
+MEANS = [("virement", "Virement"), ("cheque", "Chèque"), ("carte", "Carte bancaire"), ("prelevement", "Prélèvement"),
+         ("especes", "Espèces")]
+ANSWERS = [("positive", "Positive : sommes détenues"), ("pas_de_compte", "Pas de compte"),
+           ("pas_de_salaire", "Pas de salaire"), ("deja_saisi", "Déjà saisi"), ("autre", "Autre")]
+REQUESTS = [("plan_reglement", "Plan de règlement"), ("contestation", "Contestation"),
+            ("remise_gracieuse", "Remise gracieuse")]
+REQUIRED = "Ce champ est obligatoire."
+
+
+def poursuites_service() -> ModuleType | None:
+    """The poursuites application service, when it is installed."""
+    try:
+        from ..services import poursuites
+    except ImportError:
+        return None
+    return poursuites
+
+
+def service_function(name: str) -> Any:
+    service = poursuites_service()
+    return getattr(service, name, None) if service is not None else None
+
+
+def _amount(form: FlaskForm, field: StringField) -> None:  # noqa: ARG001
+    cents = parse_euros(field.data)
+    if cents is None or cents <= 0:
+        raise ValidationError("Montant illisible : saisissez un montant positif, par exemple « 150,00 ».")
+    field.cents = cents
+
+
+def _amount_or_zero(form: FlaskForm, field: StringField) -> None:  # noqa: ARG001
+    if not (field.data or "").strip():
+        field.cents = 0
+        return
+    cents = parse_euros(field.data)
+    if cents is None or cents < 0:
+        raise ValidationError("Montant illisible : saisissez par exemple « 150,00 ».")
+    field.cents = cents
+
+
+class PaymentForm(FlaskForm):
+    montant = StringField("Montant reçu (€)", validators=[DataRequired(REQUIRED), _amount])
+    recu_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente.")])
+    payeur = SelectField("Payé par", choices=PAYERS)
+    moyen = SelectField("Moyen de paiement", choices=MEANS)
+    reference = StringField("Référence (facultatif)", validators=[Optional(), Length(max=64)])
+
+
+class TiersAnswerForm(FlaskForm):
+    acte = SelectField("SATD concernée", coerce=int)
+    reponse = SelectField("Réponse du tiers", choices=ANSWERS)
+    montant = StringField("Montant déclaré (€)", validators=[_amount_or_zero])
+    repondu_le = DateField("Date de la réponse", validators=[DataRequired("Date illisible ou absente.")])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RequestForm(FlaskForm):
+    type_demande = SelectField("Nature de la demande", choices=REQUESTS)
+    creances = MultiCheckboxField("Créances concernées", coerce=int)
+    recue_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente.")])
+    details = TextAreaField("Détails (motifs, échéancier proposé…)", validators=[Optional(), Length(max=4000)])
+
+
+class SatdForm(FlaskForm):
+    renseignement = HiddenField(validators=[DataRequired()])
+
+
+def _load(redevable_id: int):  # noqa: ANN202
+    session = db.session
+    redevable = access.redevable_or_404(session, current_user, redevable_id)
+    return session, redevable
+
+
+def _forms(account: view_service.AccountView) -> dict[str, FlaskForm]:
+    payment = PaymentForm(prefix="paiement")
+    answer = TiersAnswerForm(prefix="reponse")
+    answer.acte.choices = [(a.id, f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {a.issued_on:%d/%m/%Y}")
+                           for a in account.open_satd]
+    req = RequestForm(prefix="demande")
+    req.creances.choices = [(c.creance.id, f"{c.creance.reference} — {c.creance.nature}") for c in account.due_creances]
+    if request.method == "GET":
+        payment.recu_le.data = date.today()
+        answer.repondu_le.data = date.today()
+        req.recue_le.data = date.today()
+    return {"paiement": payment, "reponse": answer, "demande": req, "satd": SatdForm(prefix="satd")}
+
+
+def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status: int = 200):  # noqa: ANN202
+    session, redevable = _load(redevable_id)
+    if redevable.id != redevable_id:
+        return redirect(url_for("accounts.show", redevable_id=redevable.id))
+    today = date.today()
+    account = view_service.load(session, redevable, today)
+    audit.record(current_user.id, "consultation", "redevable", redevable.id, ip=request.remote_addr)
+    can_act = current_user.role in access.ACTION_ROLES
+    plan, plan_error = None, None
+    build_plan = service_function("build_plan")
+    if build_plan is not None:
+        try:
+            plan = build_plan(redevable.id, today)
+        except Exception as exc:  # noqa: BLE001 - the rest of the account stays readable
+            current_app.logger.exception("Plan indisponible pour le redevable %s", redevable.id)
+            plan_error = str(exc) or "erreur inattendue"
+    the_forms = forms or _forms(account)
+    if forms:  # re-rendering after a refused form: keep the choices of the account
+        fresh = _forms(account)
+        the_forms["reponse"].acte.choices = fresh["reponse"].acte.choices
+        the_forms["demande"].creances.choices = fresh["demande"].creances.choices
+    tiers_by_id = {str(r.id): r for r in account.tiers}
+    creance_by_id = {str(c.creance.id): c.creance for c in account.creances}
+    explanations = [(v, view_service.explanation_table(v.explanation)) for v in account.variants]
+    return render_template(
+        "accounts/show.html", account=account, r=redevable, plan=plan, plan_error=plan_error,
+        has_plan=build_plan is not None, can_act=can_act, forms=the_forms, explanations=explanations,
+        tiers_by_id=tiers_by_id, creance_by_id=creance_by_id, today=today,
+        can_satd=can_act and service_function("issue_satd") is not None,
+        can_pay=can_act and service_function("record_payment") is not None,
+        can_answer=can_act and service_function("record_tiers_answer") is not None,
+        can_request=can_act and service_function("record_request") is not None,
+        labels={"product": view_service.PRODUCT_LABELS, "status": view_service.STATUS_LABELS,
+                "renseignement": view_service.RENSEIGNEMENT_LABELS,
+                "reliability": view_service.RELIABILITY_LABELS, "acte": view_service.ACTE_LABELS},
+    ), status
+
+
+@bp.route("/redevables/<int:redevable_id>")
+@access.role_required(*access.IDENTITY_ROLES)
+def show(redevable_id: int):
+    return _render(redevable_id)
+
+
+@bp.route("/redevables/<int:redevable_id>/documents/<int:document_id>.pdf")
+@access.role_required(*access.IDENTITY_ROLES)
+def document(redevable_id: int, document_id: int):
+    session, redevable = _load(redevable_id)
+    family = view_service.family_ids(session, redevable.id)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.redevable_id not in family:
+        abort(404)
+    audit.record(current_user.id, "telechargement", "document", doc.id,
+                 {"redevable_id": redevable.id, "number": doc.number, "kind": doc.kind}, ip=request.remote_addr)
+    response = Response(doc.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{doc.number}.pdf"'
+    return response
+
+
+def _refused(exc: Exception) -> bool:
+    """A refusal the agent should read (the service's French message), not an internal error."""
+    module = type(exc).__module__ or ""
+    return isinstance(exc, (ValueError, LookupError, PermissionError)) or module.startswith(
+        ("poursuites", "mrf.services.poursuites"))
+
+
+def _call(function: Any, **kwargs: Any) -> Any:
+    """Call a service function with the keyword arguments it accepts."""
+    parameters = inspect.signature(function).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return function(**kwargs)
+    return function(**{k: v for k, v in kwargs.items() if k in parameters})
+
+
+def _after_action() -> None:
+    from ..services import worklist
+
+    worklist.sync_if_needed()
+
+
+@bp.route("/redevables/<int:redevable_id>/satd", methods=["POST"])
+@access.role_required(*access.ACTION_ROLES)
+def issue_satd(redevable_id: int):
+    session, redevable = _load(redevable_id)
+    function = service_function("issue_satd")
+    if function is None:
+        abort(404)
+    form = SatdForm(prefix="satd")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        renseignement_id = int(form.renseignement.data)
+    except ValueError:
+        abort(400)
+    family = view_service.family_ids(session, redevable.id)
+    tiers = session.get(Renseignement, renseignement_id)
+    if tiers is None or tiers.redevable_id not in family:
+        abort(404)
+    try:
+        documents = _call(function, redevable_id=redevable.id, renseignement_id=renseignement_id,
+                          agent_id=current_user.id, today=date.today())
+    except Exception as exc:
+        if not _refused(exc):
+            raise
+        flash(f"SATD non émise : {exc}", "error")
+        return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="plan"))
+    numbers = [getattr(d, "number", str(d)) for d in (documents or [])]
+    audit.record(current_user.id, "satd", "redevable", redevable.id,
+                 {"renseignement_id": renseignement_id, "documents": numbers}, ip=request.remote_addr)
+    _after_action()
+    flash(f"SATD conjointe émise : {len(numbers)} document(s) ({', '.join(numbers)}).", "success")
+    return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="documents"))
+
+
+@bp.route("/redevables/<int:redevable_id>/paiements", methods=["POST"])
+@access.role_required(*access.ACTION_ROLES)
+def record_payment(redevable_id: int):
+    session, redevable = _load(redevable_id)
+    function = service_function("record_payment")
+    if function is None:
+        abort(404)
+    form = PaymentForm(prefix="paiement")
+    if not form.validate_on_submit():
+        flash("Paiement non enregistré : corrigez les champs signalés.", "error")
+        return _render(redevable.id, {**_blank_forms(), "paiement": form}, 400)
+    cents = form.montant.cents
+    try:
+        result = _call(function, redevable_id=redevable.id, amount_cents=cents, received_on=form.recu_le.data,
+                       payer=form.payeur.data, agent_id=current_user.id, means=form.moyen.data,
+                       reference=form.reference.data or None)
+    except Exception as exc:
+        if not _refused(exc):
+            raise
+        flash(f"Paiement non enregistré : {exc}", "error")
+        return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="paiement"))
+    audit.record(current_user.id, "paiement", "redevable", redevable.id,
+                 {"amount_cents": cents, "received_on": form.recu_le.data.isoformat(), "payer": form.payeur.data,
+                  "payment_id": getattr(result, "id", None)}, ip=request.remote_addr)
+    _after_action()
+    flash(f"Paiement de {cents / 100:.2f} € enregistré et imputé.".replace(".", ",", 1), "success")
+    return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="creances"))
+
+
+@bp.route("/redevables/<int:redevable_id>/reponses-tiers", methods=["POST"])
+@access.role_required(*access.ACTION_ROLES)
+def record_tiers_answer(redevable_id: int):
+    session, redevable = _load(redevable_id)
+    function = service_function("record_tiers_answer")
+    if function is None:
+        abort(404)
+    family = view_service.family_ids(session, redevable.id)
+    form = TiersAnswerForm(prefix="reponse")
+    form.acte.choices = [(a.id, str(a.id)) for a in session.scalars(
+        select(Acte).where(Acte.redevable_id.in_(family)))]
+    if not form.validate_on_submit():
+        if form.acte.errors and request.form.get("reponse-acte"):
+            abort(404)  # an act of another account: as if it did not exist
+        flash("Réponse non enregistrée : corrigez les champs signalés.", "error")
+        return _render(redevable.id, {**_blank_forms(), "reponse": form}, 400)
+    try:
+        _call(function, acte_id=form.acte.data, kind=form.reponse.data, amount_cents=form.montant.cents,
+              answered_on=form.repondu_le.data, agent_id=current_user.id)
+    except Exception as exc:
+        if not _refused(exc):
+            raise
+        flash(f"Réponse non enregistrée : {exc}", "error")
+        return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="reponse"))
+    audit.record(current_user.id, "reponse_tiers", "acte", form.acte.data,
+                 {"redevable_id": redevable.id, "kind": form.reponse.data, "amount_cents": form.montant.cents},
+                 ip=request.remote_addr)
+    _after_action()
+    flash("Réponse du tiers détenteur enregistrée.", "success")
+    return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="chronologie"))
+
+
+@bp.route("/redevables/<int:redevable_id>/demandes", methods=["POST"])
+@access.role_required(*access.ACTION_ROLES)
+def record_request(redevable_id: int):
+    session, redevable = _load(redevable_id)
+    function = service_function("record_request")
+    if function is None:
+        abort(404)
+    account = view_service.load(session, redevable)
+    form = RequestForm(prefix="demande")
+    form.creances.choices = [(c.creance.id, c.creance.reference) for c in account.creances]
+    if not form.validate_on_submit():
+        if form.creances.errors and request.form.getlist("demande-creances"):
+            abort(404)  # a créance of another account
+        flash("Demande non enregistrée : corrigez les champs signalés.", "error")
+        return _render(redevable.id, {**_blank_forms(), "demande": form}, 400)
+    details = {"texte": form.details.data or "", "recue_le": form.recue_le.data.isoformat()}
+    creance_ids = list(form.creances.data) or [c.creance.id for c in account.due_creances]
+    try:
+        _call(function, redevable_id=redevable.id, kind=form.type_demande.data, creance_ids=creance_ids,
+              details=details, agent_id=current_user.id, received_on=form.recue_le.data)
+    except Exception as exc:
+        if not _refused(exc):
+            raise
+        flash(f"Demande non enregistrée : {exc}", "error")
+        return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="demande"))
+    audit.record(current_user.id, "demande", "redevable", redevable.id,
+                 {"kind": form.type_demande.data, "creance_ids": creance_ids}, ip=request.remote_addr)
+    _after_action()
+    flash("Demande du redevable enregistrée.", "success")
+    return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="chronologie"))
+
+
+def _blank_forms() -> dict[str, FlaskForm]:
+    return {"paiement": PaymentForm(prefix="paiement", formdata=None),
+            "reponse": TiersAnswerForm(prefix="reponse", formdata=None),
+            "demande": RequestForm(prefix="demande", formdata=None),
+            "satd": SatdForm(prefix="satd", formdata=None)}

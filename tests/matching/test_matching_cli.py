@@ -1,0 +1,144 @@
+"""``python -m matching link`` end to end on small CSV files, and its errors (exit status 2)."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matching_fixtures import population
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "matching", "link", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """impots (; UTF-8, one line per créance), amendes (, Windows-1252), helios (;)."""
+    d = tmp_path_factory.mktemp("cli")
+    records, truth = population(150, seed=4)
+    impots = d / "impots.csv"
+    with impots.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["numero", "nom_naissance", "nom_usage", "prenoms", "sexe", "date_naissance", "num", "voie",
+                    "cp", "ville", "montant"])
+        for r in records:
+            if r.source == "impots":
+                for amount in ("10,00", "20,00"):  # identity repeated on each créance line
+                    w.writerow([r.id, r.birth_name, r.usage_name or "", r.first_names, r.sex, r.birth_date,
+                                r.street_number, r.street, r.postcode, r.city, amount])
+    amendes = d / "amendes.csv"
+    with amendes.open("w", encoding="cp1252", newline="") as fh:
+        w = csv.writer(fh, delimiter=",")
+        w.writerow(["numero", "nom", "prenom", "naissance", "adresse", "cp", "ville"])
+        for r in records:
+            if r.source == "amendes":
+                w.writerow([r.id, r.last_name, r.first_names, r.birth_date or "", r.address[0], r.postcode,
+                            r.city + (" Cédex" if r.id.endswith("7") else "")])
+    helios = d / "helios.csv"
+    with helios.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["numero", "nom", "prenom", "naissance", "voie", "cp", "ville"])
+        for r in records:
+            if r.source == "helios":
+                w.writerow([r.id, r.last_name, r.first_names, r.birth_date or "", r.street, r.postcode, r.city])
+    truth_by_file = {}
+    for (source, rid), pid in truth.items():
+        name = {"impots": impots, "amendes": amendes, "helios": helios}[source]
+        truth_by_file[(str(name), rid)] = pid
+    return d, impots, amendes, helios, truth_by_file
+
+
+MAPS = ["--map", "nom_naissance=birth_name", "--map", "nom_usage=usage_name", "--map", "nom=last_name",
+        "--map", "prenoms=first_names", "--map", "prenom=first_names", "--map", "sexe=sex",
+        "--map", "date_naissance=birth_date", "--map", "naissance=birth_date", "--map", "num=street_number",
+        "--map", "voie=street", "--map", "adresse=address", "--map", "cp=postcode", "--map", "ville=city"]
+
+
+def test_link_writes_pairs_and_clusters(files):
+    d, impots, amendes, helios, truth = files
+    out, clusters = d / "pairs.csv", d / "clusters.csv"
+    proc = run(str(impots), str(amendes), str(helios), "--id-column", "numero", *MAPS, "--out", str(out),
+               "--clusters", str(clusters))
+    assert proc.returncode == 0, proc.stderr
+    assert "enregistrements" in proc.stderr and "paires" in proc.stderr  # French progress
+    with out.open(encoding="utf-8") as fh:
+        pairs = list(csv.reader(fh))
+    assert pairs[0] == ["left_file", "left_id", "right_file", "right_id", "score"]
+    with clusters.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert set(rows[0]) == {"file", "id", "cluster"}
+    cluster = {(r["file"], r["id"]): r["cluster"] for r in rows}
+    assert set(cluster) == set(truth)  # every record once, rows grouped by id
+    assert len(pairs) > 60
+    correct = 0
+    for lf, li, rf, ri, score in pairs[1:]:
+        assert lf in {str(impots), str(amendes), str(helios)}
+        assert cluster[(lf, li)] == cluster[(rf, ri)]  # pairs consistent with clusters
+        assert 0.0 < float(score) <= 1.0
+        correct += truth[(lf, li)] == truth[(rf, ri)]
+    assert correct >= 0.97 * (len(pairs) - 1)
+
+
+def test_threshold_and_model_round_trip(files):
+    d, impots, amendes, helios, _ = files
+    model = d / "model.json"
+    strict, loose = d / "strict.csv", d / "loose.csv"
+    assert run(str(impots), str(amendes), "--id-column", "numero", *MAPS, "--threshold", "0.999999",
+               "--out", str(strict), "--model-out", str(model)).returncode == 0
+    proc = run(str(impots), str(amendes), "--id-column", "numero", *MAPS, "--threshold", "0.5", "--model",
+               str(model), "--out", str(loose))
+    assert proc.returncode == 0, proc.stderr
+    n_strict = len(strict.read_text(encoding="utf-8").splitlines())
+    n_loose = len(loose.read_text(encoding="utf-8").splitlines())
+    assert n_loose >= n_strict
+    assert all(float(line.split(",")[-1]) >= 0.999999 for line in strict.read_text().splitlines()[1:])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--map", "inexistante=first_names"], "absente de tous les fichiers"),
+        (["--map", "nom=nom_de_famille"], "rôle inconnu"),
+        (["--map", "nom"], "COLONNE=ROLE"),
+    ],
+)
+def test_bad_maps_exit_2_with_a_french_message(files, args, message):
+    d, impots, amendes, *_ = files
+    proc = run(str(impots), str(amendes), "--id-column", "numero", *args, "--out", str(d / "x.csv"))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+def test_missing_id_column_unreadable_or_absent_file_exit_2(files, tmp_path):
+    d, impots, amendes, *_ = files
+    proc = run(str(impots), "--id-column", "identifiant", "--map", "nom=last_name", "--out", str(d / "x.csv"))
+    assert proc.returncode == 2 and "colonne d'identifiant" in proc.stderr
+    proc = run(str(tmp_path / "absent.csv"), "--id-column", "numero", "--map", "nom=last_name", "--out", "x.csv")
+    assert proc.returncode == 2 and "introuvable" in proc.stderr
+    folder = tmp_path / "dossier.csv"
+    folder.mkdir()
+    proc = run(str(folder), "--id-column", "numero", "--map", "nom=last_name", "--out", "x.csv")
+    assert proc.returncode == 2 and "erreur" in proc.stderr
+    binary = tmp_path / "binaire.csv"
+    binary.write_bytes(b"\x00\xff\xfe" * 100)
+    proc = run(str(binary), "--id-column", "numero", "--map", "nom=last_name", "--out", str(tmp_path / "y.csv"))
+    assert proc.returncode == 2 and "erreur" in proc.stderr
+
+
+def test_a_column_absent_from_one_file_is_only_missing_there(files):
+    d, impots, amendes, *_ = files
+    out = d / "partial.csv"
+    # "prenoms" and "nom_naissance" exist only in impots, "nom" only in amendes
+    proc = run(str(impots), str(amendes), "--id-column", "numero", "--map", "prenoms=first_names",
+               "--map", "nom_naissance=birth_name", "--map", "nom=last_name", "--map", "cp=postcode",
+               "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "enregistrements lus" in proc.stderr

@@ -1,0 +1,157 @@
+"""French normalisation: names, first names, birth dates, addresses, communes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from matching import Record
+from matching.addresses import normalise_address, normalise_number, normalise_street
+from matching.dates import is_complete, is_valid, parse_birth_date
+from matching.names import first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
+from matching.reference import load_reference
+from matching.table import build_table
+from matching.text import fold
+
+
+@pytest.mark.parametrize(
+    "raw, folded",
+    [("Lévêque", "LEVEQUE"), ("d'Artagnan", "D ARTAGNAN"), ("Jean-Pierre", "JEAN PIERRE"),
+     ("  Œuvray  ", "OEUVRAY"), ("N’Diaye", "N DIAYE"), ("O'Neil", "O NEIL")],
+)
+def test_fold_case_accents_apostrophes_hyphens(raw, folded):
+    assert fold(raw) == folded
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Le Gall", "LEGALL"), ("D'ARTAGNAN", "Dartagnan"), ("de la Fontaine", "DELAFONTAINE"),
+     ("Martin-Dupont", "MARTIN DUPONT"), ("St-Martin", "SAINT MARTIN"), ("Fontaine (de la)", "DE LA FONTAINE")],
+)
+def test_compound_names_and_particles_share_a_key(a, b):
+    pa, pb = parse_surname(a), parse_surname(b)
+    assert surname_key(pa.unknown) == surname_key(pb.unknown)
+
+
+@pytest.mark.parametrize(
+    "raw, birth, usage, sex",
+    [("DUPONT NEE MARTIN", "MARTIN", "DUPONT", "F"),
+     ("Mme Dupont née Martin", "MARTIN", "DUPONT", "F"),
+     ("MARTIN EPOUSE DUPONT", "MARTIN", "DUPONT", "F"),
+     ("MARTIN EP. DUPONT", "MARTIN", "DUPONT", "F"),
+     ("VEUVE DUPONT", None, "DUPONT", "F"),
+     ("Vve Dupont née Martin", "MARTIN", "DUPONT", "F"),
+     ("NEE MARTIN", "MARTIN", None, "F")],
+)
+def test_birth_and_usage_names(raw, birth, usage, sex):
+    p = parse_surname(raw)
+    assert (p.birth, p.usage, p.sex) == (birth, usage, sex)
+    assert p.unknown is None
+
+
+@pytest.mark.parametrize("raw, sex", [("M DUPONT", "M"), ("MME DUPONT", "F"), ("Mlle Dupont", "F"),
+                                      ("MONSIEUR DUPONT", "M"), ("MADAME DUPONT", "F")])
+def test_civilities_are_removed_and_give_the_sex(raw, sex):
+    p = parse_surname(raw)
+    assert p.unknown == "DUPONT" and p.sex == sex
+
+
+def test_a_surname_made_of_a_civility_word_alone_is_kept():
+    assert parse_surname("MME").unknown == "MME"
+
+
+def test_several_first_names_in_any_order_and_composed_names():
+    assert parse_first_names("Jean-Pierre")[0] == parse_first_names("JEAN PIERRE")[0] == "JEAN PIERRE"
+    assert first_names_key("MARIE ANNE SOPHIE") == first_names_key("SOPHIE MARIE ANNE")
+    assert parse_first_names("Mme Anne")[0] == "ANNE" and parse_first_names("Mme Anne")[1] == "F"
+
+
+@pytest.mark.parametrize("raw, sex", [("M", "M"), ("F", "F"), ("1", "M"), ("2", "F"), ("Homme", "M"),
+                                      ("féminin", "F"), ("", None), ("X", None)])
+def test_sex_codings(raw, sex):
+    assert parse_sex(raw) == sex
+
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [("12/03/1965", 19650312), ("1965-03-12", 19650312), ("12031965", 19650312), ("19650312", 19650312),
+     ("12-03-1965", 19650312), ("12.03.1965", 19650312), ("12/03/65", 19650312), ("12 mars 1965", 19650312),
+     ("1er mars 1965", 19650301), ("1965-03-12T00:00:00", 19650312), (date(1965, 3, 12), 19650312),
+     ("00/00/1960", 19600000), ("00/05/1960", 19600500), ("1960", 19600000), ("05/1960", 19600500),
+     ("31/02/1975", 19750231), ("01/01/1900", 0), ("", 0), (None, 0), ("n/c", 0), ("45/45/1960", 0),
+     ("03/25/1970", 19700325)],
+)
+def test_birth_dates_in_the_sources_formats(raw, value):
+    assert parse_birth_date(raw) == value
+
+
+def test_partial_and_impossible_dates():
+    assert not is_complete(19600000) and not is_complete(19600500)
+    assert is_complete(19750231) and not is_valid(19750231)
+    assert is_valid(19650312)
+    assert parse_birth_date("1965|03|12", "%Y|%m|%d") == 19650312
+
+
+@pytest.mark.parametrize(
+    "raw, street",
+    [("BD DE LA REPUBLIQUE", "BOULEVARD REPUBLIQUE"), ("Boulevard de la République", "BOULEVARD REPUBLIQUE"),
+     ("AV JEAN JAURES", "AVENUE JEAN JAURES"), ("R DU MOULIN", "RUE MOULIN"), ("CHE DES VIGNES", "CHEMIN VIGNES"),
+     ("IMP DES LILAS", "IMPASSE LILAS"), ("ALL DES TILLEULS", "ALLEE TILLEULS"), ("PL DE L'EGLISE", "PLACE EGLISE"),
+     ("RTE DE PARIS", "ROUTE PARIS"), ("R DU GAL DE GAULLE", "RUE GENERAL GAULLE"), ("FBG ST MARTIN", "FAUBOURG SAINT MARTIN")],
+)
+def test_street_abbreviations(raw, street):
+    assert normalise_street(raw) == street
+
+
+@pytest.mark.parametrize(
+    "raw, number", [("12 BIS", "12B"), ("12bis", "12B"), ("12 B", "12B"), ("12 TER", "12T"), ("3T", "3T"),
+                    ("7 QUATER", "7Q"), ("007", "7"), ("12", "12")],
+)
+def test_numbers_with_bis_ter(raw, number):
+    assert normalise_number(raw)[0] == number
+
+
+def test_address_lines_number_and_complements():
+    a = normalise_address(street="12 bis av. Jean Jaurès", lines=["BAT A APPT 3"], postcode="89000", city="Auxerre")
+    b = normalise_address(number="12 BIS", street="AVENUE JEAN JAURES", postcode="89000", city="AUXERRE")
+    assert (a.number, a.street, a.insee) == (b.number, b.street, b.insee) == ("12B", "AVENUE JEAN JAURES", "89024")
+    c = normalise_address(street="chez M Dupont", lines=["3 ter r du Gal de Gaulle"], postcode="06000", city="Nice")
+    assert (c.number, c.street) == ("3T", "RUE GENERAL GAULLE")
+
+
+def test_postcode_and_commune_checked_and_repaired():
+    # wrong postal code, right commune: repaired
+    a = normalise_address(street="RUE PASTEUR", postcode="89999", city="AUXERRE")
+    assert (a.postcode, a.insee) == ("89000", "89024")
+    # leading zero lost by a spreadsheet
+    assert normalise_address(postcode="6000", city="NICE").postcode == "06000"
+    # misspelt commune within its postal code
+    assert normalise_address(postcode="89000", city="AUXERE").insee == "89024"
+    # SAINT/ST, hyphens, Cedex
+    assert normalise_address(postcode="43000", city="LE PUY EN VELAY").insee == "43157"
+    assert normalise_address(postcode="89000", city="AUXERRE CEDEX").insee == "89024"
+
+
+def test_reference_keeps_its_original_behaviour_and_adds_fuzzy_repair():
+    ref = load_reference()
+    assert ref.find("AUXERRE", "89000").code_insee == "89024"
+    assert ref.find("AUXERE", "89000") is None  # exact look-up only (89000 serves several communes)
+    assert ref.find_fuzzy("AUXERE", "89000").code_insee == "89024"
+    assert ref.find("AUXERE", None) is None
+    assert ref.find_fuzzy("AUXERE", None).code_insee == "89024"
+    assert ref.find_fuzzy("NEVRES", "58000").code_insee == "58194"
+    assert ref.repair_postcode("AUXERRE", "89999") == "89000"
+
+
+def test_table_combines_name_fields_and_sources():
+    t = build_table([
+        Record("h", "1", last_name="Mme DUPONT née MARTIN", first_names="Anne-Marie"),
+        Record("i", "2", birth_name="MARTIN", usage_name="DUPONT", first_names="MARIE ANNE", sex="2"),
+        Record("h", "3", last_name="DUPONT JEAN"),  # first name typed in the name field
+    ])
+    d1, d2, d3 = t.describe(0), t.describe(1), t.describe(2)
+    assert (d1["nom_naissance"], d1["nom_usage"], d1["sexe"]) == ("MARTIN", "DUPONT", "F")
+    assert (d2["nom_naissance"], d2["nom_usage"], d2["sexe"]) == ("MARTIN", "DUPONT", "F")
+    assert t.first_names[0] == t.first_names[1]  # any order, composed or not
+    assert (d3["nom"], d3["prenoms"]) == ("DUPONT", "JEAN")

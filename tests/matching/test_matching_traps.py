@@ -1,0 +1,126 @@
+"""The known traps stay apart and the known matches are found, inside a realistic population."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import MatchSettings, Record, cluster_metrics, link
+from matching_fixtures import population
+
+AUX = dict(street_number="5", street="RUE DES ECOLES", postcode="89000", city="AUXERRE")
+NICE = dict(street_number="12 BIS", street="BD VICTOR HUGO", postcode="06000", city="NICE")
+
+TRAPS = [
+    # twins: same surname, birth date and address, other first name
+    Record("impots", "TW1", first_names="PAUL", birth_name="KERGUELEN", sex="M", birth_date="12/03/1990", **AUX),
+    Record("impots", "TW2", first_names="PIERRE", birth_name="KERGUELEN", sex="M", birth_date="12/03/1990", **AUX),
+    Record("amendes", "TW1A", first_names="PAUL", last_name="KERGUELEN", address="5 R DES ECOLES",
+           postcode="89000", city="AUXERRE"),
+    # father and son, both JEAN VAUTRIN, one address
+    Record("impots", "FA", first_names="JEAN", birth_name="VAUTRIN", sex="M", birth_date="03/05/1955", **NICE),
+    Record("impots", "SO", first_names="JEAN", birth_name="VAUTRIN", sex="M", birth_date="17/09/1985", **NICE),
+    Record("helios", "FAH", first_names="JEAN", last_name="VAUTRIN", birth_date="03051955",
+           street="12B BOULEVARD VICTOR HUGO", postcode="06000", city="NICE"),
+    # spouses sharing a usage name and an address
+    Record("impots", "HU", first_names="LUC", birth_name="BRAMARD", sex="M", birth_date="01/02/1970",
+           street_number="8", street="CHEMIN DES VIGNES", postcode="58000", city="NEVERS"),
+    Record("impots", "WI", first_names="ODILE", birth_name="FERRAND", usage_name="BRAMARD", sex="F",
+           birth_date="09/10/1972", street_number="8", street="CHEMIN DES VIGNES", postcode="58000", city="NEVERS"),
+    Record("amendes", "WIA", first_names="ODILE", last_name="BRAMARD", address="8 CHE DES VIGNES",
+           postcode="58000", city="NEVERS"),
+    # namesakes in two towns
+    Record("impots", "NA1", first_names="ALAIN", birth_name="TESSIER", sex="M", birth_date="04/04/1961", **NICE),
+    Record("impots", "NA2", first_names="ALAIN", birth_name="TESSIER", sex="M", birth_date="21/12/1978",
+           street_number="3", street="RUE PASTEUR", postcode="89100", city="SENS"),
+    # a married woman: birth name in impôts (+ usage name), "X NEE Y" in Hélios, usage name in amendes
+    Record("impots", "MW", first_names="SOLANGE MARIE", birth_name="POMMIER", usage_name="LAGARDE", sex="F",
+           birth_date="14/02/1968", street_number="40", street="AVENUE JEAN JAURES", postcode="43000",
+           city="LE PUY-EN-VELAY"),
+    Record("helios", "MWH", first_names="Solange", last_name="Mme LAGARDE née POMMIER",
+           street="40 AV JEAN-JAURES", postcode="43000", city="LE PUY EN VELAY"),
+    Record("amendes", "MWA", first_names="SOLANGE", last_name="LAGARDE", birth_date="1968-02-14",
+           address="40 AVENUE JEAN JAURES", postcode="43000", city="PUY EN VELAY"),
+    # a person who moved (amendes holds the old address, in another département)
+    Record("impots", "MV", first_names="REMI", birth_name="CASTAGNET", sex="M", birth_date="22/11/1980",
+           street_number="7", street="IMPASSE DES LILAS", postcode="06400", city="CANNES"),
+    Record("amendes", "MVA", first_names="REMI", last_name="CASTAGNET", birth_date="22/11/1980",
+           address="3 RUE DU MOULIN", postcode="89300", city="JOIGNY"),
+    # a record without birth date
+    Record("impots", "ND", first_names="GINETTE", birth_name="LHERMITTE", sex="F", birth_date="30/06/1949",
+           street_number="2", street="PLACE DE L'EGLISE", postcode="58200", city="COSNE-COURS-SUR-LOIRE"),
+    Record("helios", "NDH", first_names="GINETTE", last_name="LHERMITTE", street="2 PL DE L EGLISE",
+           postcode="58200", city="COSNE COURS SUR LOIRE"),
+]
+
+
+@pytest.fixture(scope="module")
+def linked():
+    background, truth = population(400, seed=11)
+    return link(background + TRAPS, MatchSettings()), truth
+
+
+def key(source: str, rid: str) -> tuple[str, str]:
+    return (source, rid)
+
+
+def together(result, a, b) -> bool:
+    return result.clusters[a] == result.clusters[b]
+
+
+def test_twins_stay_apart(linked):
+    result, _ = linked
+    assert not together(result, key("impots", "TW1"), key("impots", "TW2"))
+    assert together(result, key("impots", "TW1"), key("amendes", "TW1A"))  # the right twin
+    assert not together(result, key("impots", "TW2"), key("amendes", "TW1A"))
+
+
+def test_father_and_son_stay_apart(linked):
+    result, _ = linked
+    assert not together(result, key("impots", "FA"), key("impots", "SO"))
+    assert together(result, key("impots", "FA"), key("helios", "FAH"))
+
+
+def test_spouses_stay_apart(linked):
+    result, _ = linked
+    assert not together(result, key("impots", "HU"), key("impots", "WI"))
+    assert together(result, key("impots", "WI"), key("amendes", "WIA"))
+    assert not together(result, key("impots", "HU"), key("amendes", "WIA"))
+
+
+def test_namesakes_stay_apart(linked):
+    result, _ = linked
+    assert not together(result, key("impots", "NA1"), key("impots", "NA2"))
+
+
+def test_married_woman_found_in_three_sources(linked):
+    result, _ = linked
+    assert together(result, key("impots", "MW"), key("helios", "MWH"))
+    assert together(result, key("impots", "MW"), key("amendes", "MWA"))
+
+
+def test_person_who_moved_is_found(linked):
+    result, _ = linked
+    assert together(result, key("impots", "MV"), key("amendes", "MVA"))
+
+
+def test_record_without_birth_date_is_found(linked):
+    result, _ = linked
+    assert together(result, key("impots", "ND"), key("helios", "NDH"))
+
+
+def test_background_population_quality(linked):
+    result, truth = linked
+    clusters = {k: v for k, v in result.clusters.items() if k in truth}
+    m = cluster_metrics(clusters, truth)
+    assert m.precision >= 0.97, m
+    assert m.recall >= 0.9, m
+
+
+def test_pairs_are_consistent_with_clusters(linked):
+    result, _ = linked
+    assert len(result.pairs) > 0
+    for pair in result.pairs:
+        assert result.clusters[pair.left] == result.clusters[pair.right]
+        assert pair.probability >= result.model.settings.accept
+    for pair in result.review_pairs:
+        assert pair.status in ("review", "split")

@@ -156,7 +156,7 @@ def populate(url: str, debtors: int, say=print) -> None:  # noqa: ANN001
                           status, details)
         SELECT re.redevable_id, 'satd_banque', NULL, re.id, 50000, DATE '2025-06-01' + ((re.id % 150))::int,
                now(), 'emis', '{}'::json
-        FROM renseignement re WHERE re.redevable_id % 10 = 0"""),
+        FROM renseignement re WHERE re.id % 2 = 0"""),
         ("acte_line", """
         INSERT INTO acte_line (acte_id, creance_id, amount_cents)
         SELECT a.id, c.id, c.rar_cents
@@ -224,7 +224,23 @@ def prepare(debtors: int, keep: bool) -> str:
     started = time.monotonic()
     populate(url, debtors)
     print(f"Population prête en {time.monotonic() - started:.0f} s.")
+    refresh_worklists(url)
     return url
+
+
+def refresh_worklists(url: str) -> None:
+    """The full refresh of the work-list entries (what a batch match run triggers)."""
+    from mrf.extensions import db
+    from mrf.services import worklist
+
+    db.configure(url)
+    started = time.monotonic()
+    report = worklist.sync(full=True)
+    print(f"Listes de travail recalculées ({report.accounts} comptes) en {time.monotonic() - started:.0f} s.")
+    engine = create_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE worklist_entry"))
+    engine.dispose()
 
 
 def _pct(values: list[float], q: float) -> float:

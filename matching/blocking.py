@@ -17,6 +17,7 @@ Key parts:
 ``birth_year``           the year of birth
 ``commune``              the commune (INSEE code, repaired), or the city as typed
 ``postcode``             the postal code (repaired)
+``departement``          the département of the commune
 ``street``               the street (normalised)
 ``number``               the street number
 ``identifier``           the shared identifier
@@ -32,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from .table import MISSING, RecordTable
+from .table import RecordTable
 
 KEY_PARTS = (
     "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first",
-    "birth_date", "birth_year", "commune", "postcode", "street", "number", "identifier", "sex",
+    "birth_date", "birth_year", "commune", "postcode", "departement", "street", "number", "identifier", "sex",
 )
 #: key part → table columns it reads (to leave those comparisons out of an EM session)
 PART_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -49,6 +50,7 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "birth_year": ("birth_date",),
     "commune": ("commune",),
     "postcode": ("postcode",),
+    "departement": ("departement",),
     "street": ("street",),
     "number": ("number",),
     "identifier": ("identifier",),
@@ -85,8 +87,9 @@ def default_blocking_rules() -> list[BlockingRule]:
     return [
         BlockingRule("nom+date", ("surname_phonetic", "birth_date")),
         BlockingRule("prenom+date", ("first_name_phonetic", "birth_date")),
-        BlockingRule("nom+prenom", ("surname_phonetic", "first_name_phonetic")),
-        BlockingRule("nom+commune", ("surname", "commune")),
+        BlockingRule("nom+prenom+departement", ("surname_phonetic", "first_name_phonetic", "departement")),
+        BlockingRule("nom+prenom+annee", ("surname_phonetic", "first_name_phonetic", "birth_year")),
+        BlockingRule("nom+voie", ("surname", "street", "commune")),
         BlockingRule("date+commune", ("birth_date", "commune")),
         BlockingRule("prenom+voie", ("first_name_phonetic", "street", "commune")),
         BlockingRule("identifiant", ("identifier",)),
@@ -127,6 +130,7 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         "birth_year": table.birth_date // 10000,
         "commune": table.commune,
         "postcode": table.postcode,
+        "departement": table.departement,
         "street": table.street,
         "number": table.number,
         "identifier": table.identifier,
@@ -185,6 +189,17 @@ class RuleStats:
         return dict(self.__dict__)
 
 
+def sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: faster than hashing for large integer arrays)."""
+    codes = np.sort(codes)
+    if codes.size:
+        keep = np.empty(codes.size, dtype=bool)
+        keep[0] = True
+        keep[1:] = codes[1:] != codes[:-1]
+        codes = codes[keep]
+    return codes
+
+
 def _block_pairs(rec: np.ndarray, key: np.ndarray, max_block: int) -> tuple[np.ndarray, int, int]:
     """Sorted distinct pair codes ``i * 2**32 + j`` (i < j) of records sharing a key."""
     if rec.size == 0:
@@ -214,7 +229,7 @@ def _block_pairs(rec: np.ndarray, key: np.ndarray, max_block: int) -> tuple[np.n
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     codes = (lo << 32) | hi
     codes = codes[lo != hi]
-    return np.unique(codes), skipped_blocks, skipped_records
+    return sorted_unique(codes), skipped_blocks, skipped_records
 
 
 def rule_pairs(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, int, int]:
@@ -242,10 +257,15 @@ def candidate_pairs(table: RecordTable, rules: Sequence[BlockingRule]) -> Candid
     stats: list[RuleStats] = []
     for rule in rules:
         codes, sb, sr = rule_pairs(table, rule)
-        new = np.setdiff1d(codes, union, assume_unique=True) if union.size else codes
+        if union.size and codes.size:
+            pos = np.searchsorted(union, codes)
+            seen = (pos < union.size) & (union[np.minimum(pos, union.size - 1)] == codes)
+            new = codes[~seen]
+        else:
+            new = codes
         stats.append(RuleStats(rule.name, int(codes.size), int(new.size), sb, sr))
         if new.size:
-            union = np.union1d(union, new)
+            union = np.sort(np.concatenate([union, new]))
     return CandidatePairs(union >> 32, union & 0xFFFFFFFF, stats)
 
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components as sparse_components
 
 @dataclass
 class Contradictions:
@@ -37,12 +35,29 @@ ContradictionFn = Callable[[np.ndarray, np.ndarray], Contradictions]
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Component label of each of ``n`` nodes."""
+    """Component label of each of ``n`` nodes: the smallest node of its component.
+
+    Vectorised union–find: every edge hooks the larger root under the smaller one, then
+    pointer jumping flattens the trees; repeated until both ends of every edge share a root."""
+    parent = np.arange(n, dtype=np.int64)
     if left.size == 0:
-        return np.arange(n, dtype=np.int64)
-    graph = coo_matrix((np.ones(left.size, np.int8), (left, right)), shape=(n, n))
-    _, labels = sparse_components(graph, directed=False)
-    return labels.astype(np.int64)
+        return parent
+    a = left.astype(np.int64)
+    b = right.astype(np.int64)
+    while True:
+        ra, rb = parent[a], parent[b]
+        differ = ra != rb
+        if not differ.any():
+            return parent
+        a, b = a[differ], b[differ]
+        lo = np.minimum(ra[differ], rb[differ])
+        hi = np.maximum(ra[differ], rb[differ])
+        np.minimum.at(parent, hi, lo)
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
 
 
 def split_component(
@@ -136,8 +151,8 @@ def cluster(
     called once, on every pair inside the components of three records or more."""
     labels = connected_components(n, left, right)
     kept = np.ones(len(left), dtype=bool)
-    roots, sizes = np.unique(labels, return_counts=True)
-    big_roots = roots[sizes >= 3]
+    counts = np.bincount(labels, minlength=n)
+    big_roots = np.nonzero(counts >= 3)[0]
     if big_roots.size:
         in_big = np.isin(labels, big_roots)
         big_nodes = np.nonzero(in_big)[0]

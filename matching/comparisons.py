@@ -16,7 +16,7 @@ Level flags:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -94,11 +94,23 @@ def pair_scores(
             return process.cpdist(vocab.strings(lo), vocab.strings(hi), scorer=scorer, **kw).astype(
                 np.float32, copy=False
             )
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    uniq, inverse = unique_inverse(codes)
     sa = vocab.strings(uniq >> 32)
     sb = vocab.strings(uniq & 0xFFFFFFFF)
     scores = process.cpdist(sa, sb, scorer=scorer, **kw).astype(np.float32, copy=False)
     return scores[inverse.reshape(-1)]
+
+
+def unique_inverse(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and the index of each input in them (sort-based, fast for ints)."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    first = np.empty(len(codes), dtype=bool)
+    first[:1] = True
+    first[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(codes), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 class Comparison:
@@ -126,6 +138,26 @@ class Comparison:
 
     def veto_levels(self) -> np.ndarray:
         return np.array([lv.veto for lv in self.levels], dtype=bool)
+
+
+def names_inverted(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
+    """For pairs ``idx``: surname and first name typed in each other's field on one side
+    (nom « JEAN », prénom « DUPONT » against DUPONT JEAN)."""
+    if idx.size == 0:
+        return np.zeros(0, bool)
+    v = batch.left.vocabs
+    sa = batch.left.surnames[batch.li[idx]]
+    sb = batch.right.surnames[batch.ri[idx]]
+    fa = batch.left.first_names[batch.li[idx]]
+    fb = batch.right.first_names[batch.ri[idx]]
+    ok = (fa >= 0) & (fb >= 0)
+    if not ok.any():
+        return np.zeros(idx.size, bool)
+    as_surname = v.first_names_as_surname()  # first-names code -> surname code with that spelling
+    ga, gb = as_surname[fa], as_surname[fb]
+    a_to_b = ((sa == gb[:, None]) & (gb[:, None] >= 0)).any(axis=1)
+    b_to_a = ((sb == ga[:, None]) & (ga[:, None] >= 0)).any(axis=1)
+    return ok & a_to_b & b_to_a
 
 
 def _first_level(n: int, conditions: list[np.ndarray], default: int) -> np.ndarray:
@@ -214,6 +246,9 @@ class SurnameComparison(Comparison):
                 lv = np.where(part, 3, np.where(fuzzy, 4, np.where(ph, 5, 6)))
                 np.minimum.at(best, sel, lv.astype(np.int8))
         levels = np.where(present, best, 0).astype(np.int8)
+        worst = np.nonzero(levels == 6)[0]
+        if worst.size:
+            levels[worst[names_inverted(batch, worst)]] = 1  # names typed in each other's field
         tf = None
         if (matched >= 0).any():
             tf = batch.frequency("surname", np.where(levels <= 2, matched, MISSING))
@@ -352,6 +387,9 @@ class FirstNamesComparison(Comparison):
             levels[idx] = _first_level(
                 m, [np.zeros(m, bool), subset, first, fuzzy, any_of(phon_t), any_of(initial_t), any_of(close_t)], 8
             )
+            worst = idx[levels[idx] == 8]
+            if worst.size:
+                levels[worst[names_inverted(batch, worst)]] = 1  # names typed in each other's field
         tf = np.full(n, np.nan)
         if exact.any():
             tf[exact] = batch.frequency("first_names", a[exact])
@@ -592,5 +630,5 @@ def default_comparisons() -> list[Comparison]:
 
 __all__ = [
     "Comparison", "Level", "LevelResult", "PairBatch", "VETO_WEIGHT", "comparison_from_dict",
-    "default_comparisons", "pair_scores", "field",
+    "default_comparisons", "pair_scores",
 ]

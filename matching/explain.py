@@ -56,6 +56,7 @@ def explain_pair(
         "match_weight": w,
         "probability": p,
         "veto": bool(scores.veto[k]),
+        "evidence": bool(scores.evidence[k]) if scores.evidence is not None else True,
         "summary": summary,
     }
     if left_values is not None:

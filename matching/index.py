@@ -125,6 +125,7 @@ class MatchIndex:
             p = float(sc.probability[k])
             if p < floor or sc.veto[k]:
                 continue
+            linkable = bool(sc.linkable[k])
             person = self.persons[row if table is self.table else n + row]
             if person in seen:
                 continue
@@ -132,7 +133,7 @@ class MatchIndex:
             expl = explain_pair(self.model, sc, k, key, table.key(row), one.describe(0), table.describe(row))
             expl["prior"] = self.prior
             expl["prior_weight"] = prior_weight(self.prior)
-            status = "accept" if p >= self.settings.accept else "review"
+            status = "accept" if p >= self.settings.accept and linkable else "review"
             out.append(Candidate(person, table.key(row), p, weight, status, expl))
             if len(out) >= top:
                 break

@@ -71,6 +71,17 @@ class PairList(Sequence[LinkedPair]):
         for i in range(len(self)):
             yield self[i]
 
+    def keys(self) -> list[tuple[RecordKey, RecordKey]]:
+        """(left, right) record keys of every pair, fast (no explanation built)."""
+        r = self._result
+        names = r.table.vocabs.source.values
+        ids = r.table.ids
+        src = r.table.source
+        out = []
+        for k in self._idx.tolist():
+            i, j = int(r.left[k]), int(r.right[k])
+            out.append(((names[src[i]], ids[i]), (names[src[j]], ids[j])))
+        return out
     @property
     def indices(self) -> np.ndarray:
         """Row indices (into :attr:`LinkResult.left` / ``right``) of these pairs."""
@@ -98,10 +109,12 @@ class LinkResult:
     pairs: PairList = field(init=False)
     review_pairs: PairList = field(init=False)
     _accepted: np.ndarray = field(init=False, repr=False)
+    _probability: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        p = self.probability
-        accepted = (p >= self.model.settings.accept) & ~self.scores.veto
+        self._probability = self.scores.probability
+        p = self._probability
+        accepted = (p >= self.model.settings.accept) & self.scores.linkable
         same = self.labels[self.left] == self.labels[self.right]
         final = accepted & same
         review = (~accepted & (p >= self.model.settings.review) & ~self.scores.veto) | (accepted & ~same)
@@ -114,7 +127,8 @@ class LinkResult:
 
     @property
     def probability(self) -> np.ndarray:
-        return self.scores.probability
+        """Match probability of each kept scored pair (rows of ``left`` / ``right``)."""
+        return self._probability
 
     @property
     def clusters(self) -> dict[RecordKey, int]:
@@ -259,6 +273,8 @@ def link(
             forced = np.isin(pair_codes, codes)
             scores.match_weight[forced] = np.maximum(scores.match_weight[forced], 60.0)
             scores.veto[forced] = False
+            if scores.evidence is not None:
+                scores.evidence[forced] = True
         if cannot:
             codes = np.asarray([(a << 32) | b for a, b in cannot], np.int64)
             scores.veto[np.isin(pair_codes, codes)] = True
@@ -267,7 +283,7 @@ def link(
     t = time.perf_counter()
     say("Regroupement des liens en personnes…")
     prob = scores.probability
-    accepted = (prob >= settings.accept) & ~scores.veto
+    accepted = (prob >= settings.accept) & scores.linkable
     labels, _ = cluster(
         len(table), left[accepted], right[accepted], scores.match_weight[accepted],
         _contradiction_fn(table, model, cannot),

@@ -42,6 +42,7 @@ class Scores:
     tf: np.ndarray  # (k, n) float32
     match_weight: np.ndarray  # (n,) float64
     veto: np.ndarray  # (n,) bool
+    evidence: np.ndarray | None = None  # (n,) bool: meets the settings' evidence rule
 
     @property
     def probability(self) -> np.ndarray:
@@ -50,7 +51,7 @@ class Scores:
     def take(self, idx: np.ndarray) -> Scores:
         return Scores(
             self.names, self.levels[:, idx], self.weights[:, idx], self.tf[:, idx],
-            self.match_weight[idx], self.veto[idx],
+            self.match_weight[idx], self.veto[idx], None if self.evidence is None else self.evidence[idx],
         )
 
     @staticmethod
@@ -59,7 +60,7 @@ class Scores:
             k = len(names)
             return Scores(
                 names, np.zeros((k, 0), np.int8), np.zeros((k, 0), np.float32), np.zeros((k, 0), np.float32),
-                np.zeros(0), np.zeros(0, bool),
+                np.zeros(0), np.zeros(0, bool), np.zeros(0, bool),
             )
         return Scores(
             names,
@@ -68,7 +69,13 @@ class Scores:
             np.concatenate([p.tf for p in parts], axis=1),
             np.concatenate([p.match_weight for p in parts]),
             np.concatenate([p.veto for p in parts]),
+            np.concatenate([p.evidence if p.evidence is not None else np.ones(len(p.veto), bool) for p in parts]),
         )
+
+    @property
+    def linkable(self) -> np.ndarray:
+        """No veto and the evidence rule met."""
+        return ~self.veto & (self.evidence if self.evidence is not None else True)
 
 
 def probability(match_weight: np.ndarray) -> np.ndarray:
@@ -128,7 +135,17 @@ class MatchModel:
             weights[row] = w
             veto |= comp.veto_levels()[lv]
         total = prior_weight(self.prior) + weights.sum(axis=0, dtype=np.float64)
-        return Scores(names, levels, weights, tf, total, veto)
+        rule = self.settings.evidence
+        if rule:
+            evidence = np.zeros(n, bool)
+            for row, name in enumerate(names):
+                if name in rule:
+                    level_names = self.settings.comparison(name).level_names()
+                    ok = [level_names.index(x) for x in rule[name] if x in level_names]
+                    evidence |= np.isin(levels[row], ok)
+        else:
+            evidence = np.ones(n, bool)
+        return Scores(names, levels, weights, tf, total, veto, evidence)
 
     # --- persistence ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -72,10 +72,14 @@ def _join(words: list[str]) -> str:
 
 def _strip_civility(words: list[str]) -> tuple[list[str], str | None]:
     sex = None
+    couple = False
     while len(words) > 1 and words[0] in CIVILITIES and words[0] not in _MARKERS:
         sex = CIVILITIES[words[0]] or sex
         words = words[1:]
-    return words, sex
+        if len(words) > 2 and words[0] == "ET" and words[1] in CIVILITIES:  # "M ET MME DUPONT"
+            couple = True
+            words = words[1:]
+    return words, (None if couple else sex)
 
 
 @lru_cache(maxsize=500_000)

@@ -61,7 +61,7 @@ class CommuneReference:
             if len(candidates) == 1 and not folded:
                 return self.by_code[candidates[0]]
             for code in candidates:
-                if _fold(self.by_code[code].nom) == folded:
+                if _folded_name(self, code) == folded:
                     return self.by_code[code]
             # The typed name beats a postal code that belongs to another commune (a typo in
             # the postal code is more frequent than one that turns a name into another one).
@@ -110,7 +110,7 @@ class CommuneReference:
             if not pool:
                 continue
             by_code = pool[0] in self.by_code
-            names = [_fold(self.by_code[c].nom) for c in pool] if by_code else list(pool)
+            names = [_folded_name(self, c) for c in pool] if by_code else list(pool)
             ratio = process.cdist([folded], names, scorer=fuzz.WRatio)[0]
             dist = process.cdist([folded], names, scorer=DamerauLevenshtein.distance)[0]
             close = (dist <= 1) & (len(folded) >= 5) | (dist <= 2) & (len(folded) >= 9)
@@ -162,6 +162,16 @@ class CommuneReference:
 
 
 _DEP_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}
+_FOLDED: dict[int, dict[str, str]] = {}
+
+
+def _folded_name(ref: CommuneReference, code: str) -> str:
+    """Folded name of a commune (cached per reference object)."""
+    names = _FOLDED.setdefault(id(ref), {})
+    name = names.get(code)
+    if name is None:
+        name = names[code] = _fold(ref.by_code[code].nom)
+    return name
 
 
 @lru_cache(maxsize=1)

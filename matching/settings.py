@@ -22,15 +22,24 @@ def default_training_rules() -> list[BlockingRule]:
 class MatchSettings:
     """Comparisons, blocking rules and thresholds of a linkage.
 
-    * ``accept``: pairs whose match probability is at least this are linked;
+    * ``accept``: pairs whose match probability is at least this are linked (if they also meet
+      ``evidence``: an agreement on first names, birth date or identifier);
     * ``review``: pairs in ``[review, accept)`` are reported for human review;
-    * ``u_sample_pairs``: random pairs drawn to estimate the u probabilities;
+    * ``u_sample_pairs``: random pairs drawn to estimate the u probabilities (at most; 20 per
+      record and at least 200,000);
     * ``em_max_pairs``: pairs per EM session at most (a random sample beyond);
     * ``workers``: threads for rapidfuzz (``-1`` = all cores);
     * ``date_format``: an extra ``strptime`` format for birth dates.
     """
 
     comparisons: list[Comparison] = field(default_factory=default_comparisons)
+    #: a link needs one of these agreements on top of its probability (comparison → levels);
+    #: surname + address alone describe a household, not a person. Empty: no such rule.
+    evidence: dict[str, list[str]] = field(default_factory=lambda: {
+        "first_names": ["exact", "subset", "first", "fuzzy", "phonetic", "initial"],
+        "birth_date": ["exact", "swap", "typo", "partial"],
+        "identifier": ["exact"],
+    })
     blocking_rules: list[BlockingRule] = field(default_factory=default_blocking_rules)
     training_rules: list[BlockingRule] = field(default_factory=default_training_rules)
     accept: float = 0.95
@@ -64,6 +73,7 @@ class MatchSettings:
             "comparisons": [c.to_dict() for c in self.comparisons],
             "blocking_rules": [r.to_dict() for r in self.blocking_rules],
             "training_rules": [r.to_dict() for r in self.training_rules],
+            "evidence": {k: list(v) for k, v in self.evidence.items()},
             **{
                 k: getattr(self, k)
                 for k in (

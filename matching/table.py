@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .addresses import normalise_commune, normalise_street, split_address
+from .addresses import normalise_commune, split_address
 from .dates import parse_birth_date
 from .names import PARTICLES, first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
 from .phonetic import phonetic
@@ -135,6 +136,17 @@ class Vocabularies:
         """Length (without spaces) of each surname code."""
         return self._derived("sl", self.surname.values, lambda x: len(x.replace(" ", "")), np.int64, 0)
 
+    def first_names_as_surname(self) -> np.ndarray:
+        """For each first-names code, the surname code spelt the same (-1 if none)."""
+        index = self.surname.index
+        return self._derived(
+            "fs", self.first_names.values, lambda x: index.get(x.replace(" ", ""), MISSING), np.int64, MISSING
+        )
+
+    def compact_keys(self, vocab: str) -> np.ndarray:
+        """Values of a vocabulary without spaces (object array; code -1 maps to "")."""
+        return self._derived("k" + vocab, getattr(self, vocab).values, lambda x: x.replace(" ", ""), object, "")
+
     def surname_words(self) -> np.ndarray:
         """Number of words of each surname code."""
         return self._derived("sw", self.surname.values, lambda x: len(x.split()), np.int64, 0)
@@ -192,9 +204,10 @@ class Vocabularies:
 
 def _factorize(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     """(distinct values in order of appearance, code of each value)."""
-    seen: dict[Any, int] = {}
-    inverse = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
-    return list(seen), inverse
+    uniq = list(dict.fromkeys(values))
+    index = {v: i for i, v in enumerate(uniq)}
+    inverse = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return uniq, inverse
 
 
 _SEX_CODE = {"M": 1, "F": 2}
@@ -337,7 +350,7 @@ def build_table(
     n = len(records)
 
     def col(name: str) -> list[Any]:
-        return [getattr(r, name) for r in records]
+        return list(map(attrgetter(name), records))
 
     # --- names -------------------------------------------------------------------------
     def parsed_codes(name: str, default_role: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -412,7 +425,7 @@ def build_table(
         num, st = split_address([street, *lines], number)
         return v.number.add(num), v.street.add(st)
 
-    street_keys = [(r.street_number, r.street, _lines(r.address)) for r in records]
+    street_keys = list(zip(col("street_number"), col("street"), map(_lines, col("address"))))
     per, inverse = _map_unique(street_keys, parse_street)
     st = np.asarray(per, dtype=np.int32).reshape(-1, 2)[inverse] if per else np.full((n, 2), MISSING, np.int32)
 
@@ -422,7 +435,7 @@ def build_table(
         dep = insee[:3] if insee and insee.startswith("97") else (insee[:2] if insee else (pc[:2] if pc else None))
         return v.commune.add(commune), v.postcode.add(pc), v.departement.add(dep)
 
-    per, inverse = _map_unique([(r.postcode, r.city) for r in records], parse_commune)
+    per, inverse = _map_unique(list(zip(col("postcode"), col("city"))), parse_commune)
     cm = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
 
     return RecordTable(
@@ -449,8 +462,3 @@ def build_table(
 def surname_phonetic_codes(table: RecordTable) -> np.ndarray:
     """(n, 3) phonetic codes of the three surname slots (``-1`` when missing)."""
     return table.vocabs.surname_phon_array()[table.surnames]  # code -1 picks the trailing MISSING
-
-
-def normalise_street_text(text: str | None) -> str | None:
-    """Public helper: the normal form of a street as the table stores it."""
-    return normalise_street(text)

@@ -17,10 +17,10 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = text.translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).upper()
-    return _SEPARATORS.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", text.upper()).strip()
 
 
 def tokens(text: str | None) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .blocking import BlockingRule, rule_pairs
+from .blocking import rule_pairs
 from .comparisons import Comparison, PairBatch
 from .model import MatchModel, compare_all
 from .settings import MatchSettings
@@ -50,7 +50,9 @@ def _random_pairs(n: int, count: int, rng: np.random.Generator) -> tuple[np.ndar
 
 def estimate_u(table: RecordTable, settings: MatchSettings, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], int]:
     """u of each level from random pairs (Laplace-smoothed; level 0 unused)."""
-    i, j = _random_pairs(len(table), settings.u_sample_pairs, rng)
+    # enough pairs for rare agreements (same birth date: ~1e-4), fewer on small inputs
+    count = min(settings.u_sample_pairs, max(200_000, 20 * len(table)))
+    i, j = _random_pairs(len(table), count, rng)
     results = compare_all(settings.comparisons, PairBatch(table, table, i, j, settings.workers))
     u: dict[str, np.ndarray] = {}
     for c in settings.comparisons:
@@ -196,7 +198,3 @@ def _prior_from_date_session(table: RecordTable, matches_found: float, total_pai
     if with_date <= 0:
         return 1.0 / max(total_pairs, 1.0)
     return matches_found / (with_date**2) / max(total_pairs, 1.0)
-
-
-def sessions_rules(settings: MatchSettings) -> list[BlockingRule]:
-    return list(settings.training_rules)

@@ -32,7 +32,8 @@ def create(login: str, role: str, structure_code: str | None, display_name: str 
         agent = user_service.create_user(login, role, password, structure_code, display_name)
     except user_service.UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Utilisateur « {agent.login} » créé (rôle {role}{', structure ' + structure_code if structure_code else ''}).")
+    where = f", structure {structure_code}" if structure_code else ""
+    click.echo(f"Utilisateur « {agent.login} » créé (rôle {role}{where}).")
 
 
 @user.command("list")

@@ -286,9 +286,10 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
         events.append(TimelineEvent(on=r.received_on, kind="demande", label=REQUEST_LABELS.get(r.kind, r.kind),
                                     detail=_request_detail(r)))
     if requests:
-        for d in session.scalars(select(RequestDecision).where(RequestDecision.request_id.in_([r.id for r in requests]))):
-            events.append(TimelineEvent(on=d.decided_on, kind="decision", label=f"Décision sur une demande : {d.status}",
-                                        detail=d.comment or ""))
+        decisions = select(RequestDecision).where(RequestDecision.request_id.in_([r.id for r in requests]))
+        for d in session.scalars(decisions):
+            events.append(TimelineEvent(on=d.decided_on, kind="decision",
+                                        label=f"Décision sur une demande : {d.status}", detail=d.comment or ""))
     for anv in session.scalars(select(AnvDecision).where(AnvDecision.redevable_id.in_(ids))):
         events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({anv.status})",
                                     detail=f"motif : {anv.ground} ; décideur : {anv.decider}",

@@ -96,7 +96,8 @@ def _root(session: Session, ids: set[int]) -> set[int]:
 def search(session: Session, user: access.User, criteria: SearchCriteria) -> list[SearchHit]:
     if criteria.empty:
         return []
-    query = select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance, _name_text().label("t"))
+    query = select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance,
+                   _name_text().label("name_text"))
     query = query.where(Redevable.merged_into_id.is_(None), access.redevable_filter(user))
     how = []
     if criteria.number.strip():
@@ -119,7 +120,7 @@ def search(session: Session, user: access.User, criteria: SearchCriteria) -> lis
     hits = []
     for row in rows:
         if words:
-            candidate = fold(row.t)
+            candidate = fold(row.name_text)
             score = int(max(fuzz.token_set_ratio(wanted, candidate), fuzz.partial_token_sort_ratio(wanted, candidate)))
             if score < MIN_SCORE:
                 continue

@@ -13,7 +13,7 @@ from . import audit
 
 def list_users(session: Session) -> list[tuple[Agent, str | None]]:
     return list(session.execute(select(Agent, Structure.code).outerjoin(Structure, Structure.id == Agent.structure_id)
-                                .order_by(Agent.login)).tuples())
+                                .order_by(Agent.login)))
 
 
 def set_active(agent_id: int, active: bool, by_agent_id: int | None, ip: str | None = None) -> Agent:

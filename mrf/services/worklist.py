@@ -20,10 +20,10 @@ sort order; a page is then an index scan with LIMIT/OFFSET. The entries are a ca
 ``sync``: before each list, the highest ids of every table that feeds them (créances, créance
 events, links and link times, assignments, acts, answers, payments, requests, decisions, bailiff
 files, ANV, match runs) are compared with the watermarks of the last refresh; the accounts touched
-since are recomputed set-based (one INSERT … SELECT per chunk), everything after a new match run or
+since are recomputed set-based (one INSERT … SELECT per chunk), everything after a new batch match run or
 when too many changed. The one change not seen incrementally is a record moved between two accounts
 that both stay alive (a split); the next full refresh (``mrf worklist refresh --full``, or any new
-match run) settles it.
+batch match run) settles it.
 """
 
 from __future__ import annotations
@@ -352,7 +352,7 @@ def _roots(session: Session, ids: Iterable[int]) -> set[int]:
         merged: dict[int, int] = {}
         for i in range(0, len(todo), CHUNK):
             merged.update(session.execute(select(Redevable.id, Redevable.merged_into_id).where(
-                Redevable.id.in_(todo[i:i + CHUNK]), Redevable.merged_into_id.is_not(None))).tuples())
+                Redevable.id.in_(todo[i:i + CHUNK]), Redevable.merged_into_id.is_not(None))).all())
         out.update(i for i in todo if i not in merged)
         todo = sorted(set(merged.values()))
     return out
@@ -450,6 +450,13 @@ class SyncReport:
     accounts: int = 0
 
 
+def _new_batch_run(session: Session, old: dict[str, Any]) -> bool:
+    """A batch match run re-clusters everything: recompute every entry. Incremental runs only
+    attach records, which the link watermarks see."""
+    return session.scalar(select(func.count()).select_from(MatchRun).where(
+        MatchRun.id > old.get("match_run", 0), MatchRun.kind != "incremental")) > 0
+
+
 def needs_sync(session: Session) -> bool:
     state = session.get(WorklistState, 1)
     return state is None or state.watermarks != current_watermarks(session)
@@ -471,7 +478,7 @@ def sync(full: bool = False) -> SyncReport:
                     return SyncReport("aucune")
                 now = datetime.now(timezone.utc)
                 dirty: set[int] = set()
-                if not full and old and new.get("match_run") == old.get("match_run"):
+                if not full and old and not _new_batch_run(session, old):
                     dirty = _dirty(session, old, new)
                     full = len(dirty) > FULL_REFRESH_ABOVE
                 else:

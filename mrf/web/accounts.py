@@ -27,13 +27,14 @@ from .helpers import parse_euros
 
 bp = Blueprint("accounts", __name__)
 
-PAYERS = [("redevable", "Le redevable"), ("tiers", "Un tiers détenteur"), ("huissier", "Un commissaire de justice")]
-MEANS = [("virement", "Virement"), ("cheque", "Chèque"), ("carte", "Carte bancaire"), ("prelevement", "Prélèvement"),
-         ("especes", "Espèces")]
-ANSWERS = [("positive", "Positive : sommes détenues"), ("pas_de_compte", "Pas de compte"),
-           ("pas_de_salaire", "Pas de salaire"), ("deja_saisi", "Déjà saisi"), ("autre", "Autre")]
-REQUESTS = [("plan_reglement", "Plan de règlement"), ("contestation", "Contestation"),
-            ("remise_gracieuse", "Remise gracieuse")]
+PAYERS = {"redevable": "Le redevable", "tiers": "Un tiers détenteur",
+          "huissier": "Un commissaire de justice"}
+MEANS = {"virement": "Virement", "cheque": "Chèque", "carte": "Carte bancaire", "prelevement": "Prélèvement",
+         "especes": "Espèces"}
+ANSWERS = {"positive": "Positive : sommes détenues", "pas_de_compte": "Pas de compte",
+           "pas_de_salaire": "Pas de salaire", "deja_saisi": "Déjà saisi", "autre": "Autre"}
+REQUESTS = {"plan_reglement": "Plan de règlement", "contestation": "Contestation",
+            "remise_gracieuse": "Remise gracieuse"}
 REQUIRED = "Ce champ est obligatoire."
 
 
@@ -108,10 +109,10 @@ def _load(redevable_id: int):  # noqa: ANN202
 def _forms(account: view_service.AccountView) -> dict[str, FlaskForm]:
     payment = PaymentForm(prefix="paiement")
     answer = TiersAnswerForm(prefix="reponse")
-    answer.acte.choices = [(a.id, f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {a.issued_on:%d/%m/%Y}")
-                           for a in account.open_satd]
+    answer.acte.choices = {a.id: f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {a.issued_on:%d/%m/%Y}"
+                           for a in account.open_satd}
     req = RequestForm(prefix="demande")
-    req.creances.choices = [(c.creance.id, f"{c.creance.reference} — {c.creance.nature}") for c in account.due_creances]
+    req.creances.choices = {c.creance.id: f"{c.creance.reference} — {c.creance.nature}" for c in account.due_creances}
     if request.method == "GET":
         payment.recu_le.data = date.today()
         answer.repondu_le.data = date.today()
@@ -147,6 +148,7 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
         "accounts/show.html", account=account, r=redevable, plan=plan, plan_error=plan_error,
         has_plan=build_plan is not None, can_act=can_act, forms=the_forms, explanations=explanations,
         tiers_by_id=tiers_by_id, creance_by_id=creance_by_id, today=today,
+        creance_options=[(c.creance.id, f"{c.creance.reference} — {c.creance.nature}") for c in account.due_creances],
         can_satd=can_act and service_function("issue_satd") is not None,
         can_pay=can_act and service_function("record_payment") is not None,
         can_answer=can_act and service_function("record_tiers_answer") is not None,
@@ -271,8 +273,7 @@ def record_tiers_answer(redevable_id: int):
         abort(404)
     family = view_service.family_ids(session, redevable.id)
     form = TiersAnswerForm(prefix="reponse")
-    form.acte.choices = [(a.id, str(a.id)) for a in session.scalars(
-        select(Acte).where(Acte.redevable_id.in_(family)))]
+    form.acte.choices = {a.id: str(a.id) for a in session.scalars(select(Acte).where(Acte.redevable_id.in_(family)))}
     if not form.validate_on_submit():
         if form.acte.errors and request.form.get("reponse-acte"):
             abort(404)  # an act of another account: as if it did not exist
@@ -303,7 +304,7 @@ def record_request(redevable_id: int):
         abort(404)
     account = view_service.load(session, redevable)
     form = RequestForm(prefix="demande")
-    form.creances.choices = [(c.creance.id, c.creance.reference) for c in account.creances]
+    form.creances.choices = {c.creance.id: c.creance.reference for c in account.creances}
     if not form.validate_on_submit():
         if form.creances.errors and request.form.getlist("demande-creances"):
             abort(404)  # a créance of another account

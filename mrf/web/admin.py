@@ -21,7 +21,7 @@ class UserForm(FlaskForm):
                                                    Regexp(r"^[A-Za-z0-9._-]+$",
                                                           message="Lettres, chiffres, point, tiret, souligné.")])
     display_name = StringField("Nom affiché", validators=[Optional(), Length(max=200)])
-    role = SelectField("Rôle", choices=[(r, access.ROLE_LABELS[r]) for r in user_service.ROLES])
+    role = SelectField("Rôle", choices={r: access.ROLE_LABELS[r] for r in user_service.ROLES})
     structure = SelectField("Structure (agents et comptables)", choices=[])
     password = PasswordField("Mot de passe provisoire",
                              validators=[DataRequired("Ce champ est obligatoire."),
@@ -31,8 +31,8 @@ class UserForm(FlaskForm):
 
 def _form() -> UserForm:
     form = UserForm()
-    form.structure.choices = [("", "Aucune")] + [(code, f"{code} — {name}")
-                                                 for code, name in user_admin.structure_codes(db.session)]
+    form.structure.choices = {"": "Aucune", **{code: f"{code} — {name}"
+                                               for code, name in user_admin.structure_codes(db.session)}}
     return form
 
 

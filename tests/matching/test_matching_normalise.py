@@ -57,6 +57,11 @@ def test_civilities_are_removed_and_give_the_sex(raw, sex):
     assert p.unknown == "DUPONT" and p.sex == sex
 
 
+def test_a_couple_as_one_record_keeps_the_name_and_no_sex():
+    p = parse_surname("M ET MME DUPONT")
+    assert (p.unknown, p.sex) == ("DUPONT", None)
+
+
 def test_a_surname_made_of_a_civility_word_alone_is_kept():
     assert parse_surname("MME").unknown == "MME"
 

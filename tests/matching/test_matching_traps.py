@@ -50,6 +50,11 @@ TRAPS = [
            street_number="2", street="PLACE DE L'EGLISE", postcode="58200", city="COSNE-COURS-SUR-LOIRE"),
     Record("helios", "NDH", first_names="GINETTE", last_name="LHERMITTE", street="2 PL DE L EGLISE",
            postcode="58200", city="COSNE COURS SUR LOIRE"),
+    # surname and first name typed in each other's field
+    Record("impots", "INV", first_names="MATHURIN", birth_name="ROUQUETTE", sex="M", birth_date="08/08/1958",
+           street_number="6", street="RUE DU MOULIN", postcode="43100", city="BRIOUDE"),
+    Record("helios", "INVH", first_names="ROUQUETTE", last_name="MATHURIN", birth_date="08081958",
+           street="6 R DU MOULIN", postcode="43100", city="BRIOUDE"),
 ]
 
 
@@ -106,6 +111,11 @@ def test_person_who_moved_is_found(linked):
 def test_record_without_birth_date_is_found(linked):
     result, _ = linked
     assert together(result, key("impots", "ND"), key("helios", "NDH"))
+
+
+def test_names_typed_in_each_other_field_are_found(linked):
+    result, _ = linked
+    assert together(result, key("impots", "INV"), key("helios", "INVH"))
 
 
 def test_background_population_quality(linked):

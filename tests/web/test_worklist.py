@@ -1,0 +1,154 @@
+"""The work list: which accounts, their aggregates, filters, sorts, pages, and the precomputed
+entries kept exact as the data changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+
+from mrf.extensions import db
+from mrf.models import (
+    Assignment,
+    Creance,
+    CreanceEvent,
+    MatchRun,
+    RecordLink,
+    Redevable,
+    SourceRecord,
+    TiersAnswer,
+    WorklistEntry,
+)
+from mrf.services import account_view, worklist
+
+
+def _names(client, query: str = "") -> list[str]:  # noqa: ANN001
+    page = client.get("/travail" + query).get_data(as_text=True)
+    table = page.split('id="liste-de-travail"', 1)[1]
+    return sorted((n for n in ("DUPONT", "BERNARD", "MARTIN") if n in table), key=table.index)
+
+
+def _entries() -> set[tuple]:
+    with db.new_session() as s:
+        return {(e.structure_id, e.redevable_id, e.total_due_cents, e.has_impots, e.has_amendes, e.has_secteur_local,
+                 e.nearest_prescription, e.next_deadline, e.sort_name) for e in s.scalars(select(WorklistEntry))}
+
+
+def test_the_list_of_my_structure(world, client_for) -> None:
+    agent = client_for("agent")
+    assert _names(agent) == ["DUPONT", "BERNARD"]  # MARTIN belongs to SIP-B only
+    page = agent.get("/travail").get_data(as_text=True)
+    assert "1\u202f865,00\u00a0€" in page  # 1 200 + 450 + 135 + 80 (the merged account's water bill)
+    assert "2 comptes" in page
+    assert _names(client_for("agent_b")) == ["DUPONT", "MARTIN", "BERNARD"]
+    assert _names(client_for("agent_ta")) == ["DUPONT"]
+    assert agent.get("/").get_data(as_text=True).count("DUPONT") >= 1  # the home page is the list
+
+
+def test_filters_and_sorts(world, client_for) -> None:
+    agent = client_for("agent")
+    assert _names(agent, "?produit=amendes") == ["DUPONT"]
+    assert _names(agent, "?min=500") == ["DUPONT"]
+    assert _names(agent, "?max=500,00") == ["BERNARD"]
+    assert _names(agent, "?tri=montant_croissant") == ["BERNARD", "DUPONT"]
+    assert _names(agent, "?echeances=1") == ["DUPONT"]  # the SATD waits for the bank's answer
+    assert _names(agent, "?tri=nom") == ["BERNARD", "DUPONT"]
+    assert _names(agent, "?tri=prescription") == ["BERNARD", "DUPONT"]
+    assert _names(agent, "?tri=echeance") == ["DUPONT", "BERNARD"]
+    later = (date.today() + timedelta(days=365 * 10)).isoformat()
+    assert _names(agent, f"?prescription_avant={later}") == ["DUPONT", "BERNARD"]
+    assert _names(agent, "?prescription_avant=2000-01-01") == []
+    bad = agent.get("/travail?min=beaucoup").get_data(as_text=True)
+    assert "Montant minimum illisible" in bad
+
+
+def test_aggregates_agree_with_the_account_page(world, client_for) -> None:
+    client_for("agent").get("/travail")
+    with db.new_session() as s:
+        entry = s.scalar(select(WorklistEntry).where(WorklistEntry.redevable_id == world.mine,
+                                                     WorklistEntry.structure_id == world.structures["SIP-A"]))
+        view = account_view.load(s, s.get(Redevable, world.mine))
+    assert entry.total_due_cents == view.total_due_cents == 186_500
+    assert (entry.has_impots, entry.has_amendes, entry.has_secteur_local) == (True, True, True)
+    # Nearest prescription: the earliest of every créance with something due (past ones included).
+    due = [c.prescription for c in view.due_creances]
+    assert entry.nearest_prescription == min(due)
+    assert entry.next_deadline == date.today() - timedelta(days=10) + timedelta(days=30)
+
+
+def test_central_administration_chooses_a_structure(world, client_for) -> None:
+    centrale = client_for("administration_centrale")
+    assert "Choisissez une structure" in centrale.get("/travail").get_data(as_text=True)
+    assert _names(centrale, f"?structure={world.structures['TA-A']}") == ["DUPONT"]
+
+
+def test_pages(world, client_for) -> None:
+    client_for("agent").get("/travail")  # refresh
+    with db.new_session() as s:
+        sid = world.structures["SIP-A"]
+        first = worklist.fetch(s, worklist.WorklistQuery(sid, per_page=1))
+        second = worklist.fetch(s, worklist.WorklistQuery(sid, per_page=1, page=2))
+        third = worklist.fetch(s, worklist.WorklistQuery(sid, per_page=1, page=3))
+    assert [r.nom for r in first.rows] == ["DUPONT"] and first.has_next and first.total == 2
+    assert [r.nom for r in second.rows] == ["BERNARD"] and not second.has_next
+    assert third.rows == []
+
+
+def test_entries_follow_every_change(world, client_for) -> None:
+    agent = client_for("agent")
+    sid = world.structures["SIP-A"]
+    assert _names(agent) == ["DUPONT", "BERNARD"]
+    today = date.today()
+    with db.transaction() as s:
+        # MARTIN is assigned to SIP-A; BERNARD gets a big new dette of SIP-A.
+        s.add(Assignment(redevable_id=world.other, structure_id=sid, reason="test"))
+        record = s.scalar(select(SourceRecord.id).join(RecordLink, RecordLink.source_record_id == SourceRecord.id)
+                          .where(RecordLink.redevable_id == world.assigned))
+        s.add(Creance(source_record_id=record, product="impots", reference="IR-NEW", nature="IR", creditor_code="ETAT",
+                      creditor_name="État", amount_initial_cents=900_000, rar_cents=900_000,
+                      date_prise_en_charge=today, date_exigibilite=today, structure_id=sid))
+    assert _names(agent) == ["BERNARD", "DUPONT", "MARTIN"]
+    with db.transaction() as s:  # a payment settles the new dette (a change of RAR, with its event)
+        c = s.scalar(select(Creance).where(Creance.reference == "IR-NEW"))
+        s.add(CreanceEvent(creance_id=c.id, kind="paiement", rar_before_cents=c.rar_cents, rar_after_cents=0))
+        c.rar_cents, c.status = 0, "soldee"
+        s.add(TiersAnswer(acte_id=world.acte, kind="positive", amount_cents=10_000, answered_on=today))
+    assert _names(agent) == ["DUPONT", "MARTIN", "BERNARD"]
+    assert _names(agent, "?echeances=1") == []  # the bank answered
+    incremental = _entries()
+    worklist.sync(full=True)
+    assert _entries() == incremental  # the incremental refresh equals a full one
+
+
+def test_merges_and_new_links(world, client_for) -> None:
+    agent = client_for("agent")
+    assert _names(agent) == ["DUPONT", "BERNARD"]
+    now = datetime.now(timezone.utc) + timedelta(seconds=1)
+    with db.transaction() as s:  # matching finds BERNARD is DUPONT: links moved, younger account merged
+        s.execute(update(RecordLink).where(RecordLink.redevable_id == world.assigned)
+                  .values(redevable_id=world.mine, linked_at=now))
+        s.execute(update(Redevable).where(Redevable.id == world.assigned).values(merged_into_id=world.mine))
+        s.add(MatchRun(kind="incremental", stats={}))
+    page = agent.get("/travail").get_data(as_text=True)
+    assert _names(agent) == ["DUPONT"]
+    assert "2\u202f165,00\u00a0€" in page
+    incremental = _entries()
+    worklist.sync(full=True)
+    assert _entries() == incremental
+    with db.new_session() as s:
+        assert not s.scalar(select(WorklistEntry).where(WorklistEntry.redevable_id == world.assigned))
+
+
+def test_batch_match_run_refreshes_everything(world, client_for) -> None:
+    client_for("agent").get("/travail")
+    with db.transaction() as s:
+        s.add(MatchRun(kind="batch", stats={}))
+    assert worklist.sync().mode == "complete"
+    assert worklist.sync().mode == "aucune"
+
+
+def test_cli_refresh(world, cli) -> None:
+    result = cli.invoke(args=["worklist", "refresh", "--full"])
+    assert result.exit_code == 0, result.output
+    assert "mise à jour complete" in result.output
+    assert len(_entries()) == 6  # DUPONT ×3 structures, BERNARD ×2, MARTIN ×1

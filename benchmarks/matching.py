@@ -90,7 +90,7 @@ def quality(pairs: list[tuple[Any, Any]], clusters: dict, truth: dict) -> dict[s
 # --- the two systems, each run in its own process --------------------------------------------
 
 
-def run_ours(folder: Path, workers: int) -> dict[str, Any]:
+def run_ours(folder: Path, workers: int, incremental: bool = False) -> dict[str, Any]:
     t = time.perf_counter()
     records, truth = load(folder)
     read_s = time.perf_counter() - t
@@ -102,6 +102,28 @@ def run_ours(folder: Path, workers: int) -> dict[str, Any]:
            "candidate_pairs": result.stats["candidate_pairs"], "blocking_recall": result.stats["blocking_recall"],
            "timings": result.stats["timings_s"], **quality(pairs, result.clusters, truth)}
     out["peak_rss_mb"] = peak_rss_mb()
+    if incremental:  # the daily flow: new records against an index of every known person
+        import dataclasses
+        import random
+
+        from matching import MatchIndex
+
+        model, clusters = result.model, result.clusters
+        del result
+        t = time.perf_counter()
+        index = MatchIndex.build(records, model, persons=clusters)
+        out["index_build_s"] = time.perf_counter() - t
+        sample = random.Random(0).sample(records, 500)
+        times = []
+        for r in sample:
+            new = dataclasses.replace(r, source="nouveau")
+            t = time.perf_counter()
+            index.match(new)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        out["match_ms_mean"] = 1000 * sum(times) / len(times)
+        out["match_ms_p95"] = 1000 * times[int(0.95 * len(times))]
+        out["index_peak_rss_mb"] = peak_rss_mb()
     return out
 
 
@@ -212,8 +234,10 @@ def run_splink(folder: Path, workers: int) -> dict[str, Any]:
 # --- driver -----------------------------------------------------------------------------------
 
 
-def child(system: str, folder: Path, workers: int) -> dict[str, Any]:
+def child(system: str, folder: Path, workers: int, incremental: bool = False) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", system, "--folder", str(folder), "--workers", str(workers)]
+    if incremental:
+        cmd.append("--incremental")
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         return {"system": system, "error": proc.stderr[-2000:]}
@@ -240,13 +264,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="fils de calcul (rapidfuzz, DuckDB)")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "mrf-bench-matching")
     parser.add_argument("--json", type=Path, help="écrire aussi les résultats en JSON")
+    parser.add_argument("--incremental", action="store_true",
+                        help="mesurer aussi le rapprochement incrémental (index de toutes les personnes)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
-        run = run_ours if args.worker == "matching" else run_splink
-        print(json.dumps(run(args.folder, args.workers)))
+        if args.worker == "matching":
+            print(json.dumps(run_ours(args.folder, args.workers, args.incremental)))
+        else:
+            print(json.dumps(run_splink(args.folder, args.workers)))
         return 0
 
     results = []
@@ -255,12 +283,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {size:,} enregistrements sources ({folder.name})", flush=True)
         systems = ["matching"] + (["splink"] if args.splink else [])
         for system in systems:
-            r = child(system, folder, args.workers)
+            r = child(system, folder, args.workers, args.incremental and system == "matching")
             r["size"] = size
             results.append(r)
             print(show(r), flush=True)
             if system == "matching" and "timings" in r:
                 print(f"            étapes : {r['timings']}", flush=True)
+            if "match_ms_mean" in r:
+                print(f"            incrémental : index construit en {r['index_build_s']:.1f} s, "
+                      f"{r['match_ms_mean']:.1f} ms par enregistrement (p95 {r['match_ms_p95']:.1f} ms), "
+                      f"RSS {r['index_peak_rss_mb']:.0f} Mo", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -156,7 +156,7 @@ def populate(url: str, debtors: int, say=print) -> None:  # noqa: ANN001
                           status, details)
         SELECT re.redevable_id, 'satd_banque', NULL, re.id, 50000, DATE '2025-06-01' + ((re.id % 150))::int,
                now(), 'emis', '{}'::json
-        FROM renseignement re WHERE re.id % 2 = 0"""),
+        FROM renseignement re WHERE (re.redevable_id / 5) % 2 = 1"""),
         ("acte_line", """
         INSERT INTO acte_line (acte_id, creance_id, amount_cents)
         SELECT a.id, c.id, c.rar_cents
@@ -172,7 +172,7 @@ def populate(url: str, debtors: int, say=print) -> None:  # noqa: ANN001
         ("debtor_request", """
         INSERT INTO debtor_request (redevable_id, kind, received_on, creance_ids, details, recorded_at)
         SELECT r.id, 'plan_reglement', DATE '2025-09-01' + ((r.id % 60))::int, '[]'::json, '{}'::json, now()
-        FROM redevable r WHERE r.id % 25 = 0"""),
+        FROM redevable r WHERE r.id % 25 = 15"""),
     ]
     with engine.begin() as conn:
         # Consistent by construction: skip the per-row foreign-key triggers while bulk loading.
@@ -316,11 +316,14 @@ def load_test(url: str, agents: int, duration: float) -> None:
     import urllib.parse
     import urllib.request
 
+    import logging
+
     from waitress.server import create_server
 
     from mrf import create_app
 
     app = create_app({"DATABASE_URL": url, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth": expected at saturation
     server = create_server(app, host="127.0.0.1", port=0, threads=16, connection_limit=200)
     port = server.socket.getsockname()[1]
     thread = threading.Thread(target=server.run, daemon=True)

@@ -44,7 +44,7 @@ class MatchSettings:
     training_rules: list[BlockingRule] = field(default_factory=default_training_rules)
     accept: float = 0.95
     review: float = 0.5
-    u_sample_pairs: int = 1_000_000
+    u_sample_pairs: int = 500_000
     em_max_pairs: int = 1_000_000
     em_max_iterations: int = 100
     em_tolerance: float = 1e-5

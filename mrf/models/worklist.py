@@ -18,11 +18,17 @@ class WorklistEntry(Base):
     """One account in one structure's work list (assigned to it, or holding a créance it manages)."""
 
     __tablename__ = "worklist_entry"
+    # One index per sort order; the other aggregates follow as key columns so that a filtered page
+    # is an index-only scan (no heap fetch per skipped entry).
     __table_args__ = (
-        Index("ix_worklist_entry_total", "structure_id", "total_due_cents", "redevable_id"),
-        Index("ix_worklist_entry_prescription", "structure_id", "nearest_prescription", "redevable_id"),
-        Index("ix_worklist_entry_deadline", "structure_id", "next_deadline", "redevable_id"),
-        Index("ix_worklist_entry_name", "structure_id", "sort_name", "redevable_id"),
+        Index("ix_worklist_entry_total", "structure_id", "total_due_cents", "redevable_id", "has_impots",
+              "has_amendes", "has_secteur_local", "nearest_prescription", "next_deadline"),
+        Index("ix_worklist_entry_prescription", "structure_id", "nearest_prescription", "redevable_id",
+              "total_due_cents", "has_impots", "has_amendes", "has_secteur_local", "next_deadline"),
+        Index("ix_worklist_entry_deadline", "structure_id", "next_deadline", "redevable_id", "total_due_cents",
+              "has_impots", "has_amendes", "has_secteur_local", "nearest_prescription"),
+        Index("ix_worklist_entry_name", "structure_id", "sort_name", "redevable_id", "total_due_cents",
+              "has_impots", "has_amendes", "has_secteur_local", "nearest_prescription", "next_deadline"),
     )
     structure_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     redevable_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False, index=True)

@@ -80,3 +80,15 @@ def test_link_splits_a_chained_cluster_and_merges_duplicates_inside_one_source()
     for keys in members.values():
         dates = {result.table.birth_date[result.table.keys().index(k)] for k in keys} - {0}
         assert len(dates) <= 1 or len(keys) == 1
+
+
+def test_human_decisions_override_the_model():
+    from matching_fixtures import population
+
+    records, truth = population(150, seed=8)
+    first = link(records, MatchSettings())
+    a, b = first.pairs[0].left, first.pairs[0].right
+    far = next(k for k in first.clusters if first.clusters[k] != first.clusters[a])
+    second = link(records, MatchSettings(), model=first.model, decisions={(a, b): False, (a, far): True})
+    assert second.clusters[a] != second.clusters[b]
+    assert second.clusters[a] == second.clusters[far]

@@ -27,6 +27,9 @@ system-test-deps:
 
 demo: install
 	$(BIN)/mrf demo --persons $(PERSONS) --seed $(SEED)
+	@echo "Démonstration prête. Lancez « make serve » puis ouvrez http://$(HOST):$(PORT)/"
+
+serve: install
 	MRF_INSECURE_COOKIES=1 $(BIN)/mrf serve --host $(HOST) --port $(PORT)
 
 test: system-test-deps install-test
@@ -34,4 +37,4 @@ test: system-test-deps install-test
 
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,bench]'
-	$(BIN)/python benchmarks/ingest.py
+	for b in ingest matching panels poursuites web; do $(BIN)/python benchmarks/$$b.py; done

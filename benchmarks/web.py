@@ -10,7 +10,7 @@ SATD acts with answers, payments, requests and renseignements.
                              [--keep]   # reuse the database mrf_bench_web when it is already filled
 
 Targets: p95 ≤ 150 ms for both pages (server time: WSGI request handled in-process); no error
-under load.
+under load. The name search is measured too (no target).
 """
 
 from __future__ import annotations
@@ -294,6 +294,7 @@ def server_times(url: str, requests: int) -> None:
             ("liste de travail (tri prescription)", lambda: "/travail?tri=prescription"),
             ("liste de travail (échéances, amendes)", lambda: "/travail?echeances=1&produit=amendes"),
             ("compte consolidé", lambda sid=sid: f"/redevables/{rng.choice(sample[sid])}"),
+            ("recherche par nom (faute de frappe)", lambda: "/recherche?nom=garnyer+catherine"),
         ):
             times = []
             for i in range(requests + 5):

@@ -8,9 +8,9 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, demo, imports, matching, panels, setup, users
+    from . import accounts, demo, imports, matching, panels, poursuites, setup, users
 
-    for module in (setup, imports, demo, accounts, matching, panels, users):
+    for module in (setup, imports, demo, accounts, matching, panels, poursuites, users):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

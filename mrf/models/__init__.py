@@ -11,6 +11,7 @@ from .poursuites import (
     BailiffFile,
     DebtorRequest,
     Document,
+    DocumentSequence,
     Imputation,
     Payment,
     Renseignement,
@@ -23,7 +24,7 @@ from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
-    "Creance", "CreanceEvent", "DebtorRequest", "Document", "ImportBatch", "Imputation", "MatchPair",
+    "Creance", "CreanceEvent", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
     "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
     "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SourceRecord", "Structure",
     "StructureCommune", "TiersAnswer", "WorklistEntry", "WorklistState",

@@ -56,6 +56,18 @@ class Document(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
 
 
+class DocumentSequence(Base):
+    """Last number given per series (``SATD``…), structure and year: documents are numbered
+    ``SERIES-YEAR-STRUCTURE-000123`` without gaps or duplicates, even with concurrent issuers (the
+    row is locked by the UPDATE that takes the next numbers, until the issuing transaction ends)."""
+
+    __tablename__ = "document_sequence"
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"), primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Acte(Base):
     """An enforcement act: relance, mise en demeure, SATD, phase comminatoire, saisie-vente…"""
 
@@ -70,7 +82,7 @@ class Acte(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     status: Mapped[str] = mapped_column(String(16), default="emis")
-    cancels_id: Mapped[int | None] = mapped_column(ForeignKey("acte.id"))  # a mainlevée / annulation
+    cancels_id: Mapped[int | None] = mapped_column(ForeignKey("acte.id"), index=True)  # a mainlevée / annulation
     details: Mapped[dict] = mapped_column(default=dict)
     lines: Mapped[list["ActeLine"]] = relationship(back_populates="acte", cascade="all, delete-orphan")
 

@@ -106,6 +106,21 @@ def redevable_filter(user: User, column: Any = Redevable.id) -> ColumnElement[bo
     return column.in_(assigned_to(sid)) | column.in_(managed_by(sid))
 
 
+def listed_filter(user: User, column: Any = Redevable.id) -> ColumnElement[bool]:
+    """The same rule as ``redevable_filter``, served by the work-list entries (one index range per
+    structure instead of a join over every créance of the structure): for lists and searches over
+    many accounts. Call ``worklist.sync_if_needed()`` first; opening an account still checks
+    ``can_view`` live."""
+    from ..models import WorklistEntry
+
+    scope = scope_of(user)
+    if scope.all:
+        return column.is_not(None)
+    if scope.structure_id is None:
+        return column.is_(None)
+    return column.in_(select(WorklistEntry.redevable_id).where(WorklistEntry.structure_id == scope.structure_id))
+
+
 def can_view(session: Session, user: User, redevable_id: int) -> bool:
     """Whether ``user`` may open account ``redevable_id`` (a live, not merged, id)."""
     scope = scope_of(user)

@@ -54,17 +54,20 @@ from ..models import (
     Structure,
 )
 
-#: Acts that interrupt prescription and restart the full delay (notified acts of poursuite).
-INTERRUPTING_ACT_KINDS: tuple[str, ...] = ("mise_en_demeure", "satd", "satd_banque", "satd_tiers", "saisie_vente")
-#: Act statuses that do not count (the act never took effect).
-VOID_ACT_STATUSES: tuple[str, ...] = ("annule", "annulee", "brouillon")
+#: Acts that interrupt prescription and restart the full delay: the notified acts of poursuite of the
+#: library's catalogue, stored as ``Acte.kind`` by ``mrf.services.poursuites`` (an SATD is
+#: ``satd_banque`` or ``satd_tiers``).
+INTERRUPTING_ACT_KINDS: tuple[str, ...] = ("mise_en_demeure", "satd_banque", "satd_tiers", "saisie_vente")
+#: Act statuses that do not count. Acts are append-only and issued ``emis``: a mainlevée or an
+#: annulation is a later act whose ``cancels_id`` points to the act it ends (see
+#: ``compte_consolide.CANCELLING_ACT_KINDS``); ``annule`` marks an act recorded already void.
+VOID_ACT_STATUSES: tuple[str, ...] = ("annule",)
 
-#: Latest decision statuses after which a contestation no longer suspends anything.
-CONTESTATION_CLOSED_STATUSES = frozenset(
-    {"acceptee", "accepte", "rejetee", "rejete", "refusee", "refuse", "decidee", "cloturee", "close", "classee",
-     "annulee"})
-#: Latest decision statuses under which a payment plan is in force and honoured.
-PLAN_HONOURED_STATUSES = frozenset({"acceptee", "accepte", "accordee", "accorde", "respecte", "en_cours"})
+#: Latest ``RequestDecision.status`` after which a contestation no longer suspends anything.
+CONTESTATION_CLOSED_STATUSES = frozenset({"acceptee", "refusee", "retiree"})
+#: Latest ``RequestDecision.status`` under which a payment plan is granted and in force (the
+#: poursuites service records ``defaillant`` on a missed instalment, ``solde`` once paid).
+PLAN_HONOURED_STATUSES = frozenset({"acceptee"})
 
 #: Reliability of a source record's address: the address the application currently writes to.
 SOURCE_RECORD_RELIABILITY = Reliability.RELIABLE

@@ -32,6 +32,9 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
     say("Rapprochement des identités…")
     say(run_batch().summary())
     demo_panels(out_dir, say)
+    from ..demo.renseignements import demo_renseignements
+
+    demo_renseignements(out_dir, say, seed)
     from .demo_users import create_demo_users
 
     create_demo_users(say)

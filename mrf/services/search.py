@@ -94,11 +94,13 @@ def _root(session: Session, ids: set[int]) -> set[int]:
 
 
 def search(session: Session, user: access.User, criteria: SearchCriteria) -> list[SearchHit]:
+    """Accounts matching ``criteria`` among those ``user`` may see (work-list entries: call
+    ``worklist.sync_if_needed()`` first)."""
     if criteria.empty:
         return []
     query = select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance,
                    _name_text().label("name_text"))
-    query = query.where(Redevable.merged_into_id.is_(None), access.redevable_filter(user))
+    query = query.where(Redevable.merged_into_id.is_(None), access.listed_filter(user))
     how = []
     if criteria.number.strip():
         ids, matched = _ids_for_number(session, criteria.number)

@@ -2,7 +2,8 @@
 tiers' answer, debtor's request). Every view and every action is written to the audit log.
 
 The plan, SATD, payment, answer and request rules belong to ``mrf.services.poursuites``; each
-section is shown only when the service offers the function it needs."""
+section is shown only when the service offers the function it needs. The service writes each
+action and its audit entry in one transaction; this module audits consultations and downloads."""
 
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
         fresh = _forms(account)
         the_forms["reponse"].acte.choices = fresh["reponse"].acte.choices
         the_forms["demande"].creances.choices = fresh["demande"].creances.choices
-    tiers_by_id = {str(r.id): r for r in account.tiers}
+    tiers_by_id = {str(r.id): r for r in account.renseignements}
     creance_by_id = {str(c.creance.id): c.creance for c in account.creances}
     explanations = [(v, view_service.explanation_table(v.explanation)) for v in account.variants]
     return render_template(
@@ -228,8 +229,6 @@ def issue_satd(redevable_id: int):
         flash(f"SATD non émise : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="plan"))
     numbers = [getattr(d, "number", str(d)) for d in (documents or [])]
-    audit.record(current_user.id, "satd", "redevable", redevable.id,
-                 {"renseignement_id": renseignement_id, "documents": numbers}, ip=request.remote_addr)
     _after_action()
     flash(f"SATD conjointe émise : {len(numbers)} document(s) ({', '.join(numbers)}).", "success")
     return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="documents"))
@@ -248,17 +247,14 @@ def record_payment(redevable_id: int):
         return _render(redevable.id, {**_blank_forms(), "paiement": form}, 400)
     cents = form.montant.cents
     try:
-        result = _call(function, redevable_id=redevable.id, amount_cents=cents, received_on=form.recu_le.data,
-                       payer=form.payeur.data, agent_id=current_user.id, means=form.moyen.data,
-                       reference=form.reference.data or None)
+        _call(function, redevable_id=redevable.id, amount_cents=cents, received_on=form.recu_le.data,
+              payer=form.payeur.data, agent_id=current_user.id, means=form.moyen.data,
+              reference=form.reference.data or None)
     except Exception as exc:
         if not _refused(exc):
             raise
         flash(f"Paiement non enregistré : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="paiement"))
-    audit.record(current_user.id, "paiement", "redevable", redevable.id,
-                 {"amount_cents": cents, "received_on": form.recu_le.data.isoformat(), "payer": form.payeur.data,
-                  "payment_id": getattr(result, "id", None)}, ip=request.remote_addr)
     _after_action()
     flash(f"Paiement de {cents / 100:.2f} € enregistré et imputé.".replace(".", ",", 1), "success")
     return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="creances"))
@@ -287,9 +283,6 @@ def record_tiers_answer(redevable_id: int):
             raise
         flash(f"Réponse non enregistrée : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="reponse"))
-    audit.record(current_user.id, "reponse_tiers", "acte", form.acte.data,
-                 {"redevable_id": redevable.id, "kind": form.reponse.data, "amount_cents": form.montant.cents},
-                 ip=request.remote_addr)
     _after_action()
     flash("Réponse du tiers détenteur enregistrée.", "success")
     return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="chronologie"))
@@ -320,8 +313,6 @@ def record_request(redevable_id: int):
             raise
         flash(f"Demande non enregistrée : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="demande"))
-    audit.record(current_user.id, "demande", "redevable", redevable.id,
-                 {"kind": form.type_demande.data, "creance_ids": creance_ids}, ip=request.remote_addr)
     _after_action()
     flash("Demande du redevable enregistrée.", "success")
     return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="chronologie"))

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access, audit
+from ..services import access, audit, worklist
 from ..services import search as service
 from .helpers import parse_date
 
@@ -27,6 +27,8 @@ def search():
     criteria = service.SearchCriteria(name=name, birth_date=birth, number=number)
     hits = None
     if not criteria.empty and not errors:
+        if worklist.sync_if_needed().mode != "aucune":
+            db.session.rollback()  # end the request's read snapshot: see the refreshed entries
         hits = service.search(db.session, current_user, criteria)
         audit.record(current_user.id, "recherche", "recherche", None,
                      {"nom": name, "naissance": birth.isoformat() if birth else None, "numero": number,

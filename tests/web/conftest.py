@@ -34,6 +34,7 @@ from mrf.models import (
     Structure,
     TiersAnswer,
 )
+from mrf.services import audit
 from mrf.services.structures import StructureSpec, upsert_structures
 from mrf.services.users import create_user
 
@@ -157,7 +158,7 @@ def build_world() -> World:
         s.add(Assignment(redevable_id=assigned.id, structure_id=a, reason="Panel de test : SIP compétent"))
 
         bank = Renseignement(redevable_id=mine.id, kind="banque", name="Banque Populaire de Bourgogne",
-                             iban="FR7610907000301234567890185", bic="CCBPFRPPDJN", source="ficoba",
+                             iban="FR7630006000011234567890189", bic="CCBPFRPPDJN", source="ficoba",
                              observed_on=today - timedelta(days=30), reliability="confirmee")
         s.add(bank)
         s.flush()
@@ -356,6 +357,7 @@ def make_fake_poursuites(world) -> types.ModuleType:  # noqa: ANN001
                              sha256=hashlib.sha256(k.encode()).hexdigest(), html="<p/>", pdf=b"%PDF-1.4 test")
                     for k in ("satd_tiers", "satd_redevable")]
             s.add_all(docs)
+            audit.add(s, agent_id, "satd", "redevable", redevable_id, {"renseignement_id": renseignement_id})
         return docs
 
     def record_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str, agent_id: int,
@@ -371,6 +373,7 @@ def make_fake_poursuites(world) -> types.ModuleType:  # noqa: ANN001
                               overpayment_cents=amount_cents - paid)
             payment.imputations = [Imputation(creance_id=c.id, amount_cents=paid)]
             s.add(payment)
+            audit.add(s, agent_id, "paiement", "redevable", redevable_id, {"amount_cents": amount_cents})
         return payment
 
     def record_tiers_answer(acte_id: int, kind: str, amount_cents: int, answered_on: date, agent_id: int) -> None:
@@ -379,11 +382,13 @@ def make_fake_poursuites(world) -> types.ModuleType:  # noqa: ANN001
         with db.transaction() as s:
             s.add(TiersAnswer(acte_id=acte_id, kind=kind, amount_cents=amount_cents, answered_on=answered_on,
                               agent_id=agent_id))
+            audit.add(s, agent_id, "reponse_tiers", "acte", acte_id, {"kind": kind})
 
     def record_request(redevable_id: int, kind: str, creance_ids: list, details: dict, agent_id: int) -> None:
         with db.transaction() as s:
             s.add(DebtorRequest(redevable_id=redevable_id, kind=kind, creance_ids=creance_ids, details=details,
                                 received_on=date.fromisoformat(details["recue_le"]), agent_id=agent_id))
+            audit.add(s, agent_id, "demande", "redevable", redevable_id, {"kind": kind})
 
     for f in (build_plan, issue_satd, record_payment, record_tiers_answer, record_request):
         setattr(module, f.__name__, f)

@@ -36,7 +36,7 @@ def test_the_page_shows_the_whole_account(world, client_for) -> None:
                  "Probabilité 99,2 %",  # the explanation as a table
                  "Impôts — reste dû 1\u202f650,00\u00a0€", "Amendes — reste dû 135,00\u00a0€",
                  "IR-2024-0001", "AFM-0003", "T-2025-44", "ans à compter du dernier acte interruptif",
-                 "SATD (banque)", "Banque Populaire de Bourgogne", "FR7610907000301234567890185",
+                 "SATD (banque)", "Banque Populaire de Bourgogne", "FR7630006000011234567890189",
                  "SATD-TEST-0001"):
         assert text in page, text
     assert "MARTIN MARIE" not in page and "IR-2024-0099" not in page
@@ -156,3 +156,29 @@ def test_service_module_is_importable_or_absent() -> None:
     service = accounts_web.poursuites_service()
     assert service is None or isinstance(service, types.ModuleType)
     assert "mrf.services.poursuites" not in sys.modules or service is not None
+
+
+@pytest.fixture
+def real_service(world):  # noqa: ANN001, ANN201
+    service = accounts_web.poursuites_service()
+    needed = ("build_plan", "issue_satd", "record_payment", "record_tiers_answer", "record_request")
+    if service is None or not all(hasattr(service, f) for f in needed):
+        pytest.skip("service mrf.services.poursuites absent")
+    return service
+
+
+def test_real_service_issue_pay_and_audit(world, client_for, csrf, real_service) -> None:  # noqa: ARG001
+    agent = client_for("agent")
+    page = agent.get(f"/redevables/{world.mine}").get_data(as_text=True)
+    assert "Émettre la SATD conjointe — Banque Populaire de Bourgogne" in page
+    data = {"satd-renseignement": str(world.bank), "csrf_token": csrf(agent)}
+    first = agent.post(f"/redevables/{world.mine}/satd", data=data)
+    assert "SATD conjointe émise" in agent.get(first.headers["Location"]).get_data(as_text=True)
+    again = agent.post(f"/redevables/{world.mine}/satd", data=data)  # refused by the service, in French
+    assert "SATD non émise" in agent.get(again.headers["Location"]).get_data(as_text=True)
+    agent.post(f"/redevables/{world.mine}/paiements", data={
+        "paiement-montant": "100", "paiement-recu_le": date.today().isoformat(), "paiement-payeur": "redevable",
+        "paiement-moyen": "virement", "csrf_token": csrf(agent)})
+    with db.new_session() as s:
+        actions = [a for a in s.scalars(select(AuditLog.action).where(AuditLog.action.in_(("satd", "paiement"))))]
+    assert actions.count("satd") == 1 and actions.count("paiement") == 1  # once each: by the service

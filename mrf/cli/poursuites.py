@@ -1,0 +1,283 @@
+"""``mrf plan``, ``mrf satd issue|batch|release``, ``mrf payment record``, ``mrf renseignement add|adresses``.
+
+Messages are in French; bad input (unknown account, amount, date, structure) exits with status 2.
+``satd issue`` and ``satd batch`` print the path of each PDF written, one per line, and nothing
+else on stdout (messages and the progress bar go to stderr)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Document, Redevable, Structure
+from ..services import poursuites as service
+from ..services.accounts import accounts_of_structure
+from ..services.compte_consolide import AccountNotFound, ConfigError, PoursuitesError
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    _fail(f"Date invalide : « {text} » (format JJ/MM/AAAA attendu).")
+
+
+def _cents(text: str) -> int:
+    raw = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        _fail(f"Montant invalide : « {text} » (exemple : 150 ou 150,25).")
+    if not value.is_finite() or value <= 0:
+        _fail(f"Montant invalide : « {text} » (un montant strictement positif est attendu).")
+    if value != value.quantize(Decimal("0.01")):
+        _fail(f"Montant invalide : « {text} » (deux décimales au plus).")
+    return int(value * 100)
+
+
+def _account_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        _fail(f"Identifiant de compte invalide : « {text} » (nombre entier attendu).")
+    with db.new_session() as session:
+        if session.get(Redevable, value) is None:
+            _fail(f"Compte consolidé inconnu : {value}.")
+    return value
+
+
+def _write(documents: list[Document], out: Path) -> list[Path]:
+    paths = []
+    for doc in documents:
+        path = out / f"{doc.number}.pdf"
+        path.write_bytes(doc.pdf)
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------------------------- plan
+@click.command("plan")
+@click.argument("redevable_id")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (étapes, créances, montants en centimes, motifs).")
+@click.option("--date", "on", default=None, help="Date du plan (JJ/MM/AAAA ; défaut : aujourd'hui).")
+@with_appcontext
+def plan(redevable_id: str, as_json: bool, on: str | None) -> None:
+    """Plan d'action coordonné du compte consolidé REDEVABLE_ID."""
+    rid = _account_id(redevable_id)
+    try:
+        view = service.build_plan(rid, _date(on))
+    except (AccountNotFound, ConfigError) as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in service.plan_text(view):
+        click.echo(line)
+
+
+# ---------------------------------------------------------------------------------- SATD
+@click.group("satd")
+def satd() -> None:
+    """Saisies administratives à tiers détenteur conjointes."""
+
+
+def _issue_account(rid: int, tiers: int | None, on: date, out: Path,
+                   structure_code: str | None = None) -> tuple[list[Path], list[str]]:
+    """Issue the SATD of the plan (every tiers, or one; only the créances of ``structure_code``
+    when given): (paths written, French errors)."""
+    if tiers is not None:
+        targets = [tiers]
+    else:
+        view = service.build_plan(rid, on)
+        targets = [int(step.tiers[0].id) for step in view.satd_steps
+                   if structure_code is None
+                   or any(view.creances[c].comptable_code == structure_code for c in step.creance_ids)]
+    paths, errors = [], []
+    for target in targets:
+        try:
+            docs = service.issue_satd(rid, target, None, on, structure_code)
+        except (PoursuitesError, AccountNotFound, ConfigError) as exc:
+            errors.append(f"Compte {rid}, tiers {target} : {exc}")
+            continue
+        paths += _write(docs, out)
+    return paths, errors
+
+
+@satd.command("issue")
+@click.argument("redevable_id")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier où écrire les PDF.")
+@click.option("--tiers", "tiers", type=int, default=None, help="Identifiant du renseignement (tiers détenteur).")
+@click.option("--date", "on", default=None, help="Date d'émission (JJ/MM/AAAA ; défaut : aujourd'hui).")
+@with_appcontext
+def satd_issue(redevable_id: str, out_dir: Path, tiers: int | None, on: str | None) -> None:
+    """Émet la SATD conjointe du plan pour chaque tiers détenteur (ou le seul --tiers) et écrit les PDF."""
+    rid = _account_id(redevable_id)
+    when = _date(on)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths, errors = _issue_account(rid, tiers, when, out_dir)
+    for path in paths:
+        click.echo(str(path))
+    for error in errors:
+        click.echo(error, err=True)
+    if not paths and not errors:
+        click.echo(f"Compte {rid} : aucune SATD prévue par le plan au {when:%d/%m/%Y}.", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@satd.command("batch")
+@click.option("--structure", "structure_code", required=True, help="Code de la structure (liste de travail).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier où écrire les PDF.")
+@click.option("--date", "on", default=None, help="Date d'émission (JJ/MM/AAAA ; défaut : aujourd'hui).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Nombre maximal de comptes.")
+@with_appcontext
+def satd_batch(structure_code: str, out_dir: Path, on: str | None, limit: int | None) -> None:
+    """Émet les SATD conjointes de tous les comptes de la liste de travail d'une structure : les comptes
+    qui lui sont confiés, et pour les comptes confiés à aucune structure, ses propres créances."""
+    when = _date(on)
+    with db.new_session() as session:
+        structure_id = session.scalar(select(Structure.id).where(Structure.code == structure_code))
+        if structure_id is None:
+            _fail(f"Structure inconnue : « {structure_code} ».")
+        ids = session.scalars(accounts_of_structure(structure_id)).all()
+        merged = dict(session.execute(select(Redevable.id, Redevable.merged_into_id)
+                                      .where(Redevable.id.in_(ids), Redevable.merged_into_id.is_not(None))).all())
+    roots = sorted({merged.get(i, i) for i in ids})
+    if limit is not None:
+        roots = roots[:limit]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, failed, issued_accounts = 0, [], 0
+    with click.progressbar(roots, label=f"SATD {structure_code}", file=sys.stderr, show_pos=True) as bar:
+        for rid in bar:
+            try:
+                paths, errors = _issue_account(rid, None, when, out_dir, structure_code)
+            except Exception as exc:  # noqa: BLE001 - one account in error never stops the batch
+                paths, errors = [], [f"Compte {rid} : {exc.__class__.__name__} : {exc}"]
+            for path in paths:
+                click.echo(str(path))
+            written += len(paths)
+            issued_accounts += bool(paths)
+            failed += errors
+    for error in failed:
+        click.echo(error, err=True)
+    click.echo(f"{len(roots)} compte(s) examiné(s), {issued_accounts} avec SATD, {written} document(s) écrit(s), "
+               f"{len(failed)} erreur(s).", err=True)
+
+
+@satd.command("release")
+@click.argument("acte_id", type=int)
+@click.option("--annulation", is_flag=True, help="Annulation (acte nul) plutôt que mainlevée.")
+@click.option("--motif", default="", help="Motif de la mainlevée ou de l'annulation.")
+@click.option("--date", "on", default=None, help="Date (JJ/MM/AAAA ; défaut : aujourd'hui).")
+@with_appcontext
+def satd_release(acte_id: int, annulation: bool, motif: str, on: str | None) -> None:
+    """Mainlevée (ou annulation) de la SATD ACTE_ID."""
+    try:
+        acte = service.release_satd(acte_id, "annulation" if annulation else "mainlevee", _date(on), None, motif)
+    except PoursuitesError as exc:
+        _fail(str(exc))
+    click.echo(f"{'Annulation' if annulation else 'Mainlevée'} enregistrée : acte n° {acte.id} (SATD n° {acte_id}).")
+
+
+# ---------------------------------------------------------------------------------- payments
+@click.group("payment")
+def payment() -> None:
+    """Paiements et imputation sur le compte consolidé."""
+
+
+@payment.command("record")
+@click.argument("redevable_id")
+@click.option("--amount", required=True, help="Montant en euros (150 ou 150,25).")
+@click.option("--date", "on", required=True, help="Date de réception (JJ/MM/AAAA).")
+@click.option("--payer", type=click.Choice(["redevable", "tiers", "huissier"]), default="redevable", show_default=True)
+@click.option("--means", default=None, help="Moyen de paiement (virement, cheque, carte…).")
+@click.option("--reference", default=None, help="Référence du paiement.")
+@click.option("--acte", "acte_id", type=int, default=None, help="Acte (SATD) auquel répond le paiement.")
+@with_appcontext
+def payment_record(redevable_id: str, amount: str, on: str, payer: str, means: str | None, reference: str | None,
+                   acte_id: int | None) -> None:
+    """Enregistre un paiement reçu et l'impute sur les créances du compte."""
+    rid = _account_id(redevable_id)
+    cents = _cents(amount)
+    received = _date(on)
+    try:
+        p = service.record_payment(rid, cents, received, payer, None, means=means, reference=reference, acte_id=acte_id)
+    except (PoursuitesError, AccountNotFound, ConfigError) as exc:
+        _fail(str(exc))
+    click.echo(f"Paiement n° {p.id} enregistré : {service.euros(p.amount_cents)} reçu le {received:%d/%m/%Y}.")
+    for imp in p.imputations:
+        click.echo(f"  créance {imp.creance_id} : {service.euros(imp.amount_cents)}")
+    if p.overpayment_cents:
+        click.echo(f"  Excédent à rembourser : {service.euros(p.overpayment_cents)}")
+
+
+# ---------------------------------------------------------------------------------- renseignements
+@click.group("renseignement")
+def renseignement() -> None:
+    """Renseignements mutualisés : tiers détenteurs et adresses."""
+
+
+@renseignement.command("add")
+@click.argument("redevable_id")
+@click.option("--kind", required=True,
+              help="banque, employeur, caisse_retraite, caf, locataire, notaire, autre, adresse.")
+@click.option("--name", default=None, help="Nom du tiers (établissement, raison sociale…).")
+@click.option("--iban", default=None)
+@click.option("--bic", default=None)
+@click.option("--siret", default=None)
+@click.option("--voie", default=None)
+@click.option("--code-postal", "code_postal", default=None)
+@click.option("--commune", default=None)
+@click.option("--salaire", "salaire", default=None, help="Salaire net annuel en euros (employeur).")
+@click.option("--personnes-a-charge", "dependants", type=int, default=None)
+@click.option("--source", default="agent", show_default=True)
+@click.option("--fiabilite", "reliability", default="declaree", show_default=True)
+@click.option("--date", "on", default=None, help="Date de l'information (JJ/MM/AAAA ; défaut : aujourd'hui).")
+@with_appcontext
+def renseignement_add(redevable_id: str, kind: str, name: str | None, iban: str | None, bic: str | None,
+                      siret: str | None, voie: str | None, code_postal: str | None, commune: str | None,
+                      salaire: str | None, dependants: int | None, source: str, reliability: str,
+                      on: str | None) -> None:
+    """Ajoute un renseignement (IBAN et SIRET contrôlés)."""
+    rid = _account_id(redevable_id)
+    try:
+        r = service.add_renseignement(
+            rid, kind, observed_on=_date(on), name=name, iban=iban, bic=bic, siret=siret, voie=voie,
+            code_postal=code_postal, commune=commune, annual_net_salary_cents=_cents(salaire) if salaire else None,
+            dependants=dependants, source=source, reliability=reliability)
+    except (PoursuitesError, AccountNotFound) as exc:
+        _fail(str(exc))
+    click.echo(f"Renseignement n° {r.id} enregistré ({r.kind}).")
+
+
+@renseignement.command("adresses")
+@click.argument("redevable_id")
+@with_appcontext
+def renseignement_adresses(redevable_id: str) -> None:
+    """Adresse retenue pour le compte et propositions d'adresse aux autres produits."""
+    rid = _account_id(redevable_id)
+    for line in service.address_proposals(rid).lines():
+        click.echo(line)
+
+
+COMMANDS = (plan, satd, payment, renseignement)

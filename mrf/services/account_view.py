@@ -36,10 +36,9 @@ from ..models import (
     Structure,
     TiersAnswer,
 )
+from .accounts import PRODUCT_LABELS, PRODUCTS
 from .account_summary import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
 
-PRODUCTS = ("impots", "amendes", "secteur_local")
-PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}
 STATUS_LABELS = {"en_cours": "En cours", "soldee": "Soldée", "annulee": "Annulée"}
 ACTE_LABELS = {

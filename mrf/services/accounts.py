@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Assignment, Creance, RecordLink, Redevable, Structure
 
 PRODUCTS = ("impots", "amendes", "secteur_local")
+PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 
 
 class AccountQueryError(ValueError):

@@ -10,8 +10,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Creance, Payment, Redevable, Structure
+from .accounts import PRODUCT_LABELS
 
-PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 MIN_GROUP = 5  # groups smaller than this are merged into « autres » (no re-identification)
 
 

@@ -77,10 +77,9 @@ from ..models import (
     WorklistEntry,
     WorklistState,
 )
+from .accounts import PRODUCT_LABELS, PRODUCTS
 from .account_summary import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
 
-PRODUCTS = ("impots", "amendes", "secteur_local")
-PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 SATD_KINDS = ("satd", "satd_banque", "satd_tiers")
 SORTS = {
     "montant": "Montant dû (décroissant)",

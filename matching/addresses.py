@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from .reference import load_reference
 from .text import fold
 
@@ -27,7 +29,7 @@ STREET_TYPES: dict[str, str] = {
     "LD": "LIEU DIT", "LIEUDIT": "LIEU DIT", "MTE": "MONTEE", "MONTEE": "MONTEE",
     "RPT": "ROND POINT", "SENT": "SENTIER", "SENTIER": "SENTIER", "TRAV": "TRAVERSE",
     "TRAVERSE": "TRAVERSE", "VLA": "VILLA", "VILLA": "VILLA", "CHS": "CHAUSSEE",
-    "CHAUSSEE": "CHAUSSEE", "PARV": "PARVIS", "PARVIS": "PARVIS", "VOIE": "VOIE", "VC": "VOIE",
+    "CHAUSSEE": "CHAUSSEE", "LOTISST": "LOTISSEMENT", "LOTIS": "LOTISSEMENT", "PARV": "PARVIS", "PARVIS": "PARVIS", "VOIE": "VOIE", "VC": "VOIE",
     "DOM": "DOMAINE", "DOMAINE": "DOMAINE", "QUA": "QUARTIER", "QUART": "QUARTIER",
     "QUARTIER": "QUARTIER", "CAR": "CARREFOUR", "CARREFOUR": "CARREFOUR", "ZA": "ZONE",
     "ZI": "ZONE", "ZAC": "ZONE", "GR": "GRANDE RUE", "GRDE": "GRANDE", "PTE": "PORTE",
@@ -93,6 +95,44 @@ def normalise_street(raw: str | None) -> str | None:
         else:
             out.extend(_TITLE_WORDS.get(w, w).split())
     return " ".join(out) or None
+
+
+_TYPE_WORDS = frozenset(w for w in STREET_TYPES if len(w) >= 3)
+
+
+@lru_cache(maxsize=20_000)
+def _mistyped_type(word: str) -> bool:
+    """A street type with one typing error (IPM, RU, AVNUE), not a word of the street's name."""
+    if word in STREET_TYPES or len(word) < 2:
+        return False
+    return any(abs(len(word) - len(t)) <= 1 and DamerauLevenshtein.distance(word, t, score_cutoff=1) <= 1
+               for t in _TYPE_WORDS if t[0] == word[0] or len(word) >= 4)
+
+
+@lru_cache(maxsize=500_000)
+def street_key(street: str | None) -> str | None:
+    """What identifies a street inside its commune: its name without the street type.
+
+    Sources write the same street as ``LOTISSEMENT DES VIGNES``, ``LOTISST VIGNES``,
+    ``LIEU-DIT LES VIGNES`` or ``VIGNES``, and mistype the type (``IPM``, ``RU``): the type is
+    dropped, from a normalised street (:func:`normalise_street`). A street that is only a type
+    (``GRANDE RUE``) keeps it."""
+    if not street:
+        return None
+    words = street.split()
+    if words[:2] == ["LIEU", "DIT"]:
+        rest = words[2:]
+    elif " ".join(words[:2]) in _TWO_WORD_TYPES:
+        rest = words[2:]
+    elif words[0] in _CANONICAL_TYPES or (len(words) > 1 and _mistyped_type(words[0])):
+        rest = words[1:]
+    else:
+        rest = words
+    return " ".join(rest) or street
+
+
+_CANONICAL_TYPES = frozenset(t for t in STREET_TYPES.values() if " " not in t) | frozenset(STREET_TYPES)
+_TWO_WORD_TYPES = frozenset(t for t in STREET_TYPES.values() if " " in t)
 
 
 def _is_complement(line: str) -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .table import MISSING, RecordTable, Vocab
+from .table import MISSING, RecordTable, Vocab, household_key
 
 VETO_WEIGHT = -40.0
 
@@ -34,6 +34,9 @@ class Level:
     label: str  # French, shown to users
     tf: bool = False
     veto: bool = False
+    #: the level weighs as this other level of the comparison (its m and u are copied after
+    #: training): for agreements too rare among random pairs for u to be estimated
+    same_as: str | None = None
 
 
 @dataclass
@@ -172,6 +175,7 @@ def _first_level(n: int, conditions: list[np.ndarray], default: int) -> np.ndarr
 
 _COMPAT = ((0, 0), (1, 1), (0, 2), (1, 2), (2, 0), (2, 1), (2, 2))  # same kind, or kind unknown
 _CROSS = ((0, 1), (1, 0))  # birth name on one side = usage name on the other
+OTHER = 7  # the surname level "different"
 
 
 @dataclass
@@ -190,20 +194,43 @@ class SurnameComparison(Comparison):
         Level("part", "Une partie du nom composé identique (ou particule omise)"),
         Level("fuzzy", "Nom proche (faute de frappe)"),
         Level("phonetic", "Nom phonétiquement identique"),
+        Level("household", "Noms différents, l'un porté par un autre membre du foyer (nom d'usage probable)",
+              same_as="exact"),
         Level("other", "Noms différents"),
     )
 
     def params(self) -> dict[str, Any]:
         return {"fuzzy_threshold": self.fuzzy_threshold}
 
+    @staticmethod
+    def _household(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
+        """For pairs ``idx`` at one full address: does another record at that address carry the
+        surname of one of them (the husband's name that his wife uses in another source)?"""
+        right = batch.reference if batch.reference is not None else batch.right
+        addr_l = batch.left.household_keys()[0][batch.li[idx]]
+        addr_r = batch.right.household_keys()[0][batch.ri[idx]]
+        same = (addr_l == addr_r) & (addr_l >= 0)
+        out = np.zeros(len(idx), bool)
+        if not same.any():
+            return out
+        _, keys = right.household_keys()
+        for table, rows, own in ((batch.left, batch.li[idx], batch.left is right),
+                                 (batch.right, batch.ri[idx], batch.right is right)):
+            names = table.surnames[rows]
+            for slot in range(names.shape[1]):
+                code = names[:, slot]
+                key = household_key(addr_l, code)
+                count = np.searchsorted(keys, key, side="right") - np.searchsorted(keys, key, side="left")
+                out |= same & (code >= 0) & (count - int(own) >= 1)
+        return out
+
     def compare(self, batch: PairBatch) -> LevelResult:
         n = len(batch)
         A = batch.left.surnames[batch.li]
         B = batch.right.surnames[batch.ri]
-        levels = np.full(n, 6, dtype=np.int8)
         present = (A >= 0).any(axis=1) & (B >= 0).any(axis=1)
         matched = np.full(n, MISSING, dtype=np.int64)
-        best = np.full(n, 6, dtype=np.int8)
+        best = np.full(n, OTHER, dtype=np.int8)
         for slots, level in ((_COMPAT, 1), (_CROSS, 2)):
             for i, j in slots:
                 eq = (A[:, i] == B[:, j]) & (A[:, i] >= 0) & (best > level)
@@ -243,12 +270,14 @@ class SurnameComparison(Comparison):
                     dl[near] = pair_scores(vocab, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
                 fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
                 ph = phon[a] == phon[b]
-                lv = np.where(part, 3, np.where(fuzzy, 4, np.where(ph, 5, 6)))
+                lv = np.where(part, 3, np.where(fuzzy, 4, np.where(ph, 5, OTHER)))
                 np.minimum.at(best, sel, lv.astype(np.int8))
         levels = np.where(present, best, 0).astype(np.int8)
-        worst = np.nonzero(levels == 6)[0]
+        worst = np.nonzero(levels == OTHER)[0]
         if worst.size:
             levels[worst[names_inverted(batch, worst)]] = 1  # names typed in each other's field
+            worst = np.nonzero(levels == OTHER)[0]
+            levels[worst[self._household(batch, worst)]] = OTHER - 1
         tf = None
         if (matched >= 0).any():
             tf = batch.frequency("surname", np.where(levels <= 2, matched, MISSING))
@@ -361,14 +390,21 @@ class FirstNamesComparison(Comparison):
             known = listed.copy()
             upto = min(len(freq), len(known) - 1)
             known[:upto] |= freq[:upto] >= self.known_frequency
-            both_known = known[ta] & known[tb]
+            f = np.zeros(len(known), np.float64)
+            f[:upto] = freq[:upto]
+            # a frequent misspelling (THOMAZ beside THOMAS) stays a misspelling: an unlisted word
+            # twenty times rarer than the listed-or-frequent word it is one typo away from
+            rare_variant = (~listed[ta] & (f[ta] * 20 <= f[tb])) | (~listed[tb] & (f[tb] * 20 <= f[ta]))
+            both_known = known[ta] & known[tb] & ~rare_variant
             short = np.minimum(tok_len[ta], tok_len[tb])
             phon = v.fn_phon_array()
-            phon_t = (phon[ta] == phon[tb]) & (short >= 2)
+            # only different words count here: a shared middle name (MARIE) beside different
+            # first names (SARAH MARIE / LISA MARIE, twins) is no sign of a misspelling
+            phon_t = (phon[ta] == phon[tb]) & (short >= 2) & ~equal_t
             typo_t = ~both_known & (short >= 3) & (
                 (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
             )
-            initial_t = (short == 1) & (letter[ta] == letter[tb])
+            initial_t = (short == 1) & (letter[ta] == letter[tb]) & ~equal_t
             close_t = ~both_known & (jw >= self.close_threshold) & (short >= 2)
             candidates = np.nonzero((typo_t | phon_t | close_t) & (ta != tb))[0]
             if candidates.size:  # a masculine and a feminine first name are different first names
@@ -571,7 +607,7 @@ class AddressComparison(Comparison):
     levels: tuple[Level, ...] = (
         Level("null", "Adresse absente d'un côté"),
         Level("exact", "Adresse identique"),
-        Level("street", "Même voie, numéro différent ou absent"),
+        Level("street", "Même voie, numéro différent ou absent d'un côté"),
         Level("commune", "Même commune"),
         Level("departement", "Même département"),
         Level("other", "Adresses différentes"),
@@ -598,7 +634,8 @@ class AddressComparison(Comparison):
                 batch.workers,
             )
             same_street[fuzzy_idx[s >= self.street_threshold]] = True
-        exact = same_commune & same_street & (na == nb) & (na >= 0)
+        # a lieu-dit has no number: the same lieu-dit without number on both sides is the whole address
+        exact = same_commune & same_street & (na == nb)
         street = same_commune & same_street
         dep = (dpa == dpb) & (dpa >= 0)
         levels = _first_level(n, [exact, street, same_commune, dep], 5)

@@ -46,8 +46,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"IN(?=[^AEIOUN]|$)", "IN"),
         (r"([AEIOU])S([AEIOU])", r"\1Z\2"),
         (r"([A-Z])\1+", r"\1"),  # double letters
-        (r"(?<=.)[STDPX]$", ""),  # silent final consonants
-        (r"(?<=..)[STDPX]$", ""),
+        (r"(?<=.)[STDPXZ]$", ""),  # silent final consonants (THOMAZ = THOMAS)
+        (r"(?<=..)[STDPXZ]$", ""),
         (r"(?<=..)E$", ""),  # silent final E
         (r"BV", "V"),
         (r"([A-Z])\1+", r"\1"),

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .addresses import normalise_commune, split_address
+from .addresses import normalise_commune, split_address, street_key
 from .dates import parse_birth_date
 from .names import PARTICLES, first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
 from .phonetic import phonetic
@@ -213,6 +213,11 @@ def _factorize(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
 _SEX_CODE = {"M": 1, "F": 2}
 
 
+def household_key(address: np.ndarray, surname: np.ndarray) -> np.ndarray:
+    """One int64 per (full address key, surname code) (see :meth:`RecordTable.household_keys`)."""
+    return address * 2_654_435_761 + surname.astype(np.int64)
+
+
 @dataclass
 class RecordTable:
     """Normalised records as columns. Codes are ``-1`` when missing; ``sex`` is 0/1 (M)/2 (F);
@@ -261,6 +266,23 @@ class RecordTable:
         assert other.vocabs is self.vocabs, "tables must share their vocabularies"
         cols = {name: np.concatenate([getattr(self, name), getattr(other, name)]) for name in _COLUMNS}
         return RecordTable(vocabs=self.vocabs, ids=self.ids + other.ids, **cols)
+
+    def household_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(key of each record's full address — number, street and commune —, or -1; sorted keys
+        (address, surname) of every surname held at every full address, one per record and name).
+
+        The surnames of a household: a wife known under her birth name in one source and her
+        husband's name in another is recognised by the husband's records at the same address."""
+        if "household" not in self._freq_cache:
+            full = (self.street >= 0) & (self.commune >= 0)  # a lieu-dit may have no number
+            address = (self.commune.astype(np.int64) * 1_000_003 + self.street) * 1_000_033 + self.number
+            address = np.where(full, address & 0x3FFFFFFFFFFFFFF, -1)
+            names = self.surnames
+            rows, slots = np.nonzero((names >= 0) & full[:, None])
+            keys = np.sort(household_key(address[rows], names[rows, slots]))
+            self._freq_cache["household"] = address
+            self._freq_cache["household_keys"] = keys
+        return self._freq_cache["household"], self._freq_cache["household_keys"]
 
     def frequencies(self, what: str) -> np.ndarray:
         """Relative frequency of each code among the records' non-missing values, by vocabulary:
@@ -423,7 +445,7 @@ def build_table(
     def parse_street(key: tuple[Any, Any, tuple[str, ...]]) -> tuple[int, int]:
         number, street, lines = key
         num, st = split_address([street, *lines], number)
-        return v.number.add(num), v.street.add(st)
+        return v.number.add(num), v.street.add(street_key(st))
 
     street_keys = list(zip(col("street_number"), col("street"), map(_lines, col("address"))))
     per, inverse = _map_unique(street_keys, parse_street)

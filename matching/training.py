@@ -128,6 +128,7 @@ def train(table: RecordTable, settings: MatchSettings) -> MatchModel:
     rng = np.random.default_rng(settings.seed)
     comps = settings.comparisons
     u, n_random = estimate_u(table, settings, rng)
+    _tie_levels(comps, u)
     m_sum = {c.name: np.zeros(len(c.levels)) for c in comps}
     m_n = {c.name: 0 for c in comps}
     sessions: list[dict[str, Any]] = []
@@ -165,7 +166,7 @@ def train(table: RecordTable, settings: MatchSettings) -> MatchModel:
         })
         if "birth_date" in rule.parts and len(rule.parts) == 1:
             prior_estimates.append(_prior_from_date_session(table, lam * n_rule, total_pairs))
-    m: dict[str, list[float]] = {}
+    m: dict[str, Any] = {}
     for c in comps:
         if m_n[c.name]:
             mc = m_sum[c.name] / m_n[c.name]
@@ -174,7 +175,9 @@ def train(table: RecordTable, settings: MatchSettings) -> MatchModel:
         mc = np.maximum(mc, 1e-6)
         mc[0] = 1.0
         mc[1:] /= mc[1:].sum()
-        m[c.name] = mc.tolist()
+        m[c.name] = mc
+    _tie_levels(comps, m)
+    m = {k: v.tolist() for k, v in m.items()}
     date_m = m.get("birth_date")
     if prior_estimates and date_m:
         prior = prior_estimates[0] / max(date_m[1], 0.05)
@@ -189,6 +192,15 @@ def train(table: RecordTable, settings: MatchSettings) -> MatchModel:
         u={k: v.tolist() for k, v in u.items()},
         training={"records": n, "random_pairs": n_random, "sessions": sessions},
     )
+
+
+def _tie_levels(comps: list[Comparison], probs: dict[str, np.ndarray]) -> None:
+    """Levels declared ``same_as`` another take its probability (in place)."""
+    for c in comps:
+        names = c.level_names()
+        for i, level in enumerate(c.levels):
+            if level.same_as:
+                probs[c.name][i] = probs[c.name][names.index(level.same_as)]
 
 
 def _prior_from_date_session(table: RecordTable, matches_found: float, total_pairs: float) -> float:

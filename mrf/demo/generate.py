@@ -509,6 +509,12 @@ _COMBOS = ("I", "A", "S", "IA", "IS", "AS", "IAS")
 _MIX_ADULT = _Pick(_COMBOS, (22, 16, 13, 18, 13, 8, 10))
 _MIX_YOUNG = _Pick(_COMBOS, (8, 35, 15, 12, 5, 17, 8))
 _MIX_OLD = _Pick(_COMBOS, (30, 5, 30, 5, 22, 3, 5))
+# Households, as cumulated shares: one adult, couple (the last part with adult children), one
+# parent with an adult child, then adult twins living together. Twins are about 3 % of people
+# and seldom share a home as adults; a son given his father's first first name is uncommon in
+# France: both traps are kept, at generous but plausible rates.
+_SINGLE, _COUPLE, _COUPLE_WITH_CHILDREN, _PARENT_CHILD = 0.52, 0.80, 0.10, 0.98
+_JUNIOR = 0.10  # share of sons named like their father
 _AGES = _Pick(((18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74), (75, 90)),
               (10, 22, 22, 19, 14, 8, 5))
 
@@ -640,7 +646,7 @@ class _Generator:
         surname = self.names.surnames[dep]
         r = rnd.random()
         out: list[_Person] = []
-        if r < 0.50:  # one adult
+        if r < _SINGLE:  # one adult
             lo, hi = _AGES(rnd)
             age = rnd.randint(lo, hi)
             sex = "M" if rnd.random() < 0.55 else "F"
@@ -656,8 +662,8 @@ class _Generator:
             elif p.sex == "F" and 30 <= age < 65 and rnd.random() < 0.10:  # divorced
                 p.former_usage = surname(rnd)
             out.append(p)
-        elif r < 0.76:  # couple, possibly with adult children
-            with_children = r >= 0.66
+        elif r < _COUPLE:  # couple, possibly with adult children
+            with_children = r >= _COUPLE - _COUPLE_WITH_CHILDREN
             age = rnd.randint(45, 66) if with_children else rnd.randint(*_AGES(rnd))
             age = max(age, 22)
             husband = self.person("M", self.birth_for_age(age), surname(rnd), addr, old, dep)
@@ -677,11 +683,11 @@ class _Generator:
                     if birth.year >= 2005 and rnd.random() < 0.12:
                         name = f"{husband.birth_name}-{wife.birth_name}"
                     firsts = None
-                    if sex == "M" and rnd.random() < 0.35:  # son named like his father
+                    if sex == "M" and rnd.random() < _JUNIOR:  # son named like his father
                         firsts = [husband.firsts[0]] + self.first_names("M", birth.year)[1:]
                         firsts = list(dict.fromkeys(firsts))
                     out.append(self.person(sex, birth, name, addr, old, dep, firsts=firsts))
-        elif r < 0.92:  # one parent with an adult child
+        elif r < _PARENT_CHILD:  # one parent with an adult child
             age = rnd.randint(42, 70)
             sex = "F" if rnd.random() < 0.8 else "M"
             parent = self.person(sex, self.birth_for_age(age), surname(rnd), addr, old, dep)
@@ -692,7 +698,7 @@ class _Generator:
             out.append(parent)
             kid_sex = "M" if rnd.random() < 0.55 else "F"
             kid_firsts = None
-            if sex == "M" and kid_sex == "M" and rnd.random() < 0.35:
+            if sex == "M" and kid_sex == "M" and rnd.random() < _JUNIOR:
                 kid_firsts = [parent.firsts[0]]
             kid_age = rnd.randint(18, min(30, age - 18))
             out.append(self.person(kid_sex, self.birth_for_age(kid_age), name, addr, old, dep,

@@ -291,9 +291,16 @@ def _refresh_display(session: Session, redevable_ids: set[int]) -> None:
 
 
 def latest_model(session: Session) -> MatchModel | None:
+    """The model of the last batch run, or None if there is none or it was trained by an older
+    version of the engine (other comparison levels): the next ``mrf match`` takes the records."""
     model = session.scalar(select(MatchRun.model).where(MatchRun.kind == "batch", MatchRun.model.is_not(None))
                            .order_by(MatchRun.id.desc()).limit(1))
-    return MatchModel.from_dict(model) if model else None
+    if not model:
+        return None
+    try:
+        return MatchModel.from_dict(model)
+    except (ValueError, KeyError):
+        return None
 
 
 def attach_new_records(record_ids: list[int], say: Say = lambda _m: None) -> str | None:

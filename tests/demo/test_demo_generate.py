@@ -168,7 +168,14 @@ def test_source_mix_and_duplicates(demo: DemoFiles):
     assert twice["secteur_local"] >= 30 and twice["amendes"] >= 5
 
 
-def test_households_twins_homonyms_and_moves(demo: DemoFiles):
+@pytest.fixture(scope="module")
+def large_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
+    """Enough people for the rarer households (twins, a son named like his father) to show."""
+    return generate_population(10_000, 42, tmp_path_factory.mktemp("demo_large"))
+
+
+def test_households_twins_homonyms_and_moves(large_demo: DemoFiles):
+    demo = large_demo
     truth = _truth(demo)
     impots = [(truth[("impots", k)], r) for k, r in _records(demo, Source.IMPOTS).items()]
     by_address = defaultdict(list)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from matching import Record
-from matching.addresses import normalise_address, normalise_number, normalise_street
+from matching.addresses import normalise_address, normalise_number, normalise_street, street_key
 from matching.dates import is_complete, is_valid, parse_birth_date
 from matching.names import first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
 from matching.reference import load_reference
@@ -107,6 +107,22 @@ def test_partial_and_impossible_dates():
 )
 def test_street_abbreviations(raw, street):
     assert normalise_street(raw) == street
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("LOTISSEMENT DES VIGNES", "LOTISST VIGNES"), ("LIEU-DIT LES VIGNES", "VIGNES"), ("RUE JACQUES REY", "RU JACQUES REY"),
+     ("IMPASSE DU PAILLON", "IPM PAILLON"), ("AVENUE FOCH", "AV. FOCH"), ("LD LE BOURG", "LE BOURG")],
+)
+def test_street_key_ignores_the_street_type(a, b):
+    assert street_key(normalise_street(a)) == street_key(normalise_street(b))
+
+
+def test_street_key_keeps_names_and_lone_types():
+    assert street_key(normalise_street("RUE SAINT MARTIN")) == "SAINT MARTIN"
+    assert street_key(normalise_street("GRANDE RUE")) == "GRANDE RUE"
+    assert street_key(normalise_street("JEAN JAURES")) == "JEAN JAURES"
+    assert street_key(normalise_street("RUE DE PARIS")) != street_key(normalise_street("RUE DE LYON"))
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,29 @@ TRAPS = [
            street_number="6", street="RUE DU MOULIN", postcode="43100", city="BRIOUDE"),
     Record("helios", "INVH", first_names="ROUQUETTE", last_name="MATHURIN", birth_date="08081958",
            street="6 R DU MOULIN", postcode="43100", city="BRIOUDE"),
+    # a wife known by her birth name only in impôts and by her husband's name in amendes: the
+    # husband's own record at the same address shows where the name comes from
+    Record("impots", "HH", first_names="GASTON", birth_name="VILLEFRANQUE", sex="M", birth_date="02/02/1961",
+           street_number="14", street="LOTISSEMENT DES TILLEULS", postcode="89100", city="SENS"),
+    Record("impots", "HW", first_names="JOSIANE MARIE", birth_name="CAZENAVE", sex="F", birth_date="05/07/1963",
+           street_number="14", street="LOTISSEMENT DES TILLEULS", postcode="89100", city="SENS"),
+    Record("amendes", "HWA", first_names="JOSIANE", last_name="VILLEFRANQUE", sex="F",
+           address="14 LOTISST TILLEULS", postcode="89100", city="SENS"),
+    # the same without the husband's record: nothing ties the two names, no link
+    Record("impots", "LW", first_names="ROSELYNE", birth_name="ESCANDE", sex="F", birth_date="11/11/1966",
+           street_number="9", street="RUE DES GRANGES", postcode="58000", city="NEVERS"),
+    Record("amendes", "LWA", first_names="ROSELYNE", last_name="TARDIVEL", sex="F",
+           address="9 R DES GRANGES", postcode="58000", city="NEVERS"),
+    # twin sisters sharing a middle name
+    Record("impots", "TS1", first_names="SARAH MARIE", birth_name="LAPEYRE", sex="F", birth_date="27/06/1996",
+           street_number="2", street="ALLEE DES CHENES", postcode="06600", city="ANTIBES"),
+    Record("impots", "TS2", first_names="LISA MARIE", birth_name="LAPEYRE", sex="F", birth_date="27/06/1996",
+           street_number="2", street="ALLEE DES CHENES", postcode="06600", city="ANTIBES"),
+    # a street type mistyped and a lieu-dit written two ways
+    Record("impots", "ST", first_names="FIRMIN", birth_name="ARNOUX", sex="M", birth_date="15/01/1971",
+           street="LIEU-DIT LES GRANDS CHAMPS", postcode="43100", city="BRIOUDE"),
+    Record("helios", "STH", first_names="FIRMIN", last_name="ARNOUX", street="GRANDS CHAMPS",
+           postcode="43100", city="BRIOUDE"),
 ]
 
 
@@ -116,6 +139,29 @@ def test_record_without_birth_date_is_found(linked):
 def test_names_typed_in_each_other_field_are_found(linked):
     result, _ = linked
     assert together(result, key("impots", "INV"), key("helios", "INVH"))
+
+
+def test_wife_under_her_husbands_name_found_through_the_household(linked):
+    result, _ = linked
+    assert together(result, key("impots", "HW"), key("amendes", "HWA"))
+    assert not together(result, key("impots", "HH"), key("amendes", "HWA"))
+    assert not together(result, key("impots", "LW"), key("amendes", "LWA"))
+    explanation = result.explain(key("impots", "HW"), key("amendes", "HWA"))
+    surname = next(f for f in explanation["fields"] if f["comparison"] == "surname")
+    assert surname["level"] == "household"
+
+
+def test_twins_sharing_a_middle_name_stay_apart(linked):
+    result, _ = linked
+    assert not together(result, key("impots", "TS1"), key("impots", "TS2"))
+
+
+def test_lieu_dit_and_street_type_variants_are_one_address(linked):
+    result, _ = linked
+    assert together(result, key("impots", "ST"), key("helios", "STH"))
+    explanation = result.explain(key("impots", "ST"), key("helios", "STH"))
+    address = next(f for f in explanation["fields"] if f["comparison"] == "address")
+    assert address["level"] in ("exact", "street")
 
 
 def test_background_population_quality(linked):

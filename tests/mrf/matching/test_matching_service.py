@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from mrf.extensions import db
-from mrf.models import MatchPair, RecordLink, Redevable, ReviewDecision, SourceRecord
+from mrf.models import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision, SourceRecord
 from mrf.services.matching import attach_new_records, run_batch
 
 PEOPLE = [
@@ -116,3 +116,19 @@ def test_merged_accounts_point_to_the_oldest(records):
     with db.new_session() as s:
         assert s.get(Redevable, younger).merged_into_id == older
         assert s.scalar(select(MatchPair.id).limit(1)) is not None
+
+
+def test_a_model_of_an_older_engine_is_not_used_for_attaching(records):
+    run_batch()
+    with db.transaction() as s:
+        run = s.scalars(select(MatchRun).where(MatchRun.kind == "batch")).one()
+        model = dict(run.model)
+        model["comparisons"] = {**model["comparisons"],
+                                "surname": {**model["comparisons"]["surname"], "levels": ["null", "exact", "other"]}}
+        run.model = model
+        new = add_record(s, "secteur_local", "T9", "LEROY", None, "JEAN PIERRE", date(1950, 6, 1),
+                         "3 AV FOCH", "58000", "NEVERS").id
+    assert attach_new_records([new]) is None  # left for the next batch run, which retrains
+    assert new not in account_of()
+    run_batch()
+    assert account_of()[new] == account_of()[records[("impots", "2")]]

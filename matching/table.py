@@ -213,6 +213,9 @@ def _factorize(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
 _SEX_CODE = {"M": 1, "F": 2}
 
 
+HOUSEHOLD_MAX_SURNAMES = 3  # surnames at one full address beyond which it is a building, not a household
+
+
 def household_key(address: np.ndarray, surname: np.ndarray) -> np.ndarray:
     """One int64 per (full address key, surname code) (see :meth:`RecordTable.household_keys`)."""
     return address * 2_654_435_761 + surname.astype(np.int64)
@@ -279,7 +282,15 @@ class RecordTable:
             address = np.where(full, address & 0x3FFFFFFFFFFFFFF, -1)
             names = self.surnames
             rows, slots = np.nonzero((names >= 0) & full[:, None])
-            keys = np.sort(household_key(address[rows], names[rows, slots]))
+            # a building where many families live is no household: two unrelated residents
+            # with one first name would pass for a married woman and her husband's name
+            pair_address, pair_name = address[rows], names[rows, slots]
+            distinct = np.unique(np.stack([pair_address, pair_name]), axis=1)[0]
+            addresses, families = np.unique(distinct, return_counts=True)
+            crowded = addresses[families > HOUSEHOLD_MAX_SURNAMES]
+            address = np.where(np.isin(address, crowded), -1, address)
+            keep = ~np.isin(pair_address, crowded)
+            keys = np.sort(household_key(pair_address[keep], pair_name[keep]))
             self._freq_cache["household"] = address
             self._freq_cache["household_keys"] = keys
         return self._freq_cache["household"], self._freq_cache["household_keys"]

@@ -1,8 +1,8 @@
 """Import one source file into the database: streamed, set-based, atomic and idempotent.
 
 The whole file is one transaction: a killed process or a database error leaves the database as it
-was before the file. Lines are handled in chunks with one query per chunk and table, so memory stays
-constant whatever the file size."""
+was before the file. Lines are handled in chunks: each is bulk-loaded into staging tables, then merged
+into the tables by a few set-based statements, so memory stays constant whatever the file size."""
 
 from __future__ import annotations
 
@@ -12,23 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import DateTime, bindparam, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditLog, Creance, CreanceEvent, ImportBatch, SourceRecord, Structure
+from . import staging
 from .bulk import insert_rows, reserve_ids
-from .chunks import parsed_chunks
+from .chunks import Chunk, parsed_chunks
 from .formats import FORMATS, Source
-from .parse import ParsedLine
+from .parse import CREANCE_FIELDS, IDENTITY_FIELDS
 from .reader import FileRefused, open_source_file
+from .staging import STAGED_CREANCES, STAGED_RECORDS, TRACKED_CREANCE_FIELDS
 
 CHUNK_LINES = 5000
-IDENTITY_FIELDS = ("numero_fiscal", "nom", "nom_naissance", "nom_usage", "prenoms", "sexe", "date_naissance",
-                   "date_naissance_brute", "lieu_naissance", "numero_voie", "voie", "complement_adresse",
-                   "code_postal", "commune", "code_insee")
-TRACKED_CREANCE_FIELDS = ("amount_initial_cents", "rar_cents", "status", "structure_id", "nature",
-                          "creditor_code", "creditor_name", "date_exigibilite", "date_prise_en_charge")
 
 
 @dataclass
@@ -103,13 +100,15 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
             batch = ImportBatch(source=source, filename=path.name, sha256=source_file.sha256, agent_id=agent_id)
             session.add(batch)
             session.flush()
-            for chunk in parsed_chunks(source_file, fmt, set(structures), CHUNK_LINES):
+            staging.create(session)
+            for chunk in parsed_chunks(source_file, fmt, structures, CHUNK_LINES, staging.encoder(session)):
                 for line, reason, row in chunk.rejected:
                     rejects.add(line, reason, row)
                 report.lines_read += chunk.lines
-                _load_chunk(session, source, chunk.parsed, structures, batch.id, report)
+                _load_chunk(session, source, chunk, batch.id, report)
                 if progress:
                     progress(report.lines_read)
+            staging.drop(session)
             report.rejected = rejects.count
             batch.lines_read = report.lines_read
             batch.lines_rejected = report.rejected
@@ -130,93 +129,92 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
     return report
 
 
-def _load_chunk(session: Session, source: str, parsed: list[ParsedLine], structures: dict[str, int],
-                batch_id: int, report: ImportReport) -> None:
-    if not parsed:
+def _load_chunk(session: Session, source: str, chunk: Chunk, batch_id: int, report: ImportReport) -> None:
+    if not chunk.count:
         return
-    # One identity per debtor key: the last line of the chunk wins (files are in date order).
-    identities: dict[str, dict] = {}
-    for p in parsed:
-        identities[p.source_key] = p.identity
-    record_ids = _upsert_records(session, source, identities, batch_id, report)
-
-    creances: dict[str, dict] = {}
-    for p in parsed:
-        values = dict(p.creance)
-        values["source_record_id"] = record_ids[p.source_key]
-        values["structure_id"] = structures[p.structure_code]
-        values["batch_id"] = batch_id
-        creances[values["reference"]] = values
-    existing = {
-        row.reference: row
-        for row in session.execute(
-            select(Creance.id, Creance.reference, Creance.source_record_id,
-                   *(getattr(Creance, f) for f in TRACKED_CREANCE_FIELDS))
-            .where(Creance.product == source, Creance.reference.in_(list(creances))))
-    }
-    new_rows, changed_rows, events = [], [], []
     now = datetime.now(timezone.utc)
-    for reference, values in creances.items():
-        old = existing.get(reference)
-        if old is None:
-            new_rows.append(values)
-            continue
-        changes = {f: [_jsonable(getattr(old, f)), _jsonable(values[f])]
-                   for f in TRACKED_CREANCE_FIELDS if getattr(old, f) != values[f]}
-        if old.source_record_id != values["source_record_id"]:
-            changes["source_record_id"] = [old.source_record_id, values["source_record_id"]]
-        if not changes:
-            report.creances_unchanged += 1
-            continue
-        changed_rows.append({"id": old.id, **{f: values[f] for f in TRACKED_CREANCE_FIELDS},
-                             "source_record_id": values["source_record_id"]})
-        kind = "annulation" if values["status"] == "annulee" and old.status != "annulee" else "modification"
-        events.append({"creance_id": old.id, "kind": kind, "at": now, "batch_id": batch_id,
-                       "rar_before_cents": old.rar_cents, "rar_after_cents": values["rar_cents"],
-                       "changes": changes})
-    if new_rows:
-        for creance_id, values in zip(reserve_ids(session, Creance.__table__, len(new_rows)), new_rows):
-            values["id"] = creance_id
-            values["created_at"] = now
-        insert_rows(session, Creance.__table__, new_rows)
-        report.creances_created += len(new_rows)
-    if changed_rows:
-        session.execute(update(Creance), changed_rows)
-        session.execute(insert(CreanceEvent), events)
-        report.creances_changed += len(changed_rows)
+    staging.load(session, chunk)
+    _merge_records(session, source, batch_id, now, report)
+    _merge_creances(session, source, chunk.count, batch_id, now, report)
 
 
-def _upsert_records(session: Session, source: str, identities: dict[str, dict], batch_id: int,
-                    report: ImportReport) -> dict[str, int]:
-    keys = list(identities)
-    existing = {
-        row.source_key: row
-        for row in session.execute(
-            select(SourceRecord.id, SourceRecord.source_key, *(getattr(SourceRecord, f) for f in IDENTITY_FIELDS))
-            .where(SourceRecord.source == source, SourceRecord.source_key.in_(keys)))
-    }
-    ids = {key: row.id for key, row in existing.items()}
-    new = [{"source": source, "source_key": key, "first_batch_id": batch_id, "last_batch_id": batch_id,
-            "address_date": None, **identity}
-           for key, identity in identities.items() if key not in existing]
-    if new:
-        now = datetime.now(timezone.utc)
-        for record_id, values in zip(reserve_ids(session, SourceRecord.__table__, len(new)), new):
-            values["id"] = record_id
-            values["created_at"] = now
-            ids[values["source_key"]] = record_id
-        insert_rows(session, SourceRecord.__table__, new)
-        report.records_created += len(new)
-        report.new_record_ids.extend(r["id"] for r in new)
-    updates = []
-    for key, row in existing.items():
-        identity = identities[key]
-        if any(getattr(row, f) != identity[f] for f in IDENTITY_FIELDS):
-            updates.append({"id": row.id, "last_batch_id": batch_id, **identity})
-    if updates:
-        session.execute(update(SourceRecord), updates)
-        report.records_updated += len(updates)
-    return ids
+def _merge_records(session: Session, source: str, batch_id: int, now: datetime, report: ImportReport) -> None:
+    """Staged debtors into source_record: a changed identity is updated, an unknown key inserted."""
+    records, staged = SourceRecord.__table__, STAGED_RECORDS.c
+    if staging.match_records(session, source):
+        changed = session.execute(
+            select(staged.record_id, *(staged[f] for f in IDENTITY_FIELDS))
+            .where(staged.record_id.is_not(None),
+                   or_(*(staged["old_" + f].is_distinct_from(staged[f]) for f in IDENTITY_FIELDS)))).all()
+        if changed:
+            session.execute(update(SourceRecord), [
+                {"id": row.record_id, "last_batch_id": batch_id, **{f: row._mapping[f] for f in IDENTITY_FIELDS}}
+                for row in changed])
+            report.records_updated += len(changed)
+    new = (select(literal(source), staged.source_key, *(staged[f] for f in IDENTITY_FIELDS),
+                  literal(batch_id), literal(batch_id), literal(now, DateTime(timezone=True)))
+           .where(staged.record_id.is_(None))
+           .order_by(staged.seq))
+    new_ids = session.scalars(
+        insert(records)
+        .from_select(["source", "source_key", *IDENTITY_FIELDS, "first_batch_id", "last_batch_id", "created_at"], new)
+        .returning(records.c.id)).all()
+    report.records_created += len(new_ids)
+    report.new_record_ids.extend(sorted(new_ids))
+
+
+def _merge_creances(session: Session, source: str, staged_count: int, batch_id: int, now: datetime,
+                    report: ImportReport) -> None:
+    """Staged créances into creance: a new reference is inserted; a known one whose values changed
+    is updated and gets a CreanceEvent saying what changed."""
+    creances, staged = Creance.__table__, STAGED_CREANCES.c
+    existing = staging.match_creances(session, source)
+    changed = []
+    if existing:
+        changed = session.execute(
+            select(staged.creance_id, staged.record_id, staged.old_source_record_id,
+                   *(staged[f] for f in TRACKED_CREANCE_FIELDS),
+                   *(staged["old_" + f] for f in TRACKED_CREANCE_FIELDS))
+            .where(staged.creance_id.is_not(None),
+                   or_(staged.old_source_record_id != staged.record_id,
+                       *(staged["old_" + f].is_distinct_from(staged[f]) for f in TRACKED_CREANCE_FIELDS)))).all()
+        if changed:
+            _apply_changes(session, changed, batch_id, now)
+    if existing < staged_count:
+        new = (select(literal(source), *(staged[f] for f in CREANCE_FIELDS), staged.structure_id,
+                      staging.debtor_id(source), literal(batch_id), literal(now, DateTime(timezone=True)))
+               .where(staged.creance_id.is_(None))
+               .order_by(staged.seq))
+        session.execute(insert(creances).from_select(
+            ["product", *CREANCE_FIELDS, "structure_id", "source_record_id", "batch_id", "created_at"], new))
+    report.creances_created += staged_count - existing
+    report.creances_changed += len(changed)
+    report.creances_unchanged += existing - len(changed)
+
+
+def _apply_changes(session: Session, changed: list, batch_id: int, now: datetime) -> None:
+    """Update the changed créances (staged rows, with their old_… values) and write their events."""
+    creances = Creance.__table__
+    updated = ("source_record_id", *TRACKED_CREANCE_FIELDS)
+    updates, events = [], []
+    for row in changed:
+        values = row._mapping
+        new_values = {f: values[f] for f in TRACKED_CREANCE_FIELDS}
+        changes = {f: [_jsonable(values["old_" + f]), _jsonable(new_values[f])]
+                   for f in TRACKED_CREANCE_FIELDS if values["old_" + f] != new_values[f]}
+        if row.old_source_record_id != row.record_id:
+            changes["source_record_id"] = [row.old_source_record_id, row.record_id]
+        updates.append({"b_id": row.creance_id, "b_source_record_id": row.record_id,
+                        **{"b_" + f: value for f, value in new_values.items()}})
+        cancelled = row.status == "annulee" and row.old_status != "annulee"
+        events.append({"creance_id": row.creance_id, "kind": "annulation" if cancelled else "modification",
+                       "at": now, "batch_id": batch_id, "rar_before_cents": row.old_rar_cents,
+                       "rar_after_cents": row.rar_cents, "changes": changes})
+    session.execute(update(creances).where(creances.c.id == bindparam("b_id"))
+                    .values({f: bindparam("b_" + f) for f in updated}), updates)
+    for event_id, event in zip(reserve_ids(session, CreanceEvent.__table__, len(events)), events):
+        event["id"] = event_id
+    insert_rows(session, CreanceEvent.__table__, events)
 
 
 def _jsonable(value: object) -> object:

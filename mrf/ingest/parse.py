@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from stdnum.fr import nif
+from operator import itemgetter
 
 from matching.reference import CommuneReference
 
@@ -16,17 +15,33 @@ class LineRejected(ValueError):
     """The line is rejected; the message says why, for the clerk."""
 
 
+# Parsed values travel as tuples in these column orders, dates as ISO 8601 text (the form the
+# databases take them in): a chunk of tuples is cheap to send from the parser process to the writer.
+IDENTITY_FIELDS = ("numero_fiscal", "nom", "nom_naissance", "nom_usage", "prenoms", "sexe", "date_naissance",
+                   "date_naissance_brute", "lieu_naissance", "numero_voie", "voie", "complement_adresse",
+                   "code_postal", "commune", "code_insee")
+CREANCE_FIELDS = ("reference", "nature", "creditor_code", "creditor_name", "budget", "is_hospital",
+                  "offence_category", "year", "amount_initial_cents", "rar_cents", "date_prise_en_charge",
+                  "date_exigibilite", "date_infraction", "date_emission", "status")
+_identity_tuple = itemgetter(*IDENTITY_FIELDS)
+_creance_tuple = itemgetter(*CREANCE_FIELDS)
+
+
 @dataclass(slots=True)
 class ParsedLine:
     line: int
     source_key: str
-    identity: dict  # SourceRecord columns
-    creance: dict  # Creance columns, except ids
+    identity: tuple  # SourceRecord columns, in IDENTITY_FIELDS order
+    creance: tuple  # Creance columns except ids and structure, in CREANCE_FIELDS order
     structure_code: str
 
 
 def parse_amount_cents(text: str, label: str) -> int:
     """'1 234,56' / '1234.56' / '1234' euros → integer cents; refuses negatives and 3 decimals."""
+    units, separator, decimals = text.partition(",")
+    if units.isascii() and units.isdigit() and (not separator or (
+            0 < len(decimals) <= 2 and decimals.isascii() and decimals.isdigit())):
+        return int(units) * 100 + (int(decimals.ljust(2, "0")) if decimals else 0)  # the usual 1234,56
     raw = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
     if not raw:
         raise LineRejected(f"{label} manquant")
@@ -72,6 +87,19 @@ def parse_birth_date(text: str) -> tuple[date | None, str | None]:
         raise
 
 
+def _missing(name: str, label: str) -> str:
+    """Rejects a line whose required column NAME is empty. Used as ``row.get(name) or _missing(…)``:
+    the lookup stays inline, it runs a dozen times per line."""
+    raise LineRejected(f"Champ obligatoire manquant : {name} ({label})")
+
+
+def _valid_fiscal_number(number: str) -> bool:
+    """13 digits, the first 0 to 3, the last three the remainder of the first ten by 511 (the check
+    of stdnum.fr.nif, written out: it runs once per debtor of a file of millions of lines)."""
+    return (len(number) == 13 and number.isascii() and number.isdigit() and number[0] in "0123"
+            and int(number[:10]) % 511 == int(number[10:]))
+
+
 def _text(value: str | None, limit: int = 200) -> str | None:
     if not value:
         return None
@@ -99,15 +127,11 @@ class LineParser:
         self.width = len(header)
         self.reference = reference
         self.structure_codes = structure_codes
-        self._identity_cache: dict[tuple[str, ...], dict] = {}
+        # The cells an identity is made of, as one hashable key (only the columns of this format).
+        self._identity_key = itemgetter(*(c for c in IDENTITY_COLUMNS if c in header))
+        self._identity_cache: dict[tuple[str, ...], tuple] = {}
         self._place_cache: dict[tuple[str, str, str], tuple[str | None, str | None]] = {}
-
-    @staticmethod
-    def _required(row: dict[str, str], name: str, label: str) -> str:
-        value = row.get(name, "")
-        if not value:
-            raise LineRejected(f"Champ obligatoire manquant : {name} ({label})")
-        return value
+        self._date_cache: dict[str, str] = {}
 
     def _place(self, code_insee: str, postcode: str, city: str) -> tuple[str | None, str | None]:
         """(code INSEE, postal code) checked against the reference; postal codes are repaired
@@ -135,7 +159,7 @@ class LineParser:
             else:
                 repaired = postcode if postcode in commune.postcodes else (
                     commune.postcodes[0] if commune.postcodes else postcode)
-                result = (commune.code_insee, repaired)
+                result = (commune.code_insee, repaired or None)
         else:
             result = (None, None)
         if len(self._place_cache) > 20_000:
@@ -143,20 +167,31 @@ class LineParser:
         self._place_cache[key] = result
         return result
 
+    def _date(self, text: str, label: str) -> str:
+        """parse_date as ISO text; a file holds few distinct dates, each parsed once."""
+        iso = self._date_cache.get(text)
+        if iso is None:
+            iso = parse_date(text, label).isoformat()
+            if len(self._date_cache) > 20_000:
+                self._date_cache.clear()
+            self._date_cache[text] = iso
+        return iso
+
     def _identity(self, row: dict[str, str], key: str) -> dict:
         """SourceRecord columns from one line."""
         identity: dict = {}
         if self.fmt.source is Source.IMPOTS:
-            if not (len(key) == 13 and nif.is_valid(key)):
+            if not _valid_fiscal_number(key):
                 raise LineRejected(f"Numéro fiscal invalide (13 chiffres et clé de contrôle) : « {key} »")
             identity["numero_fiscal"] = key
-            identity["nom_naissance"] = _text(self._required(row, "nom_naissance", "nom de naissance"))
+            identity["nom_naissance"] = _text(
+                row.get("nom_naissance") or _missing("nom_naissance", "nom de naissance"))
             identity["nom_usage"] = _text(row.get("nom_usage", ""))
-            identity["prenoms"] = _text(self._required(row, "prenoms", "prénoms"))
+            identity["prenoms"] = _text(row.get("prenoms") or _missing("prenoms", "prénoms"))
             identity["nom"] = None
         else:
             identity["numero_fiscal"] = None
-            identity["nom"] = _text(self._required(row, "nom", "nom"))
+            identity["nom"] = _text(row.get("nom") or _missing("nom", "nom"))
             identity["nom_naissance"] = None
             identity["nom_usage"] = None
             identity["prenoms"] = _text(row.get("prenom", ""))
@@ -164,7 +199,8 @@ class LineParser:
         if sexe and sexe not in SEXES:
             raise LineRejected(f"Sexe invalide : « {sexe} » (attendu : M ou F)")
         identity["sexe"] = SEXES.get(sexe)
-        identity["date_naissance"], identity["date_naissance_brute"] = parse_birth_date(row.get("date_naissance", ""))
+        birth, identity["date_naissance_brute"] = parse_birth_date(row.get("date_naissance", ""))
+        identity["date_naissance"] = birth.isoformat() if birth else None
         identity["lieu_naissance"] = _text(row.get("lieu_naissance", ""))
         identity["numero_voie"] = _text(row.get("numero_voie", ""), 16)
         identity["voie"] = _text(row.get("voie", ""))
@@ -189,24 +225,27 @@ class LineParser:
     def parse(self, line: int, cells: list[str]) -> ParsedLine:
         if len(cells) != self.width:
             raise LineRejected(f"Nombre de colonnes incorrect : {len(cells)} au lieu de {self.width}")
-        row = dict(zip(self.header, (c.strip() for c in cells)))
+        row = dict(zip(self.header, map(str.strip, cells)))
 
         source = self.fmt.source
-        key = self._required(row, self.fmt.key_column, "identifiant du débiteur")
+        key_column = self.fmt.key_column
+        key = row.get(key_column) or _missing(key_column, "identifiant du débiteur")
         # A debtor's identity repeats on each of its lines: parse it once per distinct content.
-        cache_key = tuple(row.get(name, "") for name in IDENTITY_COLUMNS)
+        cache_key = self._identity_key(row)
         identity = self._identity_cache.get(cache_key)
         if identity is None:
-            identity = self._identity(row, key)
+            identity = _identity_tuple(self._identity(row, key))
             if len(self._identity_cache) > 10_000:
                 self._identity_cache.clear()
             self._identity_cache[cache_key] = identity
 
-        structure = self._required(row, "comptable", "poste comptable")
+        structure = row.get("comptable") or _missing("comptable", "poste comptable")
         if structure not in self.structure_codes:
             raise LineRejected(f"Poste comptable inconnu : « {structure} »")
-        initial = parse_amount_cents(self._required(row, "montant_initial", "montant initial"), "Montant initial")
-        rar = parse_amount_cents(self._required(row, "reste_a_recouvrer", "reste à recouvrer"), "Reste à recouvrer")
+        initial = parse_amount_cents(
+            row.get("montant_initial") or _missing("montant_initial", "montant initial"), "Montant initial")
+        rar = parse_amount_cents(
+            row.get("reste_a_recouvrer") or _missing("reste_a_recouvrer", "reste à recouvrer"), "Reste à recouvrer")
         if rar > initial:
             raise LineRejected("Reste à recouvrer supérieur au montant initial")
         status_raw = row.get("statut", "").upper()
@@ -215,9 +254,9 @@ class LineParser:
         status = STATUSES[status_raw]
         if status == "en_cours" and rar == 0:
             status = "soldee"
+        reference_column = self.fmt.reference_column
         creance = {
-            "product": source.value,
-            "reference": _text(self._required(row, self.fmt.reference_column, "référence de la créance"), 64),
+            "reference": _text(row.get(reference_column) or _missing(reference_column, "référence de la créance"), 64),
             "amount_initial_cents": initial,
             "rar_cents": rar,
             "status": status,
@@ -228,17 +267,19 @@ class LineParser:
             "date_emission": None,
         }
         if source is Source.IMPOTS:
-            creance["nature"] = _text(self._required(row, "impot", "impôt"), 100)
+            creance["nature"] = _text(row.get("impot") or _missing("impot", "impôt"), 100)
             creance["creditor_code"] = "ETAT"
             creance["creditor_name"] = "État"
             creance["year"] = self._year(row.get("annee", ""))
-            creance["date_prise_en_charge"] = parse_date(
-                self._required(row, "date_mise_en_recouvrement", "date de mise en recouvrement"),
+            creance["date_prise_en_charge"] = self._date(
+                row.get("date_mise_en_recouvrement")
+                or _missing("date_mise_en_recouvrement", "date de mise en recouvrement"),
                 "Date de mise en recouvrement")
-            creance["date_exigibilite"] = parse_date(
-                self._required(row, "date_exigibilite", "date d'exigibilité"), "Date d'exigibilité")
+            creance["date_exigibilite"] = self._date(
+                row.get("date_exigibilite") or _missing("date_exigibilite", "date d'exigibilité"),
+                "Date d'exigibilité")
         elif source is Source.AMENDES:
-            creance["nature"] = _text(self._required(row, "type_amende", "type d'amende"), 100)
+            creance["nature"] = _text(row.get("type_amende") or _missing("type_amende", "type d'amende"), 100)
             creance["creditor_code"] = "ETAT"
             creance["creditor_name"] = "État"
             category = row.get("categorie_infraction", "").lower().replace("é", "e")
@@ -246,27 +287,29 @@ class LineParser:
                 raise LineRejected(f"Catégorie d'infraction inconnue : « {category} » (contravention ou délit)")
             creance["offence_category"] = category or None
             infraction = row.get("date_infraction", "")
-            creance["date_infraction"] = parse_date(infraction, "Date d'infraction") if infraction else None
-            creance["date_prise_en_charge"] = parse_date(
-                self._required(row, "date_titre", "date du titre exécutoire"), "Date du titre")
+            creance["date_infraction"] = self._date(infraction, "Date d'infraction") if infraction else None
+            creance["date_prise_en_charge"] = self._date(
+                row.get("date_titre") or _missing("date_titre", "date du titre exécutoire"), "Date du titre")
             creance["date_exigibilite"] = creance["date_prise_en_charge"]
-            creance["year"] = creance["date_prise_en_charge"].year
+            creance["year"] = int(creance["date_prise_en_charge"][:4])
         else:
-            creance["nature"] = _text(self._required(row, "objet", "objet du titre"), 100)
-            creance["creditor_code"] = _text(self._required(row, "code_collectivite", "code du créancier"), 32)
-            creance["creditor_name"] = _text(self._required(row, "collectivite", "créancier"))
+            creance["nature"] = _text(row.get("objet") or _missing("objet", "objet du titre"), 100)
+            creance["creditor_code"] = _text(
+                row.get("code_collectivite") or _missing("code_collectivite", "code du créancier"), 32)
+            creance["creditor_name"] = _text(row.get("collectivite") or _missing("collectivite", "créancier"))
             creance["budget"] = _text(row.get("budget", ""), 100)
-            flag = self._required(row, "hospitalier", "créance hospitalière O/N").upper()
+            flag = (row.get("hospitalier") or _missing("hospitalier", "créance hospitalière O/N")).upper()
             if flag not in FLAGS:
                 raise LineRejected(f"Indicateur hospitalier invalide : « {flag} » (attendu : O ou N)")
             creance["is_hospital"] = FLAGS[flag]
             creance["year"] = self._year(row.get("exercice", ""))
             emission = row.get("date_emission", "")
-            creance["date_emission"] = parse_date(emission, "Date d'émission") if emission else None
-            creance["date_prise_en_charge"] = parse_date(
-                self._required(row, "date_prise_en_charge", "date de prise en charge"), "Date de prise en charge")
+            creance["date_emission"] = self._date(emission, "Date d'émission") if emission else None
+            creance["date_prise_en_charge"] = self._date(
+                row.get("date_prise_en_charge") or _missing("date_prise_en_charge", "date de prise en charge"),
+                "Date de prise en charge")
             creance["date_exigibilite"] = creance["date_prise_en_charge"]
-        return ParsedLine(line=line, source_key=key, identity=identity, creance=creance,
+        return ParsedLine(line=line, source_key=key, identity=identity, creance=_creance_tuple(creance),
                           structure_code=structure)
 
     @staticmethod

@@ -230,3 +230,46 @@ def test_amendes_and_secteur_local_lines(cli, structures, tmp_path):
         record = s.scalars(select(SourceRecord).where(SourceRecord.source == "secteur_local")).one()
     assert hospital.is_hospital and hospital.creditor_code == "CH89"
     assert record.date_naissance is None and record.date_naissance_brute == "00/00/1975"
+
+
+def test_chunks_from_the_parser_process_with_keys_repeated_across_and_within_chunks(structures, tmp_path,
+                                                                                    monkeypatch):
+    from mrf.ingest import chunks, loader
+
+    monkeypatch.setattr(chunks, "PARALLEL_FROM_BYTES", 0)  # parse in a child process, as for large files
+    monkeypatch.setattr(loader, "CHUNK_LINES", 2)
+    odd = {**IMPOTS_ROW, "numero_fiscal": NF2, "nom_naissance": 'O\'BRIEN \\ "D"\tX', "voie": "RUE\\N"}
+    rows = [
+        {**IMPOTS_ROW, "reference_avis": "R1", "reste_a_recouvrer": "100"},
+        {**IMPOTS_ROW, "reference_avis": "R2"},
+        {**IMPOTS_ROW, "reference_avis": "R1", "reste_a_recouvrer": "50"},  # next chunk: a change
+        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "20"},
+        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "10"},  # same chunk: the last line wins
+        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "5"},
+    ]
+    report = loader.import_file("impots", impots_file(tmp_path, rows))
+    assert (report.lines_read, report.rejected) == (6, 0)
+    assert (report.creances_created, report.creances_changed, report.creances_unchanged) == (3, 2, 0)
+    assert (report.records_created, report.records_updated) == (2, 0)
+    with db.new_session() as s:
+        rar = dict(s.execute(select(Creance.reference, Creance.rar_cents)).all())
+        events = s.execute(select(Creance.reference, CreanceEvent.rar_before_cents, CreanceEvent.rar_after_cents)
+                           .join(Creance, Creance.id == CreanceEvent.creance_id).order_by(CreanceEvent.id)).all()
+        records = dict(s.execute(select(SourceRecord.numero_fiscal, SourceRecord.id)).all())
+        odd_record = s.scalars(select(SourceRecord).where(SourceRecord.numero_fiscal == NF2)).one()
+    assert rar == {"R1": 5000, "R2": 123456, "R3": 500}
+    assert [tuple(e) for e in events] == [("R1", 10000, 5000), ("R3", 2000, 500)]
+    assert sorted(report.new_record_ids) == sorted(records.values())
+    assert (odd_record.nom_naissance, odd_record.voie) == ('O\'BRIEN \\ "D" X', "RUE\\N")
+
+
+def test_later_file_with_a_new_address_updates_the_debtor(cli, structures, tmp_path):
+    run_import(cli, "impots", impots_file(tmp_path, [IMPOTS_ROW]))
+    moved = {**IMPOTS_ROW, "numero_voie": "3", "voie": "PLACE DE L'HOTEL DE VILLE"}
+    result = run_import(cli, "impots", impots_file(tmp_path, [moved], name="impots2.csv"))
+    assert "0 nouveaux, 1 mis à jour" in result.output
+    assert "0 nouvelles, 0 modifiées, 1 inchangées" in result.output
+    with db.new_session() as s:
+        record = s.scalars(select(SourceRecord)).one()
+    assert (record.numero_voie, record.voie) == ("3", "PLACE DE L'HOTEL DE VILLE")
+    assert record.last_batch_id != record.first_batch_id

@@ -19,13 +19,12 @@ from ..extensions import db
 from ..models import AuditLog, Creance, CreanceEvent, ImportBatch, SourceRecord, Structure
 from . import staging
 from .bulk import insert_rows, reserve_ids
-from .chunks import Chunk, parsed_chunks
+from .chunks import CHUNK_LINES, Chunk, parsed_chunks
 from .formats import FORMATS, Source
 from .parse import CREANCE_FIELDS, IDENTITY_FIELDS
 from .reader import FileRefused, open_source_file
 from .staging import STAGED_CREANCES, STAGED_RECORDS, TRACKED_CREANCE_FIELDS
 
-CHUNK_LINES = 5000
 
 
 @dataclass

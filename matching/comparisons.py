@@ -175,7 +175,6 @@ def _first_level(n: int, conditions: list[np.ndarray], default: int) -> np.ndarr
 
 _COMPAT = ((0, 0), (1, 1), (0, 2), (1, 2), (2, 0), (2, 1), (2, 2))  # same kind, or kind unknown
 _CROSS = ((0, 1), (1, 0))  # birth name on one side = usage name on the other
-OTHER = 7  # the surname level "different"
 
 
 @dataclass
@@ -231,12 +230,12 @@ class SurnameComparison(Comparison):
         present = (A >= 0).any(axis=1) & (B >= 0).any(axis=1)
         matched = np.full(n, MISSING, dtype=np.int64)
         best = np.full(n, OTHER, dtype=np.int8)
-        for slots, level in ((_COMPAT, 1), (_CROSS, 2)):
+        for slots, level in ((_COMPAT, EXACT), (_CROSS, CROSS)):
             for i, j in slots:
                 eq = (A[:, i] == B[:, j]) & (A[:, i] >= 0) & (best > level)
                 best[eq] = level
                 matched[eq] = A[eq, i]
-        rest = present & (best > 2)
+        rest = present & (best > CROSS)
         if rest.any():
             idx = np.nonzero(rest)[0]
             vocab = batch.left.vocabs.surname
@@ -270,18 +269,25 @@ class SurnameComparison(Comparison):
                     dl[near] = pair_scores(vocab, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
                 fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
                 ph = phon[a] == phon[b]
-                lv = np.where(part, 3, np.where(fuzzy, 4, np.where(ph, 5, OTHER)))
+                lv = np.where(part, PART, np.where(fuzzy, FUZZY, np.where(ph, PHONETIC, OTHER)))
                 np.minimum.at(best, sel, lv.astype(np.int8))
         levels = np.where(present, best, 0).astype(np.int8)
         worst = np.nonzero(levels == OTHER)[0]
         if worst.size:
-            levels[worst[names_inverted(batch, worst)]] = 1  # names typed in each other's field
+            levels[worst[names_inverted(batch, worst)]] = EXACT  # names typed in each other's field
             worst = np.nonzero(levels == OTHER)[0]
-            levels[worst[self._household(batch, worst)]] = OTHER - 1
+            levels[worst[self._household(batch, worst)]] = HOUSEHOLD
         tf = None
         if (matched >= 0).any():
-            tf = batch.frequency("surname", np.where(levels <= 2, matched, MISSING))
+            tf = batch.frequency("surname", np.where(levels <= CROSS, matched, MISSING))
         return LevelResult(levels, tf)
+
+
+# the surname levels' numbers, by name (compare() above uses them)
+EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, OTHER = (
+    [level.name for level in SurnameComparison.levels].index(name)
+    for name in ("exact", "cross", "part", "fuzzy", "phonetic", "household", "other")
+)
 
 
 # --- first names -------------------------------------------------------------------------------

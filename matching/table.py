@@ -243,7 +243,7 @@ class RecordTable:
     postcode: np.ndarray
     departement: np.ndarray
     identifier: np.ndarray
-    _freq_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _computed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # frequencies, household keys
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -276,7 +276,7 @@ class RecordTable:
 
         The surnames of a household: a wife known under her birth name in one source and her
         husband's name in another is recognised by the husband's records at the same address."""
-        if "household" not in self._freq_cache:
+        if "household" not in self._computed:
             full = (self.street >= 0) & (self.commune >= 0)  # a lieu-dit may have no number
             address = (self.commune.astype(np.int64) * 1_000_003 + self.street) * 1_000_033 + self.number
             address = np.where(full, address & 0x3FFFFFFFFFFFFFF, -1)
@@ -291,14 +291,14 @@ class RecordTable:
             address = np.where(np.isin(address, crowded), -1, address)
             keep = ~np.isin(pair_address, crowded)
             keys = np.sort(household_key(pair_address[keep], pair_name[keep]))
-            self._freq_cache["household"] = address
-            self._freq_cache["household_keys"] = keys
-        return self._freq_cache["household"], self._freq_cache["household_keys"]
+            self._computed["household"] = address
+            self._computed["household_keys"] = keys
+        return self._computed["household"], self._computed["household_keys"]
 
     def frequencies(self, what: str) -> np.ndarray:
         """Relative frequency of each code among the records' non-missing values, by vocabulary:
         ``surname`` (all three slots), ``first_names`` (the set) or ``first_name``."""
-        if what not in self._freq_cache:
+        if what not in self._computed:
             if what == "surname":
                 s = self.surnames  # the three slots of a record never hold the same name twice
                 codes = s[s >= 0]
@@ -315,8 +315,8 @@ class RecordTable:
                 codes = arr[arr >= 0]
                 size = len(getattr(self.vocabs, what))
             counts = np.bincount(codes, minlength=size).astype(np.float64)
-            self._freq_cache[what] = counts / max(codes.size, 1)
-        freq = self._freq_cache[what]
+            self._computed[what] = counts / max(codes.size, 1)
+        freq = self._computed[what]
         return freq
 
     def describe(self, i: int) -> dict[str, Any]:

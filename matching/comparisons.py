@@ -338,7 +338,8 @@ class FirstNamesComparison(Comparison):
     levels: tuple[Level, ...] = (
         Level("null", "Prénom absent d'un côté"),
         Level("exact", "Prénoms identiques", tf=True),
-        Level("subset", "Prénom(s) présent(s) parmi les prénoms de l'autre", tf=True),
+        Level("subset", "Prénom(s) présent(s) parmi les prénoms de l'autre, premier prénom identique", tf=True),
+        Level("subset_later", "Prénom présent parmi les prénoms de l'autre, mais pas en premier", tf=True),
         Level("first", "Premier prénom identique, autres prénoms différents"),
         Level("fuzzy", "Prénom proche (faute de frappe)"),
         Level("phonetic", "Prénom phonétiquement identique"),
@@ -360,7 +361,7 @@ class FirstNamesComparison(Comparison):
         present = (a >= 0) & (b >= 0)
         levels = np.zeros(n, dtype=np.int8)
         exact = present & (a == b)
-        levels[exact] = 1
+        levels[exact] = FN_EXACT
         rest = present & ~exact
         v = batch.left.vocabs
         lengths = v.fn_token_arrays()[0]
@@ -426,21 +427,31 @@ class FirstNamesComparison(Comparison):
                 return out
 
             fuzzy = any_of(typo_t) | glued
-            levels[idx] = _first_level(
-                m, [np.zeros(m, bool), subset, first, fuzzy, any_of(phon_t), any_of(initial_t), any_of(close_t)], 8
-            )
-            worst = idx[levels[idx] == 8]
+            # the first names a source keeps are the first ones (amendes: the first only): LUCAS
+            # is rather the son "LUCAS THOMAS" than his father "SEBASTIEN LUCAS"
+            levels[idx] = _first_level(m, [
+                np.zeros(m, bool), subset & first, subset & ~first, first, fuzzy, any_of(phon_t),
+                any_of(initial_t), any_of(close_t),
+            ], FN_OTHER)
+            worst = idx[levels[idx] == FN_OTHER]
             if worst.size:
-                levels[worst[names_inverted(batch, worst)]] = 1  # names typed in each other's field
+                levels[worst[names_inverted(batch, worst)]] = FN_EXACT  # names typed in each other's field
         tf = np.full(n, np.nan)
         if exact.any():
             tf[exact] = batch.frequency("first_names", a[exact])
-        sub = levels == 2
+        sub = (levels == FN_SUBSET) | (levels == FN_SUBSET_LATER)
         if sub.any():
             # the first name they share: the first word of the shorter list
             shared = np.where(lengths[a[sub]] <= lengths[b[sub]], fa[sub], fb[sub])
             tf[sub] = batch.frequency("first_name", shared)
         return LevelResult(levels, tf)
+
+
+# the first-names levels' numbers, by name (compare() above uses them)
+FN_EXACT, FN_SUBSET, FN_SUBSET_LATER, FN_OTHER = (
+    [level.name for level in FirstNamesComparison.levels].index(name)
+    for name in ("exact", "subset", "subset_later", "other")
+)
 
 
 # --- birth dates -------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _contradiction_fn(
             if c.kind == "first_names":
                 soft |= vetoed
                 names = c.level_names()
-                ok = [names.index(x) for x in ("exact", "subset", "fuzzy", "phonetic") if x in names]
+                ok = [names.index(x) for x in ("exact", "subset", "subset_later", "fuzzy", "phonetic") if x in names]
                 compatible |= np.isin(levels, ok)
             else:
                 hard |= vetoed

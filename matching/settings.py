@@ -36,7 +36,7 @@ class MatchSettings:
     #: a link needs one of these agreements on top of its probability (comparison → levels);
     #: surname + address alone describe a household, not a person. Empty: no such rule.
     evidence: dict[str, list[str]] = field(default_factory=lambda: {
-        "first_names": ["exact", "subset", "first", "fuzzy", "phonetic", "initial"],
+        "first_names": ["exact", "subset", "subset_later", "first", "fuzzy", "phonetic", "initial"],
         "birth_date": ["exact", "swap", "typo", "partial"],
         "identifier": ["exact"],
     })

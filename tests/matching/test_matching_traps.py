@@ -78,6 +78,15 @@ TRAPS = [
            street="LIEU-DIT LES GRANDS CHAMPS", postcode="43100", city="BRIOUDE"),
     Record("helios", "STH", first_names="FIRMIN", last_name="ARNOUX", street="GRANDS CHAMPS",
            postcode="43100", city="BRIOUDE"),
+    # a son LUCAS THOMAS and his father SEBASTIEN LUCAS at one address: an undated amendes record
+    # "LUCAS" (amendes keep the first first name) is the son's
+    Record("impots", "LS", first_names="LUCAS THOMAS", birth_name="MALAVAL", sex="M", birth_date="17/12/2002",
+           street_number="52", street="QUAI DE LA FONTAINE", postcode="43000", city="LE PUY-EN-VELAY"),
+    Record("impots", "LF", first_names="SEBASTIEN LUCAS PATRICK", birth_name="MALAVAL", sex="M",
+           birth_date="15/11/1975", street_number="52", street="QUAI DE LA FONTAINE", postcode="43000",
+           city="LE PUY-EN-VELAY"),
+    Record("amendes", "LSA", first_names="LUCAS", last_name="MALAVAL", sex="M",
+           address="52 QUAI DE LA FONTAINE", postcode="43000", city="LE PUY EN VELAY"),
 ]
 
 
@@ -149,6 +158,15 @@ def test_wife_under_her_husbands_name_found_through_the_household(linked):
     explanation = result.explain(key("impots", "HW"), key("amendes", "HWA"))
     surname = next(f for f in explanation["fields"] if f["comparison"] == "surname")
     assert surname["level"] == "household"
+
+
+def test_a_first_name_given_alone_is_rather_the_first_first_name(linked):
+    result, _ = linked
+    assert together(result, key("impots", "LS"), key("amendes", "LSA"))
+    assert not together(result, key("impots", "LF"), key("amendes", "LSA"))
+    levels = {who: next(f["level"] for f in result.explain(key("impots", who), key("amendes", "LSA"))["fields"]
+                        if f["comparison"] == "first_names") for who in ("LS", "LF")}
+    assert levels == {"LS": "subset", "LF": "subset_later"}
 
 
 def test_twins_sharing_a_middle_name_stay_apart(linked):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ from .records import ROLES, Record
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t", "|")
+_BLOCK = 1 << 20
 
 
 class InputError(Exception):
@@ -42,21 +45,61 @@ def parse_maps(specs: Sequence[str]) -> list[ColumnMap]:
     return maps
 
 
-def detect_format(path: Path) -> tuple[str, str]:
-    """(encoding, delimiter) of a CSV file: UTF-8 (with or without BOM) else Windows-1252; the
-    delimiter is the most frequent of ; , tab | on the header line."""
+def file_encoding(path: Path) -> tuple[str, str]:
+    """(encoding, SHA-256) of a whole file: UTF-8 (``utf-8-sig`` with a BOM) if every byte decodes
+    as such, else Windows-1252. Read once in blocks (constant memory): an accented letter on the
+    last line decides as much as one on the first. A binary file (NUL bytes) is refused; the
+    message does not name the file (callers do)."""
+    digest = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    utf8_ok = cp1252_ok = True
+    first = b""
     try:
-        head = path.open("rb").read(65536)
+        with path.open("rb") as fh:
+            while block := fh.read(_BLOCK):
+                first = first or block[:4]
+                digest.update(block)
+                if b"\x00" in block:
+                    raise InputError(
+                        "Encodage illisible : le fichier contient des octets nuls (fichier binaire ou UTF-16 ?). "
+                        "Encodages acceptés : UTF-8 ou Windows-1252.")
+                if utf8_ok:
+                    try:
+                        utf8.decode(block)
+                    except UnicodeDecodeError:
+                        utf8_ok = False
+                if cp1252_ok:
+                    try:
+                        cp1252.decode(block)
+                    except UnicodeDecodeError:
+                        cp1252_ok = False
+    except OSError as exc:
+        raise InputError(f"Fichier illisible ({exc.strerror or exc}).") from exc
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
+    if utf8_ok:
+        return ("utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"), digest.hexdigest()
+    if cp1252_ok:
+        return "cp1252", digest.hexdigest()
+    raise InputError("Encodage illisible : le fichier n'est ni en UTF-8 ni en Windows-1252.")
+
+
+def detect_format(path: Path) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV file: see :func:`file_encoding`; the delimiter is the most
+    frequent of ; , tab | on the header line."""
+    try:
+        encoding, _ = file_encoding(path)
+    except InputError as exc:
+        raise InputError(f"{path} : {exc}") from None
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            first_line = fh.readline()
     except OSError as exc:
         raise InputError(f"fichier illisible : {path} ({exc.strerror or exc})") from exc
-    encoding = "cp1252"
-    try:
-        head.decode("utf-8")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a multi-byte character cut by the 64 KiB window
-            encoding = "utf-8-sig"
-    first_line = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
     counts = {d: first_line.count(d) for d in DELIMITERS}
     delimiter = max(DELIMITERS, key=lambda d: counts[d])
     if counts[delimiter] == 0:

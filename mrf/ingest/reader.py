@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .formats import SourceFormat
+from matching.csvio import InputError, file_encoding
 
-CHUNK = 1 << 20
+from .formats import SourceFormat
 
 
 class FileRefused(Exception):
@@ -38,43 +36,11 @@ class SourceFile:
 
 
 def _detect_encoding(path: Path) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) if the whole file decodes as such, else Windows-1252.
-
-    Reads the file once in chunks (constant memory) and hashes it on the way."""
-    digest = hashlib.sha256()
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    utf8_ok = cp1252_ok = True
-    first = b""
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK):
-            if not first:
-                first = block[:4]
-            digest.update(block)
-            if b"\x00" in block:
-                raise FileRefused(
-                    "Encodage illisible : le fichier contient des octets nuls (fichier binaire ou UTF-16 ?). "
-                    "Encodages acceptés : UTF-8 ou Windows-1252.")
-            if utf8_ok:
-                try:
-                    utf8.decode(block)
-                except UnicodeDecodeError:
-                    utf8_ok = False
-            if cp1252_ok:
-                try:
-                    cp1252.decode(block)
-                except UnicodeDecodeError:
-                    cp1252_ok = False
-    if utf8_ok:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8_ok = False
-    if utf8_ok:
-        return ("utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"), digest.hexdigest()
-    if cp1252_ok:
-        return "cp1252", digest.hexdigest()
-    raise FileRefused("Encodage illisible : le fichier n'est ni en UTF-8 ni en Windows-1252.")
+    """(encoding, SHA-256) of the whole file, read once: UTF-8 (with or without BOM) else Windows-1252."""
+    try:
+        return file_encoding(path)
+    except InputError as exc:
+        raise FileRefused(str(exc)) from None
 
 
 def _normalise_header(name: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from matching.csvio import parse_maps, read_records
 from matching_fixtures import population
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,9 +129,23 @@ def test_missing_id_column_unreadable_or_absent_file_exit_2(files, tmp_path):
     proc = run(str(folder), "--id-column", "numero", "--map", "nom=last_name", "--out", "x.csv")
     assert proc.returncode == 2 and "erreur" in proc.stderr
     binary = tmp_path / "binaire.csv"
-    binary.write_bytes(b"\x00\xff\xfe" * 100)
+    binary.write_bytes(b"numero;nom\n" + b"\x00\xff\xfe" * 100)
     proc = run(str(binary), "--id-column", "numero", "--map", "nom=last_name", "--out", str(tmp_path / "y.csv"))
-    assert proc.returncode == 2 and "erreur" in proc.stderr
+    assert proc.returncode == 2 and "octets nuls" in proc.stderr
+
+
+def test_windows_1252_detected_on_the_whole_file(tmp_path):
+    """The first accented letter may come far down the file: it still decides the encoding."""
+    path = tmp_path / "tardif.csv"
+    lines = ["numero;nom;prenom"] + [f"{i};MARTIN;PAUL" for i in range(8000)] + ["9001;LEFÈVRE;HÉLÈNE"]
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    assert path.stat().st_size > 65536
+    out = tmp_path / "paires.csv"
+    proc = run(str(path), "--id-column", "numero", "--map", "nom=last_name", "--map", "prenom=first_names",
+               "--out", str(out), "--clusters", str(tmp_path / "groupes.csv"))
+    assert proc.returncode == 0, proc.stderr
+    records = read_records(path, "f", "numero", parse_maps(["nom=last_name", "prenom=first_names"]))
+    assert records[-1].last_name == "LEFÈVRE" and records[-1].first_names == "HÉLÈNE"
 
 
 def test_a_column_absent_from_one_file_is_only_missing_there(files):

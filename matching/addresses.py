@@ -3,13 +3,14 @@ and commune checked and repaired against the communes reference."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .reference import load_reference
+from .reference import fold_commune_name, load_reference
 from .text import fold
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
@@ -45,10 +46,35 @@ _TITLE_WORDS = {
     "CHE": "CHEMIN", "AV": "AVENUE", "BD": "BOULEVARD", "RTE": "ROUTE",
 }
 _STOP_WORDS = frozenset({"DE", "DU", "DES", "LA", "LE", "LES", "L", "D", "ET", "A", "AU", "AUX", "EN"})
-_COMPLEMENT_WORDS = frozenset(
-    {"BAT", "BATIMENT", "APT", "APPT", "APPARTEMENT", "ESC", "ESCALIER", "ETG", "ETAGE", "CHEZ",
-     "BP", "CS", "CEDEX", "PORTE", "ENTREE", "LOGEMENT", "LOG", "BOITE", "TOUR", "IMMEUBLE", "IMM"}
+_PARTICLES = ("DE", "DU", "DES", "LA", "LE", "LES", "D", "L")
+#: particles mistyped with a letter doubled (``AVENUE DDE LA MER``) or their letters swapped
+#: (``UD``, ``ED``, ``DSE``), dropped like the particles. Other one-edit variants are not: they
+#: are words of street names (LAC, LYS, LEZ, DUC), and so are some swaps (SEL, AL, EL), and
+#: vowel-less ones are abbreviations (DR, LT).
+_MISTYPED_PARTICLES = (
+    frozenset(p[:i] + p[i] + p[i:] for p in _PARTICLES for i in range(len(p)))
+    | frozenset("".join(q) for p in _PARTICLES for q in itertools.permutations(p))
+) - frozenset(_PARTICLES) - {"SEL", "AL", "EL"}
+#: words that never belong to a street's name: they start a complement wherever they stand
+_STRONG_COMPLEMENT_WORDS = frozenset(
+    {"BAT", "BATIMENT", "BT", "BTM", "APT", "APP", "APPT", "APPART", "APPARTEMENT", "ESC", "ETG", "ETAGE",
+     "LOGT", "LGT", "LOG", "LOGEMENT", "CEDEX"}
 )
+#: words that also occur in street names (RUE DE LA TOUR, PORTE D ITALIE): a complement only when
+#: followed by its identifier (``TOUR B``, ``PORTE 12``) or at the start of a line
+_WEAK_COMPLEMENT_WORDS = frozenset(
+    {"ESCALIER", "PORTE", "ENTREE", "BOITE", "TOUR", "IMMEUBLE", "IMM", "CHAMBRE", "CHB", "BP", "CS"}
+)
+_COMPLEMENT_WORDS = _STRONG_COMPLEMENT_WORDS | _WEAK_COMPLEMENT_WORDS | {"CHEZ"}
+#: a building's name after the street (``12 RUE X RESIDENCE LES PINS``): the rest of the line
+_BUILDING_WORDS = frozenset({"RES", "RESID", "RESIDENCE", "IMMEUBLE", "IMM"})
+#: what follows a complement word: ``34``, ``12B``, ``C``, ``3E``; or a side, alone as well
+_IDENTIFIER = re.compile(r"^(\d{1,4}[A-Z]?|[A-Z]|\d{1,2}(E|ER|ERE|EME))$")
+_SIDES = frozenset({"GAUCHE", "DROITE", "DTE", "GCHE", "FOND", "RDC"})
+_ORDINAL = re.compile(r"^\d{1,2}(E|ER|ERE|EME)$")
+_HOUSE_NUMBER = re.compile(r"^\d{1,4}$")
+_MONTHS = frozenset({"JANVIER", "FEVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET", "AOUT", "SEPTEMBRE",
+                     "OCTOBRE", "NOVEMBRE", "DECEMBRE"})
 _REPEAT = {"BIS": "B", "B": "B", "TER": "T", "T": "T", "QUATER": "Q", "QUA": "Q", "Q": "Q",
            "A": "A", "C": "C", "D": "D"}
 _NUMBER = re.compile(r"^(\d{1,5})\s*(BIS|TER|QUATER|[A-DTQ])?\b")
@@ -62,7 +88,7 @@ class Address:
     street: str | None = None  # "RUE REPUBLIQUE" (type spelt out, no stop words)
     postcode: str | None = None  # checked or repaired against the reference
     city: str | None = None  # folded commune name as typed (fallback when unknown)
-    insee: str | None = None  # INSEE code of the commune when it could be identified
+    insee: str | None = None  # INSEE code of the commune (an arrondissement's: its city's) when identified
 
 
 @lru_cache(maxsize=200_000)
@@ -91,7 +117,7 @@ def normalise_street(raw: str | None) -> str | None:
     for i, w in enumerate(words):
         if i == 0 and w in STREET_TYPES:
             out.extend(STREET_TYPES[w].split())
-        elif w in _STOP_WORDS:
+        elif w in _STOP_WORDS or w in _MISTYPED_PARTICLES:
             continue
         else:
             out.extend(_TITLE_WORDS.get(w, w).split())
@@ -136,14 +162,125 @@ _CANONICAL_TYPES = frozenset(t for t in STREET_TYPES.values() if " " not in t) |
 _TWO_WORD_TYPES = frozenset(t for t in STREET_TYPES.values() if " " in t)
 
 
-def _is_complement(line: str) -> bool:
+def _complement_item(words: list[str], i: int, max_ids: int) -> int:
+    """End of the complement item starting at ``words[i]`` (``APPT 34``, ``BAT B``, ``3E ETAGE``,
+    ``ESC``), or ``i`` when none starts there."""
+    w = words[i]
+    if _ORDINAL.match(w) and i + 1 < len(words) and words[i + 1] in ("ETAGE", "ETG"):
+        return i + 2
+    if w in _SIDES:
+        return i + 1
+    if w not in _STRONG_COMPLEMENT_WORDS and w not in _WEAK_COMPLEMENT_WORDS:
+        return i
+    j = i + 1
+    if j < len(words) and words[j] in ("N", "NO", "NUM"):  # "APPT N 12"
+        j += 1
+    ids = 0
+    while j < len(words) and ids < max_ids and (_IDENTIFIER.match(words[j]) or words[j] in _SIDES):
+        j, ids = j + 1, ids + 1
+    if ids == 0 and w not in _STRONG_COMPLEMENT_WORDS:
+        return i
+    return j
+
+
+def _has_name(words: list[str]) -> bool:
+    """Whether a street keeps a word of its own name besides its type and particles."""
+    return any(w not in _STOP_WORDS and w not in _MISTYPED_PARTICLES for w in words[1:]) or (
+        bool(words) and words[0] not in STREET_TYPES)
+
+
+def _cut_trailing_complement(words: list[str]) -> list[str]:
+    """The street without the complement typed after it on the same line.
+
+    ``R CARNOT APPT 34`` → ``R CARNOT``; ``RTE DE PARIS ESC 2 ETG 3`` → ``RTE DE PARIS``;
+    ``R X RESIDENCE LES PINS`` → ``R X``. The cut is made only where everything after it reads as
+    complements, and only if the street keeps a name (``RUE DE LA TOUR A`` stays whole)."""
+    after_street = bool(words) and words[0] in STREET_TYPES and words[0] not in _BUILDING_WORDS
+    for k in range(1, len(words)):
+        end = k
+        while end < len(words):
+            nxt = _complement_item(words, end, 2)
+            if nxt == end:
+                break
+            end = nxt
+        if end < len(words) - 1 and (words[end] == "CHEZ" or after_street and words[end] in _BUILDING_WORDS):
+            end = len(words)  # a name (building's, person's) runs to the end of the line
+        if end == len(words) and _has_name(words[:k]):
+            return words[:k]
+    return words
+
+
+def _drop_leading_complement(words: list[str]) -> list[str] | None:
+    """The street part of a line that starts with a complement, or None when it holds none.
+
+    ``LOGEMENT 5 4 R PIERRE ET MARIE CURIE`` → ``4 R PIERRE ET MARIE CURIE``;
+    ``RES LES PINS 12 R X`` → ``12 R X``; ``BAT B APPT 12`` → None."""
+    building = words[0] in _BUILDING_WORDS
+    # a house number followed by a street type: the street starts there
+    for i in range(1, len(words) - 1):
+        if _HOUSE_NUMBER.match(words[i]):
+            j = i + 1
+            if words[j] in _REPEAT and j + 1 < len(words) and words[j] not in STREET_TYPES:
+                j += 1  # "12 B R X"
+            if words[j] in STREET_TYPES and words[j] not in _BUILDING_WORDS:
+                return words[i:]
+    if building:
+        return None  # a residence's name alone: the caller reads it as a street
+    i = 0
+    while i < len(words):
+        if words[i] == "CHEZ":  # a name follows, up to the house number
+            i += 1
+            while i < len(words) and not _HOUSE_NUMBER.match(words[i]):
+                i += 1
+            continue
+        nxt = _complement_item(words, i, 1)
+        if nxt == i:
+            break
+        i = nxt
+    rest = words[i:]
+    if len(rest) >= 2 and (_HOUSE_NUMBER.match(rest[0]) or rest[0] in STREET_TYPES):
+        return rest
+    return None
+
+
+def _drop_number_range(words: list[str]) -> list[str]:
+    """``12 14 R X`` (typed ``12-14``, ``12/14``, ``12 A 14``, ``12 AU 14``, ``12 ET 14``) keeps
+    the first number: ``12 R X``; not ``3 8 MAI 1945`` (a date naming the street)."""
+    if len(words) < 3 or not _HOUSE_NUMBER.match(words[0]):
+        return words
+    j = 2 if words[1] in ("A", "AU", "ET") else 1
+    if j + 1 >= len(words) or not _HOUSE_NUMBER.match(words[j]):
+        return words
+    first, second = int(words[0]), int(words[j])
+    if not first < second <= first + 20 or words[j + 1] in _MONTHS or _HOUSE_NUMBER.match(words[j + 1]):
+        return words
+    return [words[0], *words[j + 1:]]
+
+
+def _street_line(line: str) -> str | None:
+    """A folded line without its complements and number range, or None when it is only a
+    complement."""
     words = line.split()
-    return bool(words) and words[0] in _COMPLEMENT_WORDS
+    if not words:
+        return None
+    if words[0] in _COMPLEMENT_WORDS or (words[0] in _BUILDING_WORDS and len(words) > 2):
+        rest = _drop_leading_complement(words)
+        if rest is not None:
+            words = rest
+        elif words[0] in _COMPLEMENT_WORDS:
+            return None
+    words = _drop_number_range(words)
+    start = 0
+    if _HOUSE_NUMBER.match(words[0]):
+        start = 2 if len(words) > 2 and words[1] in _REPEAT and words[1] not in STREET_TYPES else 1
+    words = words[:start] + _cut_trailing_complement(words[start:])
+    return " ".join(words)
 
 
 def split_address(lines: list[str | None], number: str | None = None) -> tuple[str | None, str | None]:
     """(number, street) from free address lines (the street line is the one with a number or a
-    street type; complements such as "BAT A APPT 12" are dropped) and an optional number field."""
+    street type; complements such as "BAT A APPT 12", before or after the street on its line, are
+    dropped; of a number range "12-14" the first number is kept) and an optional number field."""
     num, _ = normalise_number(number) if number else (None, "")
     if number and num is None:
         folded = fold(number)
@@ -151,8 +288,8 @@ def split_address(lines: list[str | None], number: str | None = None) -> tuple[s
             lines = [folded] + list(lines)
     street: str | None = None
     for raw in lines:
-        line = fold(raw)
-        if not line or _is_complement(line):
+        line = _street_line(fold(raw))
+        if not line:
             continue
         n, rest = normalise_number(line)
         first = rest.split()[0] if rest else ""
@@ -176,23 +313,37 @@ def normalise_postcode(raw: str | None) -> str | None:
     return digits if len(digits) == 5 else None
 
 
+_CITY_SUFFIX = re.compile(r"\s+CEDEX(\s+\d+)?$")
+#: "PARIS 15", "MARSEILLE 8E", "LYON 3EME ARRONDISSEMENT", "PARIS 16 ARR"
+_ARRONDISSEMENT_SUFFIX = re.compile(r"\s+\d+\s*(E|EME|ER|ERE)?(\s+ARR(ONDISSEMENT|T)?)?$")
+
+
 @lru_cache(maxsize=200_000)
 def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | None, str | None, str | None]:
-    """(repaired postal code, INSEE code, folded city) for a (postal code, city) pair."""
+    """(repaired postal code, INSEE code, folded city) for a (postal code, city) pair.
+
+    The INSEE code is the one record linkage compares: a municipal arrondissement or a commune
+    déléguée gives its commune (``13004 MARSEILLE 4E ARRONDISSEMENT`` and ``13004 MARSEILLE``
+    are both 13055, see :meth:`CommuneReference.municipality`); the postal code keeps the
+    arrondissement. Without a postal code, a name shared by several communes names the one
+    that holds most of their inhabitants (:meth:`CommuneReference.likeliest`)."""
     ref = load_reference()
     pc = normalise_postcode(postcode)
     folded = fold(city) or None
     if folded:
-        folded = re.sub(r"\s+CEDEX(\s+\d+)?$", "", folded)
-        folded = re.sub(r"\s+\d+(E|EME|ER)?$", "", folded)  # "PARIS 15", "MARSEILLE 8E"
+        folded = _CITY_SUFFIX.sub("", folded)
+        folded = _ARRONDISSEMENT_SUFFIX.sub("", folded) or folded
     commune = ref.find(folded, pc) if (folded or pc) else None
     if commune is None and folded:
         commune = ref.find_fuzzy(folded, pc)
+    if commune is None and folded and pc is None:
+        commune = ref.likeliest(folded)
     if commune is None:
-        return (pc if pc and ref.is_postcode(pc) else pc), None, folded
-    if pc not in commune.postcodes:
-        pc = commune.postcodes[0] if commune.postcodes else pc
-    return pc, commune.code_insee, folded
+        return pc, None, folded
+    postcodes = ref.postcodes_of(commune.code_insee)
+    if pc not in postcodes:
+        pc = postcodes[0] if postcodes else pc
+    return pc, ref.municipality(commune.code_insee), folded
 
 
 def normalise_address(
@@ -206,3 +357,15 @@ def normalise_address(
     num, street_norm = split_address([street, *(lines or [])], number)
     pc, insee, folded = normalise_commune(postcode, city)
     return Address(number=num, street=street_norm, postcode=pc, city=folded, insee=insee)
+
+
+@lru_cache(maxsize=100_000)
+def commune_name_key(commune: str) -> str:
+    """The name a commune value of the matching table stands for: ``"?COURS"`` (a name typed
+    without postal code that several communes bear) and ``"69066"`` (COURS, Rhône) both give
+    ``"COURS"``, so that a comparison may take them for one commune."""
+    if commune.startswith("?"):
+        return fold_commune_name(commune[1:])
+    ref = load_reference()
+    entry = ref.shadowed.get(commune) or ref.by_code.get(commune)
+    return fold_commune_name(entry.nom) if entry is not None else commune

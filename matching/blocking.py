@@ -13,6 +13,8 @@ Key parts:
 ``first_name``           every first name (word) of the record
 ``first_name_phonetic``  their phonetic keys
 ``first_name_first``     the first first name only
+``name_pair``            each surname with each first name, unordered (phonetic keys): the same
+                         for MICHEL PIERRE and, typed in each other's field, PIERRE MICHEL
 ``birth_date``           the birth date (complete or partial)
 ``birth_year``           the year of birth
 ``commune``              the commune (INSEE code, repaired), or the city as typed
@@ -36,7 +38,7 @@ import numpy as np
 from .table import RecordTable
 
 KEY_PARTS = (
-    "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first",
+    "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first", "name_pair",
     "birth_date", "birth_year", "commune", "postcode", "departement", "street", "number", "identifier", "sex",
 )
 #: key part → table columns it reads (to leave those comparisons out of an EM session)
@@ -46,6 +48,7 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "first_name": ("first_names", "first_name"),
     "first_name_phonetic": ("first_names", "first_name"),
     "first_name_first": ("first_names", "first_name"),
+    "name_pair": ("sur_birth", "sur_usage", "sur_last", "first_names", "first_name"),
     "birth_date": ("birth_date",),
     "birth_year": ("birth_date",),
     "commune": ("commune",),
@@ -93,6 +96,9 @@ def default_blocking_rules() -> list[BlockingRule]:
         BlockingRule("date+commune", ("birth_date", "commune")),
         BlockingRule("prenom+voie", ("first_name_phonetic", "street", "commune")),
         BlockingRule("identifiant", ("identifier",)),
+        # names typed in each other's field: only these two rules pair them
+        BlockingRule("noms+departement", ("name_pair", "departement")),
+        BlockingRule("noms+annee", ("name_pair", "birth_year")),
     ]
 
 
@@ -112,6 +118,14 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         ok = val >= 0
         rec, val = rec[ok], val[ok]
         return rec, val  # a record's repeated keys are dropped when blocks are formed
+    if part == "name_pair":
+        srec, sval = part_values(table, "surname_phonetic")
+        frec, fval = part_values(table, "first_name_phonetic")
+        rec, i, j = _per_record_product(srec, frec, n)
+        a = v.phonetic_hashes("surname_phonetic")[sval[i]]
+        b = v.phonetic_hashes("first_name_phonetic")[fval[j]]
+        key = _splitmix(np.minimum(a, b)) ^ _splitmix(np.maximum(a, b) + np.uint64(1))
+        return rec, key.view(np.int64)
     if part in ("first_name", "first_name_phonetic"):
         all_lengths, offsets, flat = v.fn_token_arrays()
         codes = table.first_names
@@ -160,18 +174,22 @@ def rule_keys(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, np.nd
     key = _splitmix(key.astype(np.uint64))
     for part in rule.parts[1:]:
         prec, pval = part_values(table, part)
-        order = np.argsort(prec, kind="stable")
-        prec, pval = prec[order], pval[order]
-        n = len(table)
-        counts = np.bincount(prec, minlength=n)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        rep = counts[rec]
-        a = np.repeat(np.arange(len(rec)), rep)
-        within = np.arange(len(a)) - np.repeat(np.cumsum(rep) - rep, rep)
-        b = starts[rec[a]] + within
-        rec = rec[a]
+        rec, a, b = _per_record_product(rec, prec, len(table))
         key = _splitmix(key[a] ^ _splitmix(pval[b].astype(np.uint64) + np.uint64(1)))
     return rec, key
+
+
+def _per_record_product(rec_a: np.ndarray, rec_b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every combination, record by record, of the rows ``rec_a`` and ``rec_b`` (record indices of
+    two value lists): (record, row in a, row in b)."""
+    order = np.argsort(rec_b, kind="stable")
+    counts = np.bincount(rec_b, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rep = counts[rec_a]
+    a = np.repeat(np.arange(len(rec_a)), rep)
+    within = np.arange(len(a)) - np.repeat(np.cumsum(rep) - rep, rep)
+    b = order[starts[rec_a[a]] + within]
+    return rec_a[a], a, b
 
 
 # --- pairs -------------------------------------------------------------------------------------

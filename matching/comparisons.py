@@ -193,7 +193,8 @@ class SurnameComparison(Comparison):
         Level("part", "Une partie du nom composé identique (ou particule omise)"),
         Level("fuzzy", "Nom proche (faute de frappe)"),
         Level("phonetic", "Nom phonétiquement identique"),
-        Level("household", "Noms différents, l'un porté par un autre membre du foyer (nom d'usage probable)",
+        Level("household", "Noms différents, l'un porté par un autre membre du foyer (nom d'usage probable), "
+              "premier prénom identique ou absent",
               same_as="exact"),
         Level("other", "Noms différents"),
     )
@@ -275,7 +276,10 @@ class SurnameComparison(Comparison):
         worst = np.nonzero(levels == OTHER)[0]
         if worst.size:
             levels[worst[names_inverted(batch, worst)]] = EXACT  # names typed in each other's field
-            worst = np.nonzero(levels == OTHER)[0]
+            # the wife under her husband's name gives her own first first name; a daughter whose
+            # middle name is her mother's first name (LAURA CELINE / CELINE) does not
+            fa, fb = batch.col("first_name")
+            worst = np.nonzero((levels == OTHER) & ((fa == fb) | (fa < 0) | (fb < 0)))[0]
             levels[worst[self._household(batch, worst)]] = HOUSEHOLD
         tf = None
         if (matched >= 0).any():
@@ -413,8 +417,10 @@ class FirstNamesComparison(Comparison):
             )
             initial_t = (short == 1) & (letter[ta] == letter[tb]) & ~equal_t
             close_t = ~both_known & (jw >= self.close_threshold) & (short >= 2)
-            candidates = np.nonzero((typo_t | phon_t | close_t) & (ta != tb))[0]
-            if candidates.size:  # a masculine and a feminine first name are different first names
+            # a masculine and a feminine first name are different first names; a word cut short
+            # (MONIQU, JEROM) is no first name of the other gender, only a typing error
+            candidates = np.nonzero((typo_t | phon_t | close_t) & (ta != tb) & both_known)[0]
+            if candidates.size:
                 sa = v.first_name.strings(ta[candidates])
                 sb = v.first_name.strings(tb[candidates])
                 gv = np.fromiter((gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))
@@ -643,6 +649,11 @@ class AddressComparison(Comparison):
         has_a = (ca >= 0) | (pa >= 0) | (sa >= 0)
         has_b = (cb >= 0) | (pb >= 0) | (sb >= 0)
         same_commune = ((ca == cb) & (ca >= 0)) | ((ca < 0) | (cb < 0)) & (pa == pb) & (pa >= 0)
+        # "?COURS" (a name several communes bear, typed without postal code) is the commune of
+        # that name on the other side (69066 COURS): neither side tells otherwise
+        keys, unresolved = batch.left.vocabs.commune_names()
+        both = (ca >= 0) & (cb >= 0)
+        same_commune |= both & (unresolved[ca] | unresolved[cb]) & (keys[ca] == keys[cb])
         same_street = (sa == sb) & (sa >= 0)
         fuzzy_idx = np.nonzero(same_commune & ~same_street & (sa >= 0) & (sb >= 0))[0]
         if fuzzy_idx.size:

@@ -6,11 +6,14 @@ import csv
 import gzip
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: share of the namesakes' inhabitants the largest must hold for :meth:`CommuneReference.likeliest`
+LIKELIEST_SHARE = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +27,13 @@ class Commune:
     postcodes: tuple[str, ...]
 
 
+_LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE"})
+
+
 def _fold(name: str) -> str:
     """Upper-case, accent-free, punctuation-free key used to compare commune names."""
-    text = unicodedata.normalize("NFKD", name)
+    # ligatures spelt out as matching.text.fold does: "Rœulx" and "ROEULX" are one name
+    text = unicodedata.normalize("NFKD", name.translate(_LIGATURES))
     text = "".join(c for c in text if not unicodedata.combining(c)).upper()
     text = text.replace("SAINTE", "STE").replace("SAINT", "ST")
     return "".join(c for c in text if c.isalnum())
@@ -38,6 +45,10 @@ class CommuneReference:
     by_postcode: dict[str, tuple[str, ...]]
     by_name: dict[str, tuple[str, ...]]
     departements: dict[str, str]
+    #: the commune (COM row) of a code that ``by_code`` gives as its commune déléguée: a commune
+    #: nouvelle's chef-lieu is listed twice under one code, and the later COMD row (old name, no
+    #: postal code: NEUILLY-LES-DIJON for 21452 NEUILLY-CRIMOLOIS) is the one ``by_code`` keeps
+    shadowed: dict[str, Commune] = field(default_factory=dict, repr=False, compare=False)
 
     def commune(self, code_insee: str) -> Commune | None:
         return self.by_code.get(code_insee)
@@ -51,9 +62,13 @@ class CommuneReference:
     def find(self, city: str | None, postcode: str | None = None) -> Commune | None:
         """Best commune for a (city name, postal code) pair as typed in a source, or None.
 
-        The postal code alone decides when it serves one commune; the name decides among the
-        communes of a postal code, or alone when the postal code is wrong or missing and the
-        name is unique in France (or in the postal code's département).
+        In order: without a name, a postal code serving one commune decides; a name equal to
+        one of the postal code's communes decides; when the postal code and the name disagree
+        (``93400 SAINT-DENIS``: 93400 is Saint-Ouen's), the **name wins** if it is exactly the
+        name of one commune of the postal code's département (Saint-Denis, 93066), since a
+        mistyped or neighbouring postal code is more frequent than a name that happens to be
+        another commune's; else a postal code serving one commune wins; else the name alone,
+        when it is unique in France or in the postal code's département.
         """
         folded = _fold(city) if city else ""
         candidates = self.by_postcode.get(postcode or "", ())
@@ -151,6 +166,45 @@ class CommuneReference:
         local = [c for c in self.by_name.get(folded, ()) if self.by_code[c].departement == dep]
         return self.by_code[local[0]] if len(local) == 1 else None
 
+    def likeliest(self, city: str | None, min_share: float = LIKELIEST_SHARE) -> Commune | None:
+        """The commune a name most probably means without any postal code, or None.
+
+        A name borne by several communes (VITROLLES: 33,000 inhabitants in the Bouches-du-Rhône,
+        200 in the Hautes-Alpes) names the most populous one when it holds at least
+        ``min_share`` of their inhabitants together: people live where people are. :meth:`find`
+        does not guess (the application must not file a debtor in a commune by such a guess);
+        record linkage uses this to compare a ``VITROLLES`` typed without postal code with
+        ``13127 VITROLLES``.
+        """
+        codes = self.by_name.get(_fold(city), ()) if city else ()
+        communes = [self.shadowed.get(c) or self.by_code[c] for c in codes if self.by_code[c].type != "SRM"]
+        if not communes:
+            return None
+        top = max(communes, key=lambda c: c.population)
+        total = sum(c.population for c in communes)
+        return top if total > 0 and top.population >= min_share * total else None
+
+    def municipality(self, code_insee: str) -> str:
+        """Code of the commune a code belongs to today: a municipal arrondissement (Paris, Lyon,
+        Marseille) or a commune déléguée / associée gives its parent commune, any other code
+        itself.
+
+        Sources write ``13004 MARSEILLE`` as well as ``MARSEILLE 4E ARRONDISSEMENT``, and a
+        merged village under its own name or the new commune's: record linkage compares this
+        code so that both forms are one commune. The application keeps the exact codes.
+        """
+        commune = self.by_code.get(code_insee)
+        if commune is None or commune.type == "COM" or not commune.parent:
+            return code_insee
+        parent = self.by_code.get(commune.parent)
+        return commune.parent if parent is not None else code_insee
+
+    def postcodes_of(self, code_insee: str) -> tuple[str, ...]:
+        """Postal codes of a commune, also for a commune nouvelle's chef-lieu whose entry in
+        ``by_code`` is its commune déléguée (same code, no postal code: ANNECY, SAINT-DENIS)."""
+        commune = self.shadowed.get(code_insee) or self.by_code.get(code_insee)
+        return commune.postcodes if commune is not None else ()
+
     def repair_postcode(self, city: str | None, postcode: str | None) -> str | None:
         """A valid postal code for the commune, keeping the given one when it is valid for it."""
         commune = self.find(city, postcode)
@@ -166,11 +220,11 @@ _FOLDED: dict[int, dict[str, str]] = {}
 
 
 def _folded_name(ref: CommuneReference, code: str) -> str:
-    """Folded name of a commune (cached per reference object)."""
+    """Folded name of a commune today (cached per reference object)."""
     names = _FOLDED.setdefault(id(ref), {})
     name = names.get(code)
     if name is None:
-        name = names[code] = _fold(ref.by_code[code].nom)
+        name = names[code] = _fold((ref.shadowed.get(code) or ref.by_code[code]).nom)
     return name
 
 
@@ -180,6 +234,7 @@ def load_reference() -> CommuneReference:
     by_code: dict[str, Commune] = {}
     by_postcode: dict[str, list[str]] = {}
     by_name: dict[str, list[str]] = {}
+    shadowed: dict[str, Commune] = {}
     with gzip.open(DATA_DIR / "communes.csv.gz", "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             commune = Commune(
@@ -191,11 +246,19 @@ def load_reference() -> CommuneReference:
                 population=int(row["population"] or 0),
                 postcodes=tuple(row["codes_postaux"].split()),
             )
+            previous = by_code.get(commune.code_insee)
+            if previous is not None and previous.type == "COM":
+                shadowed[commune.code_insee] = previous
             by_code[commune.code_insee] = commune
             if commune.type in ("COM", "ARM"):
                 for pc in commune.postcodes:
                     by_postcode.setdefault(pc, []).append(commune.code_insee)
-            by_name.setdefault(_fold(commune.nom), []).append(commune.code_insee)
+            named = by_name.setdefault(_fold(commune.nom), [])
+            # A chef-lieu of a commune nouvelle is listed twice under one code (COM and COMD:
+            # ANNECY, SAINT-DENIS): one commune, not two namesakes that would make the name
+            # ambiguous.
+            if commune.code_insee not in named:
+                named.append(commune.code_insee)
     with gzip.open(DATA_DIR / "departements.csv.gz", "rt", encoding="utf-8") as fh:
         departements = {r["code_departement"]: r["nom"] for r in csv.DictReader(io.StringIO(fh.read()))}
     return CommuneReference(
@@ -203,4 +266,11 @@ def load_reference() -> CommuneReference:
         by_postcode={k: tuple(v) for k, v in by_postcode.items()},
         by_name={k: tuple(v) for k, v in by_name.items()},
         departements=departements,
+        shadowed=shadowed,
     )
+
+
+def fold_commune_name(name: str) -> str:
+    """The key under which :class:`CommuneReference` compares commune names (``SAINT-DENIS``,
+    ``St Denis`` and ``ST DENIS`` are one key)."""
+    return _fold(name)

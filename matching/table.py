@@ -8,6 +8,8 @@ not once per record.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .addresses import normalise_commune, split_address, street_key
+from .addresses import commune_name_key, normalise_commune, split_address, street_key
 from .dates import parse_birth_date
 from .names import PARTICLES, first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
 from .phonetic import phonetic
@@ -37,6 +39,10 @@ def usual_first_names() -> frozenset[str]:
         if not line.startswith("#"):
             words.extend(line.split())
     return frozenset(words)
+
+
+def _stable_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 def _grow(
@@ -153,6 +159,17 @@ class Vocabularies:
 
     def fn_phon_array(self) -> np.ndarray:
         return self._derived("fp", self.fn_phon_of, int, np.int64, MISSING)
+
+    def commune_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """(name key, unresolved?) of each commune code: "?COURS" and "69066" share the key "COURS"."""
+        keys = self._derived("cn", self.commune.values, commune_name_key, object, "")
+        unresolved = self._derived("cu", self.commune.values, lambda v: v.startswith("?"), bool, False)
+        return keys, unresolved
+
+    def phonetic_hashes(self, vocab: str) -> np.ndarray:
+        """Stable 64-bit hash of each phonetic key of ``surname_phonetic`` or ``first_name_phonetic``:
+        one key space for both, where a surname meets the same word typed as a first name."""
+        return self._derived("h" + vocab, getattr(self, vocab).values, _stable_hash, np.uint64, 0)
 
     def fn_token_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(number of words, offset into flat, flat word codes) of each first-names code (code
@@ -360,10 +377,24 @@ def _codes(per_unique: list[int], inverse: np.ndarray) -> np.ndarray:
     return np.asarray(per_unique, dtype=np.int32).reshape(-1)[inverse] if per_unique else np.full(len(inverse), MISSING, np.int32)
 
 
+_PLACE_WITH_DEPARTEMENT = re.compile(r"^(.*?)[\s-]*\(\s*(\d{2,3}|2A|2B)\s*\)$", re.IGNORECASE)
+
+
 def _place(raw: str | None) -> str | None:
+    """INSEE code of a birth place, or "?" + the folded text (abroad, unknown). "HERGNIES (59)":
+    the département in brackets picks the commune among those of that name."""
     if not raw:
         return None
-    commune = load_reference().find(raw, None)
+    name, departement = raw, None
+    if match := _PLACE_WITH_DEPARTEMENT.match(raw.strip()):
+        name, departement = match.group(1), match.group(2).upper()
+    reference = load_reference()
+    commune = reference.find(name, None)
+    if commune is None and departement:
+        # a postal code of the département lets the name decide among its communes
+        commune = reference.find(name, departement.zfill(2) + "000")
+        if commune is not None and commune.departement != departement.zfill(2):
+            commune = None
     return commune.code_insee if commune else ("?" + fold(raw) if fold(raw) else None)
 
 

@@ -31,6 +31,21 @@ def test_found_when_any_one_field_is_wrong_or_missing():
         assert (0, 1) in pairs, name
 
 
+def test_names_typed_in_each_other_field_after_a_move_are_paired_and_linked():
+    moved = dict(street="1 AVENUE FOCH", postcode="58000", city="NEVERS")
+    records = [Record("a", "1", first_names="MICHEL", birth_name="PIERRE", birth_date="22/01/1985", **moved),
+               Record("b", "2", first_names="PIERRE", last_name="MICHEL", birth_date="22/01/1985",
+                      street="4 RUE DES ECOLES", postcode="58200", city="COSNE-COURS-SUR-LOIRE")]
+    pairs, cands = _pairs(records)
+    assert (0, 1) in pairs
+    assert {s.name for s in cands.rules if s.new_pairs} <= {"noms+departement", "noms+annee"}
+    undated = [records[0], Record("b", "2", first_names="PIERRE", last_name="MICHEL", street="4 RUE DES ECOLES",
+                                  postcode="58200", city="COSNE-COURS-SUR-LOIRE")]
+    assert (0, 1) in _pairs(undated)[0]
+    result = link(records)
+    assert result.clusters[("a", "1")] == result.clusters[("b", "2")]
+
+
 def test_not_found_when_nothing_agrees():
     pairs, _ = _pairs([
         Record("a", "1", **BASE),

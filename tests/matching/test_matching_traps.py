@@ -78,6 +78,14 @@ TRAPS = [
            street="LIEU-DIT LES GRANDS CHAMPS", postcode="43100", city="BRIOUDE"),
     Record("helios", "STH", first_names="FIRMIN", last_name="ARNOUX", street="GRANDS CHAMPS",
            postcode="43100", city="BRIOUDE"),
+    # a daughter whose middle name is her mother's first name; the mother known by her birth name
+    # in Hélios, her husband's name (the daughter's) in impôts
+    Record("impots", "DM", first_names="NADINE", birth_name="BOURGARD", usage_name="VERDENS", sex="F",
+           birth_date="03/03/1969", street_number="7", street="RUE DU STADE", postcode="89000", city="AUXERRE"),
+    Record("impots", "DD", first_names="LAURA NADINE", birth_name="VERDENS", sex="F", birth_date="12/12/1999",
+           street_number="7", street="RUE DU STADE", postcode="89000", city="AUXERRE"),
+    Record("helios", "DMH", first_names="NADINE", last_name="BOURGARD",
+           street="7 R DU STADE", postcode="89000", city="AUXERRE"),
     # a son LUCAS THOMAS and his father SEBASTIEN LUCAS at one address: an undated amendes record
     # "LUCAS" (amendes keep the first first name) is the son's
     Record("impots", "LS", first_names="LUCAS THOMAS", birth_name="MALAVAL", sex="M", birth_date="17/12/2002",
@@ -167,6 +175,15 @@ def test_a_first_name_given_alone_is_rather_the_first_first_name(linked):
     levels = {who: next(f["level"] for f in result.explain(key("impots", who), key("amendes", "LSA"))["fields"]
                         if f["comparison"] == "first_names") for who in ("LS", "LF")}
     assert levels == {"LS": "subset", "LF": "subset_later"}
+
+
+def test_a_daughter_named_after_her_mother_stays_apart(linked):
+    result, _ = linked
+    assert together(result, key("impots", "DM"), key("helios", "DMH"))
+    assert not together(result, key("impots", "DD"), key("helios", "DMH"))
+    explanation = result.explain(key("impots", "DD"), key("helios", "DMH"))
+    surname = next(f for f in explanation["fields"] if f["comparison"] == "surname")
+    assert surname["level"] == "other"
 
 
 def test_twins_sharing_a_middle_name_stay_apart(linked):

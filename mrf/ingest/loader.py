@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import DateTime, bindparam, insert, literal, or_, select, update
+from sqlalchemy import DateTime, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -141,15 +141,13 @@ def _merge_records(session: Session, source: str, batch_id: int, now: datetime, 
     """Staged debtors into source_record: a changed identity is updated, an unknown key inserted."""
     records, staged = SourceRecord.__table__, STAGED_RECORDS.c
     if staging.match_records(session, source):
-        changed = session.execute(
-            select(staged.record_id, *(staged[f] for f in IDENTITY_FIELDS))
-            .where(staged.record_id.is_not(None),
-                   or_(*(staged["old_" + f].is_distinct_from(staged[f]) for f in IDENTITY_FIELDS)))).all()
-        if changed:
-            session.execute(update(SourceRecord), [
-                {"id": row.record_id, "last_batch_id": batch_id, **{f: row._mapping[f] for f in IDENTITY_FIELDS}}
-                for row in changed])
-            report.records_updated += len(changed)
+        # One statement for the chunk (UPDATE … FROM the staging table), not one per debtor.
+        updated = session.execute(
+            update(records)
+            .where(records.c.id == staged.record_id,
+                   or_(*(staged["old_" + f].is_distinct_from(staged[f]) for f in IDENTITY_FIELDS)))
+            .values(last_batch_id=batch_id, **{f: staged[f] for f in IDENTITY_FIELDS}))
+        report.records_updated += updated.rowcount
     new = (select(literal(source), staged.source_key, *(staged[f] for f in IDENTITY_FIELDS),
                   literal(batch_id), literal(batch_id), literal(now, DateTime(timezone=True)))
            .where(staged.record_id.is_(None))
@@ -170,15 +168,20 @@ def _merge_creances(session: Session, source: str, staged_count: int, batch_id: 
     existing = staging.match_creances(session, source)
     changed = []
     if existing:
+        is_changed = or_(staged.old_source_record_id != staged.record_id,
+                         *(staged["old_" + f].is_distinct_from(staged[f]) for f in TRACKED_CREANCE_FIELDS))
+        # The changed rows, old and new values, for their events; then one UPDATE … FROM the
+        # staging table for the chunk (per-row UPDATEs ran at a few thousand lines a second).
         changed = session.execute(
             select(staged.creance_id, staged.record_id, staged.old_source_record_id,
                    *(staged[f] for f in TRACKED_CREANCE_FIELDS),
                    *(staged["old_" + f] for f in TRACKED_CREANCE_FIELDS))
-            .where(staged.creance_id.is_not(None),
-                   or_(staged.old_source_record_id != staged.record_id,
-                       *(staged["old_" + f].is_distinct_from(staged[f]) for f in TRACKED_CREANCE_FIELDS)))).all()
+            .where(staged.creance_id.is_not(None), is_changed)).all()
         if changed:
-            _apply_changes(session, changed, batch_id, now)
+            session.execute(
+                update(creances).where(creances.c.id == staged.creance_id, is_changed)
+                .values(source_record_id=staged.record_id, **{f: staged[f] for f in TRACKED_CREANCE_FIELDS}))
+            _record_events(session, changed, batch_id, now)
     if existing < staged_count:
         new = (select(literal(source), *(staged[f] for f in CREANCE_FIELDS), staged.structure_id,
                       staging.debtor_id(source), literal(batch_id), literal(now, DateTime(timezone=True)))
@@ -191,28 +194,24 @@ def _merge_creances(session: Session, source: str, staged_count: int, batch_id: 
     report.creances_unchanged += existing - len(changed)
 
 
-def _apply_changes(session: Session, changed: list, batch_id: int, now: datetime) -> None:
-    """Update the changed créances (staged rows, with their old_… values) and write their events."""
-    creances = Creance.__table__
-    updated = ("source_record_id", *TRACKED_CREANCE_FIELDS)
-    updates, events = [], []
-    for row in changed:
-        values = row._mapping
-        new_values = {f: values[f] for f in TRACKED_CREANCE_FIELDS}
-        changes = {f: [_jsonable(values["old_" + f]), _jsonable(new_values[f])]
-                   for f in TRACKED_CREANCE_FIELDS if values["old_" + f] != new_values[f]}
-        if row.old_source_record_id != row.record_id:
-            changes["source_record_id"] = [row.old_source_record_id, row.record_id]
-        updates.append({"b_id": row.creance_id, "b_source_record_id": row.record_id,
-                        **{"b_" + f: value for f, value in new_values.items()}})
-        cancelled = row.status == "annulee" and row.old_status != "annulee"
-        events.append({"creance_id": row.creance_id, "kind": "annulation" if cancelled else "modification",
-                       "at": now, "batch_id": batch_id, "rar_before_cents": row.old_rar_cents,
-                       "rar_after_cents": row.rar_cents, "changes": changes})
-    session.execute(update(creances).where(creances.c.id == bindparam("b_id"))
-                    .values({f: bindparam("b_" + f) for f in updated}), updates)
-    for event_id, event in zip(reserve_ids(session, CreanceEvent.__table__, len(events)), events):
-        event["id"] = event_id
+def _record_events(session: Session, changed: list, batch_id: int, now: datetime) -> None:
+    """A CreanceEvent for each changed créance. CHANGED holds rows (creance_id, record_id,
+    old_source_record_id, *TRACKED_CREANCE_FIELDS, *their old values), as `_merge_creances` selects
+    them; they are read by position (a few hundred thousand rows for a file that changes a lot)."""
+    width = len(TRACKED_CREANCE_FIELDS)
+    rar, status = TRACKED_CREANCE_FIELDS.index("rar_cents"), TRACKED_CREANCE_FIELDS.index("status")
+    events = []
+    for event_id, row in zip(reserve_ids(session, CreanceEvent.__table__, len(changed)), changed):
+        creance_id, record_id, old_record_id = row[0], row[1], row[2]
+        new, old = row[3:3 + width], row[3 + width:]
+        changes = {f: [_jsonable(before), _jsonable(after)]
+                   for f, before, after in zip(TRACKED_CREANCE_FIELDS, old, new) if before != after}
+        if old_record_id != record_id:
+            changes["source_record_id"] = [old_record_id, record_id]
+        cancelled = new[status] == "annulee" and old[status] != "annulee"
+        events.append({"id": event_id, "creance_id": creance_id,
+                       "kind": "annulation" if cancelled else "modification", "at": now, "batch_id": batch_id,
+                       "rar_before_cents": old[rar], "rar_after_cents": new[rar], "changes": changes})
     insert_rows(session, CreanceEvent.__table__, events)
 
 

@@ -273,3 +273,66 @@ def test_later_file_with_a_new_address_updates_the_debtor(cli, structures, tmp_p
         record = s.scalars(select(SourceRecord)).one()
     assert (record.numero_voie, record.voie) == ("3", "PLACE DE L'HOTEL DE VILLE")
     assert record.last_batch_id != record.first_batch_id
+
+
+def test_file_changing_many_creances_updates_them_chunk_by_chunk_with_their_events(structures, tmp_path,
+                                                                                   monkeypatch):
+    from mrf.ingest import loader
+    from mrf.models import Structure
+
+    upsert_structures([StructureSpec("SIP-AUTRE", "Autre SIP de test", "sip", "89", ("impots",), ("89024",))])
+    monkeypatch.setattr(loader, "CHUNK_LINES", 7)  # the changes span several chunks
+    debtors = [fiscal_number(f"12000000{i:02d}") for i in range(10)]
+    rows = [{**IMPOTS_ROW, "numero_fiscal": debtors[i % 10], "reference_avis": f"R{i:02d}",
+             "montant_initial": "100,00", "reste_a_recouvrer": "100,00"} for i in range(30)]
+    first = loader.import_file("impots", impots_file(tmp_path, rows))
+    assert (first.creances_created, first.records_created) == (30, 10)
+    changed = [dict(row) for row in rows]
+    for i in range(0, 30, 2):  # half of them partly paid
+        changed[i]["reste_a_recouvrer"] = f"{50 + i},00"
+    changed[1]["statut"] = "ANNULEE"
+    changed[3]["reste_a_recouvrer"] = "0"  # paid: soldée
+    changed[5]["numero_fiscal"] = NF2  # now the avis of another debtor, new in this file
+    changed[7]["comptable"] = "SIP-AUTRE"
+    changed[9]["date_exigibilite"] = "15/10/2025"
+    for row in changed:  # a debtor's identity: its record changes, not its créances
+        if row["numero_fiscal"] == debtors[1]:
+            row["nom_usage"] = "DURAND"
+    report = loader.import_file("impots", impots_file(tmp_path, changed, name="impots2.csv"))
+    assert (report.lines_read, report.rejected) == (30, 0)
+    assert (report.creances_created, report.creances_changed, report.creances_unchanged) == (0, 20, 10)
+    assert (report.records_created, report.records_updated) == (1, 1)
+
+    with db.new_session() as s:
+        creances = {c.reference: c for c in s.scalars(select(Creance))}
+        records = {r.numero_fiscal: r for r in s.scalars(select(SourceRecord))}
+        structures_ids = dict(s.execute(select(Structure.code, Structure.id)).all())
+        events = {e.creance_id: e for e in s.scalars(select(CreanceEvent))}
+    assert len(events) == 20 and {e.batch_id for e in events.values()} == {report.batch_id}
+    for i in range(0, 30, 2):
+        creance = creances[f"R{i:02d}"]
+        assert (creance.rar_cents, creance.status) == ((50 + i) * 100, "en_cours")
+        event = events[creance.id]
+        assert (event.kind, event.rar_before_cents, event.rar_after_cents) == ("modification", 10000, (50 + i) * 100)
+        assert event.changes == {"rar_cents": [10000, (50 + i) * 100]}
+    cancelled, paid, moved = creances["R01"], creances["R03"], creances["R05"]
+    assert (cancelled.status, cancelled.rar_cents) == ("annulee", 10000)
+    assert (events[cancelled.id].kind, events[cancelled.id].changes) == (
+        "annulation", {"status": ["en_cours", "annulee"]})
+    assert (paid.status, paid.rar_cents) == ("soldee", 0)
+    assert events[paid.id].changes == {"rar_cents": [10000, 0], "status": ["en_cours", "soldee"]}
+    assert moved.source_record_id == records[NF2].id
+    assert events[moved.id].changes == {"source_record_id": [records[debtors[5]].id, records[NF2].id]}
+    assert creances["R07"].structure_id == structures_ids["SIP-AUTRE"]
+    assert events[creances["R07"].id].changes == {
+        "structure_id": [structures_ids["SIP-TEST"], structures_ids["SIP-AUTRE"]]}
+    assert creances["R09"].date_exigibilite.isoformat() == "2025-10-15"
+    assert events[creances["R09"].id].changes == {"date_exigibilite": ["2025-09-15", "2025-10-15"]}
+    untouched = [c for c in creances.values() if c.id not in events]
+    assert len(untouched) == 10 and all((c.rar_cents, c.status) == (10000, "en_cours") for c in untouched)
+    assert records[debtors[1]].nom_usage == "DURAND" and records[debtors[1]].last_batch_id == report.batch_id
+    assert records[debtors[2]].last_batch_id == first.batch_id
+
+    again = loader.import_file("impots", impots_file(tmp_path, changed, name="impots3.csv"))
+    assert (again.creances_changed, again.creances_unchanged, again.records_updated) == (0, 30, 0)
+    assert count(CreanceEvent) == 20

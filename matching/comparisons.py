@@ -287,11 +287,15 @@ class SurnameComparison(Comparison):
         return LevelResult(levels, tf)
 
 
+def _level_numbers(levels: tuple[Level, ...], *names: str) -> tuple[int, ...]:
+    """Positions of the named levels, for compare() methods that set levels by number."""
+    order = [level.name for level in levels]
+    return tuple(order.index(name) for name in names)
+
+
 # the surname levels' numbers, by name (compare() above uses them)
-EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, OTHER = (
-    [level.name for level in SurnameComparison.levels].index(name)
-    for name in ("exact", "cross", "part", "fuzzy", "phonetic", "household", "other")
-)
+EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, OTHER = _level_numbers(
+    SurnameComparison.levels, "exact", "cross", "part", "fuzzy", "phonetic", "household", "other")
 
 
 # --- first names -------------------------------------------------------------------------------
@@ -454,10 +458,8 @@ class FirstNamesComparison(Comparison):
 
 
 # the first-names levels' numbers, by name (compare() above uses them)
-FN_EXACT, FN_SUBSET, FN_SUBSET_LATER, FN_OTHER = (
-    [level.name for level in FirstNamesComparison.levels].index(name)
-    for name in ("exact", "subset", "subset_later", "other")
-)
+FN_EXACT, FN_SUBSET, FN_SUBSET_LATER, FN_OTHER = _level_numbers(
+    FirstNamesComparison.levels, "exact", "subset", "subset_later", "other")
 
 
 # --- birth dates -------------------------------------------------------------------------------

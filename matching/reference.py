@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .text import LIGATURES
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: share of the namesakes' inhabitants the largest must hold for :meth:`CommuneReference.likeliest`
@@ -27,13 +29,10 @@ class Commune:
     postcodes: tuple[str, ...]
 
 
-_LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE"})
-
-
 def _fold(name: str) -> str:
     """Upper-case, accent-free, punctuation-free key used to compare commune names."""
     # ligatures spelt out as matching.text.fold does: "Rœulx" and "ROEULX" are one name
-    text = unicodedata.normalize("NFKD", name.translate(_LIGATURES))
+    text = unicodedata.normalize("NFKD", name.translate(LIGATURES))
     text = "".join(c for c in text if not unicodedata.combining(c)).upper()
     text = text.replace("SAINTE", "STE").replace("SAINT", "ST")
     return "".join(c for c in text if c.isalnum())
@@ -89,11 +88,7 @@ class CommuneReference:
             named = self.by_name.get(folded, ())
             if len(named) == 1:
                 return self.by_code[named[0]]
-            if postcode and len(postcode) == 5:
-                dep = postcode[:2] if not postcode.startswith("97") else postcode[:3]
-                local = [c for c in named if self.by_code[c].departement == dep]
-                if len(local) == 1:
-                    return self.by_code[local[0]]
+            return self._named_in_departement(folded, postcode)
         return None
 
     def find_fuzzy(self, city: str | None, postcode: str | None = None, min_score: float = 88.0) -> Commune | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE", "ß": "SS"})
+#: ligatures spelt out before accents are stripped (shared with the communes reference's key)
+LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE", "ß": "SS"})
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 
 
@@ -18,7 +19,7 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+        text = unicodedata.normalize("NFKD", text.translate(LIGATURES))
         text = "".join(c for c in text if not unicodedata.combining(c))
     return _SEPARATORS.sub(" ", text.upper()).strip()
 

@@ -7,6 +7,7 @@ import csv
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .records import ROLES, Record
@@ -90,7 +91,17 @@ def file_encoding(path: Path) -> tuple[str, str]:
 
 def detect_format(path: Path) -> tuple[str, str]:
     """(encoding, delimiter) of a CSV file: see :func:`file_encoding`; the delimiter is the most
-    frequent of ; , tab | on the header line."""
+    frequent of ; , tab | on the header line. The header check and the reading of the records
+    both ask: the whole file is decoded once per version of the file, not once per question."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _detect_format(path, None, None)  # _detect_format reports it
+    return _detect_format(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _detect_format(path: Path, _size: int | None, _mtime_ns: int | None) -> tuple[str, str]:
     try:
         encoding, _ = file_encoding(path)
     except InputError as exc:

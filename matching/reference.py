@@ -154,11 +154,17 @@ class CommuneReference:
         """Folded names of every commune (used for a nation-wide fuzzy look-up)."""
         return list(self.by_name)
 
+    def named_in_departement(self, city: str | None, departement: str) -> Commune | None:
+        """The one commune of that name in the département (``SAINT-DENIS``, ``93``), or None."""
+        return self._named_in(_fold(city), departement) if city else None
+
     def _named_in_departement(self, folded: str, postcode: str | None) -> Commune | None:
         if not folded or not postcode or len(postcode) != 5:
             return None
-        dep = postcode[:2] if not postcode.startswith("97") else postcode[:3]
-        local = [c for c in self.by_name.get(folded, ()) if self.by_code[c].departement == dep]
+        return self._named_in(folded, postcode[:2] if not postcode.startswith("97") else postcode[:3])
+
+    def _named_in(self, folded: str, departement: str) -> Commune | None:
+        local = [c for c in self.by_name.get(folded, ()) if self.by_code[c].departement == departement]
         return self.by_code[local[0]] if len(local) == 1 else None
 
     def likeliest(self, city: str | None, min_share: float = LIKELIEST_SHARE) -> Commune | None:

@@ -391,10 +391,7 @@ def _place(raw: str | None) -> str | None:
     reference = load_reference()
     commune = reference.find(name, None)
     if commune is None and departement:
-        # a postal code of the département lets the name decide among its communes
-        commune = reference.find(name, departement.zfill(2) + "000")
-        if commune is not None and commune.departement != departement.zfill(2):
-            commune = None
+        commune = reference.named_in_departement(name, departement.zfill(2))
     return commune.code_insee if commune else ("?" + fold(raw) if fold(raw) else None)
 
 

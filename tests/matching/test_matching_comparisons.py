@@ -38,3 +38,8 @@ def test_a_commune_name_found_in_several_departements_is_told_by_the_bracket():
     table = build_table([Record("x", "1", birth_place="SAINT-DENIS (93)"), Record("x", "2", birth_place="SAINT-DENIS")])
     assert table.vocabs.place.values[table.birth_place[0]] == "93066"
     assert table.vocabs.place.values[table.birth_place[1]].startswith("?")  # dozens of SAINT-DENIS
+
+
+def test_an_unknown_place_stays_unknown_whatever_its_bracket():
+    table = build_table([Record("x", "1", birth_place="FOOVILLE (93)")])
+    assert table.vocabs.place.values[table.birth_place[0]] == "?FOOVILLE 93"

@@ -277,6 +277,35 @@ def _street_line(line: str) -> str | None:
     return " ".join(words)
 
 
+#: a postal line at the end of an address line: "75002 PARIS", "06 400 CANNES CEDEX 3"
+_LOCALITY = re.compile(r"(?:^|\s)(\d{2}\s?\d{3})\s+([A-Z][A-Z0-9 ]*?)(?:\s+CEDEX(?:\s+\d{1,2})?)?$")
+
+
+@lru_cache(maxsize=200_000)
+def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
+    """(folded line without it, postal code, city) of a line that ends with a postal code of the
+    reference and a commune name (``12 RUE DE LA PAIX 75002 PARIS``, ``75002 Paris``); else
+    (folded line, None, None). A house number of five digits before a street is no postal code."""
+    text = fold(line)
+    m = _LOCALITY.search(text)
+    if m is None:
+        return text, None, None
+    postcode, city = m.group(1).replace(" ", ""), m.group(2)
+    if city.split()[0] in STREET_TYPES or not load_reference().is_postcode(postcode):
+        return text, None, None
+    return text[: m.start()].strip(), postcode, city
+
+
+def address_locality(lines: list[str | None]) -> tuple[str | None, str | None]:
+    """(postal code, city) written in the address lines themselves, or (None, None): sources
+    that keep the whole address in one or several free lines."""
+    for raw in reversed(lines):
+        _, postcode, city = split_locality(raw)
+        if postcode:
+            return postcode, city
+    return None, None
+
+
 def split_address(lines: list[str | None], number: str | None = None) -> tuple[str | None, str | None]:
     """(number, street) from free address lines (the street line is the one with a number or a
     street type; complements such as "BAT A APPT 12", before or after the street on its line, are
@@ -288,7 +317,7 @@ def split_address(lines: list[str | None], number: str | None = None) -> tuple[s
             lines = [folded] + list(lines)
     street: str | None = None
     for raw in lines:
-        line = _street_line(fold(raw))
+        line = _street_line(split_locality(raw)[0])
         if not line:
             continue
         n, rest = normalise_number(line)
@@ -318,6 +347,11 @@ _CITY_SUFFIX = re.compile(r"\s+CEDEX(\s+\d+)?$")
 _ARRONDISSEMENT_SUFFIX = re.compile(r"\s+\d+\s*(E|EME|ER|ERE)?(\s+ARR(ONDISSEMENT|T)?)?$")
 
 
+def strip_arrondissement(folded: str) -> str:
+    """A folded commune name without its arrondissement: ``PARIS 15E ARRONDISSEMENT`` → ``PARIS``."""
+    return _ARRONDISSEMENT_SUFFIX.sub("", folded) or folded
+
+
 @lru_cache(maxsize=200_000)
 def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | None, str | None, str | None]:
     """(repaired postal code, INSEE code, folded city) for a (postal code, city) pair.
@@ -330,9 +364,13 @@ def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | Non
     ref = load_reference()
     pc = normalise_postcode(postcode)
     folded = fold(city) or None
+    if folded and folded[:1].isdigit():  # "75002 PARIS" typed in the city field
+        rest, typed_pc, typed_city = split_locality(folded)
+        if typed_pc and not rest:
+            pc, folded = pc or typed_pc, typed_city
     if folded:
         folded = _CITY_SUFFIX.sub("", folded)
-        folded = _ARRONDISSEMENT_SUFFIX.sub("", folded) or folded
+        folded = strip_arrondissement(folded)
     commune = ref.find(folded, pc) if (folded or pc) else None
     if commune is None and folded:
         commune = ref.find_fuzzy(folded, pc)
@@ -354,7 +392,10 @@ def normalise_address(
     city: str | None = None,
 ) -> Address:
     """Normalise the parts of an address as typed in a source."""
-    num, street_norm = split_address([street, *(lines or [])], number)
+    all_lines = [street, *(lines or [])]
+    num, street_norm = split_address(all_lines, number)
+    if not postcode and not city:
+        postcode, city = address_locality(all_lines)
     pc, insee, folded = normalise_commune(postcode, city)
     return Address(number=num, street=street_norm, postcode=pc, city=folded, insee=insee)
 
@@ -367,5 +408,5 @@ def commune_name_key(commune: str) -> str:
     if commune.startswith("?"):
         return fold_commune_name(commune[1:])
     ref = load_reference()
-    entry = ref.shadowed.get(commune) or ref.by_code.get(commune)
+    entry = ref.by_code.get(commune)
     return fold_commune_name(entry.nom) if entry is not None else commune

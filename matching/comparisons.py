@@ -542,19 +542,50 @@ class BirthDateComparison(Comparison):
 
 @dataclass
 class SexComparison(Comparison):
+    """Sexes as stated (sex column, civility, NEE/EPOUSE). Where one side states none, its first
+    first name tells it when the records that state theirs almost all give that name one sex
+    (learnt from the data: MARIE, female; RAYMOND, male; CAMILLE, neither): a husband "RAYMOND
+    MARIE" is then told apart from a wife "MARIE" whose sex no source gave."""
+
     kind: ClassVar[str] = "sex"
     name: str = "sex"
     label: str = "Sexe"
+    #: a first name tells the sex when at least ``name_min_records`` records stating a sex carry
+    #: it first and at least ``name_share`` of them are of one sex
+    name_min_records: int = 10
+    name_share: float = 0.97
     columns: tuple[str, ...] = ("sex",)
     levels: tuple[Level, ...] = (
         Level("null", "Sexe inconnu d'un côté"),
         Level("exact", "Même sexe"),
         Level("other", "Sexes différents"),
+        Level("name_other", "Sexe inconnu d'un côté, dont le prénom est porté par l'autre sexe"),
     )
+
+    def params(self) -> dict[str, Any]:
+        return {"name_min_records": self.name_min_records, "name_share": self.name_share}
+
+    def sex_of_first_names(self, table: RecordTable) -> np.ndarray:
+        """0, 1 (M) or 2 (F) for each first-name word of ``table``'s vocabulary."""
+        counts = table.first_name_sexes()
+        total = counts.sum(axis=1)
+        major = counts.argmax(axis=1)
+        sure = (total >= self.name_min_records) & (counts.max(axis=1) >= self.name_share * total)
+        return np.where(sure, major + 1, 0).astype(np.int8)
 
     def compare(self, batch: PairBatch) -> LevelResult:
         a, b = batch.col("sex")
         levels = np.where((a > 0) & (b > 0), np.where(a == b, 1, 2), 0).astype(np.int8)
+        one = np.nonzero((a > 0) != (b > 0))[0]
+        if one.size:
+            fa, fb = batch.col("first_name")
+            sexes = self.sex_of_first_names(batch.right if batch.reference is None else batch.reference)
+            unknown_side = np.where(a[one] > 0, fb[one], fa[one])
+            known = np.where(a[one] > 0, a[one], b[one])
+            ok = (unknown_side >= 0) & (unknown_side < len(sexes))
+            told = np.zeros(one.size, np.int8)
+            told[ok] = sexes[unknown_side[ok]]
+            levels[one[(told > 0) & (told != known)]] = 3
         return LevelResult(levels)
 
 

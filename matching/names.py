@@ -122,6 +122,31 @@ def parse_surname(raw: str | None) -> ParsedSurname:
     return ParsedSurname(unknown=_join(words), sex=sex)
 
 
+def split_glued_first_name(raw: str | None, usual: frozenset[str]) -> tuple[str, str] | None:
+    """(name field without it, first name) when a name field ends with a usual first name typed
+    after the surname(s), as a source without a first-name field writes it: ``DUPONT JEAN``,
+    ``DURAND NEE MARTIN SOPHIE``, ``MME LEGRAND EP PRARCANT STEPHANIE``; else None.
+
+    >>> split_glued_first_name("DURAND NEE MARTIN SOPHIE", frozenset({"SOPHIE"}))
+    ('DURAND NEE MARTIN', 'SOPHIE')
+    >>> split_glued_first_name("DE SOPHIE", frozenset({"SOPHIE"})) is None
+    True
+    """
+    words, _ = _strip_civility(fold(raw).split())
+    if len(words) < 2 or words[-1] not in usual:
+        return None
+    rest = words[:-1]
+    # the name before it: at least one word that is neither a particle nor a NEE/EPOUSE marker
+    tail: list[str] = []
+    for w in reversed(rest):
+        if w in _MARKERS:
+            break
+        tail.append(w)
+    if not tail or all(w in PARTICLES for w in tail):
+        return None
+    return " ".join(fold(raw).split()[:-1]), words[-1]
+
+
 def clean_surname(raw: str | None) -> str | None:
     """The normal form of a field known to hold one surname (birth or usage name column)."""
     parsed = parse_surname(raw)
@@ -153,7 +178,7 @@ def first_names_key(names: str) -> str:
 _SEX_WORDS = {
     "M": "M", "H": "M", "1": "M", "HOMME": "M", "MASCULIN": "M", "MALE": "M", "MONSIEUR": "M",
     "MR": "M", "F": "F", "2": "F", "FEMME": "F", "FEMININ": "F", "FEMALE": "F", "MME": "F",
-    "MADAME": "F", "MLLE": "F",
+    "MADAME": "F", "MLLE": "F", "MELLE": "F", "MADEMOISELLE": "F", "MASC": "M", "FEM": "F",
 }
 
 

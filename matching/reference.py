@@ -6,7 +6,7 @@ import csv
 import gzip
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,10 +44,6 @@ class CommuneReference:
     by_postcode: dict[str, tuple[str, ...]]
     by_name: dict[str, tuple[str, ...]]
     departements: dict[str, str]
-    #: the commune (COM row) of a code that ``by_code`` gives as its commune déléguée: a commune
-    #: nouvelle's chef-lieu is listed twice under one code, and the later COMD row (old name, no
-    #: postal code: NEUILLY-LES-DIJON for 21452 NEUILLY-CRIMOLOIS) is the one ``by_code`` keeps
-    shadowed: dict[str, Commune] = field(default_factory=dict, repr=False, compare=False)
 
     def commune(self, code_insee: str) -> Commune | None:
         return self.by_code.get(code_insee)
@@ -178,7 +174,7 @@ class CommuneReference:
         ``13127 VITROLLES``.
         """
         codes = self.by_name.get(_fold(city), ()) if city else ()
-        communes = [self.shadowed.get(c) or self.by_code[c] for c in codes if self.by_code[c].type != "SRM"]
+        communes = [self.by_code[c] for c in codes if self.by_code[c].type != "SRM"]
         if not communes:
             return None
         top = max(communes, key=lambda c: c.population)
@@ -201,9 +197,8 @@ class CommuneReference:
         return commune.parent if parent is not None else code_insee
 
     def postcodes_of(self, code_insee: str) -> tuple[str, ...]:
-        """Postal codes of a commune, also for a commune nouvelle's chef-lieu whose entry in
-        ``by_code`` is its commune déléguée (same code, no postal code: ANNECY, SAINT-DENIS)."""
-        commune = self.shadowed.get(code_insee) or self.by_code.get(code_insee)
+        """Postal codes of a commune (none for a commune déléguée or associée)."""
+        commune = self.by_code.get(code_insee)
         return commune.postcodes if commune is not None else ()
 
     def repair_postcode(self, city: str | None, postcode: str | None) -> str | None:
@@ -225,7 +220,7 @@ def _folded_name(ref: CommuneReference, code: str) -> str:
     names = _FOLDED.setdefault(id(ref), {})
     name = names.get(code)
     if name is None:
-        name = names[code] = _fold((ref.shadowed.get(code) or ref.by_code[code]).nom)
+        name = names[code] = _fold(ref.by_code[code].nom)
     return name
 
 
@@ -235,7 +230,6 @@ def load_reference() -> CommuneReference:
     by_code: dict[str, Commune] = {}
     by_postcode: dict[str, list[str]] = {}
     by_name: dict[str, list[str]] = {}
-    shadowed: dict[str, Commune] = {}
     with gzip.open(DATA_DIR / "communes.csv.gz", "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             commune = Commune(
@@ -247,10 +241,12 @@ def load_reference() -> CommuneReference:
                 population=int(row["population"] or 0),
                 postcodes=tuple(row["codes_postaux"].split()),
             )
+            # a commune nouvelle's chef-lieu is listed twice under one code, as the commune
+            # (COM) and as its commune déléguée (COMD: old name, no postal code, 21452
+            # NEUILLY-LES-DIJON beside NEUILLY-CRIMOLOIS): the code stands for the commune
             previous = by_code.get(commune.code_insee)
-            if previous is not None and previous.type == "COM":
-                shadowed[commune.code_insee] = previous
-            by_code[commune.code_insee] = commune
+            if previous is None or previous.type != "COM":
+                by_code[commune.code_insee] = commune
             if commune.type in ("COM", "ARM"):
                 for pc in commune.postcodes:
                     by_postcode.setdefault(pc, []).append(commune.code_insee)
@@ -267,7 +263,6 @@ def load_reference() -> CommuneReference:
         by_postcode={k: tuple(v) for k, v in by_postcode.items()},
         by_name={k: tuple(v) for k, v in by_name.items()},
         departements=departements,
-        shadowed=shadowed,
     )
 
 

@@ -19,9 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from .addresses import commune_name_key, normalise_commune, split_address, street_key
+from .addresses import (
+    address_locality, commune_name_key, normalise_commune, split_address, street_key, strip_arrondissement,
+)
 from .dates import parse_birth_date
-from .names import PARTICLES, first_names_key, parse_first_names, parse_sex, parse_surname, surname_key
+from .names import (
+    first_names_key, parse_first_names, parse_sex, parse_surname, split_glued_first_name, surname_key,
+)
 from .phonetic import phonetic
 from .records import Record
 from .reference import load_reference
@@ -336,6 +340,16 @@ class RecordTable:
         freq = self._computed[what]
         return freq
 
+    def first_name_sexes(self) -> np.ndarray:
+        """(first-name words, 2): how many records stating their sex give each first first name,
+        as men (column 0) and as women (column 1). A new record's word has no row."""
+        if "first_name_sexes" not in self._computed:
+            stated = (self.sex > 0) & (self.first_name >= 0)
+            codes = self.first_name[stated].astype(np.int64) * 2 + (self.sex[stated] - 1)
+            counts = np.bincount(codes, minlength=2 * len(self.vocabs.first_name))
+            self._computed["first_name_sexes"] = counts.reshape(-1, 2)
+        return self._computed["first_name_sexes"]
+
     def describe(self, i: int) -> dict[str, Any]:
         """The normalised values of one record (for explanations and debugging)."""
         v = self.vocabs
@@ -378,21 +392,30 @@ def _codes(per_unique: list[int], inverse: np.ndarray) -> np.ndarray:
 
 
 _PLACE_WITH_DEPARTEMENT = re.compile(r"^(.*?)[\s-]*\(\s*(\d{2,3}|2A|2B)\s*\)$", re.IGNORECASE)
+_INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
 def _place(raw: str | None) -> str | None:
-    """INSEE code of a birth place, or "?" + the folded text (abroad, unknown). "HERGNIES (59)":
-    the département in brackets picks the commune among those of that name."""
+    """INSEE code of a birth place's commune, or "?" + the folded text (abroad, unknown).
+
+    The place may be an INSEE code (75115), a name (an arrondissement's gives its city: PARIS
+    15E ARRONDISSEMENT and PARIS are 75056, so is a commune déléguée's its commune nouvelle),
+    or "HERGNIES (59)": the département in brackets picks the commune among those of that name."""
     if not raw:
         return None
+    reference = load_reference()
+    text = raw.strip().upper()
+    if _INSEE_CODE.match(text):
+        return reference.municipality(text) if reference.commune(text) else "?" + text
     name, departement = raw, None
     if match := _PLACE_WITH_DEPARTEMENT.match(raw.strip()):
         name, departement = match.group(1), match.group(2).upper()
-    reference = load_reference()
-    commune = reference.find(name, None)
+    commune = reference.find(name, None) or reference.find(strip_arrondissement(fold(name)), None)
     if commune is None and departement:
         commune = reference.named_in_departement(name, departement.zfill(2))
-    return commune.code_insee if commune else ("?" + fold(raw) if fold(raw) else None)
+    if commune is not None:
+        return reference.municipality(commune.code_insee)
+    return "?" + fold(raw) if fold(raw) else None
 
 
 def _lines(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -432,10 +455,6 @@ def build_table(
     l_birth, l_usage, l_unknown, l_sex = parsed_codes("last_name", "unknown")
     b_birth, b_usage, _, b_sex = parsed_codes("birth_name", "birth")
     u_birth, u_usage, _, u_sex = parsed_codes("usage_name", "usage")
-    birth = np.where(b_birth >= 0, b_birth, np.where(l_birth >= 0, l_birth, u_birth))
-    usage = np.where(u_usage >= 0, u_usage, np.where(b_usage >= 0, b_usage, l_usage))
-    usage = np.where(usage == birth, MISSING, usage)
-    last = np.where((l_unknown == birth) | (l_unknown == usage), MISSING, l_unknown).astype(np.int32)
 
     # --- first names and sex -------------------------------------------------------------
     def parse_fn(raw: Any) -> tuple[int, int, int]:
@@ -446,23 +465,30 @@ def build_table(
 
     per, inverse = _map_unique(col("first_names"), parse_fn)
     fn = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
-    # a first name typed at the end of the name field ("DUPONT JEAN", first name empty)
-    glued = np.nonzero((fn[:, 0] < 0) & (last >= 0))[0]
+    # a first name typed at the end of the name field ("DUPONT JEAN", "DURAND NEE MARTIN SOPHIE")
+    # when the first-name field is empty: the name field is read without it
+    glued = np.nonzero(fn[:, 0] < 0)[0]
     if glued.size:
         usual = usual_first_names()
-        codes = np.unique(last[glued])
-        fix: dict[int, tuple[int, int]] = {}
-        for code in codes.tolist():
-            words = v.surname.values[code].split()
-            if len(words) >= 2 and words[-1] in usual and not all(w in PARTICLES for w in words[:-1]):
-                fcode = v.first_names_code(words[-1])
-                fix[code] = (v.surname_code(" ".join(words[:-1])), fcode)
-        if fix:
-            for i in glued[np.isin(last[glued], list(fix))].tolist():
-                new_last, fcode = fix[int(last[i])]
-                last[i] = new_last
-                fn[i, 0] = fcode
-                fn[i, 1] = v.fn_tokens_of[fcode][0]
+        raw_names = col("last_name")
+        split_of: dict[Any, tuple[int, int, int, int] | None] = {}
+        for i in glued.tolist():
+            raw = raw_names[i]
+            if raw not in split_of:
+                split = split_glued_first_name(raw, usual)
+                if split is None:
+                    split_of[raw] = None
+                else:
+                    p = parse_surname(split[0])
+                    split_of[raw] = (v.surname_code(p.birth), v.surname_code(p.usage),
+                                     v.surname_code(p.unknown), v.first_names_code(split[1]))
+            if (found := split_of[raw]) is not None:
+                l_birth[i], l_usage[i], l_unknown[i], fn[i, 0] = found
+                fn[i, 1] = v.fn_tokens_of[found[3]][0]
+    birth = np.where(b_birth >= 0, b_birth, np.where(l_birth >= 0, l_birth, u_birth))
+    usage = np.where(u_usage >= 0, u_usage, np.where(b_usage >= 0, b_usage, l_usage))
+    usage = np.where(usage == birth, MISSING, usage)
+    last = np.where((l_unknown == birth) | (l_unknown == usage), MISSING, l_unknown).astype(np.int32)
     per_sex, inv_sex = _map_unique(col("sex"), lambda raw: _SEX_CODE.get(parse_sex(raw) or "", 0))
     sex = np.asarray(per_sex, dtype=np.int8)[inv_sex]
     for hint in (l_sex, b_sex, u_sex, fn[:, 2]):
@@ -481,14 +507,24 @@ def build_table(
     source = np.asarray(per, dtype=np.int16)[inverse]
 
     # --- addresses -------------------------------------------------------------------------
-    def parse_street(key: tuple[Any, Any, tuple[str, ...]]) -> tuple[int, int]:
+    localities: list[tuple[str | None, str | None]] = []  # postal code and city written in the lines
+
+    def parse_street(key: tuple[Any, Any, tuple[str, ...]]) -> tuple[int, int, int]:
         number, street, lines = key
         num, st = split_address([street, *lines], number)
-        return v.number.add(num), v.street.add(street_key(st))
+        pc, city = address_locality([street, *lines])
+        if pc:
+            localities.append((pc, city))
+        return v.number.add(num), v.street.add(street_key(st)), (len(localities) - 1 if pc else MISSING)
 
     street_keys = list(zip(col("street_number"), col("street"), map(_lines, col("address"))))
     per, inverse = _map_unique(street_keys, parse_street)
-    st = np.asarray(per, dtype=np.int32).reshape(-1, 2)[inverse] if per else np.full((n, 2), MISSING, np.int32)
+    st = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
+    postcodes, cities = col("postcode"), col("city")
+    for i in np.nonzero(st[:, 2] >= 0)[0].tolist():  # fields left empty take what the lines say
+        pc, city = localities[st[i, 2]]
+        postcodes[i] = postcodes[i] or pc
+        cities[i] = cities[i] or city
 
     def parse_commune(key: tuple[Any, Any]) -> tuple[int, int, int]:
         pc, insee, city = normalise_commune(*key)
@@ -496,7 +532,7 @@ def build_table(
         dep = insee[:3] if insee and insee.startswith("97") else (insee[:2] if insee else (pc[:2] if pc else None))
         return v.commune.add(commune), v.postcode.add(pc), v.departement.add(dep)
 
-    per, inverse = _map_unique(list(zip(col("postcode"), col("city"))), parse_commune)
+    per, inverse = _map_unique(list(zip(postcodes, cities)), parse_commune)
     cm = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
 
     return RecordTable(

@@ -157,7 +157,11 @@ def test_the_name_wins_over_another_communes_postcode_of_its_departement():
 
 def test_current_names_and_ligatures():
     ref = load_reference()
-    # by_code holds the commune déléguée (NEUILLY-LES-DIJON) under the commune nouvelle's code
+    # a commune nouvelle's code stands for the commune, not for its commune déléguée of the same
+    # code (NEUILLY-LES-DIJON, listed after it)
+    commune = ref.commune("21452")
+    assert (commune.nom, commune.type, commune.postcodes) == ("Neuilly-Crimolois", "COM", ("21800",))
+    assert ref.municipality("21452") == "21452"
     assert ref.find_fuzzy("NEUILLY CRIOLOIS", "21800").code_insee == "21452"
     assert normalise_commune("21800", "NEUILLY-CRIMOLOIS")[:2] == ("21800", "21452")
     assert normalise_commune("59172", "RŒULX")[1] == normalise_commune("59172", "ROEULX")[1] == "59504"
@@ -179,3 +183,28 @@ def test_the_same_address_without_postcode_is_identical():
     b = Record("helios", "2", last_name="X", street_number="5", street="RUE PAUL BERT", postcode="13127",
                city="Vitrolles")
     assert address_level(a, b) == "exact"
+
+
+# --- the postal code and commune written in the address lines ----------------------------------
+
+
+@pytest.mark.parametrize("fields", [
+    dict(address="12 RUE DE LA PAIX 75002 PARIS"),
+    dict(address=("75002 Paris", "12 rue de la Paix")),
+    dict(address=("12 R. DE LA PAIX", "75002 PARIS CEDEX 02")),
+    dict(street="12 RUE DE LA PAIX", city="75002 PARIS"),
+    dict(street_number="12", street="RUE DE LA PAIX", postcode="75002", city="PARIS 2E ARRONDISSEMENT"),
+])
+def test_postcode_and_commune_are_read_from_wherever_the_source_wrote_them(fields):
+    d = build_table([Record("s", "1", **fields)]).describe(0)
+    assert (d["numero"], d["voie"], d["code_postal"], d["commune"]) == ("12", "PAIX", "75002", "75056")
+
+
+def test_a_five_digit_house_number_is_no_postcode():
+    d = build_table([Record("s", "1", address="12345 RUE DE LA PAIX")]).describe(0)
+    assert (d["numero"], d["code_postal"], d["commune"]) == ("12345", None, None)
+
+
+def test_the_postcode_field_wins_over_the_lines():
+    d = build_table([Record("s", "1", address="3 AV FOCH 06 400 CANNES", postcode="06000", city="NICE")]).describe(0)
+    assert (d["voie"], d["code_postal"], d["commune"]) == ("FOCH", "06000", "06088")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matching import Record
-from matching.comparisons import FirstNamesComparison, PairBatch
+from matching.comparisons import FirstNamesComparison, PairBatch, SexComparison
 from matching.table import build_table
 
 
@@ -43,3 +43,49 @@ def test_a_commune_name_found_in_several_departements_is_told_by_the_bracket():
 def test_an_unknown_place_stays_unknown_whatever_its_bracket():
     table = build_table([Record("x", "1", birth_place="FOOVILLE (93)")])
     assert table.vocabs.place.values[table.birth_place[0]] == "?FOOVILLE 93"
+
+
+def _sex_levels(pairs: list[tuple[Record, Record]], background: list[Record]) -> list[str]:
+    comparison = SexComparison()
+    records = background + [r for pair in pairs for r in pair]
+    table = build_table(records)
+    start = len(background)
+    left = np.arange(start, len(records), 2)
+    batch = PairBatch(table, table, left, left + 1, 1)
+    return [comparison.level_names()[int(x)] for x in comparison.compare(batch).levels]
+
+
+# records that state their sex: MARIE is a woman's first name here, RAYMOND a man's, CAMILLE both
+SEXED = (
+    [Record("bg", f"m{i}", first_names="MARIE CLAIRE", sex="F") for i in range(12)]
+    + [Record("bg", f"r{i}", first_names="RAYMOND", sex="M") for i in range(12)]
+    + [Record("bg", f"c{i}", first_names="CAMILLE", sex="MF"[i % 2]) for i in range(12)]
+)
+
+
+def test_a_first_name_tells_the_sex_a_record_does_not_state():
+    husband = Record("impots", "H", first_names="RAYMOND MARIE", sex="M")
+    levels = _sex_levels([
+        (husband, Record("amendes", "W", first_names="MARIE")),  # his wife, sex not given
+        (husband, Record("amendes", "R", first_names="RAYMOND")),  # himself
+        (Record("impots", "C", first_names="CAMILLE", sex="M"), Record("amendes", "C2", first_names="CAMILLE")),
+        (Record("impots", "S", first_names="SOPHIE", sex="F"), Record("amendes", "S2", first_names="SOPHIE", sex="M")),
+    ], SEXED)
+    assert levels == ["name_other", "null", "null", "other"]
+
+
+def test_too_few_records_tell_no_sex():
+    levels = _sex_levels([(Record("impots", "H", first_names="RAYMOND", sex="M"),
+                           Record("amendes", "W", first_names="MARIE"))], SEXED[:5])
+    assert levels == ["null"]
+
+
+@pytest.mark.parametrize("written", ["75115", "PARIS 15E ARRONDISSEMENT", "Paris", "75056"])
+def test_a_birth_place_given_as_insee_code_or_arrondissement_is_its_city(written):
+    table = build_table([Record("x", "1", birth_place=written)])
+    assert table.vocabs.place.values[table.birth_place[0]] == "75056"
+
+
+def test_a_code_that_is_no_commune_stays_apart():
+    table = build_table([Record("x", "1", birth_place="99134")])  # INSEE code of a country (Spain)
+    assert table.vocabs.place.values[table.birth_place[0]] == "?99134"

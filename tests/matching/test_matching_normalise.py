@@ -73,7 +73,7 @@ def test_several_first_names_in_any_order_and_composed_names():
 
 
 @pytest.mark.parametrize("raw, sex", [("M", "M"), ("F", "F"), ("1", "M"), ("2", "F"), ("Homme", "M"),
-                                      ("féminin", "F"), ("", None), ("X", None)])
+                                      ("féminin", "F"), ("Mademoiselle", "F"), ("M.", "M"), ("", None), ("X", None)])
 def test_sex_codings(raw, sex):
     assert parse_sex(raw) == sex
 
@@ -176,3 +176,22 @@ def test_table_combines_name_fields_and_sources():
     assert (d2["nom_naissance"], d2["nom_usage"], d2["sexe"]) == ("MARTIN", "DUPONT", "F")
     assert t.first_names[0] == t.first_names[1]  # any order, composed or not
     assert (d3["nom"], d3["prenoms"]) == ("DUPONT", "JEAN")
+
+
+@pytest.mark.parametrize("typed, names, first", [
+    ("TRERGOL NEE PRONDET ISABELLE", ("PRONDET", "TRERGOL", None), "ISABELLE"),
+    ("MME LEGRAND EP PRARCANT STEPHANIE", ("LEGRAND", "PRARCANT", None), "STEPHANIE"),
+    ("M. FECHET YANNICK", (None, None, "FECHET"), "YANNICK"),
+    ("BARTHELEMY NEE NOURDARD", ("NOURDARD", "BARTHELEMY", None), None),  # no first name in it
+    ("DURAND NEE SOPHIE", ("SOPHIE", "DURAND", None), None),  # SOPHIE is her birth name here
+    ("LE MARTIN", (None, None, "LE MARTIN"), None),
+])
+def test_a_first_name_glued_to_the_name_field_is_read_when_the_first_name_is_missing(typed, names, first):
+    d = build_table([Record("h", "1", last_name=typed)]).describe(0)
+    assert (d["nom_naissance"], d["nom_usage"], d["nom"]) == names
+    assert d["prenoms"] == first
+
+
+def test_a_name_field_ending_with_a_first_name_is_kept_whole_beside_a_first_name():
+    d = build_table([Record("h", "1", last_name="DUPONT JEAN", first_names="PAUL")]).describe(0)
+    assert (d["nom"], d["prenoms"]) == ("DUPONT JEAN", "PAUL")

@@ -281,14 +281,23 @@ def _street_line(line: str) -> str | None:
 _LOCALITY = re.compile(r"(?:^|\s)(\d{2}\s?\d{3})\s+([A-Z][A-Z0-9 ]*?)(?:\s+CEDEX(?:\s+\d{1,2})?)?$")
 
 
+#: a city with municipal arrondissements written with its arrondissement and no postal code
+_CITY_ARRONDISSEMENT = re.compile(
+    r"(?:^|\s)(PARIS|LYON|MARSEILLE)\s+\d{1,2}\s*(E|EME|ER|ERE)(\s+ARR(ONDISSEMENT|T)?)?$")
+
+
 @lru_cache(maxsize=200_000)
 def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     """(folded line without it, postal code, city) of a line that ends with a postal code of the
-    reference and a commune name (``12 RUE DE LA PAIX 75002 PARIS``, ``75002 Paris``); else
-    (folded line, None, None). A house number of five digits before a street is no postal code."""
+    reference and a commune name (``12 RUE DE LA PAIX 75002 PARIS``, ``75002 Paris``) or with a
+    city and its arrondissement (``12 AV IMBERT PARIS 16E ARRONDISSEMENT``: no postal code);
+    else (folded line, None, None). A house number of five digits before a street is no postal
+    code."""
     text = fold(line)
     m = _LOCALITY.search(text)
     if m is None:
+        if arrondissement := _CITY_ARRONDISSEMENT.search(text):  # "… PARIS 16E ARRONDISSEMENT"
+            return text[: arrondissement.start()].strip(), None, arrondissement.group(0).strip()
         return text, None, None
     postcode, city = m.group(1).replace(" ", ""), m.group(2)
     if city.split()[0] in STREET_TYPES or not load_reference().is_postcode(postcode):
@@ -301,7 +310,7 @@ def address_locality(lines: list[str | None]) -> tuple[str | None, str | None]:
     that keep the whole address in one or several free lines."""
     for raw in reversed(lines):
         _, postcode, city = split_locality(raw)
-        if postcode:
+        if postcode or city:
             return postcode, city
     return None, None
 

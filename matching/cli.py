@@ -51,6 +51,18 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+_DATE_DIRECTIVES = set("dmyYbBhjaAeU%")
+
+
+def _check_date_format(fmt: str) -> None:
+    """A strptime format naming the day, month or year with directives strptime knows."""
+    directives = [fmt[i + 1] for i in range(len(fmt) - 1) if fmt[i] == "%" and (i == 0 or fmt[i - 1] != "%")]
+    unknown = sorted({d for d in directives if d not in _DATE_DIRECTIVES})
+    if unknown or not {"d", "m", "y", "Y", "b", "B", "j"} & set(directives):
+        detail = f"directive inconnue %{unknown[0]}" if unknown else "ni jour, ni mois, ni année"
+        raise InputError(f"--date-format invalide « {fmt} » ({detail}) ; exemple : %d/%m/%Y")
+
+
 def run_link(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     maps = parse_maps(args.map)
@@ -62,6 +74,14 @@ def run_link(args: argparse.Namespace) -> int:
     for p in paths:
         if not p.is_file():
             raise InputError(f"fichier introuvable : {p}")
+    for option in ("out", "clusters", "review_out", "model_out"):
+        target = getattr(args, option)
+        if target and not Path(target).resolve().parent.is_dir():
+            raise InputError(f"dossier introuvable pour --{option.replace('_', '-')} : {Path(target).parent}")
+    if args.workers == 0 or args.workers < -1:
+        raise InputError(f"--workers attend un nombre de fils positif, ou -1 pour tous, reçu {args.workers}")
+    if args.date_format:
+        _check_date_format(args.date_format)
     check_columns(paths, args.id_column, maps)
     records: list[Record] = []
     for name, path in zip(args.files, paths):

@@ -43,6 +43,10 @@ def parse_maps(specs: Sequence[str]) -> list[ColumnMap]:
         if not column:
             raise InputError(f"colonne vide dans --map « {spec} »")
         maps.append(ColumnMap(column, role))
+    roles: dict[str, str] = {}
+    for m in maps:
+        if roles.setdefault(m.column, m.role) != m.role:
+            raise InputError(f"la colonne « {m.column} » a deux rôles : {roles[m.column]} et {m.role}")
     return maps
 
 
@@ -191,6 +195,11 @@ def check_columns(paths: Sequence[Path], id_column: str, maps: Sequence[ColumnMa
     """Headers of every file; a mapped column absent from all files is an error."""
     headers = {p: read_header(p) for p in paths}
     for p, h in headers.items():
+        if not any(h):
+            raise InputError(f"fichier vide : {p} (pas de ligne d'en-tête)")
+        doubled = sorted({c for c in h if c and h.count(c) > 1})
+        if doubled:
+            raise InputError(f"colonne en double dans l'en-tête de {p} : {', '.join(doubled)}")
         if id_column_for(h, id_column) is None:
             raise InputError(f"colonne d'identifiant « {id_column} » absente de {p}")
     for m in maps:

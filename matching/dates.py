@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
+from .text import fold
+
 _MONTHS = {
     "JANVIER": 1, "JANV": 1, "JAN": 1, "FEVRIER": 2, "FEVR": 2, "FEV": 2, "MARS": 3, "MAR": 3,
     "AVRIL": 4, "AVR": 4, "MAI": 5, "JUIN": 6, "JUILLET": 7, "JUIL": 7, "AOUT": 8, "AOU": 8,
@@ -18,6 +20,8 @@ _MONTHS = {
     "DECEMBRE": 12, "DEC": 12,
 }
 _NUMERIC = re.compile(r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$")
+#: a date followed by a time of day, separators folded: "1960 03 12T00 00 00", "12 03 1960 00 00"
+_WITH_TIME = re.compile(r"^(\d{4} \d{1,2} \d{1,2}|\d{1,2} \d{1,2} \d{4})(?:T| T? ?)\d{1,2} \d{2}( \d{2})?( \d+)?( ?Z)?$")
 _WORDS = re.compile(r"^(\d{1,2})(?:ER)? ([A-Z]+)\.? (\d{4})$")
 MIN_YEAR = 1880
 #: dates that systems store for "unknown"
@@ -56,16 +60,18 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     if isinstance(raw, date):
         value = raw.year * 10000 + raw.month * 100 + raw.day
         return 0 if value in PLACEHOLDERS else value
-    text = raw.strip().upper()
-    if not text:
+    stripped = raw.strip()
+    if not stripped:
         return 0
     if fmt:
         try:
-            d = datetime.strptime(text, fmt).date()
+            d = datetime.strptime(stripped, fmt).date()
             return parse_birth_date(d)
         except ValueError:
             pass  # fall back to the usual formats (partial dates do not parse with strptime)
-    text = text.split("T")[0].split(" 00:00")[0].strip()
+    text = fold(stripped)  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
+    if m := _WITH_TIME.match(text):
+        text = m.group(1)
     pivot = date.today().year % 100
     value = 0
     if m := _NUMERIC.match(text):

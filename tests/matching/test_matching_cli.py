@@ -109,6 +109,10 @@ def test_threshold_and_model_round_trip(files):
         (["--map", "inexistante=first_names"], "absente de tous les fichiers"),
         (["--map", "nom=nom_de_famille"], "rôle inconnu"),
         (["--map", "nom"], "COLONNE=ROLE"),
+        (["--map", "nom=last_name", "--map", "nom=first_names"], "deux rôles"),
+        (["--map", "nom=last_name", "--date-format", "%Q"], "--date-format invalide"),
+        (["--map", "nom=last_name", "--date-format", "JJ/MM/AAAA"], "--date-format invalide"),
+        (["--map", "nom=last_name", "--workers", "0"], "--workers"),
     ],
 )
 def test_bad_maps_exit_2_with_a_french_message(files, args, message):
@@ -157,3 +161,18 @@ def test_a_column_absent_from_one_file_is_only_missing_there(files):
                "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "enregistrements lus" in proc.stderr
+
+
+def test_empty_file_doubled_header_or_missing_output_folder_exit_2_before_linking(files, tmp_path):
+    d, impots, *_ = files
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    doubled = tmp_path / "double.csv"
+    doubled.write_text("numero;nom;nom\n1;A;B\n", encoding="utf-8")
+    for path, message in ((empty, "fichier vide"), (doubled, "colonne en double")):
+        proc = run(str(path), "--id-column", "numero", "--map", "nom=last_name", "--out", str(tmp_path / "x.csv"))
+        assert proc.returncode == 2 and message in proc.stderr
+    proc = run(str(impots), "--id-column", "numero", "--map", "nom_naissance=birth_name",
+               "--out", str(tmp_path / "absent" / "x.csv"))
+    assert proc.returncode == 2 and "dossier introuvable pour --out" in proc.stderr
+    assert "lus" not in proc.stderr  # nothing was read nor linked before the error

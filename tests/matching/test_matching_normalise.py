@@ -85,7 +85,9 @@ def test_sex_codings(raw, sex):
      ("1er mars 1965", 19650301), ("1965-03-12T00:00:00", 19650312), (date(1965, 3, 12), 19650312),
      ("00/00/1960", 19600000), ("00/05/1960", 19600500), ("1960", 19600000), ("05/1960", 19600500),
      ("31/02/1975", 19750231), ("01/01/1900", 0), ("", 0), (None, 0), ("n/c", 0), ("45/45/1960", 0),
-     ("03/25/1970", 19700325)],
+     ("03/25/1970", 19700325), ("17 JUILLET 1991", 19910717), ("8 octobre 1936", 19361008),
+     ("8 DÉCEMBRE 1936", 19361208), ("1er août 2001", 20010801), ("12/03/1965 00:00", 19650312),
+     ("1965-03-12T00:00:00.000Z", 19650312), ("12 03 65", 19650312)],
 )
 def test_birth_dates_in_the_sources_formats(raw, value):
     assert parse_birth_date(raw) == value
@@ -185,6 +187,8 @@ def test_table_combines_name_fields_and_sources():
     ("BARTHELEMY NEE NOURDARD", ("NOURDARD", "BARTHELEMY", None), None),  # no first name in it
     ("DURAND NEE SOPHIE", ("SOPHIE", "DURAND", None), None),  # SOPHIE is her birth name here
     ("LE MARTIN", (None, None, "LE MARTIN"), None),
+    ("DUPONT JEAN PIERRE", (None, None, "DUPONT"), "JEAN PIERRE"),
+    ("JULIEN GERARD ALAIN", (None, None, "JULIEN"), "GERARD ALAIN"),  # one name word stays
 ])
 def test_a_first_name_glued_to_the_name_field_is_read_when_the_first_name_is_missing(typed, names, first):
     d = build_table([Record("h", "1", last_name=typed)]).describe(0)
@@ -195,3 +199,12 @@ def test_a_first_name_glued_to_the_name_field_is_read_when_the_first_name_is_mis
 def test_a_name_field_ending_with_a_first_name_is_kept_whole_beside_a_first_name():
     d = build_table([Record("h", "1", last_name="DUPONT JEAN", first_names="PAUL")]).describe(0)
     assert (d["nom"], d["prenoms"]) == ("DUPONT JEAN", "PAUL")
+
+
+def test_first_names_of_the_population_are_split_off_too():
+    # MARGARET and ADELAIDE are in no vendored list, but three records give them as first names
+    given = [Record("a", str(i), first_names="MARGARET ADELAIDE", last_name="X") for i in range(3)]
+    d = build_table([*given, Record("c", "1", last_name="LELEU MARGARET ADELAIDE")]).describe(3)
+    assert (d["nom"], d["prenoms"]) == ("LELEU", "MARGARET ADELAIDE")
+    alone = build_table([Record("c", "1", last_name="LELEU MARGARET ADELAIDE")]).describe(0)
+    assert (alone["nom"], alone["prenoms"]) == ("LELEU MARGARET ADELAIDE", None)

@@ -315,6 +315,12 @@ def address_locality(lines: list[str | None]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def with_locality(postcode: str | None, city: str | None, locality: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The postal code and city fields, each one left empty taken from what the address lines say
+    (:func:`address_locality`)."""
+    return postcode or locality[0], city or locality[1]
+
+
 def split_address(lines: list[str | None], number: str | None = None) -> tuple[str | None, str | None]:
     """(number, street) from free address lines (the street line is the one with a number or a
     street type; complements such as "BAT A APPT 12", before or after the street on its line, are
@@ -403,8 +409,7 @@ def normalise_address(
     """Normalise the parts of an address as typed in a source."""
     all_lines = [street, *(lines or [])]
     num, street_norm = split_address(all_lines, number)
-    if not postcode and not city:
-        postcode, city = address_locality(all_lines)
+    postcode, city = with_locality(postcode, city, address_locality(all_lines))
     pc, insee, folded = normalise_commune(postcode, city)
     return Address(number=num, street=street_norm, postcode=pc, city=folded, insee=insee)
 

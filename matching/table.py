@@ -21,6 +21,7 @@ import numpy as np
 
 from .addresses import (
     address_locality, commune_name_key, normalise_commune, split_address, street_key, strip_arrondissement,
+    with_locality,
 )
 from .dates import parse_birth_date
 from .names import (
@@ -484,13 +485,13 @@ def build_table(
     # when the first-name field is empty: the name field is read without it
     glued = np.nonzero(fn[:, 0] < 0)[0]
     if glued.size:
-        usual = usual_first_names() | _first_names_of_the_data(v, fn[:, 0], (l_birth, l_usage, l_unknown, b_birth, u_usage))
+        known = usual_first_names() | _first_names_of_the_data(v, fn[:, 0], (l_birth, l_usage, l_unknown, b_birth, u_usage))
         raw_names = col("last_name")
         split_of: dict[Any, tuple[int, int, int, int] | None] = {}
         for i in glued.tolist():
             raw = raw_names[i]
             if raw not in split_of:
-                split = split_glued_first_name(raw, usual)
+                split = split_glued_first_name(raw, known)
                 if split is None:
                     split_of[raw] = None
                 else:
@@ -536,10 +537,8 @@ def build_table(
     per, inverse = _map_unique(street_keys, parse_street)
     st = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
     postcodes, cities = col("postcode"), col("city")
-    for i in np.nonzero(st[:, 2] >= 0)[0].tolist():  # fields left empty take what the lines say
-        pc, city = localities[st[i, 2]]
-        postcodes[i] = postcodes[i] or pc
-        cities[i] = cities[i] or city
+    for i in np.nonzero(st[:, 2] >= 0)[0].tolist():
+        postcodes[i], cities[i] = with_locality(postcodes[i], cities[i], localities[st[i, 2]])
 
     def parse_commune(key: tuple[Any, Any]) -> tuple[int, int, int]:
         pc, insee, city = normalise_commune(*key)

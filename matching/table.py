@@ -130,6 +130,9 @@ class Vocabularies:
     surname_phon_of: list[int] = field(default_factory=list)
     fn_tokens_of: list[tuple[int, ...]] = field(default_factory=list)  # first_names → first_name codes
     fn_phon_of: list[int] = field(default_factory=list)  # first_name → first_name_phonetic code
+    #: first names of the population beyond the vendored list, learnt when the first table was
+    #: built: a record matched later against it splits a glued "NOM PRENOM" as the batch did
+    population_first_names: frozenset[str] = frozenset()
 
     _cache: dict[str, tuple[np.ndarray | None, int]] = field(default_factory=dict, repr=False)
 
@@ -484,8 +487,11 @@ def build_table(
     # a first name typed at the end of the name field ("DUPONT JEAN", "DURAND NEE MARTIN SOPHIE")
     # when the first-name field is empty: the name field is read without it
     glued = np.nonzero(fn[:, 0] < 0)[0]
+    if vocabs is None or glued.size:
+        v.population_first_names |= _first_names_of_the_data(
+            v, fn[:, 0], (l_birth, l_usage, l_unknown, b_birth, u_usage))
     if glued.size:
-        known = usual_first_names() | _first_names_of_the_data(v, fn[:, 0], (l_birth, l_usage, l_unknown, b_birth, u_usage))
+        known = usual_first_names() | v.population_first_names
         raw_names = col("last_name")
         split_of: dict[Any, tuple[int, int, int, int] | None] = {}
         for i in glued.tolist():

@@ -21,6 +21,8 @@ Key parts:
 ``postcode``             the postal code (repaired)
 ``departement``          the département of the commune
 ``street``               the street (normalised)
+``street_skeleton``      the street's distinct consonants (a typo in a vowel, a doubled letter
+                         or two swapped letters keep it)
 ``number``               the street number
 ``identifier``           the shared identifier
 ``sex``                  the sex
@@ -39,7 +41,8 @@ from .table import RecordTable
 
 KEY_PARTS = (
     "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first", "name_pair",
-    "birth_date", "birth_year", "commune", "postcode", "departement", "street", "number", "identifier", "sex",
+    "birth_date", "birth_year", "commune", "postcode", "departement", "street", "street_skeleton", "number",
+    "identifier", "sex",
 )
 #: key part → table columns it reads (to leave those comparisons out of an EM session)
 PART_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -55,6 +58,7 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "postcode": ("postcode",),
     "departement": ("departement",),
     "street": ("street",),
+    "street_skeleton": ("street",),
     "number": ("number",),
     "identifier": ("identifier",),
     "sex": ("sex",),
@@ -96,6 +100,8 @@ def default_blocking_rules() -> list[BlockingRule]:
         BlockingRule("date+commune", ("birth_date", "commune")),
         BlockingRule("prenom+voie", ("first_name_phonetic", "street", "commune")),
         BlockingRule("identifiant", ("identifier",)),
+        # the records of one address, whatever their names say: typos in the name and the street
+        BlockingRule("adresse", ("street_skeleton", "number", "commune")),
         # names typed in each other's field: only these two rules pair them
         BlockingRule("noms+departement", ("name_pair", "departement")),
         BlockingRule("noms+annee", ("name_pair", "birth_year")),
@@ -138,6 +144,9 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         if part == "first_name_phonetic":
             val = v.fn_phon_array()[val]
         return rec, val
+    if part == "street_skeleton":
+        rec = np.nonzero(table.street >= 0)[0]
+        return rec, v.street_skeleton_hashes()[table.street[rec]].view(np.int64)
     single = {
         "first_name_first": table.first_name,
         "birth_date": table.birth_date,

@@ -50,6 +50,15 @@ def _stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
+_VOWELS_AND_SPACE = frozenset("AEIOUY ")
+
+
+def street_skeleton(street: str) -> str:
+    """The distinct consonants of a street, sorted: LILAS and LILLAS, EGLISE and EGLSE,
+    MARRONNIERS and MMARRONNIERS share it (a doubled, dropped or wrong vowel, two letters swapped)."""
+    return "".join(sorted(set(street) - _VOWELS_AND_SPACE))
+
+
 def _grow(
     array: np.ndarray | None, filled: int, values: list[Any], fn: Callable[[Any], Any], dtype: Any, sentinel: Any
 ) -> tuple[np.ndarray, int]:
@@ -178,6 +187,10 @@ class Vocabularies:
         """Stable 64-bit hash of each phonetic key of ``surname_phonetic`` or ``first_name_phonetic``:
         one key space for both, where a surname meets the same word typed as a first name."""
         return self._derived("h" + vocab, getattr(self, vocab).values, _stable_hash, np.uint64, 0)
+
+    def street_skeleton_hashes(self) -> np.ndarray:
+        """Stable 64-bit hash of each street's :func:`street_skeleton`."""
+        return self._derived("ss", self.street.values, lambda x: _stable_hash(street_skeleton(x)), np.uint64, 0)
 
     def fn_token_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(number of words, offset into flat, flat word codes) of each first-names code (code

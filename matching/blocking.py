@@ -13,6 +13,7 @@ Key parts:
 ``first_name``           every first name (word) of the record
 ``first_name_phonetic``  their phonetic keys
 ``first_name_first``     the first first name only
+``first_name_initial``   the initial of every first name
 ``name_pair``            each surname with each first name, unordered (phonetic keys): the same
                          for MICHEL PIERRE and, typed in each other's field, PIERRE MICHEL
 ``birth_date``           the birth date (complete or partial)
@@ -40,7 +41,8 @@ import numpy as np
 from .table import RecordTable
 
 KEY_PARTS = (
-    "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first", "name_pair",
+    "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first", "first_name_initial",
+    "name_pair",
     "birth_date", "birth_year", "commune", "postcode", "departement", "street", "street_skeleton", "number",
     "identifier", "sex",
 )
@@ -51,6 +53,7 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "first_name": ("first_names", "first_name"),
     "first_name_phonetic": ("first_names", "first_name"),
     "first_name_first": ("first_names", "first_name"),
+    "first_name_initial": ("first_names", "first_name"),
     "name_pair": ("sur_birth", "sur_usage", "sur_last", "first_names", "first_name"),
     "birth_date": ("birth_date",),
     "birth_year": ("birth_date",),
@@ -100,8 +103,8 @@ def default_blocking_rules() -> list[BlockingRule]:
         BlockingRule("date+commune", ("birth_date", "commune")),
         BlockingRule("prenom+voie", ("first_name_phonetic", "street", "commune")),
         BlockingRule("identifiant", ("identifier",)),
-        # the records of one address, whatever their names say: typos in the name and the street
-        BlockingRule("adresse", ("street_skeleton", "number", "commune")),
+        # one address and one initial: typos in the name, the first name and the street at once
+        BlockingRule("adresse+initiale", ("street_skeleton", "number", "commune", "first_name_initial")),
         # names typed in each other's field: only these two rules pair them
         BlockingRule("noms+departement", ("name_pair", "departement")),
         BlockingRule("noms+annee", ("name_pair", "birth_year")),
@@ -132,6 +135,9 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         b = v.phonetic_hashes("first_name_phonetic")[fval[j]]
         key = _splitmix(np.minimum(a, b)) ^ _splitmix(np.maximum(a, b) + np.uint64(1))
         return rec, key.view(np.int64)
+    if part == "first_name_initial":
+        rec, words = part_values(table, "first_name")
+        return rec, v.first_name_initials()[words]
     if part in ("first_name", "first_name_phonetic"):
         all_lengths, offsets, flat = v.fn_token_arrays()
         codes = table.first_names

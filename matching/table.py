@@ -188,6 +188,10 @@ class Vocabularies:
         one key space for both, where a surname meets the same word typed as a first name."""
         return self._derived("h" + vocab, getattr(self, vocab).values, _stable_hash, np.uint64, 0)
 
+    def first_name_initials(self) -> np.ndarray:
+        """Initial (code point) of each first-name word."""
+        return self._derived("fi", self.first_name.values, lambda x: ord(x[0]), np.int64, MISSING)
+
     def street_skeleton_hashes(self) -> np.ndarray:
         """Stable 64-bit hash of each street's :func:`street_skeleton`."""
         return self._derived("ss", self.street.values, lambda x: _stable_hash(street_skeleton(x)), np.uint64, 0)

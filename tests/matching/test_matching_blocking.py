@@ -48,16 +48,18 @@ def test_names_typed_in_each_other_field_after_a_move_are_paired_and_linked():
 
 def test_typos_in_the_name_the_first_name_and_the_street_of_one_address_are_paired():
     """No date, and a typo in every name field and in the street: only the address rule pairs
-    them — and it pairs the records of one address only."""
+    them — and it pairs the records of one address and one initial only."""
     a = Record("a", "1", first_names="VANESSA", birth_name="COLLET", street="4 RUE DES LILAS", postcode="58190",
                city="METZ LE COMTE")
     b = Record("b", "2", first_names="VNESSA", last_name="COLET", street="4 RUE DES LILLAS", postcode="58190",
                city="METZ-LE-COMTE")
     next_door = Record("c", "3", first_names="VANESSA", last_name="COLLET", street="6 RUE DES LILAS",
                        postcode="58190", city="METZ LE COMTE")
-    pairs, cands = _pairs([a, b, next_door])
+    spouse = Record("d", "4", first_names="THIERRY", last_name="COLLET", street="4 RUE DES LILAS", postcode="58190",
+                    city="METZ LE COMTE")
+    pairs, cands = _pairs([a, b, next_door, spouse])
     assert (0, 1) in pairs
-    adresse = next(s for s in cands.rules if s.name == "adresse")
+    adresse = next(s for s in cands.rules if s.name == "adresse+initiale")
     assert adresse.new_pairs == 1 and adresse.pairs == 1
 
 

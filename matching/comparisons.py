@@ -156,10 +156,11 @@ def names_inverted(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
     ok = (fa >= 0) & (fb >= 0)
     if not ok.any():
         return np.zeros(idx.size, bool)
-    as_surname = v.first_names_as_surname()  # first-names code -> surname code with that spelling
-    ga, gb = as_surname[fa], as_surname[fb]
-    a_to_b = ((sa == gb[:, None]) & (gb[:, None] >= 0)).any(axis=1)
-    b_to_a = ((sb == ga[:, None]) & (ga[:, None] >= 0)).any(axis=1)
+    # spellings, not codes: a name new to the vocabularies is compared as well as a known one
+    first_names, surnames = v.compact_keys("first_names"), v.compact_keys("surname")
+    ga, gb = first_names[fa], first_names[fb]
+    a_to_b = ((surnames[sa] == gb[:, None]) & (sa >= 0)).any(axis=1)
+    b_to_a = ((surnames[sb] == ga[:, None]) & (sb >= 0)).any(axis=1)
     return ok & a_to_b & b_to_a
 
 

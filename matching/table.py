@@ -159,13 +159,6 @@ class Vocabularies:
         """Length (without spaces) of each surname code."""
         return self._derived("sl", self.surname.values, lambda x: len(x.replace(" ", "")), np.int64, 0)
 
-    def first_names_as_surname(self) -> np.ndarray:
-        """For each first-names code, the surname code spelt the same (-1 if none)."""
-        index = self.surname.index
-        return self._derived(
-            "fs", self.first_names.values, lambda x: index.get(x.replace(" ", ""), MISSING), np.int64, MISSING
-        )
-
     def compact_keys(self, vocab: str) -> np.ndarray:
         """Values of a vocabulary without spaces (object array; code -1 maps to "")."""
         return self._derived("k" + vocab, getattr(self, vocab).values, lambda x: x.replace(" ", ""), object, "")

@@ -77,3 +77,21 @@ def test_a_glued_first_name_is_read_as_in_the_batch(setup):
     assert best.record == ("impots", "M0")
     levels = {f["comparison"]: f["level"] for f in best.explanation["fields"]}
     assert levels["surname"] == "exact" and levels["first_names"] == "exact"
+
+
+def test_names_new_to_the_index_are_compared_whatever_was_matched_before(setup):
+    """Names typed in each other's field: GILLES (surname) and THOMAS (first name) against THOMAS
+    GILLES. GILLES is new to the index's surnames; matching another record first (which fills the
+    vocabularies' derived arrays) must not hide the match."""
+    index, flow, *_ = setup
+    people = [Record("impots", "T", first_names="GILLES", birth_name="THOMAS", birth_date="21/05/1938",
+                     street="17 CHEMIN PAOLI", postcode="67700", city="GOTTENHOUSE"),
+              Record("impots", "M", first_names="PAUL", birth_name="MARTINOT", birth_date="02/01/1950"), *flow]
+    query = Record("nouveau", "Q", first_names="THOMAS", last_name="GILLES", birth_date="21/05/1938",
+                   street="17 CHE PAOLI", postcode="67700", city="GOTTENHOUSE")
+    fresh = MatchIndex.build(people, index.model).match(query)
+    warm = MatchIndex.build(people, index.model)
+    swapped_too = Record("nouveau", "O", first_names="MARTINOT", last_name="PAUL", birth_date="02/01/1950")
+    assert warm.match(swapped_too)[0].record == ("impots", "M")
+    for found in (fresh, warm.match(query)):
+        assert found and found[0].record == ("impots", "T") and found[0].status == "accept"

@@ -14,6 +14,8 @@ Normal forms:
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,17 +124,56 @@ def parse_surname(raw: str | None) -> ParsedSurname:
     return ParsedSurname(unknown=_join(words), sex=sex)
 
 
+def _split_by_case(raw: str) -> tuple[str, str] | None:
+    """(name, first names) of a field written "Prénom NOM" or "NOM Prénom", the French
+    convention that capitals mark the surname: ``Jean-Pierre DUPONT``, ``DUPONT Jean``, ``Mme
+    Sophie DURAND née MARTIN``; None when the case tells nothing (all capitals, all capitalised,
+    capitalised words on both sides of the name)."""
+    tokens = raw.split()
+    civility: list[str] = []  # kept with the name: it tells the sex
+    while len(tokens) > 1 and fold(tokens[0]) in CIVILITIES:
+        civility.append(tokens.pop(0))
+    kinds = []
+    for token in tokens:
+        letters = [c for c in re.split(r"['’]", token)[-1] if c.isalpha()]  # d'ALMEIDA: ALMEIDA
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            kinds.append("NOM")
+        elif letters and letters[0].isupper() and any(c.islower() for c in letters) and fold(token) not in PARTICLES:
+            kinds.append("Prénom")
+        else:
+            kinds.append("")  # "de", "née", an initial: it goes with the name
+    if "NOM" not in kinds or "Prénom" not in kinds:
+        return None
+    first = kinds.index("Prénom")
+    last = len(kinds) - kinds[::-1].index("Prénom")
+    if "Prénom" in kinds[first:last] and set(kinds[first:last]) != {"Prénom"}:
+        return None
+    if first == 0:
+        names, given = tokens[last:], tokens[:last]
+    elif last == len(tokens):
+        names, given = tokens[:first], tokens[first:]
+    else:
+        return None
+    return " ".join(civility + names), fold(" ".join(given))
+
+
 def split_glued_first_name(raw: str | None, known: frozenset[str]) -> tuple[str, str] | None:
-    """(name field without them, first names) when a name field ends with known first names
-    typed after the surname(s), as a source without a first-name field writes it: ``DUPONT
-    JEAN PIERRE``, ``DURAND NEE MARTIN SOPHIE``, ``MME LEGRAND EP PRARCANT STEPHANIE``; else
-    None. At least one name word stays (``JULIEN GERARD``: surname JULIEN, first name GERARD).
+    """(name field without them, first names) when a name field also holds the first names,
+    as a source without a first-name field writes it; else None. Capitals mark the surname
+    where the case is mixed (``Gilles THOMAS``, ``THOMAS Gilles``); otherwise known first names
+    typed after the surname(s) are cut: ``DUPONT JEAN PIERRE``, ``DURAND NEE MARTIN SOPHIE``,
+    ``MME LEGRAND EP PRARCANT STEPHANIE``. At least one name word stays (``JULIEN GERARD``:
+    surname JULIEN, first name GERARD).
 
     >>> split_glued_first_name("DURAND NEE MARTIN SOPHIE ANNE", frozenset({"SOPHIE", "ANNE"}))
     ('DURAND NEE MARTIN', 'SOPHIE ANNE')
+    >>> split_glued_first_name("Gilles THOMAS", frozenset())
+    ('THOMAS', 'GILLES')
     >>> split_glued_first_name("DE SOPHIE", frozenset({"SOPHIE"})) is None
     True
     """
+    if raw and (by_case := _split_by_case(raw)) is not None:
+        return by_case
     typed = fold(raw).split()
     words, _ = _strip_civility(typed)
     cut = len(words)

@@ -189,11 +189,21 @@ def test_table_combines_name_fields_and_sources():
     ("LE MARTIN", (None, None, "LE MARTIN"), None),
     ("DUPONT JEAN PIERRE", (None, None, "DUPONT"), "JEAN PIERRE"),
     ("JULIEN GERARD ALAIN", (None, None, "JULIEN"), "GERARD ALAIN"),  # one name word stays
+    # mixed case: capitals mark the surname, in either order, whatever the first name
+    ("Gilles THOMAS", (None, None, "THOMAS"), "GILLES"),
+    ("THOMAS Gilles", (None, None, "THOMAS"), "GILLES"),
+    ("Maëlwenn KERMARREC", (None, None, "KERMARREC"), "MAELWENN"),
+    ("Mme Sophie DURAND née MARTIN", ("MARTIN", "DURAND", None), "SOPHIE"),
+    ("Jean-Marc d'ALMEIDA", (None, None, "D ALMEIDA"), "JEAN MARC"),
+    ("Jean de LA FONTAINE", (None, None, "DE LA FONTAINE"), "JEAN"),
+    ("Le GALL", (None, None, "LE GALL"), None),  # a particle is no first name
 ])
 def test_a_first_name_glued_to_the_name_field_is_read_when_the_first_name_is_missing(typed, names, first):
     d = build_table([Record("h", "1", last_name=typed)]).describe(0)
     assert (d["nom_naissance"], d["nom_usage"], d["nom"]) == names
     assert d["prenoms"] == first
+    if typed.startswith("Mme"):
+        assert d["sexe"] == "F"
 
 
 def test_a_name_field_ending_with_a_first_name_is_kept_whole_beside_a_first_name():

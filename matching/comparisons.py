@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .table import MISSING, RecordTable, Vocab, household_key
+from .table import MISSING, RecordTable, Vocab, Vocabularies, household_key
 
 VETO_WEIGHT = -40.0
 
@@ -144,24 +144,40 @@ class Comparison:
 
 
 def names_inverted(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
-    """For pairs ``idx``: surname and first name typed in each other's field on one side
-    (nom « JEAN », prénom « DUPONT » against DUPONT JEAN)."""
+    """For pairs ``idx``: surname and first names typed in each other's field on one side — each
+    record's surname is one of the other's first names (or all of them) — as in nom « JEAN »,
+    prénom « DUPONT » against DUPONT JEAN PIERRE, or « JEAN PAUL TANGUY » read as surname JEAN
+    against TANGUY JEAN PAUL."""
     if idx.size == 0:
         return np.zeros(0, bool)
     v = batch.left.vocabs
-    sa = batch.left.surnames[batch.li[idx]]
-    sb = batch.right.surnames[batch.ri[idx]]
     fa = batch.left.first_names[batch.li[idx]]
     fb = batch.right.first_names[batch.ri[idx]]
     ok = (fa >= 0) & (fb >= 0)
     if not ok.any():
         return np.zeros(idx.size, bool)
-    # spellings, not codes: a name new to the vocabularies is compared as well as a known one
-    first_names, surnames = v.compact_keys("first_names"), v.compact_keys("surname")
-    ga, gb = first_names[fa], first_names[fb]
-    a_to_b = ((surnames[sa] == gb[:, None]) & (sa >= 0)).any(axis=1)
-    b_to_a = ((surnames[sb] == ga[:, None]) & (sb >= 0)).any(axis=1)
-    return ok & a_to_b & b_to_a
+    # spellings (hashes), not codes: a name new to the vocabularies is compared as well as a known one
+    surname_spelling = v.spelling_hashes("surname")
+    sa = surname_spelling[batch.left.surnames[batch.li[idx]]]  # (m, 3), 0 where missing
+    sb = surname_spelling[batch.right.surnames[batch.ri[idx]]]
+    ga, gb = _first_name_spellings(v, fa), _first_name_spellings(v, fb)  # (m, 5)
+    a_in_b = ((sa[:, :, None] == gb[:, None, :]) & (sa[:, :, None] != 0)).any(axis=(1, 2))
+    b_in_a = ((sb[:, :, None] == ga[:, None, :]) & (sb[:, :, None] != 0)).any(axis=(1, 2))
+    return ok & a_in_b & b_in_a
+
+
+def _first_name_spellings(v: Vocabularies, codes: np.ndarray) -> np.ndarray:
+    """(m, 5) spelling hashes of each first-names code: the whole (no spaces) and up to four words
+    (0 where none)."""
+    lengths, offsets, flat = v.fn_token_arrays()
+    word_spelling = v.spelling_hashes("first_name")
+    out = np.zeros((len(codes), 5), np.uint64)
+    out[:, 0] = v.spelling_hashes("first_names")[codes]
+    has = codes >= 0
+    for k in range(4):
+        rows = np.nonzero(has & (lengths[codes] > k))[0]
+        out[rows, k + 1] = word_spelling[flat[offsets[codes[rows]] + k]]
+    return out
 
 
 def _first_level(n: int, conditions: list[np.ndarray], default: int) -> np.ndarray:

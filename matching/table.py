@@ -25,7 +25,7 @@ from .addresses import (
 )
 from .dates import parse_birth_date
 from .names import (
-    first_names_key, parse_first_names, parse_sex, parse_surname, split_glued_first_name, surname_key,
+    first_names_key, glued_order, parse_first_names, parse_sex, parse_surname, split_glued_first_name, surname_key,
 )
 from .phonetic import phonetic
 from .records import Record
@@ -142,6 +142,9 @@ class Vocabularies:
     #: first names of the population beyond the vendored list, learnt when the first table was
     #: built: a record matched later against it splits a glued "NOM PRENOM" as the batch did
     population_first_names: frozenset[str] = frozenset()
+    #: source → how it writes first names in its name field when it has no first-name field
+    #: ("end": NOM Prénom, "start": Prénom NOM), learnt likewise
+    glued_orders: dict[str, str] = field(default_factory=dict)
 
     _cache: dict[str, tuple[np.ndarray | None, int]] = field(default_factory=dict, repr=False)
 
@@ -158,6 +161,13 @@ class Vocabularies:
     def surname_lengths(self) -> np.ndarray:
         """Length (without spaces) of each surname code."""
         return self._derived("sl", self.surname.values, lambda x: len(x.replace(" ", "")), np.int64, 0)
+
+    def spelling_hashes(self, vocab: str) -> np.ndarray:
+        """Stable 64-bit hash of each value of ``surname``, ``first_names`` or ``first_name``
+        without its spaces: one key space where a surname meets the same word typed as a first
+        name (code -1 maps to 0)."""
+        return self._derived("spelling " + vocab, getattr(self, vocab).values,
+                             lambda x: _stable_hash(x.replace(" ", "")), np.uint64, 0)
 
     def compact_keys(self, vocab: str) -> np.ndarray:
         """Values of a vocabulary without spaces (object array; code -1 maps to "")."""
@@ -447,6 +457,23 @@ def _first_names_of_the_data(v: Vocabularies, first_names: np.ndarray, surnames:
     return frozenset(words[w] for w, c in as_first.items() if c >= 3 and c > as_surname.get(words[w], 0))
 
 
+def _learn_glued_orders(
+    v: Vocabularies, glued_sources: list[str], glued_names: list[Any], sources: list[str], known: frozenset[str]
+) -> None:
+    """Learn how each source that gives no first names (nine records in ten at least, twenty at
+    least) writes them in its name field (:func:`~matching.names.glued_order`)."""
+    records_of: dict[str, int] = {}
+    for s in sources:
+        records_of[s] = records_of.get(s, 0) + 1
+    names_of: dict[str, list[str]] = {}
+    for s, raw in zip(glued_sources, glued_names):
+        if raw and s not in v.glued_orders:
+            names_of.setdefault(s, []).append(raw)
+    for s, names in names_of.items():
+        if len(names) >= max(20, 0.9 * records_of[s]) and (order := glued_order(set(names), known)):
+            v.glued_orders[s] = order
+
+
 def _lines(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -502,19 +529,21 @@ def build_table(
             v, fn[:, 0], (l_birth, l_usage, l_unknown, b_birth, u_usage))
     if glued.size:
         known = usual_first_names() | v.population_first_names
-        raw_names = col("last_name")
+        raw_names, sources = col("last_name"), col("source")
+        _learn_glued_orders(v, [sources[i] for i in glued.tolist()], [raw_names[i] for i in glued.tolist()],
+                            sources, known)
         split_of: dict[Any, tuple[int, int, int, int] | None] = {}
         for i in glued.tolist():
-            raw = raw_names[i]
-            if raw not in split_of:
-                split = split_glued_first_name(raw, known)
+            raw, order = raw_names[i], v.glued_orders.get(sources[i])
+            if (raw, order) not in split_of:
+                split = split_glued_first_name(raw, known, order)
                 if split is None:
-                    split_of[raw] = None
+                    split_of[raw, order] = None
                 else:
                     p = parse_surname(split[0])
-                    split_of[raw] = (v.surname_code(p.birth), v.surname_code(p.usage),
-                                     v.surname_code(p.unknown), v.first_names_code(split[1]))
-            if (found := split_of[raw]) is not None:
+                    split_of[raw, order] = (v.surname_code(p.birth), v.surname_code(p.usage),
+                                            v.surname_code(p.unknown), v.first_names_code(split[1]))
+            if (found := split_of[raw, order]) is not None:
                 l_birth[i], l_usage[i], l_unknown[i], fn[i, 0] = found
                 fn[i, 1] = v.fn_tokens_of[found[3]][0]
     birth = np.where(b_birth >= 0, b_birth, np.where(l_birth >= 0, l_birth, u_birth))

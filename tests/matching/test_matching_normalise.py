@@ -218,3 +218,27 @@ def test_first_names_of_the_population_are_split_off_too():
     assert (d["nom"], d["prenoms"]) == ("LELEU", "MARGARET ADELAIDE")
     alone = build_table([Record("c", "1", last_name="LELEU MARGARET ADELAIDE")]).describe(0)
     assert (alone["nom"], alone["prenoms"]) == ("LELEU MARGARET ADELAIDE", None)
+
+
+@pytest.mark.parametrize("order, typed, name, first", [
+    ("end", "HOFFMANN ERNSET", "HOFFMANN", "ERNSET"),  # a first name no list knows, at the source's end
+    ("end", "DE SOUSA VERONYQUE", "DE SOUSA", "VERONYQUE"),
+    ("end", "DURAND NEE MARTIN", None, None),  # nothing after the birth name
+    ("start", "JEAN PAUL TANGUY", "TANGUY", "JEAN PAUL"),  # TANGUY is a first name too
+    ("start", "ERNSET HOFFMANN", "HOFFMANN", "ERNSET"),
+    ("start", "VERONIQUE DE SOUSA", "DE SOUSA", "VERONIQUE"),
+])
+def test_a_source_without_first_names_is_read_in_its_own_order(order, typed, name, first):
+    """A source that never fills a first-name field writes "NOM Prénom" or "Prénom NOM": the
+    order is learnt from its names whose first names are known at one end only."""
+    firsts = ("MARIE", "PIERRE", "NICOLAS", "SOPHIE", "ALAIN")
+    names = [f"{prefix}{suffix}" for prefix in ("KER", "LE BR", "SCHM", "MOR", "BERN") for suffix in "AEIOU"]
+    source = [Record("amendes", str(i), last_name=f"{n} {f}" if order == "end" else f"{f} {n}")
+              for i, (n, f) in enumerate(zip(names, firsts * 5))]
+    table = build_table([*source, Record("amendes", "x", last_name=typed)])
+    assert table.vocabs.glued_orders == {"amendes": order}
+    d = table.describe(len(source))
+    assert (d["nom"], d["prenoms"]) == (name, first) if name else d["prenoms"] is None
+    # a source that gives first names keeps the rule of known first names at the end
+    alone = build_table([Record("helios", "1", last_name=typed), Record("helios", "2", last_name="X", first_names="Y")])
+    assert alone.vocabs.glued_orders == {}

@@ -55,6 +55,11 @@ TRAPS = [
            street_number="6", street="RUE DU MOULIN", postcode="43100", city="BRIOUDE"),
     Record("helios", "INVH", first_names="ROUQUETTE", last_name="MATHURIN", birth_date="08081958",
            street="6 R DU MOULIN", postcode="43100", city="BRIOUDE"),
+    # the same, with one first name of several in the other's name field
+    Record("impots", "INW", first_names="DENIS LUCIEN", birth_name="JACQUEMIN", sex="M", birth_date="19/01/1962",
+           street_number="11", street="RUE DE BREST", postcode="29000", city="QUIMPER"),
+    Record("helios", "INWH", first_names="JACQUEMIN", last_name="DENIS",
+           street="11 R DE BREST", postcode="29000", city="QUIMPER"),
     # a wife known by her birth name only in impôts and by her husband's name in amendes: the
     # husband's own record at the same address shows where the name comes from
     Record("impots", "HH", first_names="GASTON", birth_name="VILLEFRANQUE", sex="M", birth_date="02/02/1961",
@@ -156,6 +161,7 @@ def test_record_without_birth_date_is_found(linked):
 def test_names_typed_in_each_other_field_are_found(linked):
     result, _ = linked
     assert together(result, key("impots", "INV"), key("helios", "INVH"))
+    assert together(result, key("impots", "INW"), key("helios", "INWH"))  # one first name of two
 
 
 def test_wife_under_her_husbands_name_found_through_the_household(linked):

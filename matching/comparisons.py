@@ -213,6 +213,8 @@ class SurnameComparison(Comparison):
         Level("household", "Noms différents, l'un porté par un autre membre du foyer (nom d'usage probable), "
               "premier prénom identique ou absent",
               same_as="exact"),
+        Level("birth_differs", "Même nom d'usage, noms de naissance différents (deux épouses d'une même famille)",
+              veto=True),
         Level("other", "Noms différents"),
     )
 
@@ -239,6 +241,33 @@ class SurnameComparison(Comparison):
                 key = household_key(addr_l, code)
                 count = np.searchsorted(keys, key, side="right") - np.searchsorted(keys, key, side="left")
                 out |= same & (code >= 0) & (count - int(own) >= 1)
+        return out
+
+    def _birth_names_differ(self, batch: PairBatch, A: np.ndarray, B: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """Pairs equal by their usage names whose birth names, both known, differ beyond a typo, a
+        cut or a part (SANTONI EP PAOLI against QUILICHINI EP PAOLI): two women married into one
+        family. A name cut by a narrow field (DOS SANT, DOS SANTOS) or one part of a compound
+        name (DE ROCCA, DE ROCCA SERRA) is no contradiction."""
+        idx = np.nonzero((levels == EXACT) & (A[:, 0] >= 0) & (B[:, 0] >= 0) & (A[:, 0] != B[:, 0]))[0]
+        out = np.zeros(len(levels), bool)
+        if idx.size:
+            a, b = A[idx, 0], B[idx, 0]
+            v = batch.left.vocabs
+            phon = v.surname_phon_array()
+            jw = pair_scores(v.surname, a, b, JaroWinkler.normalized_similarity, batch.workers)
+            differ = (jw < self.fuzzy_threshold) & (phon[a] != phon[b])
+            if differ.any():  # the typos of the "fuzzy" level
+                dl = pair_scores(v.surname, a[differ], b[differ], DamerauLevenshtein.distance, batch.workers)
+                length = np.minimum(v.surname_lengths()[a[differ]], v.surname_lengths()[b[differ]])
+                differ[differ] = ~(((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7)))
+            if differ.any():
+                part = pair_scores(v.surname, a[differ], b[differ], fuzz.token_set_ratio, batch.workers)
+                differ[differ] = part < 100.0
+            if differ.any():
+                spelt = v.compact_keys("surname")
+                sa, sb = spelt[a[differ]].astype(str), spelt[b[differ]].astype(str)
+                differ[differ] = ~(np.char.startswith(sa, sb) | np.char.startswith(sb, sa))
+            out[idx[differ]] = True
         return out
 
     def compare(self, batch: PairBatch) -> LevelResult:
@@ -290,6 +319,7 @@ class SurnameComparison(Comparison):
                 lv = np.where(part, PART, np.where(fuzzy, FUZZY, np.where(ph, PHONETIC, OTHER)))
                 np.minimum.at(best, sel, lv.astype(np.int8))
         levels = np.where(present, best, 0).astype(np.int8)
+        levels[self._birth_names_differ(batch, A, B, levels)] = BIRTH_DIFFERS
         worst = np.nonzero(levels == OTHER)[0]
         if worst.size:
             levels[worst[names_inverted(batch, worst)]] = EXACT  # names typed in each other's field
@@ -311,8 +341,8 @@ def _level_numbers(levels: tuple[Level, ...], *names: str) -> tuple[int, ...]:
 
 
 # the surname levels' numbers, by name (compare() above uses them)
-EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, OTHER = _level_numbers(
-    SurnameComparison.levels, "exact", "cross", "part", "fuzzy", "phonetic", "household", "other")
+EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, BIRTH_DIFFERS, OTHER = _level_numbers(
+    SurnameComparison.levels, "exact", "cross", "part", "fuzzy", "phonetic", "household", "birth_differs", "other")
 
 
 # --- first names -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matching import Record
-from matching.comparisons import FirstNamesComparison, PairBatch, SexComparison
+from matching.comparisons import FirstNamesComparison, PairBatch, SexComparison, SurnameComparison
 from matching.table import build_table
 
 
@@ -89,3 +89,17 @@ def test_a_birth_place_given_as_insee_code_or_arrondissement_is_its_city(written
 def test_a_code_that_is_no_commune_stays_apart():
     table = build_table([Record("x", "1", birth_place="99134")])  # INSEE code of a country (Spain)
     assert table.vocabs.place.values[table.birth_place[0]] == "?99134"
+
+
+@pytest.mark.parametrize("other, level", [
+    ({"birth_name": "QUILICHINI", "usage_name": "PAOLI"}, "birth_differs"),  # her sister-in-law
+    ({"last_name": "PAOLI NEE SANTONI"}, "exact"),
+    ({"birth_name": "SANTONNI", "usage_name": "PAOLI"}, "exact"),  # a typo
+    ({"last_name": "PAOLI NEE SANT"}, "exact"),  # cut by a narrow field
+    ({"last_name": "PAOLI"}, "exact"),  # the other says no birth name
+])
+def test_one_usage_name_and_two_birth_names_are_two_women(other, level):
+    table = build_table([Record("x", "1", birth_name="SANTONI", usage_name="PAOLI"), Record("y", "2", **other)])
+    comparison = SurnameComparison()
+    levels = comparison.compare(PairBatch(table, table, np.array([0]), np.array([1]), 1)).levels
+    assert comparison.level_names()[int(levels[0])] == level

@@ -60,6 +60,15 @@ TRAPS = [
            street_number="11", street="RUE DE BREST", postcode="29000", city="QUIMPER"),
     Record("helios", "INWH", first_names="JACQUEMIN", last_name="DENIS",
            street="11 R DE BREST", postcode="29000", city="QUIMPER"),
+    # two sisters-in-law in the family house, one usage name and one first name, each with her
+    # own birth name
+    Record("impots", "SL1", first_names="MARIE CLAIRE", birth_name="QUILICHINI", usage_name="PAOLI", sex="F",
+           birth_date="18/05/1972", street_number="8", street="RUE DES GOELANDS", postcode="20290",
+           city="LUCCIANA"),
+    Record("helios", "SL2", first_names="MARIE-CLAIRE", last_name="SANTONI EP PAOLI",
+           street="8 RUE DES GOELANDS", postcode="20290", city="LUCCIANA"),
+    Record("amendes", "SL1A", first_names="MARIE CLAIRE", last_name="PAOLI", birth_date="18/05/1972",
+           address="8 R DES GOELANDS", postcode="20290", city="LUCCIANA"),
     # a wife known by her birth name only in impôts and by her husband's name in amendes: the
     # husband's own record at the same address shows where the name comes from
     Record("impots", "HH", first_names="GASTON", birth_name="VILLEFRANQUE", sex="M", birth_date="02/02/1961",
@@ -156,6 +165,12 @@ def test_person_who_moved_is_found(linked):
 def test_record_without_birth_date_is_found(linked):
     result, _ = linked
     assert together(result, key("impots", "ND"), key("helios", "NDH"))
+
+
+def test_sisters_in_law_stay_apart(linked):
+    result, _ = linked
+    assert not together(result, key("impots", "SL1"), key("helios", "SL2"))
+    assert together(result, key("impots", "SL1"), key("amendes", "SL1A"))
 
 
 def test_names_typed_in_each_other_field_are_found(linked):

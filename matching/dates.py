@@ -24,6 +24,7 @@ _NUMERIC = re.compile(r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$")
 _WITH_TIME = re.compile(r"^(\d{4} \d{1,2} \d{1,2}|\d{1,2} \d{1,2} \d{4})(?:T| T? ?)\d{1,2} \d{2}( \d{2})?( \d+)?( ?Z)?$")
 _WORDS = re.compile(r"^(\d{1,2})(?:ER)? ([A-Z]+)\.? (\d{4})$")
 MIN_YEAR = 1880
+YOUNGEST_DEBTOR_AGE = 10
 #: dates that systems store for "unknown"
 PLACEHOLDERS = frozenset({19000101, 18000101, 19010101, 18991231, 19700101})
 
@@ -72,7 +73,9 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     text = fold(stripped)  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
     if m := _WITH_TIME.match(text):
         text = m.group(1)
-    pivot = date.today().year % 100
+    # a two-digit year is of this century up to ten years ago: no debtor is under ten, while a
+    # woman born in 1926 may well be one ("03/11/26")
+    pivot = (date.today().year - YOUNGEST_DEBTOR_AGE) % 100
     value = 0
     if m := _NUMERIC.match(text):
         a, b, c = m.groups()

@@ -93,6 +93,13 @@ def test_birth_dates_in_the_sources_formats(raw, value):
     assert parse_birth_date(raw) == value
 
 
+def test_a_two_digit_year_is_of_this_century_up_to_ten_years_ago():
+    this_year = date.today().year
+    recent, older = (this_year - 5) % 100, (this_year - 15) % 100
+    assert parse_birth_date(f"03/11/{recent:02d}") == (1900 + recent) * 10000 + 1103  # a centenarian
+    assert parse_birth_date(f"03/11/{older:02d}") == (2000 + older) * 10000 + 1103
+
+
 def test_partial_and_impossible_dates():
     assert not is_complete(19600000) and not is_complete(19600500)
     assert is_complete(19750231) and not is_valid(19750231)

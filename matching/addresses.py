@@ -73,6 +73,7 @@ _IDENTIFIER = re.compile(r"^(\d{1,4}[A-Z]?|[A-Z]|\d{1,2}(E|ER|ERE|EME))$")
 _SIDES = frozenset({"GAUCHE", "DROITE", "DTE", "GCHE", "FOND", "RDC"})
 _ORDINAL = re.compile(r"^\d{1,2}(E|ER|ERE|EME)$")
 _HOUSE_NUMBER = re.compile(r"^\d{1,4}$")
+_HOUSE_NUMBER_GLUED = re.compile(r"^\d{1,4}(?:[A-H]|BIS|TER|QUATER)?$")  # 15A, 10BIS
 _MONTHS = frozenset({"JANVIER", "FEVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET", "AOUT", "SEPTEMBRE",
                      "OCTOBRE", "NOVEMBRE", "DECEMBRE"})
 _REPEAT = {"BIS": "B", "B": "B", "TER": "T", "T": "T", "QUATER": "Q", "QUA": "Q", "Q": "Q",
@@ -218,7 +219,7 @@ def _drop_leading_complement(words: list[str]) -> list[str] | None:
     building = words[0] in _BUILDING_WORDS
     # a house number followed by a street type: the street starts there
     for i in range(1, len(words) - 1):
-        if _HOUSE_NUMBER.match(words[i]):
+        if _HOUSE_NUMBER_GLUED.match(words[i]):
             j = i + 1
             if words[j] in _REPEAT and j + 1 < len(words) and words[j] not in STREET_TYPES:
                 j += 1  # "12 B R X"
@@ -294,15 +295,16 @@ def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     else (folded line, None, None). A house number of five digits before a street is no postal
     code."""
     text = fold(line)
-    m = _LOCALITY.search(text)
-    if m is None:
-        if arrondissement := _CITY_ARRONDISSEMENT.search(text):  # "… PARIS 16E ARRONDISSEMENT"
-            return text[: arrondissement.start()].strip(), None, arrondissement.group(0).strip()
-        return text, None, None
-    postcode, city = m.group(1).replace(" ", ""), m.group(2)
-    if city.split()[0] in STREET_TYPES or not load_reference().is_postcode(postcode):
-        return text, None, None
-    return text[: m.start()].strip(), postcode, city
+    start = 0
+    # the first five digits may be no postal code: "LOGEMENT 14 239 RUE CARNOT 09460 CARCANIERES"
+    while m := _LOCALITY.search(text, start):
+        postcode, city = m.group(1).replace(" ", ""), m.group(2)
+        if city.split()[0] not in STREET_TYPES and load_reference().is_postcode(postcode):
+            return text[: m.start()].strip(), postcode, city
+        start = m.start(1) + 1
+    if arrondissement := _CITY_ARRONDISSEMENT.search(text):  # "… PARIS 16E ARRONDISSEMENT"
+        return text[: arrondissement.start()].strip(), None, arrondissement.group(0).strip()
+    return text, None, None
 
 
 def address_locality(lines: list[str | None]) -> tuple[str | None, str | None]:

@@ -53,6 +53,8 @@ def test_a_complement_after_the_street_is_cut(line, expected):
     ("BAT A 12 RUE DU CHATEAU", ("12", "CHATEAU")),
     ("RES LES PINS 12 R DU CHATEAU", ("12", "CHATEAU")),
     ("CHEZ MME MARTIN 3 RUE DU CHATEAU", ("3", "CHATEAU")),
+    ("APT 22 15A ROUTE DU CHATEAU", ("15A", "CHATEAU")),  # a letter glued to the number
+    ("BAT A 10BIS RUE DU CHATEAU", ("10B", "CHATEAU")),
 ])
 def test_a_complement_before_the_street_is_dropped(line, expected):
     assert parsed(line) == expected
@@ -196,10 +198,16 @@ def test_the_same_address_without_postcode_is_identical():
     dict(street_number="12", street="RUE DE LA PAIX", postcode="75002", city="PARIS 2E ARRONDISSEMENT"),
     dict(address="12 RUE DE LA PAIX PARIS 2E ARRONDISSEMENT"),
     dict(address=("12 RUE DE LA PAIX", "PARIS 2EME")),
+    dict(address="Bat A 12 rue de la Paix 75002 Paris"),
 ])
 def test_postcode_and_commune_are_read_from_wherever_the_source_wrote_them(fields):
     d = build_table([Record("s", "1", **fields)]).describe(0)
     assert (d["numero"], d["voie"], d["commune"]) == ("12", "PAIX", "75056")
+
+
+def test_a_complement_and_a_number_that_look_like_a_postcode_are_no_postcode():
+    d = build_table([Record("s", "1", address="LOGEMENT 14 239 RUE CARNOT 09460 CARCANIERES")]).describe(0)
+    assert (d["numero"], d["voie"], d["code_postal"], d["commune"]) == ("239", "CARNOT", "09460", "09078")
 
 
 def test_a_five_digit_house_number_is_no_postcode():

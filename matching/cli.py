@@ -85,7 +85,7 @@ def run_link(args: argparse.Namespace) -> int:
     check_columns(paths, args.id_column, maps)
     records: list[Record] = []
     for name, path in zip(args.files, paths):
-        recs = read_records(path, name, args.id_column, maps)
+        recs = read_records(path, name, args.id_column, maps, warn=_say)
         _say(f"{name} : {len(recs)} enregistrements lus.")
         records.extend(recs)
     if args.model:

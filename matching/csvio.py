@@ -5,12 +5,14 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from .records import ROLES, Record
+from .text import fold
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t", "|")
@@ -111,8 +113,8 @@ def _detect_format(path: Path, _size: int | None, _mtime_ns: int | None) -> tupl
     except InputError as exc:
         raise InputError(f"{path} : {exc}") from None
     try:
-        with path.open(encoding=encoding, newline="") as fh:
-            first_line = fh.readline()
+        with path.open("rb") as fh:
+            first_line = next(_decoded_lines(fh), "")
     except OSError as exc:
         raise InputError(f"fichier illisible : {path} ({exc.strerror or exc})") from exc
     counts = {d: first_line.count(d) for d in DELIMITERS}
@@ -122,72 +124,153 @@ def _detect_format(path: Path, _size: int | None, _mtime_ns: int | None) -> tupl
     return encoding, delimiter
 
 
+def _decoded_lines(fh: BinaryIO) -> Iterator[str]:
+    """The lines of a binary file, each decoded as UTF-8 or, failing that, Windows-1252: a file
+    where one line was typed on another system keeps its other lines right (``MÜLLER`` in
+    UTF-8 beside ``MÜLLER`` in Windows-1252). A UTF-8 byte-order mark is dropped."""
+    first = True
+    for block in fh:
+        for raw in block.splitlines(keepends=True):  # \r\n, \n, and \r alone (old Macs)
+            if first and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            first = False
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield raw.decode("cp1252", errors="replace")
+
+
+def _csv_message(exc: csv.Error) -> str:
+    """A French reason for the csv module's errors."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"champ de plus de {csv.field_size_limit():,} caractères (guillemet ouvrant jamais fermé ?)".replace(
+            ",", " ")
+    if "new-line character" in text or "unexpected end of data" in text:
+        return "fin de ligne à l'intérieur d'un champ (guillemet mal placé ?)"
+    return "ligne CSV mal formée"
+
+
 def read_header(path: Path) -> list[str]:
-    encoding, delimiter = detect_format(path)
+    _, delimiter = detect_format(path)
     try:
-        with path.open(encoding=encoding, newline="") as fh:
-            return [h.strip() for h in next(csv.reader(fh, delimiter=delimiter), [])]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"fichier illisible : {path} ({exc})") from exc
+        with path.open("rb") as fh:
+            return [h.strip() for h in next(csv.reader(_decoded_lines(fh), delimiter=delimiter), [])]
+    except OSError as exc:
+        raise InputError(f"fichier illisible : {path} ({exc.strerror or exc})") from exc
+    except csv.Error as exc:
+        raise InputError(f"fichier illisible : {path}, ligne 1 ({_csv_message(exc)})") from exc
+
+
+def column_position(header: Sequence[str], column: str) -> int | None:
+    """Position of a column in a header: its exact name, else the one name equal to it but for
+    case, accents and spaces around (``Nom`` for ``nom``, ``Prénom`` for ``PRENOM``)."""
+    if column in header:
+        return list(header).index(column)
+    key = fold(column)
+    near = [i for i, h in enumerate(header) if fold(h) == key]
+    return near[0] if len(near) == 1 else None
 
 
 def id_column_for(header: Sequence[str], id_column: str) -> str | None:
     """The id column of a file: ``id_column`` may list several names separated by commas (files
     keyed differently, e.g. ``numero_fiscal,id_debiteur,id_tiers``); the first present wins."""
     for name in (c.strip() for c in id_column.split(",")):
-        if name in header:
-            return name
+        if (pos := column_position(header, name)) is not None:
+            return header[pos]
     return None
 
 
-def read_records(path: Path, source: str, id_column: str, maps: Sequence[ColumnMap]) -> list[Record]:
-    """Records of one file: rows sharing an id are one record (the first non-empty value of each
-    field wins). Mapped columns absent from this file are simply missing."""
-    encoding, delimiter = detect_format(path)
+#: at most this many faulty lines are named in an error message
+_SHOWN = 5
+
+
+def read_records(
+    path: Path, source: str, id_column: str, maps: Sequence[ColumnMap], warn: Callable[[str], None] | None = None
+) -> list[Record]:
+    """Records of one file: rows sharing an id are one record (one row per créance), a value
+    left empty on one row being taken from the next. Mapped columns absent from this file are
+    simply missing.
+
+    Refused with the faulty lines named (:class:`InputError`): a row with more or fewer fields
+    than the header (a wrong separator, a quote never closed), a row without id. Rows of one id
+    that give it different identities: the first row's identity is kept whole, and ``warn`` is
+    told (nothing is mixed: no name of one row with the birth date of another)."""
+    _, delimiter = detect_format(path)
     try:
-        fh = path.open(encoding=encoding, newline="")
+        fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"fichier illisible : {path} ({exc.strerror or exc})") from exc
+    faults: list[str] = []
+    conflicts: list[str] = []
     with fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        reader = csv.reader(_decoded_lines(fh), delimiter=delimiter)
+        line_no = 1
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise InputError(f"fichier vide : {path}") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"fichier illisible : {path} ({exc})") from exc
+        except csv.Error as exc:
+            raise InputError(f"fichier illisible : {path}, ligne 1 ({_csv_message(exc)})") from exc
         found = id_column_for(header, id_column)
         if found is None:
             raise InputError(f"colonne d'identifiant « {id_column} » absente de {path}")
         id_pos = header.index(found)
-        fields: list[tuple[int, str]] = [(header.index(m.column), m.role) for m in maps if m.column in header]
+        fields = [(pos, m.role) for m in maps if (pos := column_position(header, m.column)) is not None]
         singles = [(pos, role) for pos, role in fields if role != "address"]
         address_pos = [pos for pos, role in fields if role == "address"]
         width = len(header)
         by_id: dict[str, dict[str, object]] = {}
+        first_line: dict[str, int] = {}
+        next_line = 2
         try:
-            for line_no, row in enumerate(reader, start=2):
+            for row in reader:
+                line_no, next_line = next_line, reader.line_num + 1  # a quoted field may span lines
                 if not row or all(not c.strip() for c in row):
                     continue
+                if len(row) > width and any(c.strip() for c in row[width:]):
+                    faults.append(f"ligne {line_no} : {len(row)} champs pour {width} colonnes")
+                    continue
                 if len(row) < width:
-                    row = row + [""] * (width - len(row))
+                    reason = " (séparateur différent de celui de l'en-tête ?)" if len(row) == 1 else ""
+                    faults.append(f"ligne {line_no} : {len(row)} champ(s) pour {width} colonnes{reason}")
+                    continue
+                if any("\n" in c and c.count(delimiter) >= max(1, width - 1) for c in row):
+                    faults.append(f"ligne {line_no} : un champ s'étend sur plusieurs lignes (guillemet jamais fermé ?)")
+                    continue
                 rid = row[id_pos].strip()
                 if not rid:
+                    faults.append(f"ligne {line_no} : identifiant ({found}) vide")
                     continue
-                values = by_id.get(rid)
-                if values is None:
-                    values = by_id[rid] = {}
+                values: dict[str, object] = {}
                 for pos, role in singles:
-                    if role not in values:
-                        v = row[pos].strip()
-                        if v:
-                            values[role] = v
-                if address_pos and "address" not in values:
-                    lines = tuple(row[p].strip() for p in address_pos if row[p].strip())
-                    if lines:
-                        values["address"] = lines
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"fichier illisible : {path}, ligne {line_no} ({exc})") from exc
+                    if role not in values and (v := row[pos].strip()):
+                        values[role] = v
+                lines = tuple(row[p].strip() for p in address_pos if row[p].strip())
+                if lines:
+                    values["address"] = lines
+                known = by_id.get(rid)
+                if known is None:
+                    by_id[rid], first_line[rid] = values, line_no
+                    continue
+                differ = [r for r, v in values.items() if r in known and known[r] != v]
+                if differ:
+                    columns = ", ".join(header[pos] for pos, role in fields if role in differ)
+                    conflicts.append(f"{path.name}, identifiant {rid} : lignes {first_line[rid]} et {line_no} "
+                                     f"différentes ({columns}), la ligne {first_line[rid]} est gardée")
+                else:
+                    for role, v in values.items():
+                        known.setdefault(role, v)
+        except csv.Error as exc:
+            raise InputError(f"fichier illisible : {path}, ligne {line_no} ({_csv_message(exc)})") from exc
+    if faults:
+        more = f" (et {len(faults) - _SHOWN} autres)" if len(faults) > _SHOWN else ""
+        raise InputError(f"{path} : {len(faults)} ligne(s) refusée(s){more} ; " + " ; ".join(faults[:_SHOWN]))
+    if conflicts and warn is not None:
+        for message in conflicts[:_SHOWN]:
+            warn(f"avertissement : {message}")
+        if len(conflicts) > _SHOWN:
+            warn(f"avertissement : {path.name} : {len(conflicts) - _SHOWN} autres identifiants aux lignes différentes")
     return [Record(source=source, id=rid, **values) for rid, values in by_id.items()]  # type: ignore[arg-type]
 
 
@@ -203,6 +286,6 @@ def check_columns(paths: Sequence[Path], id_column: str, maps: Sequence[ColumnMa
         if id_column_for(h, id_column) is None:
             raise InputError(f"colonne d'identifiant « {id_column} » absente de {p}")
     for m in maps:
-        if not any(m.column in h for h in headers.values()):
+        if not any(column_position(h, m.column) is not None for h in headers.values()):
             raise InputError(f"colonne « {m.column} » (rôle {m.role}) absente de tous les fichiers")
     return headers

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from matching.csvio import parse_maps, read_records
+from matching.csvio import InputError, parse_maps, read_records
 from matching_fixtures import population
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +140,7 @@ def test_missing_id_column_unreadable_or_absent_file_exit_2(files, tmp_path):
 
 
 def test_windows_1252_detected_on_the_whole_file(tmp_path):
-    """The first accented letter may come far down the file: it still decides the encoding."""
+    """The first accented letter may come far down the file: it is still read right."""
     path = tmp_path / "tardif.csv"
     lines = ["numero;nom;prenom"] + [f"{i};MARTIN;PAUL" for i in range(8000)] + ["9001;LEFÈVRE;HÉLÈNE"]
     path.write_bytes("\n".join(lines).encode("cp1252"))
@@ -176,3 +177,53 @@ def test_empty_file_doubled_header_or_missing_output_folder_exit_2_before_linkin
                "--out", str(tmp_path / "absent" / "x.csv"))
     assert proc.returncode == 2 and "dossier introuvable pour --out" in proc.stderr
     assert "lus" not in proc.stderr  # nothing was read nor linked before the error
+
+
+NAMES = parse_maps(["nom=last_name", "prenom=first_names", "naissance=birth_date"])
+
+
+def _read(tmp_path, content: bytes | str, warn=None):
+    path = tmp_path / "f.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return read_records(path, "f", "id", NAMES, warn=warn)
+
+
+@pytest.mark.parametrize("content, reason", [
+    ("id;nom;prenom;naissance\n1;DUPONT;JEAN;01/02/1960;EN TROP\n", "ligne 2 : 5 champs pour 4 colonnes"),
+    ("id;nom;prenom;naissance\n1,DUPONT,JEAN,01/02/1960\n", "séparateur différent"),
+    ('id;nom;prenom;naissance\n1;DUPONT;"JEAN;01/02/1960\n2;MARTIN;ANNE;03/04/1970\n', "ligne 2 : 3 champ(s)"),
+    ("id;nom;prenom;naissance\n;DUPONT;JEAN;01/02/1960\n", "ligne 2 : identifiant (id) vide"),
+])
+def test_a_malformed_row_refuses_the_file_and_names_the_line(tmp_path, content, reason):
+    with pytest.raises(InputError, match=re.escape(reason)):
+        _read(tmp_path, content)
+
+
+def test_rows_of_one_id_with_two_identities_keep_the_first_whole_and_warn(tmp_path):
+    warnings: list[str] = []
+    records = _read(tmp_path, "id;nom;prenom;naissance\n1;DUPONT;JEAN;\n1;MARTIN;ANNE;03/04/1970\n"
+                              "2;LEROY;PAUL;\n2;LEROY;;05/06/1980\n", warn=warnings.append)
+    first, second = records
+    assert (first.last_name, first.first_names, first.birth_date) == ("DUPONT", "JEAN", None)  # nothing mixed
+    assert (second.last_name, second.first_names, second.birth_date) == ("LEROY", "PAUL", "05/06/1980")
+    assert len(warnings) == 1 and "identifiant 1 : lignes 2 et 3 différentes (nom, prenom)" in warnings[0]
+
+
+def test_each_line_is_decoded_on_its_own_and_old_mac_line_ends_are_read(tmp_path):
+    content = ("id;nom;prenom;naissance\r1;MÜLLER;JÜRGEN;\r".encode("utf-8")
+               + "2;LEFÈVRE;HÉLÈNE;\r".encode("cp1252"))
+    records = _read(tmp_path, content)
+    assert [(r.last_name, r.first_names) for r in records] == [("MÜLLER", "JÜRGEN"), ("LEFÈVRE", "HÉLÈNE")]
+
+
+def test_a_column_is_found_whatever_its_case_and_accents(tmp_path):
+    records = _read(tmp_path, "ID;Nom;Prénom;NAISSANCE\n1;DUPONT;JEAN;01/02/1960\n")
+    assert (records[0].id, records[0].last_name, records[0].first_names) == ("1", "DUPONT", "JEAN")
+
+
+def test_a_quoted_address_over_several_lines_is_one_field(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text('id,nom,adresse\n1,"DUPONT, Jean","12 rue de la Paix\nBat A, esc 2\n29000 Quimper"\n',
+                    encoding="utf-8")
+    records = read_records(path, "f", "id", parse_maps(["nom=last_name", "adresse=address"]))
+    assert records[0].address == ("12 rue de la Paix\nBat A, esc 2\n29000 Quimper",)

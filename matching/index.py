@@ -9,7 +9,7 @@ the trained model: no batch re-run. Persons are ranked by their best-matching re
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,9 +34,25 @@ class Candidate:
     explanation: dict[str, Any]
 
 
+def _ambiguous_to_review(found: list[Candidate], margin: float) -> list[Candidate]:
+    """The candidates, the accepted ones within ``margin`` bits of the best turned to review when
+    there are two persons or more among them."""
+    accepted = [c for c in found if c.status == "accept"]
+    close = [c for c in accepted if c.match_weight >= accepted[0].match_weight - margin] if accepted else []
+    if len(close) < 2:
+        return found
+    ambiguous = {id(c) for c in close}
+    return [replace(c, status="review") if id(c) in ambiguous else c for c in found]
+
+
 class MatchIndex:
     """Built once from the existing persons' records (see :meth:`build`), then :meth:`match`
     finds the person of a new record in milliseconds; :meth:`add` records the outcome."""
+
+    #: two persons accepted within this many bits of each other: neither is taken, both go to
+    #: review (as the batch clustering detaches such a record: "JEAN DUPONT" without birth date
+    #: at the address of a father and a son both called JEAN DUPONT)
+    ambiguity_margin: float = 3.0
 
     def __init__(self, table: RecordTable, persons: list[Hashable], model: MatchModel) -> None:
         self.table = table
@@ -137,7 +153,7 @@ class MatchIndex:
             out.append(Candidate(person, table.key(row), p, weight, status, expl))
             if len(out) >= top:
                 break
-        return out
+        return _ambiguous_to_review(out, self.ambiguity_margin)
 
     def add(self, record: Record, person: Hashable) -> None:
         """Add a record (e.g. the new record once matched, or created as a new person)."""

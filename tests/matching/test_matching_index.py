@@ -95,3 +95,18 @@ def test_names_new_to_the_index_are_compared_whatever_was_matched_before(setup):
     assert warm.match(swapped_too)[0].record == ("impots", "M")
     for found in (fresh, warm.match(query)):
         assert found and found[0].record == ("impots", "T") and found[0].status == "accept"
+
+
+def test_a_record_that_fits_two_persons_equally_goes_to_review(setup):
+    """JEAN VAUTRIN without birth date at the address of a father and a son both JEAN VAUTRIN:
+    neither is taken, as the batch clustering would detach it."""
+    index, flow, *_ = setup
+    home = dict(street="12 BD VICTOR HUGO", postcode="06000", city="NICE")
+    father = Record("impots", "FA", first_names="JEAN", birth_name="VAUTRIN", sex="M", birth_date="03/05/1955", **home)
+    son = Record("impots", "SO", first_names="JEAN", birth_name="VAUTRIN", sex="M", birth_date="17/09/1985", **home)
+    small = MatchIndex.build([father, son, *flow], index.model)
+    found = small.match(Record("nouveau", "J", first_names="JEAN", last_name="VAUTRIN", **home))
+    assert {c.record for c in found[:2]} == {father.key, son.key}
+    assert all(c.status == "review" for c in found)
+    dated = small.match(Record("nouveau", "K", first_names="JEAN", last_name="VAUTRIN", birth_date="17/09/1985", **home))
+    assert dated[0].record == son.key and dated[0].status == "accept"

@@ -483,12 +483,17 @@ class FirstNamesComparison(Comparison):
                 out[pair[mask]] = True
                 return out
 
-            fuzzy = any_of(typo_t) | glued
+            # twins MARIE JEANNE and SOIZIC JEANNNE: first first names that nothing on the other
+            # side resembles; a typo in a later name tells nothing then
+            related_t = equal_t | typo_t | phon_t | close_t
+            apart = ~any_of(related_t & (ta == fa[idx][pair])) & ~any_of(related_t & (tb == fb[idx][pair])) & (
+                (lengths[ra] >= 2) & (lengths[rb] >= 2))
+            fuzzy = (any_of(typo_t) | glued) & ~apart
             # the first names a source keeps are the first ones (amendes: the first only): LUCAS
             # is rather the son "LUCAS THOMAS" than his father "SEBASTIEN LUCAS"
             levels[idx] = _first_level(m, [
-                np.zeros(m, bool), subset & first, subset & ~first, first, fuzzy, any_of(phon_t),
-                any_of(initial_t), any_of(close_t),
+                np.zeros(m, bool), subset & first, subset & ~first, first, fuzzy, any_of(phon_t) & ~apart,
+                any_of(initial_t) & ~apart, any_of(close_t) & ~apart,
             ], FN_OTHER)
             worst = idx[levels[idx] == FN_OTHER]
             if worst.size:

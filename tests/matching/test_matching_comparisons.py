@@ -23,6 +23,15 @@ def test_a_first_name_cut_short_is_a_typing_error_not_the_other_gender(a, b):
     assert first_names_level(a, b) == "fuzzy"
 
 
+@pytest.mark.parametrize("a, b, level", [
+    ("MARIE JEANNE", "SOIZIC JEANNNE", "other"),  # twins: a typo in the middle name tells nothing
+    ("JEANNE MARIE", "MARIE JEANNNE", "fuzzy"),  # one person, names in another order, a typo
+    ("MARIE JEANNE", "JEANNNE", "fuzzy"),  # the name she goes by, mistyped
+])
+def test_a_typo_in_a_later_first_name_counts_only_if_the_first_ones_relate(a, b, level):
+    assert first_names_level(a, b) == level
+
+
 @pytest.mark.parametrize("a, b", [("JEAN", "JEANNE"), ("LOUIS", "LOUISE"), ("DANIEL", "DANIELLE")])
 def test_masculine_and_feminine_first_names_are_different(a, b):
     assert first_names_level(a, b) == "other"

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .table import MISSING, RecordTable, Vocab, Vocabularies, household_key
+from .table import MISSING, RecordTable, Vocab, household_key
 
 VETO_WEIGHT = -40.0
 
@@ -158,25 +158,14 @@ def names_inverted(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
         return np.zeros(idx.size, bool)
     # spellings (hashes), not codes: a name new to the vocabularies is compared as well as a known one
     surname_spelling = v.spelling_hashes("surname")
+    first_names_spelling = v.first_names_spellings()  # (codes, 5): the whole, then each word
     sa = surname_spelling[batch.left.surnames[batch.li[idx]]]  # (m, 3), 0 where missing
-    sb = surname_spelling[batch.right.surnames[batch.ri[idx]]]
-    ga, gb = _first_name_spellings(v, fa), _first_name_spellings(v, fb)  # (m, 5)
-    a_in_b = ((sa[:, :, None] == gb[:, None, :]) & (sa[:, :, None] != 0)).any(axis=(1, 2))
-    b_in_a = ((sb[:, :, None] == ga[:, None, :]) & (sb[:, :, None] != 0)).any(axis=(1, 2))
-    return ok & a_in_b & b_in_a
-
-
-def _first_name_spellings(v: Vocabularies, codes: np.ndarray) -> np.ndarray:
-    """(m, 5) spelling hashes of each first-names code: the whole (no spaces) and up to four words
-    (0 where none)."""
-    lengths, offsets, flat = v.fn_token_arrays()
-    word_spelling = v.spelling_hashes("first_name")
-    out = np.zeros((len(codes), 5), np.uint64)
-    out[:, 0] = v.spelling_hashes("first_names")[codes]
-    has = codes >= 0
-    for k in range(4):
-        rows = np.nonzero(has & (lengths[codes] > k))[0]
-        out[rows, k + 1] = word_spelling[flat[offsets[codes[rows]] + k]]
+    gb = first_names_spelling[fb]
+    out = ok & ((sa[:, :, None] == gb[:, None, :]) & (sa[:, :, None] != 0)).any(axis=(1, 2))
+    both = np.nonzero(out)[0]  # the other way round, only where this way holds (rare)
+    sb = surname_spelling[batch.right.surnames[batch.ri[idx[both]]]]
+    ga = first_names_spelling[fa[both]]
+    out[both] = ((sb[:, :, None] == ga[:, None, :]) & (sb[:, :, None] != 0)).any(axis=(1, 2))
     return out
 
 

@@ -169,6 +169,28 @@ class Vocabularies:
         return self._derived("spelling " + vocab, getattr(self, vocab).values,
                              lambda x: _stable_hash(x.replace(" ", "")), np.uint64, 0)
 
+    def first_names_spellings(self) -> np.ndarray:
+        """(codes + 1, 5) spelling hashes of each first-names code: the whole without spaces,
+        then up to four words (0 where none; the last row, for code -1, all 0)."""
+        n = len(self.first_names)
+        array, filled = self._cache.get("first names spellings", (None, 0))
+        if array is None or filled != n:
+            lengths, offsets, flat = self.fn_token_arrays()
+            words = self.spelling_hashes("first_name")
+            whole = self.spelling_hashes("first_names")
+            if array is None or len(array) < n + 1:  # capacity doubling; rows beyond n stay 0
+                grown = np.zeros((max(16, 2 * (n + 1)), 5), np.uint64)
+                if array is not None:
+                    grown[:filled] = array[:filled]
+                array = grown
+            codes = np.arange(filled, n)
+            array[codes, 0] = whole[codes]
+            for k in range(4):
+                rows = codes[lengths[codes] > k]
+                array[rows, k + 1] = words[flat[offsets[rows] + k]]
+            self._cache["first names spellings"] = (array, n)
+        return array
+
     def compact_keys(self, vocab: str) -> np.ndarray:
         """Values of a vocabulary without spaces (object array; code -1 maps to "")."""
         return self._derived("k" + vocab, getattr(self, vocab).values, lambda x: x.replace(" ", ""), object, "")

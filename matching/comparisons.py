@@ -472,18 +472,25 @@ class FirstNamesComparison(Comparison):
                 out[pair[mask]] = True
                 return out
 
-            # twins MARIE JEANNE and SOIZIC JEANNNE: first first names that nothing on the other
-            # side resembles; a typo in a later name tells nothing then
-            related_t = equal_t | typo_t | phon_t | close_t
-            apart = ~any_of(related_t & (ta == fa[idx][pair])) & ~any_of(related_t & (tb == fb[idx][pair])) & (
-                (lengths[ra] >= 2) & (lengths[rb] >= 2))
-            fuzzy = (any_of(typo_t) | glued) & ~apart
             # the first names a source keeps are the first ones (amendes: the first only): LUCAS
             # is rather the son "LUCAS THOMAS" than his father "SEBASTIEN LUCAS"
-            levels[idx] = _first_level(m, [
-                np.zeros(m, bool), subset & first, subset & ~first, first, fuzzy, any_of(phon_t) & ~apart,
-                any_of(initial_t) & ~apart, any_of(close_t) & ~apart,
+            found = _first_level(m, [
+                np.zeros(m, bool), subset & first, subset & ~first, first, any_of(typo_t) | glued,
+                any_of(phon_t), any_of(initial_t), any_of(close_t),
             ], FN_OTHER)
+            # twins MARIE JEANNE and SOIZIC JEANNNE: first first names that nothing on the other
+            # side resembles; a typo in a later name tells nothing then
+            weak = np.isin(found, FN_WEAK) & (lengths[ra] >= 2) & (lengths[rb] >= 2)
+            if weak.any():
+                t = np.nonzero(weak[pair])[0]
+                related = equal_t[t] | typo_t[t] | phon_t[t] | close_t[t]
+                pt = pair[t]
+                a_first_related = np.zeros(m, bool)
+                a_first_related[pt[related & (ta[t] == fa[idx][pt])]] = True
+                b_first_related = np.zeros(m, bool)
+                b_first_related[pt[related & (tb[t] == fb[idx][pt])]] = True
+                found[weak & ~a_first_related & ~b_first_related] = FN_OTHER
+            levels[idx] = found
             worst = idx[levels[idx] == FN_OTHER]
             if worst.size:
                 levels[worst[names_inverted(batch, worst)]] = FN_EXACT  # names typed in each other's field
@@ -501,6 +508,7 @@ class FirstNamesComparison(Comparison):
 # the first-names levels' numbers, by name (compare() above uses them)
 FN_EXACT, FN_SUBSET, FN_SUBSET_LATER, FN_OTHER = _level_numbers(
     FirstNamesComparison.levels, "exact", "subset", "subset_later", "other")
+FN_WEAK = _level_numbers(FirstNamesComparison.levels, "fuzzy", "phonetic", "initial", "close")
 
 
 # --- birth dates -------------------------------------------------------------------------------

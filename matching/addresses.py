@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .reference import fold_commune_name, load_reference
+from .reference import Commune, fold_commune_name, load_reference
 from .text import fold
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
@@ -305,6 +305,35 @@ def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     if arrondissement := _CITY_ARRONDISSEMENT.search(text):  # "… PARIS 16E ARRONDISSEMENT"
         return text[: arrondissement.start()].strip(), None, arrondissement.group(0).strip()
     return text, None, None
+
+
+#: words after which a commune's name is the end of a street's name (RUE DE BREST, RUE SAINT
+#: MARTIN, AVENUE DU GENERAL LECLERC), not the commune of the address
+_BEFORE_A_STREET_NAME = _STOP_WORDS | set(STREET_TYPES) | set(_TITLE_WORDS) | set(_TITLE_WORDS.values()) | {
+    "SAINT", "SAINTE", "GRAND", "GRANDE", "PETIT", "PETITE", "VIEUX", "VIEILLE", "NOUVELLE", "HAUT", "BAS"}
+
+
+def trailing_commune(line: str, departements: frozenset[str], first_names: frozenset[str]) -> tuple[str, Commune] | None:
+    """(line without it, commune) of an address line without postal code that ends with the
+    name of one commune of ``departements`` (those where the records live): ``151 R JULES FERRY
+    PLOUENAN``, ``9 BD SAINT NICOLAS CALVI``. None when the words before make it the end of a
+    street's name (``RUE DE BREST``, ``RUE SAINT MARTIN``, ``RUE PAUL BERT`` with PAUL in
+    ``first_names``) or when no street is left."""
+    words = fold(line).split()
+    reference = load_reference()
+    for k in range(min(5, len(words) - 2), 0, -1):  # the longest name first
+        before, street = words[-k - 1], words[:-k]
+        if before in _BEFORE_A_STREET_NAME:
+            continue
+        if before in first_names and (len(street) < 2 or street[-2] in _STOP_WORDS or street[-2] in STREET_TYPES):
+            continue  # RUE PAUL | BERT: a street is rarely named by a first name alone
+        if not (_HOUSE_NUMBER_GLUED.match(street[0]) or any(w in STREET_TYPES for w in street)):
+            continue
+        name = " ".join(words[-k:])
+        found = [c for d in departements if (c := reference.named_in_departement(name, d)) is not None]
+        if len(found) == 1:
+            return " ".join(street), found[0]
+    return None
 
 
 def address_locality(lines: list[str | None]) -> tuple[str | None, str | None]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .addresses import (
     address_locality, commune_name_key, normalise_commune, split_address, street_key, strip_arrondissement,
-    with_locality,
+    trailing_commune, with_locality,
 )
 from .dates import parse_birth_date
 from .names import (
@@ -496,6 +496,29 @@ def _learn_glued_orders(
             v.glued_orders[s] = order
 
 
+def _departements_of_the_data(v: Vocabularies, departements: np.ndarray) -> frozenset[str]:
+    """The départements that hold at least 1 % of the records whose commune is known (3 at least)."""
+    codes, counts = np.unique(departements[departements >= 0], return_counts=True)
+    floor = max(3, 0.01 * counts.sum())
+    return frozenset(v.departement.values[c] for c, k in zip(codes.tolist(), counts.tolist()) if k >= floor)
+
+
+def _street_before_commune(
+    v: Vocabularies, key: tuple[Any, Any, tuple[str, ...]], departements: frozenset[str], first_names: frozenset[str]
+) -> tuple[int, int, str] | None:
+    """(number, street, commune and département codes) of address lines whose last line ends
+    with a commune's name (:func:`~matching.addresses.trailing_commune`), else None."""
+    number, street, lines = key
+    written = [street, *lines]
+    for j in reversed(range(len(written))):
+        if written[j] and (found := trailing_commune(written[j], departements, first_names)) is not None:
+            written[j], commune = found
+            num, st = split_address(written, number)
+            return (v.number.add(num), v.street.add(street_key(st)),
+                    v.commune.add(load_reference().municipality(commune.code_insee)), v.departement.add(commune.departement))
+    return None
+
+
 def _lines(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -615,6 +638,20 @@ def build_table(
 
     per, inverse = _map_unique(list(zip(postcodes, cities)), parse_commune)
     cm = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
+
+    # a commune written at the end of an address line without postal code ("151 R JULES FERRY
+    # PLOUENAN"): looked for among the départements where the records live only
+    bare = np.nonzero((cm[:, 0] < 0) & (st[:, 1] >= 0))[0]
+    if bare.size:
+        departements = _departements_of_the_data(v, cm[:, 2])
+        first_names = usual_first_names()
+        read: dict[tuple[Any, Any, tuple[str, ...]], tuple[int, int, int, int] | None] = {}
+        for i in bare.tolist():
+            key = street_keys[i]
+            if key not in read:
+                read[key] = _street_before_commune(v, key, departements, first_names)
+            if (found := read[key]) is not None:
+                st[i, 0], st[i, 1], cm[i, 0], cm[i, 2] = found
 
     return RecordTable(
         vocabs=v,

@@ -210,6 +210,21 @@ def test_a_complement_and_a_number_that_look_like_a_postcode_are_no_postcode():
     assert (d["numero"], d["voie"], d["code_postal"], d["commune"]) == ("239", "CARNOT", "09460", "09078")
 
 
+@pytest.mark.parametrize("line, street, commune", [
+    ("151 R JULES FERRY PLOUENAN", "JULES FERRY", "29184"),
+    ("9 BD SAINT NICOLAS Quimper", "SAINT NICOLAS", "29232"),
+    ("4 RUE DU PORT LE RELECQ KERHUON", "PORT", "29235"),
+    ("12 RUE PAUL BERT", "PAUL BERT", None),  # BERT is a commune of the Allier, and PAUL a first name
+    ("12 AVENUE DE BREST", "BREST", None),  # a street named after a town
+    ("12 RUE SAINT MARTIN", "SAINT MARTIN", None),
+    ("4 RUE DU PORT MARSEILLE", "PORT MARSEILLE", None),  # no record lives in the Bouches-du-Rhône
+])
+def test_a_commune_at_the_end_of_a_line_without_postcode_is_read_where_the_records_live(line, street, commune):
+    living = [Record("s", str(i), address=f"{i} RUE DE LA GARE", postcode="29200", city="BREST") for i in range(10)]
+    d = build_table([*living, Record("t", "1", address=line)]).describe(len(living))
+    assert (d["voie"], d["commune"]) == (street, commune)
+
+
 def test_a_five_digit_house_number_is_no_postcode():
     d = build_table([Record("s", "1", address="12345 RUE DE LA PAIX")]).describe(0)
     assert (d["numero"], d["code_postal"], d["commune"]) == ("12345", None, None)

@@ -232,6 +232,28 @@ class SurnameComparison(Comparison):
                 out |= same & (code >= 0) & (count - int(own) >= 1)
         return out
 
+    def _likeness(self, batch: PairBatch, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """PART, FUZZY, PHONETIC or OTHER for pairs of different surname codes ``a[k]``, ``b[k]``."""
+        v = batch.left.vocabs
+        words, v_len = v.surname_words(), v.surname_lengths()
+        part = np.zeros(len(a), bool)
+        multi = np.nonzero((words[a] > 1) | (words[b] > 1))[0]  # only compound names have parts
+        if multi.size:
+            part[multi] = pair_scores(
+                v.surname, a[multi], b[multi], fuzz.token_set_ratio, batch.workers, score_cutoff=100
+            ) >= 100.0
+        jw = pair_scores(
+            v.surname, a, b, JaroWinkler.normalized_similarity, batch.workers, score_cutoff=self.fuzzy_threshold
+        )
+        length = np.minimum(v_len[a], v_len[b])
+        dl = np.full(len(a), 99.0, np.float32)
+        near = np.nonzero((jw < self.fuzzy_threshold) & (np.abs(v_len[a] - v_len[b]) <= 2) & (length >= 4))[0]
+        if near.size:
+            dl[near] = pair_scores(v.surname, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
+        fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
+        phon = v.surname_phon_array()
+        return np.where(part, PART, np.where(fuzzy, FUZZY, np.where(phon[a] == phon[b], PHONETIC, OTHER))).astype(np.int8)
+
     def _birth_names_differ(self, batch: PairBatch, A: np.ndarray, B: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """Pairs equal by their usage names whose birth names, both known, differ beyond a typo, a
         cut or a part (SANTONI EP PAOLI against QUILICHINI EP PAOLI): two women married into one
@@ -241,19 +263,9 @@ class SurnameComparison(Comparison):
         out = np.zeros(len(levels), bool)
         if idx.size:
             a, b = A[idx, 0], B[idx, 0]
-            v = batch.left.vocabs
-            phon = v.surname_phon_array()
-            jw = pair_scores(v.surname, a, b, JaroWinkler.normalized_similarity, batch.workers)
-            differ = (jw < self.fuzzy_threshold) & (phon[a] != phon[b])
-            if differ.any():  # the typos of the "fuzzy" level
-                dl = pair_scores(v.surname, a[differ], b[differ], DamerauLevenshtein.distance, batch.workers)
-                length = np.minimum(v.surname_lengths()[a[differ]], v.surname_lengths()[b[differ]])
-                differ[differ] = ~(((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7)))
+            differ = self._likeness(batch, a, b) == OTHER
             if differ.any():
-                part = pair_scores(v.surname, a[differ], b[differ], fuzz.token_set_ratio, batch.workers)
-                differ[differ] = part < 100.0
-            if differ.any():
-                spelt = v.compact_keys("surname")
+                spelt = batch.left.vocabs.compact_keys("surname")
                 sa, sb = spelt[a[differ]].astype(str), spelt[b[differ]].astype(str)
                 differ[differ] = ~(np.char.startswith(sa, sb) | np.char.startswith(sb, sa))
             out[idx[differ]] = True
@@ -274,9 +286,6 @@ class SurnameComparison(Comparison):
         rest = present & (best > CROSS)
         if rest.any():
             idx = np.nonzero(rest)[0]
-            vocab = batch.left.vocabs.surname
-            phon = batch.left.vocabs.surname_phon_array()
-            v_len = batch.left.vocabs.surname_lengths()
             sels, aa, bb = [], [], []
             for i in range(3):
                 for j in range(3):
@@ -288,25 +297,7 @@ class SurnameComparison(Comparison):
                         bb.append(b[ok])
             if sels:
                 sel, a, b = np.concatenate(sels), np.concatenate(aa), np.concatenate(bb)
-                words = batch.left.vocabs.surname_words()
-                part = np.zeros(len(a), bool)
-                multi = np.nonzero((words[a] > 1) | (words[b] > 1))[0]  # only compound names have parts
-                if multi.size:
-                    part[multi] = pair_scores(
-                        vocab, a[multi], b[multi], fuzz.token_set_ratio, batch.workers, score_cutoff=100
-                    ) >= 100.0
-                jw = pair_scores(
-                    vocab, a, b, JaroWinkler.normalized_similarity, batch.workers, score_cutoff=self.fuzzy_threshold
-                )
-                length = np.minimum(v_len[a], v_len[b])
-                dl = np.full(len(a), 99.0, np.float32)
-                near = np.nonzero((jw < self.fuzzy_threshold) & (np.abs(v_len[a] - v_len[b]) <= 2) & (length >= 4))[0]
-                if near.size:
-                    dl[near] = pair_scores(vocab, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
-                fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
-                ph = phon[a] == phon[b]
-                lv = np.where(part, PART, np.where(fuzzy, FUZZY, np.where(ph, PHONETIC, OTHER)))
-                np.minimum.at(best, sel, lv.astype(np.int8))
+                np.minimum.at(best, sel, self._likeness(batch, a, b))
         levels = np.where(present, best, 0).astype(np.int8)
         levels[self._birth_names_differ(batch, A, B, levels)] = BIRTH_DIFFERS
         worst = np.nonzero(levels == OTHER)[0]

@@ -15,7 +15,6 @@ Normal forms:
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,10 +131,9 @@ def _split_by_case(raw: str) -> tuple[str, str] | None:
     convention that capitals mark the surname: ``Jean-Pierre DUPONT``, ``DUPONT Jean``, ``Mme
     Sophie DURAND née MARTIN``; None when the case tells nothing (all capitals, all capitalised,
     capitalised words on both sides of the name)."""
-    tokens = raw.split()
-    civility: list[str] = []  # kept with the name: it tells the sex
-    while len(tokens) > 1 and fold(tokens[0]) in CIVILITIES:
-        civility.append(tokens.pop(0))
+    typed = raw.split()
+    rest, _ = _strip_civility([fold(t) for t in typed])
+    civility, tokens = typed[: len(typed) - len(rest)], typed[len(typed) - len(rest):]  # civility tells the sex
     kinds = []
     for token in tokens:
         letters = [c for c in re.split(r"['’]", token)[-1] if c.isalpha()]  # d'ALMEIDA: ALMEIDA

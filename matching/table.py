@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -484,9 +485,7 @@ def _learn_glued_orders(
 ) -> None:
     """Learn how each source that gives no first names (nine records in ten at least, twenty at
     least) writes them in its name field (:func:`~matching.names.glued_order`)."""
-    records_of: dict[str, int] = {}
-    for s in sources:
-        records_of[s] = records_of.get(s, 0) + 1
+    records_of = Counter(sources)
     names_of: dict[str, list[str]] = {}
     for s, raw in zip(glued_sources, glued_names):
         if raw and s not in v.glued_orders:
@@ -505,7 +504,7 @@ def _departements_of_the_data(v: Vocabularies, departements: np.ndarray) -> froz
 
 def _street_before_commune(
     v: Vocabularies, key: tuple[Any, Any, tuple[str, ...]], departements: frozenset[str], first_names: frozenset[str]
-) -> tuple[int, int, str] | None:
+) -> tuple[int, int, int, int] | None:
     """(number, street, commune and département codes) of address lines whose last line ends
     with a commune's name (:func:`~matching.addresses.trailing_commune`), else None."""
     number, street, lines = key
@@ -514,8 +513,9 @@ def _street_before_commune(
         if written[j] and (found := trailing_commune(written[j], departements, first_names)) is not None:
             written[j], commune = found
             num, st = split_address(written, number)
-            return (v.number.add(num), v.street.add(street_key(st)),
-                    v.commune.add(load_reference().municipality(commune.code_insee)), v.departement.add(commune.departement))
+            municipality = load_reference().municipality(commune.code_insee)
+            return (v.number.add(num), v.street.add(street_key(st)), v.commune.add(municipality),
+                    v.departement.add(commune.departement))
     return None
 
 

@@ -146,6 +146,9 @@ class Vocabularies:
     #: source → how it writes first names in its name field when it has no first-name field
     #: ("end": NOM Prénom, "start": Prénom NOM), learnt likewise
     glued_orders: dict[str, str] = field(default_factory=dict)
+    #: the départements where the records of the first table live (a commune written at the end
+    #: of an address line is looked for there), learnt likewise
+    population_departements: frozenset[str] = frozenset()
 
     _cache: dict[str, tuple[np.ndarray | None, int]] = field(default_factory=dict, repr=False)
 
@@ -641,9 +644,10 @@ def build_table(
 
     # a commune written at the end of an address line without postal code ("151 R JULES FERRY
     # PLOUENAN"): looked for among the départements where the records live only
+    if vocabs is None:
+        v.population_departements = _departements_of_the_data(v, cm[:, 2])
     bare = np.nonzero((cm[:, 0] < 0) & (st[:, 1] >= 0))[0]
-    if bare.size:
-        departements = _departements_of_the_data(v, cm[:, 2])
+    if bare.size and (departements := v.population_departements):
         first_names = usual_first_names()
         read: dict[tuple[Any, Any, tuple[str, ...]], tuple[int, int, int, int] | None] = {}
         for i in bare.tolist():

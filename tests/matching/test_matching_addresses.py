@@ -225,6 +225,13 @@ def test_a_commune_at_the_end_of_a_line_without_postcode_is_read_where_the_recor
     assert (d["voie"], d["commune"]) == (street, commune)
 
 
+def test_the_daily_flow_reads_a_trailing_commune_where_the_batch_records_live():
+    living = [Record("s", str(i), address=f"{i} RUE DE LA GARE", postcode="29200", city="BREST") for i in range(10)]
+    batch = build_table(living)
+    one = build_table([Record("t", "1", address="151 R JULES FERRY PLOUENAN")], vocabs=batch.vocabs).describe(0)
+    assert (one["voie"], one["commune"]) == ("JULES FERRY", "29184")
+
+
 def test_a_five_digit_house_number_is_no_postcode():
     d = build_table([Record("s", "1", address="12345 RUE DE LA PAIX")]).describe(0)
     assert (d["numero"], d["code_postal"], d["commune"]) == ("12345", None, None)

@@ -93,6 +93,8 @@ class Vocab:
         self.values: list[str] = []
         self._array: np.ndarray | None = None
         self._filled = 0
+        #: results derived from the values, kept by their users (comparisons' scores of frequent pairs)
+        self.memo: dict[Any, Any] = {}
 
     def __len__(self) -> int:
         return len(self.values)
@@ -245,12 +247,12 @@ class Vocabularies:
         return lengths, offsets, array
 
     def first_name_info(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(length, first letter, in the list of usual first names) of each first-name word."""
+        """(length, initial as a code point, in the list of usual first names) of each first-name word."""
         known = usual_first_names()
         vals = self.first_name.values
         return (
             self._derived("il", vals, len, np.int64, 0),
-            self._derived("if", vals, lambda t: t[:1], object, ""),
+            self.first_name_initials(),
             self._derived("ik", vals, lambda t: t in known, bool, False),
         )
 
@@ -322,7 +324,9 @@ class RecordTable:
     @property
     def surnames(self) -> np.ndarray:
         """(n, 3) codes: birth, usage and unknown-kind surname."""
-        return np.stack([self.sur_birth, self.sur_usage, self.sur_last], axis=1)
+        if "surnames" not in self._computed:
+            self._computed["surnames"] = np.stack([self.sur_birth, self.sur_usage, self.sur_last], axis=1)
+        return self._computed["surnames"]
 
     def key(self, i: int) -> tuple[str, str]:
         return (self.vocabs.source.values[self.source[i]], self.ids[i])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from matching import Record
-from matching.comparisons import FirstNamesComparison, PairBatch, SexComparison, SurnameComparison
-from matching.table import build_table
+from matching.comparisons import FirstNamesComparison, PairBatch, SexComparison, SurnameComparison, pair_scores
+from matching.table import Vocab, build_table
 
 
 def first_names_level(a: str, b: str) -> str:
@@ -112,3 +114,21 @@ def test_one_usage_name_and_two_birth_names_are_two_women(other, level):
     comparison = SurnameComparison()
     levels = comparison.compare(PairBatch(table, table, np.array([0]), np.array([1]), 1)).levels
     assert comparison.level_names()[int(levels[0])] == level
+
+
+@pytest.mark.parametrize("scorer, cutoff", [
+    (JaroWinkler.normalized_similarity, 0.8), (DamerauLevenshtein.distance, 2), (fuzz.ratio, 92.0),
+])
+def test_scores_of_frequent_pairs_kept_once_are_the_scores_computed_pair_by_pair(scorer, cutoff):
+    vocab = Vocab()
+    words = ["JEAN", "JEANNE", "MARIE", "MAIRE", "NICOLAS", "NICLOAS", "ANNE", "ANNIE", "LEA", "LEO"]
+    codes = np.array([vocab.add(w) for w in words])
+    rng = np.random.default_rng(0)
+    a, b = rng.choice(codes, 120_000), rng.choice(codes, 120_000)  # large enough to keep them
+    kept = pair_scores(vocab, a, b, scorer, score_cutoff=cutoff)
+    assert vocab.memo[(scorer, cutoff)] is not None
+    rare = np.array([vocab.add("JEANNOT"), vocab.add("JEANOT")])  # new words after the matrix was made
+    a, b = np.concatenate([a[:1000], rare]), np.concatenate([b[:1000], rare[::-1]])
+    expected = process.cpdist(vocab.strings(a), vocab.strings(b), scorer=scorer, score_cutoff=cutoff)
+    np.testing.assert_allclose(pair_scores(vocab, a, b, scorer, score_cutoff=cutoff), expected, rtol=1e-6)
+    np.testing.assert_allclose(kept[:1000], expected[:1000], rtol=1e-6)

@@ -75,6 +75,9 @@ class LevelResult:
 #: how many of a vocabulary's most frequent values have their pairwise scores kept once for all
 #: batches (a 2,048 × 2,048 matrix: 16 MB for each scorer)
 FREQUENT_VALUES = 2048
+#: a batch from which the frequent values are taken: large enough to tell them (the daily flow's
+#: one-record batches compute every pair)
+FREQUENT_PAIRS_BATCH = 100_000
 
 
 @dataclass
@@ -88,23 +91,19 @@ class FrequentPairs:
     matrix: np.ndarray
 
     @classmethod
-    def build(cls, vocab: Vocab, codes: np.ndarray, scorer: Callable[..., float], workers: int,
-              score_cutoff: float | None) -> FrequentPairs | None:
-        """From the codes of a first large batch; None where the frequent values would cover
-        less than half of its pairs (a vocabulary of mostly distinct values)."""
-        counts = np.bincount(codes, minlength=len(vocab))
+    def build(cls, codes: np.ndarray, size: int, make: Callable[[np.ndarray], np.ndarray]) -> FrequentPairs | None:
+        """From the codes (< ``size``) of a first large batch; ``make(top)`` gives the matrix of
+        the values ``top`` against themselves. None where the frequent values would cover less
+        than half of the batch's pairs (a vocabulary of mostly distinct values)."""
+        counts = np.bincount(codes, minlength=size)
         top = np.argsort(-counts, kind="stable")[:FREQUENT_VALUES]
         top = top[counts[top] > 0]
-        slot = np.full(len(vocab), -1, np.int32)
+        slot = np.full(max(size, len(counts)), -1, np.int32)
         slot[top] = np.arange(len(top), dtype=np.int32)
         half = len(codes) // 2
         if ((slot[codes[:half]] >= 0) & (slot[codes[half:2 * half]] >= 0)).mean() < 0.5:
             return None
-        strings = vocab.strings(top)
-        kw: dict[str, Any] = {"workers": workers}
-        if score_cutoff is not None:
-            kw["score_cutoff"] = score_cutoff
-        return cls(slot, process.cdist(strings, strings, scorer=scorer, dtype=np.float32, **kw))
+        return cls(slot, make(top))
 
     def lookup(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mask of the pairs both of whose values are kept, their scores)."""
@@ -130,17 +129,33 @@ def pair_scores(
     if a.size == 0:
         return np.zeros(0, dtype=np.float32)
     key = (scorer, score_cutoff)
-    if key not in vocab.memo and a.size >= 100_000:
-        vocab.memo[key] = FrequentPairs.build(vocab, np.concatenate([a, b]), scorer, workers, score_cutoff)
-    frequent = vocab.memo.get(key)
+    if key not in vocab.memo and a.size >= FREQUENT_PAIRS_BATCH:
+        kw: dict[str, Any] = {"workers": workers}
+        if score_cutoff is not None:
+            kw["score_cutoff"] = score_cutoff
+
+        def matrix(top: np.ndarray) -> np.ndarray:
+            strings = vocab.strings(top)
+            return process.cdist(strings, strings, scorer=scorer, dtype=np.float32, **kw)
+
+        vocab.memo[key] = FrequentPairs.build(np.concatenate([a, b]), len(vocab), matrix)
+    return through_frequent_pairs(
+        vocab.memo.get(key), a, b, lambda x, y: _computed_scores(vocab, x, y, scorer, workers, score_cutoff)
+    )
+
+
+def through_frequent_pairs(
+    frequent: FrequentPairs | None, a: np.ndarray, b: np.ndarray, compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """``compute(a, b)``, looked up in ``frequent`` for the pairs it holds."""
     if frequent is None:
-        return _computed_scores(vocab, a, b, scorer, workers, score_cutoff)
+        return compute(a, b)
     hit, found = frequent.lookup(a, b)
-    out = np.empty(a.size, np.float32)
+    out = np.empty(a.size, found.dtype)
     out[hit] = found
     rest = np.nonzero(~hit)[0]
     if rest.size:
-        out[rest] = _computed_scores(vocab, a[rest], b[rest], scorer, workers, score_cutoff)
+        out[rest] = compute(a[rest], b[rest])
     return out
 
 
@@ -407,6 +422,10 @@ def gender_variant(a: str, b: str) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"A", "E"}
 
 
+# how two first-name words relate (bits of FirstNamesComparison._relations)
+_TYPO, _PHONETIC, _INITIAL, _CLOSE = 1, 2, 4, 8
+
+
 def _token_pairs(v: Any, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pair index, word code of a, word code of b) for every word of a × every word of b."""
     lengths, offsets, flat = v.fn_token_arrays()
@@ -454,6 +473,69 @@ class FirstNamesComparison(Comparison):
             "known_frequency": self.known_frequency,
         }
 
+    def _word_relations(self, batch: PairBatch, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
+        """:meth:`_relations` of the pairs of first-name words ``ta[k]``, ``tb[k]``; those of the
+        frequent words are worked out once per reference table (they depend on its frequencies)."""
+        reference = batch.right if batch.reference is None else batch.reference
+        key = ("first-name word relations", self.fuzzy_threshold, self.close_threshold, self.known_frequency)
+        if key not in reference.memo and ta.size >= FREQUENT_PAIRS_BATCH:
+            size = len(batch.left.vocabs.first_name)
+
+            def matrix(top: np.ndarray) -> np.ndarray:
+                return self._relations(batch, np.repeat(top, len(top)), np.tile(top, len(top))).reshape(len(top), -1)
+
+            reference.memo[key] = FrequentPairs.build(np.concatenate([ta, tb]), size, matrix)
+        return through_frequent_pairs(reference.memo.get(key), ta, tb, lambda x, y: self._relations(batch, x, y))
+
+    def _relations(self, batch: PairBatch, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
+        """How two different first-name words relate, as bits: _TYPO, _PHONETIC, _INITIAL, _CLOSE
+        (0 for equal words)."""
+        v = batch.left.vocabs
+        tok_len, letter, listed = v.first_name_info()
+        todo = np.nonzero(ta != tb)[0]
+        jw = np.zeros(len(ta), np.float32)
+        dl = np.full(len(ta), 99.0, np.float32)
+        if todo.size:
+            jw[todo] = pair_scores(
+                v.first_name, ta[todo], tb[todo], JaroWinkler.normalized_similarity, batch.workers,
+                score_cutoff=self.close_threshold,
+            )
+            near = todo[np.abs(tok_len[ta[todo]] - tok_len[tb[todo]]) <= 2]
+            if near.size:
+                dl[near] = pair_scores(v.first_name, ta[near], tb[near], DamerauLevenshtein.distance, batch.workers, 2)
+        freq = (batch.right if batch.reference is None else batch.reference).frequencies("first_name")
+        known = listed.copy()
+        upto = min(len(freq), len(known) - 1)
+        known[:upto] |= freq[:upto] >= self.known_frequency
+        f = np.zeros(len(known), np.float64)
+        f[:upto] = freq[:upto]
+        # a frequent misspelling (THOMAZ beside THOMAS) stays a misspelling: an unlisted word
+        # twenty times rarer than the listed-or-frequent word it is one typo away from
+        rare_variant = (~listed[ta] & (f[ta] * 20 <= f[tb])) | (~listed[tb] & (f[tb] * 20 <= f[ta]))
+        both_known = known[ta] & known[tb] & ~rare_variant
+        short = np.minimum(tok_len[ta], tok_len[tb])
+        phon = v.fn_phon_array()
+        different = ta != tb
+        # only different words count here: a shared middle name (MARIE) beside different
+        # first names (SARAH MARIE / LISA MARIE, twins) is no sign of a misspelling
+        phon_t = (phon[ta] == phon[tb]) & (short >= 2) & different
+        typo_t = ~both_known & (short >= 3) & different & (
+            (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
+        )
+        initial_t = (short == 1) & (letter[ta] == letter[tb]) & different
+        close_t = ~both_known & (jw >= self.close_threshold) & (short >= 2) & different
+        # a masculine and a feminine first name are different first names; a word cut short
+        # (MONIQU, JEROM) is no first name of the other gender, only a typing error
+        candidates = np.nonzero((typo_t | phon_t | close_t) & both_known)[0]
+        if candidates.size:
+            words, inverse = unique_inverse(ta[candidates] * len(v.first_name) + tb[candidates])
+            sa = v.first_name.strings(words // len(v.first_name))
+            sb = v.first_name.strings(words % len(v.first_name))
+            gv = np.fromiter((gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))[inverse]
+            for arr in (typo_t, phon_t, close_t):
+                arr[candidates[gv]] = False
+        return (typo_t * _TYPO | phon_t * _PHONETIC | initial_t * _INITIAL | close_t * _CLOSE).astype(np.int8)
+
     def compare(self, batch: PairBatch) -> LevelResult:
         n = len(batch)
         a, b = batch.col("first_names")
@@ -476,53 +558,15 @@ class FirstNamesComparison(Comparison):
             # subset: every word of the shorter list is in the longer one (words are distinct)
             shared = np.bincount(pair[equal_t], minlength=m)
             subset = shared == np.minimum(lengths[ra], lengths[rb])
-            tok_len, letter, listed = v.first_name_info()
-            todo = np.nonzero(~equal_t & ~subset[pair])[0]
-            jw = np.zeros(len(ta), np.float32)
-            dl = np.full(len(ta), 99.0, np.float32)
-            if todo.size:
-                jw[todo] = pair_scores(
-                    v.first_name, ta[todo], tb[todo], JaroWinkler.normalized_similarity, batch.workers,
-                    score_cutoff=self.close_threshold,
-                )
-                near = todo[np.abs(tok_len[ta[todo]] - tok_len[tb[todo]]) <= 2]
-                if near.size:
-                    dl[near] = pair_scores(v.first_name, ta[near], tb[near], DamerauLevenshtein.distance,
-                                           batch.workers, 2)
+            relation = self._word_relations(batch, ta, tb)
+            typo_t = (relation & _TYPO) != 0
+            phon_t = (relation & _PHONETIC) != 0
+            initial_t = (relation & _INITIAL) != 0
+            close_t = (relation & _CLOSE) != 0
             glued = np.zeros(m, bool)
             odd = np.nonzero((lengths[ra] != lengths[rb]) & ~subset)[0]  # JEANPIERRE / JEAN PIERRE
             if odd.size:
                 glued[odd] = pair_scores(v.first_names, ra[odd], rb[odd], fuzz.ratio, batch.workers, 92.0) >= 92.0
-            freq = (batch.right if batch.reference is None else batch.reference).frequencies("first_name")
-            known = listed.copy()
-            upto = min(len(freq), len(known) - 1)
-            known[:upto] |= freq[:upto] >= self.known_frequency
-            f = np.zeros(len(known), np.float64)
-            f[:upto] = freq[:upto]
-            # a frequent misspelling (THOMAZ beside THOMAS) stays a misspelling: an unlisted word
-            # twenty times rarer than the listed-or-frequent word it is one typo away from
-            rare_variant = (~listed[ta] & (f[ta] * 20 <= f[tb])) | (~listed[tb] & (f[tb] * 20 <= f[ta]))
-            both_known = known[ta] & known[tb] & ~rare_variant
-            short = np.minimum(tok_len[ta], tok_len[tb])
-            phon = v.fn_phon_array()
-            # only different words count here: a shared middle name (MARIE) beside different
-            # first names (SARAH MARIE / LISA MARIE, twins) is no sign of a misspelling
-            phon_t = (phon[ta] == phon[tb]) & (short >= 2) & ~equal_t
-            typo_t = ~both_known & (short >= 3) & (
-                (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
-            )
-            initial_t = (short == 1) & (letter[ta] == letter[tb]) & ~equal_t
-            close_t = ~both_known & (jw >= self.close_threshold) & (short >= 2)
-            # a masculine and a feminine first name are different first names; a word cut short
-            # (MONIQU, JEROM) is no first name of the other gender, only a typing error
-            candidates = np.nonzero((typo_t | phon_t | close_t) & (ta != tb) & both_known)[0]
-            if candidates.size:
-                words, inverse = unique_inverse(ta[candidates] * len(v.first_name) + tb[candidates])
-                sa = v.first_name.strings(words // len(v.first_name))
-                sb = v.first_name.strings(words % len(v.first_name))
-                gv = np.fromiter((gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))[inverse]
-                for arr in (typo_t, phon_t, close_t):
-                    arr[candidates[gv]] = False
 
             def any_of(mask: np.ndarray) -> np.ndarray:
                 out = np.zeros(m, bool)

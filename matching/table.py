@@ -317,6 +317,8 @@ class RecordTable:
     departement: np.ndarray
     identifier: np.ndarray
     _computed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # frequencies, household keys
+    #: results the comparisons keep for this table as reference (relations of frequent first names)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -132,3 +132,24 @@ def test_scores_of_frequent_pairs_kept_once_are_the_scores_computed_pair_by_pair
     expected = process.cpdist(vocab.strings(a), vocab.strings(b), scorer=scorer, score_cutoff=cutoff)
     np.testing.assert_allclose(pair_scores(vocab, a, b, scorer, score_cutoff=cutoff), expected, rtol=1e-6)
     np.testing.assert_allclose(kept[:1000], expected[:1000], rtol=1e-6)
+
+
+def test_first_name_levels_are_the_same_whether_the_relations_of_frequent_words_are_kept_or_not():
+    words = ["JEAN", "JEANNE", "MARIE", "MAIRE", "NICOLAS", "NICLOAS", "ANNE", "ANNIE", "LOUIS", "LOUISE",
+             "JEAN PIERRE", "JEANPIERRE", "PIERRE JEAN", "MARIE JEANNE", "SOIZIC JEANNNE", "J", "M", "MONIQU",
+             "MONIQUE CHRISTINE", "THOMAS", "THOMAZ", "TOMAS", "PHILIPPE", "FILIPE", "CATHERINE", "KATHERINE"]
+    records = [Record("s", str(i), first_names=words[i % len(words)] if i < 520 else words[i % 7].lower())
+               for i in range(540)]
+    li, ri = np.triu_indices(len(records), 1)  # 145,530 pairs: enough to keep the frequent words
+    comparison = FirstNamesComparison()
+    kept_table = build_table(records)
+    kept = comparison.compare(PairBatch(kept_table, kept_table, li, ri, 1)).levels
+    assert kept_table.memo, "the relations of the frequent words were kept"
+    table = build_table(records)
+    pair_by_pair = np.concatenate([
+        comparison.compare(PairBatch(table, table, li[k:k + 5000], ri[k:k + 5000], 1)).levels
+        for k in range(0, len(li), 5000)
+    ])
+    assert not table.memo
+    np.testing.assert_array_equal(kept, pair_by_pair)
+    assert len(set(kept.tolist())) >= 6  # the words above reach most levels

@@ -231,6 +231,16 @@ def names_inverted(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
     if idx.size == 0:
         return np.zeros(0, bool)
     v = batch.left.vocabs
+    if idx.size >= 10_000:  # most surnames are no first name: look only at those that are
+        like = v.surnames_spelt_as_first_names()[batch.left.surnames[batch.li[idx]]].any(axis=1)
+        out = np.zeros(idx.size, bool)
+        out[like] = _names_inverted(batch, idx[like])
+        return out
+    return _names_inverted(batch, idx)
+
+
+def _names_inverted(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
+    v = batch.left.vocabs
     fa = batch.left.first_names[batch.li[idx]]
     fb = batch.right.first_names[batch.ri[idx]]
     ok = (fa >= 0) & (fb >= 0)
@@ -376,8 +386,11 @@ class SurnameComparison(Comparison):
                         aa.append(a[ok])
                         bb.append(b[ok])
             if sels:
-                sel, a, b = np.concatenate(sels), np.concatenate(aa), np.concatenate(bb)
-                np.minimum.at(best, sel, self._likeness(batch, a, b))
+                likeness = self._likeness(batch, np.concatenate(aa), np.concatenate(bb))
+                start = 0
+                for sel in sels:  # one name of each side per sel: no pair twice in it
+                    best[sel] = np.minimum(best[sel], likeness[start:start + sel.size])
+                    start += sel.size
         levels = np.where(present, best, 0).astype(np.int8)
         levels[self._birth_names_differ(batch, A, B, levels)] = BIRTH_DIFFERS
         worst = np.nonzero(levels == OTHER)[0]
@@ -630,6 +643,12 @@ def _valid(v: np.ndarray) -> np.ndarray:
     return ok & (d <= dmax)
 
 
+def _valid_birth_dates(table: RecordTable) -> np.ndarray:
+    if "valid birth dates" not in table.memo:
+        table.memo["valid birth dates"] = _valid(table.birth_date.astype(np.int64))
+    return table.memo["valid birth dates"]
+
+
 @dataclass
 class BirthDateComparison(Comparison):
     kind: ClassVar[str] = "birth_date"
@@ -679,7 +698,10 @@ class BirthDateComparison(Comparison):
         partial = present & (part_a | part_b) & (ya == yb) & (
             (ma == 0) | (mb == 0) | (ma == mb) | placeholder_a | placeholder_b
         ) & ((da == 0) | (db == 0) | (da == db) | placeholder_a | placeholder_b)
-        both_valid = _valid(a) & _valid(b)
+        if n >= FREQUENT_PAIRS_BATCH:  # each record's date checked once, not once per pair
+            both_valid = _valid_birth_dates(batch.left)[batch.li] & _valid_birth_dates(batch.right)[batch.ri]
+        else:
+            both_valid = _valid(a) & _valid(b)
         same_year = present & complete & both_valid & (ya == yb)
         other = present & complete & both_valid
         levels = _first_level(n, [exact, swap, typo, partial, same_year, other], 7)

@@ -152,7 +152,7 @@ class Vocabularies:
     #: of an address line is looked for there), learnt likewise
     population_departements: frozenset[str] = frozenset()
 
-    _cache: dict[str, tuple[np.ndarray | None, int]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, tuple[np.ndarray | None, Any]] = field(default_factory=dict, repr=False)
 
     def _derived(self, name: str, values: list[Any], fn: Callable[[Any], Any], dtype: Any, sentinel: Any) -> np.ndarray:
         array, filled = self._cache.get(name, (None, 0))
@@ -196,6 +196,18 @@ class Vocabularies:
                 array[rows, k + 1] = words[flat[offsets[rows] + k]]
             self._cache["first names spellings"] = (array, n)
         return array
+
+    def surnames_spelt_as_first_names(self) -> np.ndarray:
+        """Whether each surname code is spelt as a first-name word or as someone's first names
+        (then False, for code -1)."""
+        size = (len(self.surname), len(self.first_names))
+        like, seen = self._cache.get("surnames spelt as first names", (None, None))
+        if like is None or seen != size:
+            spellings = self.first_names_spellings()
+            hashes = self.spelling_hashes("surname")
+            like = np.isin(hashes, spellings[spellings != 0]) & (hashes != 0)
+            self._cache["surnames spelt as first names"] = (like, size)
+        return like
 
     def compact_keys(self, vocab: str) -> np.ndarray:
         """Values of a vocabulary without spaces (object array; code -1 maps to "")."""
@@ -317,7 +329,8 @@ class RecordTable:
     departement: np.ndarray
     identifier: np.ndarray
     _computed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # frequencies, household keys
-    #: results the comparisons keep for this table as reference (relations of frequent first names)
+    #: results the comparisons keep for this table (valid birth dates; as reference: relations of
+    #: frequent first names)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:

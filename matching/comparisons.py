@@ -495,7 +495,10 @@ class FirstNamesComparison(Comparison):
             size = len(batch.left.vocabs.first_name)
 
             def matrix(top: np.ndarray) -> np.ndarray:
-                return self._relations(batch, np.repeat(top, len(top)), np.tile(top, len(top))).reshape(len(top), -1)
+                return np.concatenate([  # by rows: a few words against all at once bounds the memory
+                    self._relations(batch, np.repeat(rows, len(top)), np.tile(top, len(rows))).reshape(len(rows), -1)
+                    for rows in np.array_split(top, max(1, len(top) // 256))
+                ])
 
             reference.memo[key] = FrequentPairs.build(np.concatenate([ta, tb]), size, matrix)
         return through_frequent_pairs(reference.memo.get(key), ta, tb, lambda x, y: self._relations(batch, x, y))

@@ -53,9 +53,14 @@ class PairBatch:
     def __len__(self) -> int:
         return len(self.li)
 
+    @property
+    def reference_table(self) -> RecordTable:
+        """The table whose value frequencies apply."""
+        return self.right if self.reference is None else self.reference
+
     def frequency(self, what: str, codes: np.ndarray) -> np.ndarray:
         """Frequency of each code's value in the reference table (NaN for a value it lacks)."""
-        freq = (self.right if self.reference is None else self.reference).frequencies(what)
+        freq = self.reference_table.frequencies(what)
         out = np.full(len(codes), np.nan)
         ok = (codes >= 0) & (codes < len(freq))
         out[ok] = freq[codes[ok]]
@@ -98,7 +103,7 @@ class FrequentPairs:
         counts = np.bincount(codes, minlength=size)
         top = np.argsort(-counts, kind="stable")[:FREQUENT_VALUES]
         top = top[counts[top] > 0]
-        slot = np.full(max(size, len(counts)), -1, np.int32)
+        slot = np.full(len(counts), -1, np.int32)
         slot[top] = np.arange(len(top), dtype=np.int32)
         half = len(codes) // 2
         if ((slot[codes[:half]] >= 0) & (slot[codes[half:2 * half]] >= 0)).mean() < 0.5:
@@ -107,8 +112,9 @@ class FrequentPairs:
 
     def lookup(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mask of the pairs both of whose values are kept, their scores)."""
-        if len(self.slot) <= max(a.max(), b.max()):  # the vocabulary grew since (daily flow)
-            self.slot = np.concatenate([self.slot, np.full(max(a.max(), b.max()) + 1 - len(self.slot), -1, np.int32)])
+        highest = max(a.max(), b.max())
+        if highest >= len(self.slot):  # the vocabulary grew since (daily flow)
+            self.slot = np.concatenate([self.slot, np.full(highest + 1 - len(self.slot), -1, np.int32)])
         sa, sb = self.slot[a], self.slot[b]
         hit = (sa >= 0) & (sb >= 0)
         return hit, self.matrix[sa[hit], sb[hit]]
@@ -130,13 +136,9 @@ def pair_scores(
         return np.zeros(0, dtype=np.float32)
     key = (scorer, score_cutoff)
     if key not in vocab.memo and a.size >= FREQUENT_PAIRS_BATCH:
-        kw: dict[str, Any] = {"workers": workers}
-        if score_cutoff is not None:
-            kw["score_cutoff"] = score_cutoff
-
         def matrix(top: np.ndarray) -> np.ndarray:
             strings = vocab.strings(top)
-            return process.cdist(strings, strings, scorer=scorer, dtype=np.float32, **kw)
+            return process.cdist(strings, strings, scorer=scorer, dtype=np.float32, **_options(workers, score_cutoff))
 
         vocab.memo[key] = FrequentPairs.build(np.concatenate([a, b]), len(vocab), matrix)
     return through_frequent_pairs(
@@ -159,15 +161,18 @@ def through_frequent_pairs(
     return out
 
 
+def _options(workers: int, score_cutoff: float | None) -> dict[str, Any]:
+    """Keyword arguments of rapidfuzz's ``cdist`` / ``cpdist``."""
+    return {"workers": workers} if score_cutoff is None else {"workers": workers, "score_cutoff": score_cutoff}
+
+
 def _computed_scores(
     vocab: Vocab, a: np.ndarray, b: np.ndarray, scorer: Callable[..., float], workers: int,
     score_cutoff: float | None,
 ) -> np.ndarray:
     if a.size == 0:
         return np.zeros(0, dtype=np.float32)
-    kw: dict[str, Any] = {"workers": workers}
-    if score_cutoff is not None:
-        kw["score_cutoff"] = score_cutoff
+    kw = _options(workers, score_cutoff)
     lo = np.minimum(a, b).astype(np.int64)
     hi = np.maximum(a, b).astype(np.int64)
     codes = (lo << 32) | hi
@@ -304,7 +309,7 @@ class SurnameComparison(Comparison):
     def _household(batch: PairBatch, idx: np.ndarray) -> np.ndarray:
         """For pairs ``idx`` at one full address: does another record at that address carry the
         surname of one of them (the husband's name that his wife uses in another source)?"""
-        right = batch.reference if batch.reference is not None else batch.right
+        right = batch.reference_table
         addr_l = batch.left.household_keys()[0][batch.li[idx]]
         addr_r = batch.right.household_keys()[0][batch.ri[idx]]
         same = (addr_l == addr_r) & (addr_l >= 0)
@@ -489,7 +494,7 @@ class FirstNamesComparison(Comparison):
     def _word_relations(self, batch: PairBatch, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
         """:meth:`_relations` of the pairs of first-name words ``ta[k]``, ``tb[k]``; those of the
         frequent words are worked out once per reference table (they depend on its frequencies)."""
-        reference = batch.right if batch.reference is None else batch.reference
+        reference = batch.reference_table
         key = ("first-name word relations", self.fuzzy_threshold, self.close_threshold, self.known_frequency)
         if key not in reference.memo and ta.size >= FREQUENT_PAIRS_BATCH:
             size = len(batch.left.vocabs.first_name)
@@ -508,7 +513,8 @@ class FirstNamesComparison(Comparison):
         (0 for equal words)."""
         v = batch.left.vocabs
         tok_len, letter, listed = v.first_name_info()
-        todo = np.nonzero(ta != tb)[0]
+        different = ta != tb
+        todo = np.nonzero(different)[0]
         jw = np.zeros(len(ta), np.float32)
         dl = np.full(len(ta), 99.0, np.float32)
         if todo.size:
@@ -519,7 +525,7 @@ class FirstNamesComparison(Comparison):
             near = todo[np.abs(tok_len[ta[todo]] - tok_len[tb[todo]]) <= 2]
             if near.size:
                 dl[near] = pair_scores(v.first_name, ta[near], tb[near], DamerauLevenshtein.distance, batch.workers, 2)
-        freq = (batch.right if batch.reference is None else batch.reference).frequencies("first_name")
+        freq = batch.reference_table.frequencies("first_name")
         known = listed.copy()
         upto = min(len(freq), len(known) - 1)
         known[:upto] |= freq[:upto] >= self.known_frequency
@@ -531,7 +537,6 @@ class FirstNamesComparison(Comparison):
         both_known = known[ta] & known[tb] & ~rare_variant
         short = np.minimum(tok_len[ta], tok_len[tb])
         phon = v.fn_phon_array()
-        different = ta != tb
         # only different words count here: a shared middle name (MARIE) beside different
         # first names (SARAH MARIE / LISA MARIE, twins) is no sign of a misspelling
         phon_t = (phon[ta] == phon[tb]) & (short >= 2) & different
@@ -754,7 +759,7 @@ class SexComparison(Comparison):
         one = np.nonzero((a > 0) != (b > 0))[0]
         if one.size:
             fa, fb = batch.col("first_name")
-            sexes = self.sex_of_first_names(batch.right if batch.reference is None else batch.reference)
+            sexes = self.sex_of_first_names(batch.reference_table)
             unknown_side = np.where(a[one] > 0, fb[one], fa[one])
             known = np.where(a[one] > 0, a[one], b[one])
             ok = (unknown_side >= 0) & (unknown_side < len(sexes))

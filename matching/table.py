@@ -328,9 +328,9 @@ class RecordTable:
     postcode: np.ndarray
     departement: np.ndarray
     identifier: np.ndarray
-    _computed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # frequencies, household keys
-    #: results the comparisons keep for this table (valid birth dates; as reference: relations of
-    #: frequent first names)
+    #: results derived from the columns, computed once: frequencies, household keys, the surnames
+    #: array; kept by the comparisons too (valid birth dates; as reference: relations of frequent
+    #: first names)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -339,9 +339,9 @@ class RecordTable:
     @property
     def surnames(self) -> np.ndarray:
         """(n, 3) codes: birth, usage and unknown-kind surname."""
-        if "surnames" not in self._computed:
-            self._computed["surnames"] = np.stack([self.sur_birth, self.sur_usage, self.sur_last], axis=1)
-        return self._computed["surnames"]
+        if "surnames" not in self.memo:
+            self.memo["surnames"] = np.stack([self.sur_birth, self.sur_usage, self.sur_last], axis=1)
+        return self.memo["surnames"]
 
     def key(self, i: int) -> tuple[str, str]:
         return (self.vocabs.source.values[self.source[i]], self.ids[i])
@@ -366,7 +366,7 @@ class RecordTable:
 
         The surnames of a household: a wife known under her birth name in one source and her
         husband's name in another is recognised by the husband's records at the same address."""
-        if "household" not in self._computed:
+        if "household" not in self.memo:
             full = (self.street >= 0) & (self.commune >= 0)  # a lieu-dit may have no number
             address = (self.commune.astype(np.int64) * 1_000_003 + self.street) * 1_000_033 + self.number
             address = np.where(full, address & 0x3FFFFFFFFFFFFFF, -1)
@@ -381,14 +381,14 @@ class RecordTable:
             address = np.where(np.isin(address, crowded), -1, address)
             keep = ~np.isin(pair_address, crowded)
             keys = np.sort(household_key(pair_address[keep], pair_name[keep]))
-            self._computed["household"] = address
-            self._computed["household_keys"] = keys
-        return self._computed["household"], self._computed["household_keys"]
+            self.memo["household"] = address
+            self.memo["household_keys"] = keys
+        return self.memo["household"], self.memo["household_keys"]
 
     def frequencies(self, what: str) -> np.ndarray:
         """Relative frequency of each code among the records' non-missing values, by vocabulary:
         ``surname`` (all three slots), ``first_names`` (the set) or ``first_name``."""
-        if what not in self._computed:
+        if what not in self.memo:
             if what == "surname":
                 s = self.surnames  # the three slots of a record never hold the same name twice
                 codes = s[s >= 0]
@@ -405,19 +405,19 @@ class RecordTable:
                 codes = arr[arr >= 0]
                 size = len(getattr(self.vocabs, what))
             counts = np.bincount(codes, minlength=size).astype(np.float64)
-            self._computed[what] = counts / max(codes.size, 1)
-        freq = self._computed[what]
+            self.memo[what] = counts / max(codes.size, 1)
+        freq = self.memo[what]
         return freq
 
     def first_name_sexes(self) -> np.ndarray:
         """(first-name words, 2): how many records stating their sex give each first first name,
         as men (column 0) and as women (column 1). A new record's word has no row."""
-        if "first_name_sexes" not in self._computed:
+        if "first_name_sexes" not in self.memo:
             stated = (self.sex > 0) & (self.first_name >= 0)
             codes = self.first_name[stated].astype(np.int64) * 2 + (self.sex[stated] - 1)
             counts = np.bincount(codes, minlength=2 * len(self.vocabs.first_name))
-            self._computed["first_name_sexes"] = counts.reshape(-1, 2)
-        return self._computed["first_name_sexes"]
+            self.memo["first_name_sexes"] = counts.reshape(-1, 2)
+        return self.memo["first_name_sexes"]
 
     def describe(self, i: int) -> dict[str, Any]:
         """The normalised values of one record (for explanations and debugging)."""

@@ -18,11 +18,13 @@ _MONTHS = {
     "AVRIL": 4, "AVR": 4, "MAI": 5, "JUIN": 6, "JUILLET": 7, "JUIL": 7, "AOUT": 8, "AOU": 8,
     "SEPTEMBRE": 9, "SEPT": 9, "SEP": 9, "OCTOBRE": 10, "OCT": 10, "NOVEMBRE": 11, "NOV": 11,
     "DECEMBRE": 12, "DEC": 12,
+    # English abbreviations, as Oracle exports write a date by default (13-APR-81)
+    "FEB": 2, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8,
 }
 _NUMERIC = re.compile(r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$")
 #: a date followed by a time of day, separators folded: "1960 03 12T00 00 00", "12 03 1960 00 00"
 _WITH_TIME = re.compile(r"^(\d{4} \d{1,2} \d{1,2}|\d{1,2} \d{1,2} \d{4})(?:T| T? ?)\d{1,2} \d{2}( \d{2})?( \d+)?( ?Z)?$")
-_WORDS = re.compile(r"^(\d{1,2})(?:ER)? ([A-Z]+)\.? (\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})(?:ER)? ?([A-Z]+) ?(\d{4}|\d{2})$")
 MIN_YEAR = 1880
 YOUNGEST_DEBTOR_AGE = 10
 #: dates that systems store for "unknown"
@@ -51,7 +53,7 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     """``YYYYMMDD`` (``00`` for an unknown part) of a date as typed, ``0`` when unusable.
 
     Accepted: ``JJ/MM/AAAA`` (also ``-`` ``.`` or space), ``AAAA-MM-JJ`` (with an optional
-    time), ``JJMMAAAA``, ``AAAAMMJJ``, ``JJ/MM/AA``, ``12 mars 1960``, ``MM/AAAA``, ``AAAA``,
+    time), ``JJMMAAAA``, ``AAAAMMJJ``, ``JJ/MM/AA``, ``12 mars 1960``, ``12-MAR-60`` (Oracle), ``12MAR1960`` (SAS), ``MM/AAAA``, ``AAAA``,
     ``00/00/1960``, a :class:`datetime.date`, or any ``strptime`` format given as ``fmt``.
     """
     if raw is None:
@@ -96,7 +98,7 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
         value = _compose(int(m.group(2)), int(m.group(1)), 0)
     elif m := _WORDS.match(text.replace("1ER", "1")):
         month = _MONTHS.get(m.group(2), 0)
-        value = _compose(int(m.group(3)), month, int(m.group(1))) if month else 0
+        value = _compose(_year(m.group(3), pivot), month, int(m.group(1))) if month else 0
     if value % 10000 and value // 100 % 100 == 0:
         value = value // 10000 * 10000  # a day without a month is no information
     return 0 if value in PLACEHOLDERS else value

@@ -237,9 +237,15 @@ def clean_surname(raw: str | None) -> str | None:
     return parsed.unknown or parsed.usage or parsed.birth
 
 
+#: a German umlaut written out (MUELLER, SCHAEFER, GOETZ) between consonants; not after G or Q,
+#: where the E is French spelling (GUERIN, JACQUET)
+_UMLAUT_SPELT = re.compile(r"(?:(?<=[BCDFHJ-NPR-TV-XZ])(U)|(?<=[B-DF-HJ-NP-TV-XZ])([AO]))E(?=[B-DF-HJ-NP-TV-XZ])")
+
+
 def surname_key(name: str) -> str:
-    """Equality key of a normalised surname: no spaces (``LE BLANC`` = ``LEBLANC``)."""
-    return name.replace(" ", "")
+    """Equality key of a normalised surname: no spaces (``LE BLANC`` = ``LEBLANC``), an umlaut
+    written out the same as folded (``MÜLLER`` = ``MUELLER`` = ``MULLER``)."""
+    return _UMLAUT_SPELT.sub(lambda m: m.group(1) or m.group(2), name.replace(" ", ""))
 
 
 @lru_cache(maxsize=200_000)

@@ -27,11 +27,19 @@ def test_fold_case_accents_apostrophes_hyphens(raw, folded):
 @pytest.mark.parametrize(
     "a, b",
     [("Le Gall", "LEGALL"), ("D'ARTAGNAN", "Dartagnan"), ("de la Fontaine", "DELAFONTAINE"),
-     ("Martin-Dupont", "MARTIN DUPONT"), ("St-Martin", "SAINT MARTIN"), ("Fontaine (de la)", "DE LA FONTAINE")],
+     ("Martin-Dupont", "MARTIN DUPONT"), ("St-Martin", "SAINT MARTIN"), ("Fontaine (de la)", "DE LA FONTAINE"),
+     # an umlaut folded or written out (Alsace, Moselle)
+     ("Müller", "MUELLER"), ("MULLER", "Mueller"), ("Schäfer", "SCHAEFER"), ("Götz", "GOETZ"),
+     ("KÖNIG", "Koenig")],
 )
 def test_compound_names_and_particles_share_a_key(a, b):
     pa, pb = parse_surname(a), parse_surname(b)
     assert surname_key(pa.unknown) == surname_key(pb.unknown)
+
+
+@pytest.mark.parametrize("a, b", [("GUERIN", "GURIN"), ("JACQUET", "JACQUT"), ("MULLER", "MOLLER"), ("BOEUF", "BOUF")])
+def test_a_french_ue_or_oe_is_not_read_as_an_umlaut(a, b):
+    assert surname_key(a) != surname_key(b)
 
 
 @pytest.mark.parametrize(

@@ -37,4 +37,4 @@ test: system-test-deps install-test
 
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,bench]'
-	for b in ingest matching panels poursuites web; do $(BIN)/python benchmarks/$$b.py; done
+	for b in ingest matching matching_ceiling panels poursuites web; do $(BIN)/python benchmarks/$$b.py; done

@@ -23,7 +23,6 @@ date and on surname + first name, clusters at the same threshold.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import resource
@@ -36,44 +35,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matching import MatchSettings, Record, bcubed_metrics, cluster_metrics, link, pairwise_metrics  # noqa: E402
-from matching.csvio import parse_maps, read_records  # noqa: E402
-
-RECORDS_PER_PERSON = 1.62
-COMMON = ["sexe=sex", "date_naissance=birth_date", "lieu_naissance=birth_place", "numero_voie=street_number",
-          "voie=street", "complement_adresse=address", "code_postal=postcode", "commune=city"]
-SOURCES = {
-    "impots": ("numero_fiscal", ["nom_naissance=birth_name", "nom_usage=usage_name", "prenoms=first_names", *COMMON]),
-    "amendes": ("id_debiteur", ["nom=last_name", "prenom=first_names", *COMMON]),
-    "secteur_local": ("id_tiers", ["nom=last_name", "prenom=first_names", *COMMON]),
-}
+from demo_data import generate, load  # noqa: E402
+from matching import MatchSettings, bcubed_metrics, cluster_metrics, link, pairwise_metrics  # noqa: E402
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def generate(size: int, seed: int, data: Path) -> Path:
-    persons = max(50, int(size / RECORDS_PER_PERSON))
-    folder = data / f"demo_{persons}_{seed}"
-    if not (folder / "verite.csv").exists():
-        from mrf.demo.generate import generate_population
-
-        t = time.perf_counter()
-        generate_population(persons, seed, folder)
-        print(f"  données générées : {persons} personnes en {time.perf_counter() - t:.0f} s", file=sys.stderr)
-    return folder
-
-
-def load(folder: Path) -> tuple[list[Record], dict[tuple[str, str], str]]:
-    records: list[Record] = []
-    for source, (id_col, maps) in SOURCES.items():
-        records += read_records(folder / f"{source}.csv", source, id_col, parse_maps(maps))
-    truth: dict[tuple[str, str], str] = {}
-    with (folder / "verite.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            truth[(row["source"], row["source_key"])] = row["person_id"]
-    return records, truth
 
 
 def quality(pairs: list[tuple[Any, Any]], clusters: dict, truth: dict) -> dict[str, Any]:

@@ -158,9 +158,12 @@ class LinkResult:
         )
 
 
-def _contradiction_fn(
+def contradiction_fn(
     table: RecordTable, model: MatchModel, cannot: set[tuple[int, int]]
 ) -> Callable[[np.ndarray, np.ndarray], Contradictions]:
+    """What the clustering asks of two records of one component: a hard contradiction (a veto
+    level, or a human "different persons" decision in ``cannot``), first names without relation
+    (soft), or first names compatible."""
     comps = [c for c in model.settings.comparisons if c.veto_levels().any()]
 
     def contradicts(a: np.ndarray, b: np.ndarray) -> Contradictions:
@@ -286,7 +289,7 @@ def link(
     accepted = (prob >= settings.accept) & scores.linkable
     labels, _ = cluster(
         len(table), left[accepted], right[accepted], scores.match_weight[accepted],
-        _contradiction_fn(table, model, cannot),
+        contradiction_fn(table, model, cannot),
     )
     timings["clustering"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

@@ -130,6 +130,7 @@ class MatchIndex:
         if recent.size:
             parts.append((self._recent, recent, self._score(one, self._recent, recent)))
         floor = self.settings.review if min_probability is None else min_probability
+        reviewable = {id(sc): self.model.reviewable(sc) for _, _, sc in parts}
         ranked = sorted(
             ((float(sc.match_weight[k]), t, int(rows[k]), sc, k) for t, rows, sc in parts for k in range(len(rows))),
             key=lambda x: -x[0],
@@ -139,7 +140,7 @@ class MatchIndex:
         key = (record.source, str(record.id))
         for weight, table, row, sc, k in ranked:
             p = float(sc.probability[k])
-            if p < floor or sc.veto[k]:
+            if p < floor or not reviewable[id(sc)][k]:
                 continue
             linkable = bool(sc.linkable[k])
             person = self.persons[row if table is self.table else n + row]

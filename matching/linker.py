@@ -117,7 +117,8 @@ class LinkResult:
         accepted = (p >= self.model.settings.accept) & self.scores.linkable
         same = self.labels[self.left] == self.labels[self.right]
         final = accepted & same
-        review = (~accepted & (p >= self.model.settings.review) & ~self.scores.veto) | (accepted & ~same)
+        reviewable = self.model.reviewable(self.scores)
+        review = (~accepted & (p >= self.model.settings.review) & reviewable) | (accepted & ~same)
         self._accepted = final
         idx_final = np.nonzero(final)[0]
         idx_review = np.nonzero(review)[0]

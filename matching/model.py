@@ -147,6 +147,20 @@ class MatchModel:
             evidence = np.ones(n, bool)
         return Scores(names, levels, weights, tf, total, veto, evidence)
 
+    def reviewable(self, scores: Scores) -> np.ndarray:
+        """Pairs worth a person's review (whatever their probability): no veto, and either the
+        evidence rule met or none of the settings' ``no_review_without_evidence`` levels."""
+        ok = ~scores.veto
+        if scores.evidence is None:
+            return ok
+        hopeless = np.zeros(len(ok), bool)
+        for name, excluded in self.settings.no_review_without_evidence.items():
+            if name in scores.names:
+                level_names = self.settings.comparison(name).level_names()
+                codes = [level_names.index(x) for x in excluded if x in level_names]
+                hopeless |= np.isin(scores.levels[scores.names.index(name)], codes)
+        return ok & (scores.evidence | ~hopeless)
+
     # --- persistence ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -40,6 +40,11 @@ class MatchSettings:
         "birth_date": ["exact", "swap", "typo", "partial"],
         "identifier": ["exact"],
     })
+    #: a pair that lacks that evidence and stands at one of these levels is not put to review
+    #: either: the same surname at one address with the sexes different is a couple, not a doubt
+    no_review_without_evidence: dict[str, list[str]] = field(default_factory=lambda: {
+        "sex": ["other", "name_other"],
+    })
     blocking_rules: list[BlockingRule] = field(default_factory=default_blocking_rules)
     training_rules: list[BlockingRule] = field(default_factory=default_training_rules)
     accept: float = 0.95
@@ -74,6 +79,7 @@ class MatchSettings:
             "blocking_rules": [r.to_dict() for r in self.blocking_rules],
             "training_rules": [r.to_dict() for r in self.training_rules],
             "evidence": {k: list(v) for k, v in self.evidence.items()},
+            "no_review_without_evidence": {k: list(v) for k, v in self.no_review_without_evidence.items()},
             **{
                 k: getattr(self, k)
                 for k in (

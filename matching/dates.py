@@ -18,13 +18,23 @@ _MONTHS = {
     "AVRIL": 4, "AVR": 4, "MAI": 5, "JUIN": 6, "JUILLET": 7, "JUIL": 7, "AOUT": 8, "AOU": 8,
     "SEPTEMBRE": 9, "SEPT": 9, "SEP": 9, "OCTOBRE": 10, "OCT": 10, "NOVEMBRE": 11, "NOV": 11,
     "DECEMBRE": 12, "DEC": 12,
-    # English abbreviations, as Oracle exports write a date by default (13-APR-81)
+    # English, as Oracle exports write a date by default (13-APR-81) and US software in full
     "FEB": 2, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8,
+    "JANUARY": 1, "FEBRUARY": 2, "MARCH": 3, "APRIL": 4, "JUNE": 6, "JULY": 7, "AUGUST": 8,
+    "SEPTEMBER": 9, "OCTOBER": 10, "NOVEMBER": 11, "DECEMBER": 12,
 }
 _NUMERIC = re.compile(r"^(\d{1,4})[/\-. ](\d{1,2})[/\-. ](\d{1,4})$")
 #: a date followed by a time of day, separators folded: "1960 03 12T00 00 00", "12 03 1960 00 00"
-_WITH_TIME = re.compile(r"^(\d{4} \d{1,2} \d{1,2}|\d{1,2} \d{1,2} \d{4})(?:T| T? ?)\d{1,2} \d{2}( \d{2})?( \d+)?( ?Z)?$")
+_WITH_TIME = re.compile(
+    r"^(\d{4} \d{1,2} \d{1,2}|\d{1,2} \d{1,2} \d{4})(?:T| T? ?)\d{1,2} \d{2}( \d{2})?( \d+)?( ?Z)?( [AP]M)?$")
 _WORDS = re.compile(r"^(\d{1,2})(?:ER)? ?([A-Z]+) ?(\d{4}|\d{2})$")
+_WORDS_MONTH_FIRST = re.compile(r"^([A-Z]+) (\d{1,2}) (\d{4})$")  # April 13, 1981
+#: words written before the date itself: "né le 13/04/1981"
+_LEAD = re.compile(r"^(?:NEE? )?(?:LE )?")
+#: a number a spreadsheet turned into a decimal: "19810413.0"
+_SPREADSHEET_FLOAT = re.compile(r"^(\d+)[.,]0+$")
+#: letters a scan or a hurried typist puts for digits, read as digits inside a number
+_LOOKALIKE_DIGITS = str.maketrans("OIL", "011")
 MIN_YEAR = 1880
 YOUNGEST_DEBTOR_AGE = 10
 #: dates that systems store for "unknown"
@@ -72,9 +82,14 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
             return parse_birth_date(d)
         except ValueError:
             pass  # fall back to the usual formats (partial dates do not parse with strptime)
+    if m := _SPREADSHEET_FLOAT.match(stripped):
+        stripped = m.group(1)
     text = fold(stripped)  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
+    text = " ".join(_digits_read(word) for word in _LEAD.sub("", text).split())
     if m := _WITH_TIME.match(text):
         text = m.group(1)
+    if text.isdigit() and len(text) == 7:  # DDMMYYYY kept as a number: the leading zero is lost
+        text = "0" + text
     # a two-digit year is of this century up to ten years ago: no debtor is under ten, while a
     # woman born in 1926 may well be one ("03/11/26")
     pivot = (date.today().year - YOUNGEST_DEBTOR_AGE) % 100
@@ -99,9 +114,19 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     elif m := _WORDS.match(text.replace("1ER", "1")):
         month = _MONTHS.get(m.group(2), 0)
         value = _compose(_year(m.group(3), pivot), month, int(m.group(1))) if month else 0
+    elif (m := _WORDS_MONTH_FIRST.match(text)) and (month := _MONTHS.get(m.group(1), 0)):
+        value = _compose(int(m.group(3)), month, int(m.group(2)))
     if value % 10000 and value // 100 % 100 == 0:
         value = value // 10000 * 10000  # a day without a month is no information
     return 0 if value in PLACEHOLDERS else value
+
+
+def _digits_read(word: str) -> str:
+    """``O4`` → ``04``, ``l981`` → ``1981``: O, I and L among digits are digits; a word without a
+    digit (a month's name) is left alone."""
+    if word.isdigit() or not any(c.isdigit() for c in word) or not set(word) <= set("0123456789OIL"):
+        return word
+    return word.translate(_LOOKALIKE_DIGITS)
 
 
 def is_complete(value: int) -> bool:

@@ -98,7 +98,12 @@ def test_sex_codings(raw, sex):
      ("1965-03-12T00:00:00.000Z", 19650312), ("12 03 65", 19650312),
      # Oracle's DD-MON-RR (English or French month), SAS's DATE9, a month name with a short year
      ("12-MAR-65", 19650312), ("13-APR-1981", 19810413), ("13-AVR.-81", 19810413), ("02-AUG-77", 19770802),
-     ("12MAR1965", 19650312), ("13 avril 81", 19810413), ("13 MAY 1981", 19810513), ("13 XYZ 1981", 0)],
+     ("12MAR1965", 19650312), ("13 avril 81", 19810413), ("13 MAY 1981", 19810513), ("13 XYZ 1981", 0),
+     # spreadsheet damage: a time of day in AM/PM, a decimal, DDMMYYYY as a number (leading zero lost)
+     ("13/04/1981 12:00:00 AM", 19810413), ("19810413.0", 19810413), ("1031981", 19810301),
+     # words before the date, a US month first, letters for digits (O, I, l)
+     ("né le 13/04/1981", 19810413), ("Le 1er mai 1960", 19600501), ("April 13, 1981", 19810413),
+     ("13/O4/1981", 19810413), ("l3/04/l981", 19810413), ("1OCT1981", 19811001), ("OCT", 0)],
 )
 def test_birth_dates_in_the_sources_formats(raw, value):
     assert parse_birth_date(raw) == value

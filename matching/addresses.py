@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .reference import Commune, fold_commune_name, load_reference
-from .text import fold
+from .text import fold, undo_spreadsheet_decimal
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
 STREET_TYPES: dict[str, str] = {
@@ -381,8 +381,8 @@ def split_address(lines: list[str | None], number: str | None = None) -> tuple[s
 
 @lru_cache(maxsize=200_000)
 def normalise_postcode(raw: str | None) -> str | None:
-    """Five digits (a leading zero lost by a spreadsheet is restored), else None."""
-    digits = "".join(c for c in (raw or "") if c.isdigit())
+    """Five digits (a leading zero lost by a spreadsheet, or a decimal it added, undone), else None."""
+    digits = "".join(c for c in undo_spreadsheet_decimal(raw or "") if c.isdigit())
     if len(digits) == 4:
         digits = "0" + digits
     return digits if len(digits) == 5 else None

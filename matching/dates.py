@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
-from .text import fold
+from .text import fold, undo_spreadsheet_decimal
 
 _MONTHS = {
     "JANVIER": 1, "JANV": 1, "JAN": 1, "FEVRIER": 2, "FEVR": 2, "FEV": 2, "MARS": 3, "MAR": 3,
@@ -31,8 +31,6 @@ _WORDS = re.compile(r"^(\d{1,2})(?:ER)? ?([A-Z]+) ?(\d{4}|\d{2})$")
 _WORDS_MONTH_FIRST = re.compile(r"^([A-Z]+) (\d{1,2}) (\d{4})$")  # April 13, 1981
 #: words written before the date itself: "né le 13/04/1981"
 _LEAD = re.compile(r"^(?:NEE? )?(?:LE )?")
-#: a number a spreadsheet turned into a decimal: "19810413.0"
-_SPREADSHEET_FLOAT = re.compile(r"^(\d+)[.,]0+$")
 #: letters a scan or a hurried typist puts for digits, read as digits inside a number
 _LOOKALIKE_DIGITS = str.maketrans("OIL", "011")
 MIN_YEAR = 1880
@@ -82,9 +80,7 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
             return parse_birth_date(d)
         except ValueError:
             pass  # fall back to the usual formats (partial dates do not parse with strptime)
-    if m := _SPREADSHEET_FLOAT.match(stripped):
-        stripped = m.group(1)
-    text = fold(stripped)  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
+    text = fold(undo_spreadsheet_decimal(stripped))  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
     text = " ".join(_digits_read(word) for word in _LEAD.sub("", text).split())
     if m := _WITH_TIME.match(text):
         text = m.group(1)

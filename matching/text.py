@@ -8,6 +8,7 @@ import unicodedata
 #: ligatures spelt out before accents are stripped (shared with the communes reference's key)
 LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE", "ß": "SS"})
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
+_DECIMAL_ZERO = re.compile(r"^\s*(\d+)[.,]0+\s*$")
 
 
 def fold(text: str | None) -> str:
@@ -28,3 +29,9 @@ def tokens(text: str | None) -> list[str]:
     """The folded words of ``text``."""
     folded = fold(text)
     return folded.split() if folded else []
+
+
+def undo_spreadsheet_decimal(text: str) -> str:
+    """``"13001.0"`` → ``"13001"``: a code or a date a spreadsheet turned into a decimal number."""
+    m = _DECIMAL_ZERO.match(text)
+    return m.group(1) if m else text

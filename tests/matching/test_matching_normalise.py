@@ -172,6 +172,8 @@ def test_postcode_and_commune_checked_and_repaired():
     assert (a.postcode, a.insee) == ("89000", "89024")
     # leading zero lost by a spreadsheet
     assert normalise_address(postcode="6000", city="NICE").postcode == "06000"
+    assert normalise_address(postcode="13001.0", city="MARSEILLE").postcode == "13001"
+    assert normalise_address(postcode="6000.0", city="NICE").postcode == "06000"
     # misspelt commune within its postal code
     assert normalise_address(postcode="89000", city="AUXERE").insee == "89024"
     # SAINT/ST, hyphens, Cedex

@@ -9,7 +9,8 @@ process so that its peak RSS is its own. Printed per system:
 
 * pairwise precision / recall / F1 of the accepted pairs;
 * cluster-level precision / recall / F1 by **pair counting** (every two records put in one
-  cluster form a predicted pair, compared with the true pairs), and B-cubed F1;
+  cluster form a predicted pair, compared with the true pairs), and B-cubed precision, recall
+  and F1 (averaged over records);
 * candidate pairs and blocking recall (true pairs among the candidates);
 * link time (normalisation, training, blocking, scoring, clustering; CSV reading apart) and peak
   RSS of the process.
@@ -50,7 +51,7 @@ def quality(pairs: list[tuple[Any, Any]], clusters: dict, truth: dict) -> dict[s
     return {
         "pair_precision": pw.precision, "pair_recall": pw.recall, "pair_f1": pw.f1,
         "cluster_precision": cm.precision, "cluster_recall": cm.recall, "cluster_f1": cm.f1,
-        "bcubed_f1": b3.f1,
+        "bcubed_precision": b3.precision, "bcubed_recall": b3.recall, "bcubed_f1": b3.f1,
     }
 
 
@@ -219,7 +220,7 @@ def show(r: dict[str, Any]) -> str:
     return (
         f"  {r['system']:9s} paires P={r['pair_precision']:.4f} R={r['pair_recall']:.4f} F1={r['pair_f1']:.4f} | "
         f"groupes P={r['cluster_precision']:.4f} R={r['cluster_recall']:.4f} F1={r['cluster_f1']:.4f} "
-        f"B3-F1={r['bcubed_f1']:.4f} | {r['time_s']:.1f} s, RSS {r['peak_rss_mb']:.0f} Mo |{extra}"
+        f"| B3 P={r['bcubed_precision']:.4f} R={r['bcubed_recall']:.4f} F1={r['bcubed_f1']:.4f} | {r['time_s']:.1f} s, RSS {r['peak_rss_mb']:.0f} Mo |{extra}"
     )
 
 

@@ -63,6 +63,33 @@ def _check_date_format(fmt: str) -> None:
         raise InputError(f"--date-format invalide « {fmt} » ({detail}) ; exemple : %d/%m/%Y")
 
 
+_OUTPUTS = ("out", "clusters", "review_out", "model_out")
+
+
+def _check_outputs(args: argparse.Namespace, inputs: list[Path]) -> None:
+    """Every output goes to a file of its own in an existing folder, never over an input (or the
+    model read): checked before any computation, so that nothing is lost."""
+    read = {p.resolve(): str(p) for p in inputs}
+    if args.model:
+        read[Path(args.model).resolve()] = args.model
+    written: dict[Path, str] = {}
+    for option in _OUTPUTS:
+        target = getattr(args, option)
+        if not target:
+            continue
+        flag = f"--{option.replace('_', '-')}"
+        path = Path(target).resolve()
+        if path.is_dir():
+            raise InputError(f"{flag} désigne un dossier ({target}) : donnez un nom de fichier")
+        if not path.parent.is_dir():
+            raise InputError(f"dossier introuvable pour {flag} : {Path(target).parent}")
+        if path in read:
+            raise InputError(f"{flag} écraserait le fichier lu {read[path]} : choisissez un autre nom")
+        if path in written:
+            raise InputError(f"{flag} et {written[path]} désignent le même fichier ({target})")
+        written[path] = flag
+
+
 def run_link(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     maps = parse_maps(args.map)
@@ -72,12 +99,13 @@ def run_link(args: argparse.Namespace) -> int:
     if len(set(args.files)) != len(args.files):
         raise InputError("un même fichier est donné deux fois")
     for p in paths:
-        if not p.is_file():
+        if p.is_dir():
+            raise InputError(f"{p} est un dossier : donnez un fichier CSV")
+        if not p.exists():
             raise InputError(f"fichier introuvable : {p}")
-    for option in ("out", "clusters", "review_out", "model_out"):
-        target = getattr(args, option)
-        if target and not Path(target).resolve().parent.is_dir():
-            raise InputError(f"dossier introuvable pour --{option.replace('_', '-')} : {Path(target).parent}")
+        if not p.is_file():
+            raise InputError(f"{p} n'est pas un fichier ordinaire")
+    _check_outputs(args, paths)
     if args.workers == 0 or args.workers < -1:
         raise InputError(f"--workers attend un nombre de fils positif, ou -1 pour tous, reçu {args.workers}")
     if args.date_format:

@@ -18,6 +18,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LIKELIEST_SHARE = 0.9
 
 
+#: longer than any commune's name (SAINT-REMY-EN-BOUZEMONT-SAINT-GENEST-ET-ISSON, 45 letters),
+#: with room for an arrondissement or CEDEX left behind
+LONGEST_NAME = 64
+
 @dataclass(frozen=True, slots=True)
 class Commune:
     code_insee: str
@@ -99,8 +103,8 @@ class CommuneReference:
         if exact is not None or not city:
             return exact
         folded = _fold(city)
-        if not folded:
-            return None
+        if not folded or len(folded) > LONGEST_NAME:
+            return None  # not a commune's name: no France-wide search (a 50,000-character field took a minute)
         from rapidfuzz import fuzz, process  # local: keep the import of this module cheap
         from rapidfuzz.distance import DamerauLevenshtein
 

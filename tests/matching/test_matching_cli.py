@@ -132,7 +132,9 @@ def test_missing_id_column_unreadable_or_absent_file_exit_2(files, tmp_path):
     folder = tmp_path / "dossier.csv"
     folder.mkdir()
     proc = run(str(folder), "--id-column", "numero", "--map", "nom=last_name", "--out", "x.csv")
-    assert proc.returncode == 2 and "erreur" in proc.stderr
+    assert proc.returncode == 2 and "est un dossier" in proc.stderr
+    proc = run("/dev/null", "--id-column", "numero", "--map", "nom=last_name", "--out", "x.csv")
+    assert proc.returncode == 2 and "pas un fichier ordinaire" in proc.stderr
     binary = tmp_path / "binaire.csv"
     binary.write_bytes(b"numero;nom\n" + b"\x00\xff\xfe" * 100)
     proc = run(str(binary), "--id-column", "numero", "--map", "nom=last_name", "--out", str(tmp_path / "y.csv"))
@@ -227,3 +229,21 @@ def test_a_quoted_address_over_several_lines_is_one_field(tmp_path):
                     encoding="utf-8")
     records = read_records(path, "f", "id", parse_maps(["nom=last_name", "adresse=address"]))
     assert records[0].address == ("12 rue de la Paix\nBat A, esc 2\n29000 Quimper",)
+
+
+def test_an_output_never_overwrites_an_input_another_output_or_a_folder(files, tmp_path):
+    d, impots, amendes, *_ = files
+    before = impots.read_bytes()
+    common = [str(impots), str(amendes), "--id-column", "numero", *MAPS]
+    cases = [
+        (["--out", str(impots)], "--out écraserait le fichier lu"),
+        (["--out", str(tmp_path / "p.csv"), "--clusters", str(tmp_path / "p.csv")], "désignent le même fichier"),
+        (["--out", str(tmp_path)], "--out désigne un dossier"),
+        (["--out", str(tmp_path / "p.csv"), "--model-out", str(tmp_path)], "--model-out désigne un dossier"),
+    ]
+    for extra, message in cases:
+        proc = run(*common, *extra)
+        assert proc.returncode == 2, proc.stderr
+        assert message in proc.stderr and "Traceback" not in proc.stderr
+        assert "enregistrements lus" not in proc.stderr  # refused before anything was read
+    assert impots.read_bytes() == before

@@ -267,3 +267,13 @@ def test_a_source_without_first_names_is_read_in_its_own_order(order, typed, nam
     # a source that gives first names keeps the rule of known first names at the end
     alone = build_table([Record("helios", "1", last_name=typed), Record("helios", "2", last_name="X", first_names="Y")])
     assert alone.vocabs.glued_orders == {}
+
+
+def test_a_field_longer_than_any_commune_name_is_not_searched_for_across_france(monkeypatch):
+    import rapidfuzz.process
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("recherche approchée lancée")
+
+    monkeypatch.setattr(rapidfuzz.process, "cdist", no_search)
+    assert load_reference().find_fuzzy("RUE " * 20_000, None) is None

@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .reference import Commune, fold_commune_name, load_reference
-from .text import fold, undo_spreadsheet_decimal
+from .text import fold, undo_spreadsheet_decimal, undo_spreadsheet_decimals
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
 STREET_TYPES: dict[str, str] = {
@@ -63,9 +63,12 @@ _STRONG_COMPLEMENT_WORDS = frozenset(
 #: words that also occur in street names (RUE DE LA TOUR, PORTE D ITALIE): a complement only when
 #: followed by its identifier (``TOUR B``, ``PORTE 12``) or at the start of a line
 _WEAK_COMPLEMENT_WORDS = frozenset(
-    {"ESCALIER", "PORTE", "ENTREE", "BOITE", "TOUR", "IMMEUBLE", "IMM", "CHAMBRE", "CHB", "BP", "CS"}
+    {"ESCALIER", "PORTE", "ENTREE", "BOITE", "TOUR", "IMMEUBLE", "IMM", "CHAMBRE", "CHB"}
 )
-_COMPLEMENT_WORDS = _STRONG_COMPLEMENT_WORDS | _WEAK_COMPLEMENT_WORDS | {"CHEZ"}
+#: a postal box and its number, up to six digits (``BP 322``, ``CS 53912``, ``TSA 70011``)
+_POSTAL_BOXES = frozenset({"BP", "CS", "TSA"})
+_POSTAL_BOX_NUMBER = re.compile(r"^\d{1,6}$")
+_COMPLEMENT_WORDS = _STRONG_COMPLEMENT_WORDS | _WEAK_COMPLEMENT_WORDS | _POSTAL_BOXES | {"CHEZ"}
 #: a building's name after the street (``12 RUE X RESIDENCE LES PINS``): the rest of the line
 _BUILDING_WORDS = frozenset({"RES", "RESID", "RESIDENCE", "IMMEUBLE", "IMM"})
 #: what follows a complement word: ``34``, ``12B``, ``C``, ``3E``; or a side, alone as well
@@ -171,6 +174,8 @@ def _complement_item(words: list[str], i: int, max_ids: int) -> int:
         return i + 2
     if w in _SIDES:
         return i + 1
+    if w in _POSTAL_BOXES:
+        return i + 2 if i + 1 < len(words) and _POSTAL_BOX_NUMBER.match(words[i + 1]) else i
     if w not in _STRONG_COMPLEMENT_WORDS and w not in _WEAK_COMPLEMENT_WORDS:
         return i
     j = i + 1
@@ -258,10 +263,14 @@ def _drop_number_range(words: list[str]) -> list[str]:
     return [words[0], *words[j + 1:]]
 
 
+#: "B.P. 322" folded
+_B_P = re.compile(r"\bB P (?=\d)")
+
+
 def _street_line(line: str) -> str | None:
     """A folded line without its complements and number range, or None when it is only a
     complement."""
-    words = line.split()
+    words = _B_P.sub("BP ", line).split()
     if not words:
         return None
     if words[0] in _COMPLEMENT_WORDS or (words[0] in _BUILDING_WORDS and len(words) > 2):
@@ -279,7 +288,7 @@ def _street_line(line: str) -> str | None:
 
 
 #: a postal line at the end of an address line: "75002 PARIS", "06 400 CANNES CEDEX 3"
-_LOCALITY = re.compile(r"(?:^|\s)(\d{2}\s?\d{3})\s+([A-Z][A-Z0-9 ]*?)(?:\s+CEDEX(?:\s+\d{1,2})?)?$")
+_LOCALITY = re.compile(r"(?:^|\s)(\d{2}\s?\d{3})\s+([A-Z][A-Z0-9 ]*?)(\s+CEDEX(?:\s+\d{1,2})?)?$")
 
 
 #: a city with municipal arrondissements written with its arrondissement and no postal code
@@ -294,12 +303,14 @@ def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     city and its arrondissement (``12 AV IMBERT PARIS 16E ARRONDISSEMENT``: no postal code);
     else (folded line, None, None). A house number of five digits before a street is no postal
     code."""
-    text = fold(line)
+    text = fold(undo_spreadsheet_decimals(line or ""))
     start = 0
     # the first five digits may be no postal code: "LOGEMENT 14 239 RUE CARNOT 09460 CARCANIERES"
     while m := _LOCALITY.search(text, start):
-        postcode, city = m.group(1).replace(" ", ""), m.group(2)
-        if city.split()[0] not in STREET_TYPES and load_reference().is_postcode(postcode):
+        postcode, city, cedex = m.group(1).replace(" ", ""), m.group(2), m.group(3)
+        # a CEDEX code is no postal code of the reference ("31933 VILLEMUR SUR TARN CEDEX 9"):
+        # the commune is found by its name in the code's département
+        if city.split()[0] not in STREET_TYPES and (cedex or load_reference().is_postcode(postcode)):
             return text[: m.start()].strip(), postcode, city
         start = m.start(1) + 1
     if arrondissement := _CITY_ARRONDISSEMENT.search(text):  # "… PARIS 16E ARRONDISSEMENT"
@@ -409,7 +420,9 @@ def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | Non
     that holds most of their inhabitants (:meth:`CommuneReference.likeliest`)."""
     ref = load_reference()
     pc = normalise_postcode(postcode)
-    folded = fold(city) or None
+    folded = fold(undo_spreadsheet_decimals(city or "")) or None
+    if folded and folded.isdigit() and len(folded) in (4, 5):  # the postal code alone in the city field
+        pc, folded = pc or normalise_postcode(folded), None
     if folded and folded[:1].isdigit():  # "75002 PARIS" typed in the city field
         rest, typed_pc, typed_city = split_locality(folded)
         if typed_pc and not rest:

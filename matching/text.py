@@ -9,6 +9,7 @@ import unicodedata
 LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE", "ß": "SS"})
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _DECIMAL_ZERO = re.compile(r"^\s*(\d+)[.,]0+\s*$")
+_CODE_WITH_DECIMAL_ZERO = re.compile(r"\b(\d{4,5})[.,]0+\b")
 
 
 def fold(text: str | None) -> str:
@@ -35,3 +36,8 @@ def undo_spreadsheet_decimal(text: str) -> str:
     """``"13001.0"`` → ``"13001"``: a code or a date a spreadsheet turned into a decimal number."""
     m = _DECIMAL_ZERO.match(text)
     return m.group(1) if m else text
+
+
+def undo_spreadsheet_decimals(text: str) -> str:
+    """The same for a postal code inside a line: ``"13890.0 MOURIES"`` → ``"13890 MOURIES"``."""
+    return _CODE_WITH_DECIMAL_ZERO.sub(r"\1", text) if "0" in text else text

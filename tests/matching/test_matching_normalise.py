@@ -277,3 +277,21 @@ def test_a_field_longer_than_any_commune_name_is_not_searched_for_across_france(
 
     monkeypatch.setattr(rapidfuzz.process, "cdist", no_search)
     assert load_reference().find_fuzzy("RUE " * 20_000, None) is None
+
+
+@pytest.mark.parametrize("kwargs, postcode, insee, street", [
+    # a spreadsheet's decimal inside the city field or the address line
+    (dict(city="13890.0 MOURIES"), "13890", "13065", None),
+    (dict(lines=["12 AV DU GENERAL LECLERC 13890.0 MOURIES"]), "13890", "13065", "AVENUE GENERAL LECLERC"),
+    # the postal code alone in the city field
+    (dict(city="62450"), "62450", None, None),
+    # a CEDEX code is no postal code of the reference: the commune is found by name, its code repaired
+    (dict(city="31933 VILLEMUR SUR TARN CEDEX 9"), "31340", "31584", None),
+    # postal boxes after or before the street
+    (dict(lines=["55 RUE NICOLE FERNANDES CS 53912"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
+    (dict(lines=["55 RUE NICOLE FERNANDES B.P. 322"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
+    (dict(lines=["BP 322 55 RUE NICOLE FERNANDES"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
+])
+def test_postal_forms(kwargs, postcode, insee, street):
+    a = normalise_address(**kwargs)
+    assert (a.postcode, a.insee, a.street) == (postcode, insee, street)

@@ -600,12 +600,18 @@ class FirstNamesComparison(Comparison):
                 np.zeros(m, bool), subset & first, subset & ~first, first, any_of(typo_t) | glued,
                 any_of(phon_t), any_of(initial_t), any_of(close_t),
             ], FN_OTHER)
+            # JEAN P / JEAN PIERRE: the first names agree, the others are initials of the other's
+            # (not "first", which says they differ)
+            shorter = np.minimum(lengths[ra], lengths[rb])
+            initials_cover = np.bincount(pair[equal_t | initial_t], minlength=m) >= shorter
+            found[(found == FN_FIRST) & initials_cover] = FN_INITIAL
             # twins MARIE JEANNE and SOIZIC JEANNNE: first first names that nothing on the other
             # side resembles; a typo in a later name tells nothing then
             weak = np.isin(found, FN_WEAK) & (lengths[ra] >= 2) & (lengths[rb] >= 2)
             if weak.any():
                 t = np.nonzero(weak[pair])[0]
-                related = equal_t[t] | typo_t[t] | phon_t[t] | close_t[t]
+                # an initial relates too: "J P" is JEAN PIERRE typed short, not twins' names
+                related = equal_t[t] | typo_t[t] | phon_t[t] | close_t[t] | initial_t[t]
                 pt = pair[t]
                 a_first_related = np.zeros(m, bool)
                 a_first_related[pt[related & (ta[t] == fa[idx][pt])]] = True
@@ -628,8 +634,8 @@ class FirstNamesComparison(Comparison):
 
 
 # the first-names levels' numbers, by name (compare() above uses them)
-FN_EXACT, FN_SUBSET, FN_SUBSET_LATER, FN_OTHER = _level_numbers(
-    FirstNamesComparison.levels, "exact", "subset", "subset_later", "other")
+FN_EXACT, FN_SUBSET, FN_SUBSET_LATER, FN_FIRST, FN_INITIAL, FN_OTHER = _level_numbers(
+    FirstNamesComparison.levels, "exact", "subset", "subset_later", "first", "initial", "other")
 FN_WEAK = _level_numbers(FirstNamesComparison.levels, "fuzzy", "phonetic", "initial", "close")
 
 

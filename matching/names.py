@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .text import fold
 
@@ -249,14 +250,43 @@ def surname_key(name: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1)
+def usual_first_names() -> frozenset[str]:
+    """The vendored list of usual first names (``data/prenoms.txt``)."""
+    path = Path(__file__).resolve().parent / "data" / "prenoms.txt"
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.extend(line.split())
+    return frozenset(words)
+
+
+#: a word of one to four letters cut by a dot: "J.-P.", "Aur.", "Ch."
+_DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,4})\.")
+#: two or three consonants: initials typed together ("JP", "VC"), no first name has no vowel
+_GLUED_INITIALS = re.compile(r"^[BCDFGHJKLMNPQRSTVWXZ]{2,3}$")
+
+
+def _initials(raw: str) -> str:
+    """Abbreviated first names as their initials: ``"J.-P."`` → ``"J P"``, ``"Aur."`` → ``"A"``
+    (a usual first name or a civility followed by a dot, ``"Luc."``, ``"Mme."``, stays whole)."""
+    if "." not in raw:
+        return raw
+    known = usual_first_names()
+    return _DOTTED.sub(lambda m: m.group(0) if (w := fold(m.group(1))) in known or w in CIVILITIES
+                       else m.group(1)[0] + " ", raw)
+
+
 def parse_first_names(raw: str | None) -> tuple[str | None, str | None]:
     """(first names in the given order, sex hint from a civility) or (None, hint) when empty.
 
-    Hyphens and apostrophes become spaces: ``"Jean-Pierre Marie"`` → ``"JEAN PIERRE MARIE"``.
+    Hyphens and apostrophes become spaces: ``"Jean-Pierre Marie"`` → ``"JEAN PIERRE MARIE"``;
+    abbreviations become initials: ``"J.-P."``, ``"JP"`` → ``"J P"``.
     """
-    words = fold(raw).split()
+    words = fold(_initials(raw or "")).split()
     words, sex = _strip_civility(words)
     words = [w for w in words if w not in ("ET",)]
+    words = [c for w in words for c in (list(w) if _GLUED_INITIALS.match(w) else [w])]
     return (" ".join(words) or None), sex
 
 

@@ -13,9 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,6 +24,7 @@ from .addresses import (
 )
 from .dates import parse_birth_date
 from .names import (
+    usual_first_names,
     first_names_key, glued_order, parse_first_names, parse_sex, parse_surname, split_glued_first_name, surname_key,
 )
 from .phonetic import phonetic
@@ -34,17 +33,6 @@ from .reference import load_reference
 from .text import fold
 
 MISSING = -1
-
-
-@lru_cache(maxsize=1)
-def usual_first_names() -> frozenset[str]:
-    """The vendored list of usual first names (``data/prenoms.txt``)."""
-    path = Path(__file__).resolve().parent / "data" / "prenoms.txt"
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            words.extend(line.split())
-    return frozenset(words)
 
 
 def _stable_hash(text: str) -> int:

@@ -36,6 +36,19 @@ def test_a_typo_in_a_later_first_name_counts_only_if_the_first_ones_relate(a, b,
     assert first_names_level(a, b) == level
 
 
+@pytest.mark.parametrize("a, b, level", [
+    ("J.-P.", "JEAN PIERRE", "initial"), ("JP", "JEAN-PIERRE", "initial"), ("J PIERRE", "JEAN PIERRE", "initial"),
+    ("VC", "VERONIQUE CAPUCINE", "initial"), ("Aur.", "AURELIE", "initial"), ("Jean-P.", "JEAN PIERRE", "initial"),
+    ("JEAN LUC", "JEAN PIERRE", "first"),
+    ("J P", "JACQUES", "initial"),
+    ("J P", "MARC PAUL", "other"),  # the first initial is not his
+    ("JEAN PIERRE", "JACQUES PAUL", "other"),  # full names with the same initials are other names
+    ("Luc.", "LUCY", "other"),  # a usual first name with a dot is that name, not an abbreviation
+])
+def test_abbreviated_first_names_are_their_initials(a, b, level):
+    assert first_names_level(a, b) == level
+
+
 @pytest.mark.parametrize("a, b", [("JEAN", "JEANNE"), ("LOUIS", "LOUISE"), ("DANIEL", "DANIELLE")])
 def test_masculine_and_feminine_first_names_are_different(a, b):
     assert first_names_level(a, b) == "other"

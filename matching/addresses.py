@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .reference import Commune, fold_commune_name, load_reference
-from .text import fold, undo_spreadsheet_decimal, undo_spreadsheet_decimals
+from .text import digits_for_letters, fold, undo_spreadsheet_decimal, undo_spreadsheet_decimals
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
 STREET_TYPES: dict[str, str] = {
@@ -98,7 +98,7 @@ class Address:
 @lru_cache(maxsize=200_000)
 def normalise_number(raw: str | None) -> tuple[str | None, str]:
     """(``"12B"``, rest of the text) from ``"12 bis"``, ``"12B"``, ``"12 BIS AV FOCH"``."""
-    text = fold(raw)
+    text = " ".join(digits_for_letters(w) for w in fold(raw).split())
     m = _NUMBER.match(text)
     if not m:
         return None, text
@@ -303,7 +303,7 @@ def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     city and its arrondissement (``12 AV IMBERT PARIS 16E ARRONDISSEMENT``: no postal code);
     else (folded line, None, None). A house number of five digits before a street is no postal
     code."""
-    text = fold(undo_spreadsheet_decimals(line or ""))
+    text = " ".join(digits_for_letters(w) for w in fold(undo_spreadsheet_decimals(line or "")).split())
     start = 0
     # the first five digits may be no postal code: "LOGEMENT 14 239 RUE CARNOT 09460 CARCANIERES"
     while m := _LOCALITY.search(text, start):
@@ -392,8 +392,10 @@ def split_address(lines: list[str | None], number: str | None = None) -> tuple[s
 
 @lru_cache(maxsize=200_000)
 def normalise_postcode(raw: str | None) -> str | None:
-    """Five digits (a leading zero lost by a spreadsheet, or a decimal it added, undone), else None."""
-    digits = "".join(c for c in undo_spreadsheet_decimal(raw or "") if c.isdigit())
+    """Five digits (a leading zero lost by a spreadsheet, or a decimal it added, undone; O, I, l
+    read as digits), else None."""
+    text = "".join(digits_for_letters(w) for w in fold(undo_spreadsheet_decimal(raw or "")).split())
+    digits = "".join(c for c in text if c.isdigit())
     if len(digits) == 4:
         digits = "0" + digits
     return digits if len(digits) == 5 else None

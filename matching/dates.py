@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
-from .text import fold, undo_spreadsheet_decimal
+from .text import digits_for_letters, fold, undo_spreadsheet_decimal
 
 _MONTHS = {
     "JANVIER": 1, "JANV": 1, "JAN": 1, "FEVRIER": 2, "FEVR": 2, "FEV": 2, "MARS": 3, "MAR": 3,
@@ -31,8 +31,6 @@ _WORDS = re.compile(r"^(\d{1,2})(?:ER)? ?([A-Z]+) ?(\d{4}|\d{2})$")
 _WORDS_MONTH_FIRST = re.compile(r"^([A-Z]+) (\d{1,2}) (\d{4})$")  # April 13, 1981
 #: words written before the date itself: "né le 13/04/1981"
 _LEAD = re.compile(r"^(?:NEE? )?(?:LE )?")
-#: letters a scan or a hurried typist puts for digits, read as digits inside a number
-_LOOKALIKE_DIGITS = str.maketrans("OIL", "011")
 MIN_YEAR = 1880
 YOUNGEST_DEBTOR_AGE = 10
 #: dates that systems store for "unknown"
@@ -81,7 +79,7 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
         except ValueError:
             pass  # fall back to the usual formats (partial dates do not parse with strptime)
     text = fold(undo_spreadsheet_decimal(stripped))  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
-    text = " ".join(_digits_read(word) for word in _LEAD.sub("", text).split())
+    text = " ".join(digits_for_letters(word) for word in _LEAD.sub("", text).split())
     if m := _WITH_TIME.match(text):
         text = m.group(1)
     if text.isdigit() and len(text) == 7:  # DDMMYYYY kept as a number: the leading zero is lost
@@ -115,14 +113,6 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     if value % 10000 and value // 100 % 100 == 0:
         value = value // 10000 * 10000  # a day without a month is no information
     return 0 if value in PLACEHOLDERS else value
-
-
-def _digits_read(word: str) -> str:
-    """``O4`` → ``04``, ``l981`` → ``1981``: O, I and L among digits are digits; a word without a
-    digit (a month's name) is left alone."""
-    if word.isdigit() or not any(c.isdigit() for c in word) or not set(word) <= set("0123456789OIL"):
-        return word
-    return word.translate(_LOOKALIKE_DIGITS)
 
 
 def is_complete(value: int) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import fold
+from .text import fold, letters_for_digits
 
 CIVILITIES: dict[str, str | None] = {
     "M": "M",
@@ -98,7 +98,7 @@ def parse_surname(raw: str | None) -> ParsedSurname:
     >>> parse_surname("VEUVE DUPONT")
     ParsedSurname(birth=None, usage='DUPONT', unknown=None, sex='F')
     """
-    words = fold(raw).split()
+    words = [letters_for_digits(w) for w in fold(raw).split()]
     if not words:
         return ParsedSurname()
     words, sex = _strip_civility(words)
@@ -283,7 +283,7 @@ def parse_first_names(raw: str | None) -> tuple[str | None, str | None]:
     Hyphens and apostrophes become spaces: ``"Jean-Pierre Marie"`` → ``"JEAN PIERRE MARIE"``;
     abbreviations become initials: ``"J.-P."``, ``"JP"`` → ``"J P"``.
     """
-    words = fold(_initials(raw or "")).split()
+    words = [letters_for_digits(w) for w in fold(_initials(raw or "")).split()]
     words, sex = _strip_civility(words)
     words = [w for w in words if w not in ("ET",)]
     words = [c for w in words for c in (list(w) if _GLUED_INITIALS.match(w) else [w])]

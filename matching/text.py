@@ -41,3 +41,24 @@ def undo_spreadsheet_decimal(text: str) -> str:
 def undo_spreadsheet_decimals(text: str) -> str:
     """The same for a postal code inside a line: ``"13890.0 MOURIES"`` → ``"13890 MOURIES"``."""
     return _CODE_WITH_DECIMAL_ZERO.sub(r"\1", text) if "0" in text else text
+
+
+_LETTER_FOR_DIGIT = str.maketrans("0158", "OISB")
+_DIGIT_FOR_LETTER = str.maketrans("OIL", "011")
+_DIGITS = frozenset("0123456789")
+
+
+def letters_for_digits(word: str) -> str:
+    """A digit inside a name's word is a letter misread or mistyped: ``MART1N`` → ``MARTIN``,
+    ``R0BERT`` → ``ROBERT`` (0, 1, 5, 8 for O, I, S, B); a word of digits only is left alone."""
+    if word.isalpha() or word.isdigit() or not any(c in _DIGITS for c in word):
+        return word
+    return word.translate(_LETTER_FOR_DIGIT)
+
+
+def digits_for_letters(word: str) -> str:
+    """Inside a number, O, I and L are digits misread: ``2O`` → ``20``, ``l981`` → ``1981``; a
+    word without a digit, or with other letters (``1ER``, ``12B``), is left alone."""
+    if word.isdigit() or not any(c in _DIGITS for c in word) or not set(word) <= _DIGITS | {"O", "I", "L"}:
+        return word
+    return word.translate(_DIGIT_FOR_LETTER)

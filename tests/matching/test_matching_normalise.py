@@ -65,6 +65,13 @@ def test_civilities_are_removed_and_give_the_sex(raw, sex):
     assert p.unknown == "DUPONT" and p.sex == sex
 
 
+@pytest.mark.parametrize("raw, name", [("MART1N", "MARTIN"), ("R0BERT", "ROBERT"), ("DUB0IS", "DUBOIS"),
+                                      ("LAM8ERT", "LAMBERT"), ("BLAN5", "BLANS")])
+def test_digits_misread_inside_a_name_are_letters(raw, name):
+    assert parse_surname(raw).unknown == name
+    assert parse_first_names(raw)[0] == name
+
+
 def test_a_couple_as_one_record_keeps_the_name_and_no_sex():
     p = parse_surname("M ET MME DUPONT")
     assert (p.unknown, p.sex) == ("DUPONT", None)
@@ -285,6 +292,10 @@ def test_a_field_longer_than_any_commune_name_is_not_searched_for_across_france(
     (dict(lines=["12 AV DU GENERAL LECLERC 13890.0 MOURIES"]), "13890", "13065", "AVENUE GENERAL LECLERC"),
     # the postal code alone in the city field
     (dict(city="62450"), "62450", None, None),
+    # O and I misread among the digits of a postal code or a house number
+    (dict(postcode="3329O", city="BLAYE"), "33390", "33058", None),
+    (dict(lines=["2O BD MADELEINE VALETTE"], postcode="31000", city="TOULOUSE"), "31000", "31555",
+     "BOULEVARD MADELEINE VALETTE"),
     # a CEDEX code is no postal code of the reference: the commune is found by name, its code repaired
     (dict(city="31933 VILLEMUR SUR TARN CEDEX 9"), "31340", "31584", None),
     # postal boxes after or before the street

@@ -450,6 +450,13 @@ def _codes(per_unique: list[int], inverse: np.ndarray) -> np.ndarray:
 
 _PLACE_WITH_DEPARTEMENT = re.compile(r"^(.*?)[\s-]*\(\s*(\d{2,3}|2A|2B)\s*\)$", re.IGNORECASE)
 _INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+#: "MAROC (99350)": a place with its INSEE code (a country's, abroad) in brackets
+_CODE_IN_BRACKETS = re.compile(r"\(\s*(\d{5}|2[AB]\d{3})\s*\)")
+#: words typed before the place itself: "NE A LYON", "NEE EN ALGERIE", "NE AU MAROC"
+_BORN_AT = re.compile(r"^NEE? (?:A |AU |AUX |EN |DANS (?:LE |LA |L )?)?")
+#: the département's number before or after the name, without brackets: "75 PARIS", "LYON 69"
+_DEPARTEMENT_FIRST = re.compile(r"^(\d{2,3}|2A|2B) (\D.*)$")
+_DEPARTEMENT_LAST = re.compile(r"^(\D.*?) (\d{2,3}|2A|2B)$")
 
 
 def _place(raw: str | None) -> str | None:
@@ -457,22 +464,35 @@ def _place(raw: str | None) -> str | None:
 
     The place may be an INSEE code (75115), a name (an arrondissement's gives its city: PARIS
     15E ARRONDISSEMENT and PARIS are 75056, so is a commune déléguée's its commune nouvelle),
-    or "HERGNIES (59)": the département in brackets picks the commune among those of that name."""
+    or "HERGNIES (59)", "59 HERGNIES", "HERGNIES 59": the département picks the commune among
+    those of that name; "NE A …" before it is no part of it; "(13055)" gives the code, but a
+    country's ("MAROC (99350)") leaves the name."""
     if not raw:
         return None
     reference = load_reference()
+    if code := _CODE_IN_BRACKETS.search(raw):
+        if reference.commune(code.group(1)) or not raw[: code.start()].strip():
+            return _place(code.group(1))
+        raw = raw[: code.start()]  # a country's code (99350): its name, as the other side writes it
     text = raw.strip().upper()
     if _INSEE_CODE.match(text):
         return reference.municipality(text) if reference.commune(text) else "?" + text
     name, departement = raw, None
     if match := _PLACE_WITH_DEPARTEMENT.match(raw.strip()):
-        name, departement = match.group(1), match.group(2).upper()
+        name, departement = _BORN_AT.sub("", fold(match.group(1))), match.group(2).upper()
+    else:
+        name = _BORN_AT.sub("", fold(raw))
+        if match := _DEPARTEMENT_FIRST.match(name):
+            departement, name = match.group(1), match.group(2)
+        elif match := _DEPARTEMENT_LAST.match(name):
+            name, departement = match.group(1), match.group(2)
     commune = reference.find(name, None) or reference.find(strip_arrondissement(fold(name)), None)
     if commune is None and departement:
         commune = reference.named_in_departement(name, departement.zfill(2))
     if commune is not None:
         return reference.municipality(commune.code_insee)
-    return "?" + fold(raw) if fold(raw) else None
+    rest = _BORN_AT.sub("", fold(raw))
+    return "?" + rest if rest else None
 
 
 def _first_names_of_the_data(v: Vocabularies, first_names: np.ndarray, surnames: tuple[np.ndarray, ...]) -> frozenset[str]:

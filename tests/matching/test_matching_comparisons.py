@@ -60,6 +60,16 @@ def test_birth_place_with_its_departement_in_brackets(written):
     assert table.vocabs.place.values[table.birth_place[0]] == "59301"
 
 
+@pytest.mark.parametrize("written, place", [
+    ("NE A LYON", "69123"), ("Née à Hergnies", "59301"), ("59 HERGNIES", "59301"), ("HERGNIES 59", "59301"),
+    ("SAINT DENIS 93", "93066"), ("NEE A SAINT-DENIS (93)", "93066"), ("MARSEILLE (13055)", "13055"),
+    ("NE AU MAROC", "?MAROC"), ("MAROC (99350)", "?MAROC"), ("NÉ EN ALGÉRIE", "?ALGERIE"),
+])
+def test_birth_places_as_the_sources_write_them(written, place):
+    table = build_table([Record("x", "1", birth_place=written)])
+    assert table.vocabs.place.values[table.birth_place[0]] == place
+
+
 def test_a_commune_name_found_in_several_departements_is_told_by_the_bracket():
     table = build_table([Record("x", "1", birth_place="SAINT-DENIS (93)"), Record("x", "2", birth_place="SAINT-DENIS")])
     assert table.vocabs.place.values[table.birth_place[0]] == "93066"

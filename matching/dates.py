@@ -8,7 +8,7 @@ stays ``19750231``: a typing error close to the right date). ``0`` means no usab
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from .text import digits_for_letters, fold, undo_spreadsheet_decimal
@@ -99,6 +99,8 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
             value = _compose(int(text[:4]), int(text[4:6]), int(text[6:]))
         else:
             value = _compose(int(text[4:]), int(text[2:4]), int(text[:2]))
+    elif text.isdigit() and len(text) == 5:
+        value = _spreadsheet_serial(text)
     elif text.isdigit() and len(text) == 6:
         value = _compose(_year(text[4:], pivot), int(text[2:4]), int(text[:2]))
     elif text.isdigit() and len(text) == 4:
@@ -113,6 +115,20 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     if value % 10000 and value // 100 % 100 == 0:
         value = value // 10000 * 10000  # a day without a month is no information
     return 0 if value in PLACEHOLDERS else value
+
+
+#: day 0 of a spreadsheet's serial dates (Excel, LibreOffice), right from March 1900 on
+_SERIAL_EPOCH = date(1899, 12, 30)
+
+
+def _spreadsheet_serial(text: str) -> int:
+    """A date a spreadsheet shows as its serial number (``29699`` = 23/04/1981), read only where
+    it cannot be a DMMYY date that lost its leading zero (``10381``, 1 March 1981, or day 10381?):
+    that is when its 2nd and 3rd digits are no month; else no date rather than a guess."""
+    if 1 <= int(text[1:3]) <= 12:
+        return 0
+    d = _SERIAL_EPOCH + timedelta(days=int(text))
+    return _compose(d.year, d.month, d.day)
 
 
 def is_complete(value: int) -> bool:

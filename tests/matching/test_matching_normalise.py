@@ -108,6 +108,8 @@ def test_sex_codings(raw, sex):
      ("12MAR1965", 19650312), ("13 avril 81", 19810413), ("13 MAY 1981", 19810513), ("13 XYZ 1981", 0),
      # spreadsheet damage: a time of day in AM/PM, a decimal, DDMMYYYY as a number (leading zero lost)
      ("13/04/1981 12:00:00 AM", 19810413), ("19810413.0", 19810413), ("1031981", 19810301),
+     # a spreadsheet's serial day number, unless it could be DMMYY without its leading zero
+     ("29699", 19810423), ("23216", 19630724), ("27171", 19740522), ("10381", 0),
      # words before the date, a US month first, letters for digits (O, I, l)
      ("né le 13/04/1981", 19810413), ("Le 1er mai 1960", 19600501), ("April 13, 1981", 19810413),
      ("13/O4/1981", 19810413), ("l3/04/l981", 19810413), ("1OCT1981", 19811001), ("OCT", 0)],

@@ -540,6 +540,10 @@ class FirstNamesComparison(Comparison):
         # only different words count here: a shared middle name (MARIE) beside different
         # first names (SARAH MARIE / LISA MARIE, twins) is no sign of a misspelling
         phon_t = (phon[ta] == phon[tb]) & (short >= 2) & different
+        # one Arabic name transliterated with other vowels (NORDINE / NOURDINE, ZAHRA / ZOHRA):
+        # not between two first names of the French list, where ANNE and ANNIE stay two names
+        translit = v.first_name_transliteration_hashes()
+        phon_t |= (translit[ta] == translit[tb]) & (short >= 4) & different & ~(listed[ta] & listed[tb])
         typo_t = ~both_known & (short >= 3) & different & (
             (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
         )

@@ -48,6 +48,15 @@ def street_skeleton(street: str) -> str:
     return "".join(sorted(set(street) - _VOWELS_AND_SPACE))
 
 
+def transliteration_key(word: str) -> str:
+    """A first name's first letter, consonants in order without H and doubled letters, and last
+    letter: ABDELKADIR and ABDELKADER, NORDINE and NOURDINE, ZAHRA and ZOHRA, AHMED and AHMAD,
+    KHADIJA and KADIJA share it (one Arabic name written with other vowels)."""
+    consonants = [c for c in word[1:-1] if c not in _VOWELS_AND_SPACE and c != "H"]
+    collapsed = "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
+    return f"{word[:1]}{collapsed}{word[-1:]}"
+
+
 def _grow(
     array: np.ndarray | None, filled: int, values: list[Any], fn: Callable[[Any], Any], dtype: Any, sentinel: Any
 ) -> tuple[np.ndarray, int]:
@@ -226,6 +235,11 @@ class Vocabularies:
     def street_skeleton_hashes(self) -> np.ndarray:
         """Stable 64-bit hash of each street's :func:`street_skeleton`."""
         return self._derived("ss", self.street.values, lambda x: _stable_hash(street_skeleton(x)), np.uint64, 0)
+
+    def first_name_transliteration_hashes(self) -> np.ndarray:
+        """Stable 64-bit hash of each first-name word's :func:`transliteration_key`."""
+        return self._derived("ft", self.first_name.values, lambda x: _stable_hash(transliteration_key(x)),
+                             np.uint64, 0)
 
     def fn_token_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(number of words, offset into flat, flat word codes) of each first-names code (code

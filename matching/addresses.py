@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .reference import Commune, fold_commune_name, load_reference
-from .text import digits_for_letters, fold, undo_spreadsheet_decimal, undo_spreadsheet_decimals
+from .text import fold, numbers_read, without_decimal_zero, without_decimal_zero_codes
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
 STREET_TYPES: dict[str, str] = {
@@ -98,7 +98,7 @@ class Address:
 @lru_cache(maxsize=200_000)
 def normalise_number(raw: str | None) -> tuple[str | None, str]:
     """(``"12B"``, rest of the text) from ``"12 bis"``, ``"12B"``, ``"12 BIS AV FOCH"``."""
-    text = " ".join(digits_for_letters(w) for w in fold(raw).split())
+    text = numbers_read(fold(raw), leading_digit=True)
     m = _NUMBER.match(text)
     if not m:
         return None, text
@@ -174,8 +174,10 @@ def _complement_item(words: list[str], i: int, max_ids: int) -> int:
         return i + 2
     if w in _SIDES:
         return i + 1
-    if w in _POSTAL_BOXES:
-        return i + 2 if i + 1 < len(words) and _POSTAL_BOX_NUMBER.match(words[i + 1]) else i
+    if w in _POSTAL_BOXES:  # "BP 322", "BP N 322", "CS 53912", "BP 12B"
+        j = i + 2 if i + 2 < len(words) and words[i + 1] in ("N", "NO", "NUM") else i + 1
+        ok = j < len(words) and (_POSTAL_BOX_NUMBER.match(words[j]) or _IDENTIFIER.match(words[j]))
+        return j + 1 if ok else i
     if w not in _STRONG_COMPLEMENT_WORDS and w not in _WEAK_COMPLEMENT_WORDS:
         return i
     j = i + 1
@@ -303,11 +305,14 @@ def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     city and its arrondissement (``12 AV IMBERT PARIS 16E ARRONDISSEMENT``: no postal code);
     else (folded line, None, None). A house number of five digits before a street is no postal
     code."""
-    text = " ".join(digits_for_letters(w) for w in fold(undo_spreadsheet_decimals(line or "")).split())
+    text = numbers_read(fold(without_decimal_zero_codes(line or "")), leading_digit=True)
     start = 0
     # the first five digits may be no postal code: "LOGEMENT 14 239 RUE CARNOT 09460 CARCANIERES"
     while m := _LOCALITY.search(text, start):
         postcode, city, cedex = m.group(1).replace(" ", ""), m.group(2), m.group(3)
+        before = text[: m.start()].split()
+        if before[-1:] in (["BP"], ["CS"], ["TSA"]):  # a box's number, not a postal code
+            return " ".join(before[:-1]), None, city
         # a CEDEX code is no postal code of the reference ("31933 VILLEMUR SUR TARN CEDEX 9"):
         # the commune is found by its name in the code's département
         if city.split()[0] not in STREET_TYPES and (cedex or load_reference().is_postcode(postcode)):
@@ -394,7 +399,7 @@ def split_address(lines: list[str | None], number: str | None = None) -> tuple[s
 def normalise_postcode(raw: str | None) -> str | None:
     """Five digits (a leading zero lost by a spreadsheet, or a decimal it added, undone; O, I, l
     read as digits), else None."""
-    text = "".join(digits_for_letters(w) for w in fold(undo_spreadsheet_decimal(raw or "")).split())
+    text = numbers_read(fold(without_decimal_zero(raw or "")))
     digits = "".join(c for c in text if c.isdigit())
     if len(digits) == 4:
         digits = "0" + digits
@@ -422,9 +427,13 @@ def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | Non
     that holds most of their inhabitants (:meth:`CommuneReference.likeliest`)."""
     ref = load_reference()
     pc = normalise_postcode(postcode)
-    folded = fold(undo_spreadsheet_decimals(city or "")) or None
-    if folded and folded.isdigit() and len(folded) in (4, 5):  # the postal code alone in the city field
-        pc, folded = pc or normalise_postcode(folded), None
+    folded = fold(without_decimal_zero_codes(city or "")) or None
+    if folded and folded.isdigit() and len(folded) in (4, 5):  # a code alone in the city field
+        typed = normalise_postcode(folded)
+        if not ref.is_postcode(typed) and (named := ref.commune(folded)):  # the commune's INSEE code
+            folded = fold(named.nom)
+        else:
+            pc, folded = pc or typed, None
     if folded and folded[:1].isdigit():  # "75002 PARIS" typed in the city field
         rest, typed_pc, typed_city = split_locality(folded)
         if typed_pc and not rest:

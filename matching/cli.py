@@ -67,11 +67,10 @@ _OUTPUTS = ("out", "clusters", "review_out", "model_out")
 
 
 def _check_outputs(args: argparse.Namespace, inputs: list[Path]) -> None:
-    """Every output goes to a file of its own in an existing folder, never over an input (or the
-    model read): checked before any computation, so that nothing is lost."""
+    """Every output goes to a file of its own in an existing folder, never over an input file nor
+    the model read (but ``--model-out``, which may update it: it is read first): checked before
+    any computation, so that nothing is lost."""
     read = {p.resolve(): str(p) for p in inputs}
-    if args.model:
-        read[Path(args.model).resolve()] = args.model
     written: dict[Path, str] = {}
     for option in _OUTPUTS:
         target = getattr(args, option)
@@ -83,8 +82,8 @@ def _check_outputs(args: argparse.Namespace, inputs: list[Path]) -> None:
             raise InputError(f"{flag} désigne un dossier ({target}) : donnez un nom de fichier")
         if not path.parent.is_dir():
             raise InputError(f"dossier introuvable pour {flag} : {Path(target).parent}")
-        if path in read:
-            raise InputError(f"{flag} écraserait le fichier lu {read[path]} : choisissez un autre nom")
+        if path in read or (args.model and option != "model_out" and path == Path(args.model).resolve()):
+            raise InputError(f"{flag} écraserait le fichier lu {read.get(path, args.model)} : choisissez un autre nom")
         if path in written:
             raise InputError(f"{flag} et {written[path]} désignent le même fichier ({target})")
         written[path] = flag

@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from .names import transliterated
 from .table import MISSING, RecordTable, Vocab, household_key
 
 VETO_WEIGHT = -40.0
@@ -456,6 +457,17 @@ def _token_pairs(v: Any, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     return pair, flat[offsets[a[pair]] + ia], flat[offsets[b[pair]] + ib]
 
 
+def _covered(pair: np.ndarray, ta: np.ndarray, tb: np.ndarray, related: np.ndarray, needed: np.ndarray,
+             m: int) -> np.ndarray:
+    """For each of ``m`` pairs of word lists: whether ``needed`` distinct words of each side take
+    part in a ``related`` word pair (JEAN J / JEAN PAUL: J and JEAN both relate to JEAN only)."""
+    def distinct_words(words: np.ndarray) -> np.ndarray:
+        kept = np.unique(pair[related].astype(np.int64) * (int(words.max(initial=0)) + 1) + words[related])
+        return np.bincount(kept // (int(words.max(initial=0)) + 1), minlength=m)
+
+    return (distinct_words(ta) >= needed) & (distinct_words(tb) >= needed)
+
+
 @dataclass
 class FirstNamesComparison(Comparison):
     """Sets of first names, in any order; composed names equal to their parts; each first name
@@ -540,10 +552,15 @@ class FirstNamesComparison(Comparison):
         # only different words count here: a shared middle name (MARIE) beside different
         # first names (SARAH MARIE / LISA MARIE, twins) is no sign of a misspelling
         phon_t = (phon[ta] == phon[tb]) & (short >= 2) & different
-        # one Arabic name transliterated with other vowels (NORDINE / NOURDINE, ZAHRA / ZOHRA):
-        # not between two first names of the French list, where ANNE and ANNIE stay two names
-        translit = v.first_name_transliteration_hashes()
-        phon_t |= (translit[ta] == translit[tb]) & (short >= 4) & different & ~(listed[ta] & listed[tb])
+        # one Arabic name transliterated with other vowels (NORDINE / NOURDINE): not between two
+        # first names of the French list, where ANNE and ANNIE stay two names
+        keys = v.first_name_transliteration_hashes()
+        maybe = np.nonzero((keys[ta] == keys[tb]) & (short >= 6) & different & ~phon_t & ~(listed[ta] & listed[tb]))[0]
+        if maybe.size:
+            words, inverse = unique_inverse(ta[maybe] * len(v.first_name) + tb[maybe])
+            sa = v.first_name.strings(words // len(v.first_name))
+            sb = v.first_name.strings(words % len(v.first_name))
+            phon_t[maybe[np.fromiter(map(transliterated, sa, sb), bool, count=len(sa))[inverse]]] = True
         typo_t = ~both_known & (short >= 3) & different & (
             (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
         )
@@ -604,18 +621,17 @@ class FirstNamesComparison(Comparison):
                 np.zeros(m, bool), subset & first, subset & ~first, first, any_of(typo_t) | glued,
                 any_of(phon_t), any_of(initial_t), any_of(close_t),
             ], FN_OTHER)
-            # JEAN P / JEAN PIERRE: the first names agree, the others are initials of the other's
-            # (not "first", which says they differ)
-            shorter = np.minimum(lengths[ra], lengths[rb])
-            initials_cover = np.bincount(pair[equal_t | initial_t], minlength=m) >= shorter
+            # J P / JEAN PIERRE, JEAN P / JEAN PIERRE: every word of the shorter list is a word or
+            # the initial of a word of the other, one for one: "initial", neither "first" (which
+            # says they differ) nor, below, the twins' unrelated names
+            initials_cover = _covered(pair, ta, tb, equal_t | initial_t, np.minimum(lengths[ra], lengths[rb]), m)
             found[(found == FN_FIRST) & initials_cover] = FN_INITIAL
             # twins MARIE JEANNE and SOIZIC JEANNNE: first first names that nothing on the other
             # side resembles; a typo in a later name tells nothing then
-            weak = np.isin(found, FN_WEAK) & (lengths[ra] >= 2) & (lengths[rb] >= 2)
+            weak = np.isin(found, FN_WEAK) & (lengths[ra] >= 2) & (lengths[rb] >= 2) & ~initials_cover
             if weak.any():
                 t = np.nonzero(weak[pair])[0]
-                # an initial relates too: "J P" is JEAN PIERRE typed short, not twins' names
-                related = equal_t[t] | typo_t[t] | phon_t[t] | close_t[t] | initial_t[t]
+                related = equal_t[t] | typo_t[t] | phon_t[t] | close_t[t]
                 pt = pair[t]
                 a_first_related = np.zeros(m, bool)
                 a_first_related[pt[related & (ta[t] == fa[idx][pt])]] = True

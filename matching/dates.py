@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from .text import digits_for_letters, fold, undo_spreadsheet_decimal
+from .text import fold, numbers_read, without_decimal_zero
 
 _MONTHS = {
     "JANVIER": 1, "JANV": 1, "JAN": 1, "FEVRIER": 2, "FEVR": 2, "FEV": 2, "MARS": 3, "MAR": 3,
@@ -78,12 +78,11 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
             return parse_birth_date(d)
         except ValueError:
             pass  # fall back to the usual formats (partial dates do not parse with strptime)
-    text = fold(undo_spreadsheet_decimal(stripped))  # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
-    text = " ".join(digits_for_letters(word) for word in _LEAD.sub("", text).split())
+    # "8 DÉCEMBRE 1936" → "8 DECEMBRE 1936"; "1960-03-12" → "1960 03 12"
+    text = numbers_read(_LEAD.sub("", fold(without_decimal_zero(stripped))))
+    month_first = False  # a time in AM/PM is US software's, which puts the month first
     if m := _WITH_TIME.match(text):
-        text = m.group(1)
-    if text.isdigit() and len(text) == 7:  # DDMMYYYY kept as a number: the leading zero is lost
-        text = "0" + text
+        text, month_first = m.group(1), bool(m.group(5))
     # a two-digit year is of this century up to ten years ago: no debtor is under ten, while a
     # woman born in 1926 may well be one ("03/11/26")
     pivot = (date.today().year - YOUNGEST_DEBTOR_AGE) % 100
@@ -92,6 +91,8 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
         a, b, c = m.groups()
         if len(a) == 4:  # AAAA-MM-JJ
             value = _compose(int(a), int(b), int(c))
+        elif month_first:  # MM/DD/YYYY 12:00:00 AM
+            value = _compose(_year(c, pivot), int(a), int(b))
         else:  # JJ/MM/AAAA or JJ/MM/AA
             value = _compose(_year(c, pivot), int(b), int(a))
     elif text.isdigit() and len(text) == 8:
@@ -99,6 +100,8 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
             value = _compose(int(text[:4]), int(text[4:6]), int(text[6:]))
         else:
             value = _compose(int(text[4:]), int(text[2:4]), int(text[:2]))
+    elif text.isdigit() and len(text) == 7:
+        value = _date_without_leading_zero(text)
     elif text.isdigit() and len(text) == 5:
         value = _spreadsheet_serial(text)
     elif text.isdigit() and len(text) == 6:
@@ -121,11 +124,18 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
 _SERIAL_EPOCH = date(1899, 12, 30)
 
 
+def _date_without_leading_zero(text: str) -> int:
+    """Seven digits: DDMMYYYY kept as a number by a spreadsheet, which drops the zero of a day
+    under ten (``1031981`` = 01/03/1981). Read so because that is how such a value arises; nobody
+    types DDMYYYY (21/2/1981 as ``2121981``) without separators."""
+    return _compose(int(text[3:]), int(text[1:3]), int(text[:1]))
+
+
 def _spreadsheet_serial(text: str) -> int:
     """A date a spreadsheet shows as its serial number (``29699`` = 23/04/1981), read only where
     it cannot be a DMMYY date that lost its leading zero (``10381``, 1 March 1981, or day 10381?):
     that is when its 2nd and 3rd digits are no month; else no date rather than a guess."""
-    if 1 <= int(text[1:3]) <= 12:
+    if text.startswith("0") or 1 <= int(text[1:3]) <= 12:
         return 0
     d = _SERIAL_EPOCH + timedelta(days=int(text))
     return _compose(d.year, d.month, d.day)

@@ -119,7 +119,9 @@ class MatchIndex:
     def match(self, record: Record, top: int = 5, min_probability: float | None = None) -> list[Candidate]:
         """The best ``top`` persons for ``record`` with their probability and explanation,
         best first; persons below ``min_probability`` (default: the review threshold) are left
-        out. Records added with :meth:`add` are searched too."""
+        out, and so are those a person could not usefully review (a veto; no minimum evidence with
+        the sexes different: :meth:`MatchModel.reviewable`). Records added with :meth:`add` are
+        searched too."""
         one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format)
         cands = self._candidates(one)
         if cands.size == 0:
@@ -130,17 +132,17 @@ class MatchIndex:
         if recent.size:
             parts.append((self._recent, recent, self._score(one, self._recent, recent)))
         floor = self.settings.review if min_probability is None else min_probability
-        reviewable = {id(sc): self.model.reviewable(sc) for _, _, sc in parts}
         ranked = sorted(
-            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k) for t, rows, sc in parts for k in range(len(rows))),
+            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k, ok[k])
+             for t, rows, sc in parts for ok in [self.model.reviewable(sc)] for k in range(len(rows))),
             key=lambda x: -x[0],
         )
         out: list[Candidate] = []
         seen: set[Hashable] = set()
         key = (record.source, str(record.id))
-        for weight, table, row, sc, k in ranked:
+        for weight, table, row, sc, k, reviewable in ranked:
             p = float(sc.probability[k])
-            if p < floor or not reviewable[id(sc)][k]:
+            if p < floor or not reviewable:
                 continue
             linkable = bool(sc.linkable[k])
             person = self.persons[row if table is self.table else n + row]

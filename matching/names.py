@@ -249,7 +249,6 @@ def surname_key(name: str) -> str:
     return _UMLAUT_SPELT.sub(lambda m: m.group(1) or m.group(2), name.replace(" ", ""))
 
 
-@lru_cache(maxsize=200_000)
 @lru_cache(maxsize=1)
 def usual_first_names() -> frozenset[str]:
     """The vendored list of usual first names (``data/prenoms.txt``)."""
@@ -261,20 +260,30 @@ def usual_first_names() -> frozenset[str]:
     return frozenset(words)
 
 
-#: a word of one to four letters cut by a dot: "J.-P.", "Aur.", "Ch."
-_DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,4})\.")
+#: a word of one to three letters cut by a dot: "J.-P.", "Aur.", "Ch."
+_DOTTED = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,3})\.")
 #: two or three consonants: initials typed together ("JP", "VC"), no first name has no vowel
 _GLUED_INITIALS = re.compile(r"^[BCDFGHJKLMNPQRSTVWXZ]{2,3}$")
+#: short words before a name that are no initials: civilities and titles ("MR", "Dr.")
+_NOT_INITIALS = frozenset(CIVILITIES) | {"DR", "PR", "ME", "MM", "MRS", "MS", "MLLE", "SR"}
+
+
+def _abbreviation(match: re.Match[str]) -> str:
+    """The initial of a word cut by a dot; a usual first name, a civility or a title, or initials
+    typed together (``JM.``), stay whole."""
+    word = fold(match.group(1))
+    if word in usual_first_names() or word in _NOT_INITIALS or _GLUED_INITIALS.match(word):
+        return match.group(1) + " "
+    return match.group(1)[0] + " "
 
 
 def _initials(raw: str) -> str:
-    """Abbreviated first names as their initials: ``"J.-P."`` → ``"J P"``, ``"Aur."`` → ``"A"``
-    (a usual first name or a civility followed by a dot, ``"Luc."``, ``"Mme."``, stays whole)."""
-    if "." not in raw:
-        return raw
-    known = usual_first_names()
-    return _DOTTED.sub(lambda m: m.group(0) if (w := fold(m.group(1))) in known or w in CIVILITIES
-                       else m.group(1)[0] + " ", raw)
+    """Abbreviated first names as their initials: ``"J.-P."`` → ``"J P"``, ``"Aur."`` → ``"A"``."""
+    return _DOTTED.sub(_abbreviation, raw) if "." in raw else raw
+
+
+def _split_glued_initials(word: str) -> list[str]:
+    return list(word) if _GLUED_INITIALS.match(word) and word not in _NOT_INITIALS else [word]
 
 
 def parse_first_names(raw: str | None) -> tuple[str | None, str | None]:
@@ -286,7 +295,7 @@ def parse_first_names(raw: str | None) -> tuple[str | None, str | None]:
     words = [letters_for_digits(w) for w in fold(_initials(raw or "")).split()]
     words, sex = _strip_civility(words)
     words = [w for w in words if w not in ("ET",)]
-    words = [c for w in words for c in (list(w) if _GLUED_INITIALS.match(w) else [w])]
+    words = [c for w in words for c in _split_glued_initials(w)]
     return (" ".join(words) or None), sex
 
 
@@ -305,3 +314,26 @@ _SEX_WORDS = {
 def parse_sex(raw: str | None) -> str | None:
     """``M`` or ``F`` from the usual codings (M/F, H/F, 1/2, words, civilities), else None."""
     return _SEX_WORDS.get(fold(raw)) if raw else None
+
+
+def transliteration_key(word: str) -> str:
+    """A first name's first letter, consonants in order without H nor doubled letters, and last
+    letter: ABDELKADIR and ABDELKADER, NORDINE and NOURDINE, KHADIJA and KADIJA share it."""
+    consonants = [c for c in word[1:-1] if c not in "AEIOUY H"]
+    collapsed = "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
+    return f"{word[:1]}{collapsed}{word[-1:]}"
+
+
+def vowel_groups(word: str) -> list[str]:
+    """The runs of vowels of a word: NOURDINE → OU, I, E."""
+    return re.findall(r"[AEIOUY]+", word)
+
+
+def transliterated(a: str, b: str) -> bool:
+    """One first name written with other vowels, as an Arabic name is transliterated: same
+    :func:`transliteration_key`, as many runs of vowels with at most one different, six letters
+    at least (NORDINE / NOURDINE, ABDELKADIR / ABDELKADER; not MAHMOUD / MOHAMED, SAID / SOUAD)."""
+    if min(len(a), len(b)) < 6 or transliteration_key(a) != transliteration_key(b):
+        return False
+    va, vb = vowel_groups(a), vowel_groups(b)
+    return len(va) == len(vb) and sum(x != y for x, y in zip(va, vb)) <= 1

@@ -22,6 +22,7 @@ LIKELIEST_SHARE = 0.9
 #: with room for an arrondissement or CEDEX left behind
 LONGEST_NAME = 64
 
+
 @dataclass(frozen=True, slots=True)
 class Commune:
     code_insee: str

@@ -24,8 +24,8 @@ from .addresses import (
 )
 from .dates import parse_birth_date
 from .names import (
-    usual_first_names,
     first_names_key, glued_order, parse_first_names, parse_sex, parse_surname, split_glued_first_name, surname_key,
+    transliteration_key, usual_first_names,
 )
 from .phonetic import phonetic
 from .records import Record
@@ -46,15 +46,6 @@ def street_skeleton(street: str) -> str:
     """The distinct consonants of a street, sorted: LILAS and LILLAS, EGLISE and EGLSE,
     MARRONNIERS and MMARRONNIERS share it (a doubled, dropped or wrong vowel, two letters swapped)."""
     return "".join(sorted(set(street) - _VOWELS_AND_SPACE))
-
-
-def transliteration_key(word: str) -> str:
-    """A first name's first letter, consonants in order without H and doubled letters, and last
-    letter: ABDELKADIR and ABDELKADER, NORDINE and NOURDINE, ZAHRA and ZOHRA, AHMED and AHMAD,
-    KHADIJA and KADIJA share it (one Arabic name written with other vowels)."""
-    consonants = [c for c in word[1:-1] if c not in _VOWELS_AND_SPACE and c != "H"]
-    collapsed = "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
-    return f"{word[:1]}{collapsed}{word[-1:]}"
 
 
 def _grow(
@@ -237,7 +228,8 @@ class Vocabularies:
         return self._derived("ss", self.street.values, lambda x: _stable_hash(street_skeleton(x)), np.uint64, 0)
 
     def first_name_transliteration_hashes(self) -> np.ndarray:
-        """Stable 64-bit hash of each first-name word's :func:`transliteration_key`."""
+        """Stable 64-bit hash of each first-name word's :func:`~matching.names.transliteration_key`
+        (equal keys are then checked with :func:`~matching.names.transliterated`)."""
         return self._derived("ft", self.first_name.values, lambda x: _stable_hash(transliteration_key(x)),
                              np.uint64, 0)
 
@@ -467,7 +459,7 @@ _INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 #: "MAROC (99350)": a place with its INSEE code (a country's, abroad) in brackets
 _CODE_IN_BRACKETS = re.compile(r"\(\s*(\d{5}|2[AB]\d{3})\s*\)")
 #: words typed before the place itself: "NE A LYON", "NEE EN ALGERIE", "NE AU MAROC"
-_BORN_AT = re.compile(r"^NEE? (?:A |AU |AUX |EN |DANS (?:LE |LA |L )?)?")
+_BORN_AT = re.compile(r"^NEE? (?:(A|AU|AUX|EN|DANS) (?:LE |LA |L )?)?")
 #: the département's number before or after the name, without brackets: "75 PARIS", "LYON 69"
 _DEPARTEMENT_FIRST = re.compile(r"^(\d{2,3}|2A|2B) (\D.*)$")
 _DEPARTEMENT_LAST = re.compile(r"^(\D.*?) (\d{2,3}|2A|2B)$")
@@ -479,34 +471,57 @@ def _place(raw: str | None) -> str | None:
     The place may be an INSEE code (75115), a name (an arrondissement's gives its city: PARIS
     15E ARRONDISSEMENT and PARIS are 75056, so is a commune déléguée's its commune nouvelle),
     or "HERGNIES (59)", "59 HERGNIES", "HERGNIES 59": the département picks the commune among
-    those of that name; "NE A …" before it is no part of it; "(13055)" gives the code, but a
-    country's ("MAROC (99350)") leaves the name."""
+    those of that name; "NE A …" before it is no part of it; a code in brackets is the commune's
+    postal or INSEE code, but a country's ("MAROC (99350)") leaves the name."""
     if not raw:
         return None
     reference = load_reference()
     if code := _CODE_IN_BRACKETS.search(raw):
-        if reference.commune(code.group(1)) or not raw[: code.start()].strip():
+        before = raw[: code.start()].strip()
+        if not before:
             return _place(code.group(1))
-        raw = raw[: code.start()]  # a country's code (99350): its name, as the other side writes it
+        if found := _commune_with_code(before, code.group(1)):
+            return found
+        raw = before  # a country's code: its name, as the other side writes it
     text = raw.strip().upper()
     if _INSEE_CODE.match(text):
         return reference.municipality(text) if reference.commune(text) else "?" + text
-    name, departement = raw, None
+    names, departement = _names_and_departement(raw)
+    for name in names:
+        commune = reference.find(name, None) or reference.find(strip_arrondissement(fold(name)), None)
+        if commune is None and departement:
+            commune = reference.named_in_departement(name, departement.zfill(2))
+        if commune is not None:
+            return reference.municipality(commune.code_insee)
+    rest = _BORN_AT.sub("", fold(raw))
+    return "?" + rest if rest else None
+
+
+def _commune_with_code(name: str, code: str) -> str | None:
+    """The commune ``name`` whose postal code (ROUBAIX (59100)) or INSEE code (MARSEILLE (13055))
+    is ``code``, else None."""
+    reference = load_reference()
+    if by_postcode := reference.find(name, code):
+        return reference.municipality(by_postcode.code_insee)
+    named = reference.commune(code)
+    return reference.municipality(named.code_insee) if named and fold(named.nom) == fold(name) else None
+
+
+def _names_and_departement(raw: str) -> tuple[list[str], str | None]:
+    """The names a birth place may be read as, best first, and the département written with it:
+    "HERGNIES (59)", "59 HERGNIES", "NE A HERGNIES"; "NE AU HAVRE" is LE HAVRE (AU is À LE),
+    then HAVRE ("NE AU MAROC")."""
     if match := _PLACE_WITH_DEPARTEMENT.match(raw.strip()):
         name, departement = _BORN_AT.sub("", fold(match.group(1))), match.group(2).upper()
     else:
-        name = _BORN_AT.sub("", fold(raw))
+        name, departement = _BORN_AT.sub("", fold(raw)), None
         if match := _DEPARTEMENT_FIRST.match(name):
             departement, name = match.group(1), match.group(2)
         elif match := _DEPARTEMENT_LAST.match(name):
             name, departement = match.group(1), match.group(2)
-    commune = reference.find(name, None) or reference.find(strip_arrondissement(fold(name)), None)
-    if commune is None and departement:
-        commune = reference.named_in_departement(name, departement.zfill(2))
-    if commune is not None:
-        return reference.municipality(commune.code_insee)
-    rest = _BORN_AT.sub("", fold(raw))
-    return "?" + rest if rest else None
+    born = _BORN_AT.match(fold(raw))
+    article = {"AU": "LE ", "AUX": "LES "}.get(born.group(1) or "", "") if born else ""
+    return ([article + name, name] if article else [name]), departement
 
 
 def _first_names_of_the_data(v: Vocabularies, first_names: np.ndarray, surnames: tuple[np.ndarray, ...]) -> frozenset[str]:

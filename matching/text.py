@@ -32,15 +32,15 @@ def tokens(text: str | None) -> list[str]:
     return folded.split() if folded else []
 
 
-def undo_spreadsheet_decimal(text: str) -> str:
-    """``"13001.0"`` → ``"13001"``: a code or a date a spreadsheet turned into a decimal number."""
-    m = _DECIMAL_ZERO.match(text)
-    return m.group(1) if m else text
+def without_decimal_zero(value: str) -> str:
+    """``"13001.0"`` → ``"13001"``: a whole value (a code, a date) a spreadsheet made a decimal."""
+    m = _DECIMAL_ZERO.match(value)
+    return m.group(1) if m else value
 
 
-def undo_spreadsheet_decimals(text: str) -> str:
-    """The same for a postal code inside a line: ``"13890.0 MOURIES"`` → ``"13890 MOURIES"``."""
-    return _CODE_WITH_DECIMAL_ZERO.sub(r"\1", text) if "0" in text else text
+def without_decimal_zero_codes(line: str) -> str:
+    """The same for postal codes inside a line: ``"13890.0 MOURIES"`` → ``"13890 MOURIES"``."""
+    return _CODE_WITH_DECIMAL_ZERO.sub(r"\1", line) if "0" in line else line
 
 
 _LETTER_FOR_DIGIT = str.maketrans("0158", "OISB")
@@ -62,3 +62,11 @@ def digits_for_letters(word: str) -> str:
     if word.isdigit() or not any(c in _DIGITS for c in word) or not set(word) <= _DIGITS | {"O", "I", "L"}:
         return word
     return word.translate(_DIGIT_FOR_LETTER)
+
+
+def numbers_read(folded: str, leading_digit: bool = False) -> str:
+    """A folded text with :func:`digits_for_letters` applied to each word; with
+    ``leading_digit``, only to the words that start with a digit (an address keeps its road
+    names: ``ROCADE L2``, ``A1``)."""
+    return " ".join(
+        w if leading_digit and not w[:1].isdigit() else digits_for_letters(w) for w in folded.split())

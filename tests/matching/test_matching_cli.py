@@ -247,3 +247,14 @@ def test_an_output_never_overwrites_an_input_another_output_or_a_folder(files, t
         assert message in proc.stderr and "Traceback" not in proc.stderr
         assert "enregistrements lus" not in proc.stderr  # refused before anything was read
     assert impots.read_bytes() == before
+
+
+def test_a_model_may_be_updated_in_place(files, tmp_path):
+    d, impots, amendes, *_ = files
+    model = tmp_path / "modele.json"
+    common = [str(impots), str(amendes), "--id-column", "numero", *MAPS, "--out", str(tmp_path / "p.csv")]
+    assert run(*common, "--model-out", str(model)).returncode == 0
+    proc = run(*common, "--model", str(model), "--model-out", str(model))
+    assert proc.returncode == 0, proc.stderr
+    proc = run(*common[:-2], "--out", str(model), "--model", str(model))
+    assert proc.returncode == 2 and "--out écraserait le fichier lu" in proc.stderr

@@ -107,9 +107,11 @@ def test_sex_codings(raw, sex):
      ("12-MAR-65", 19650312), ("13-APR-1981", 19810413), ("13-AVR.-81", 19810413), ("02-AUG-77", 19770802),
      ("12MAR1965", 19650312), ("13 avril 81", 19810413), ("13 MAY 1981", 19810513), ("13 XYZ 1981", 0),
      # spreadsheet damage: a time of day in AM/PM, a decimal, DDMMYYYY as a number (leading zero lost)
-     ("13/04/1981 12:00:00 AM", 19810413), ("19810413.0", 19810413), ("1031981", 19810301),
+     ("13/04/1981 12:00:00 AM", 19810413), ("4/5/1981 12:00:00 AM", 19810405), ("19810413.0", 19810413),
+     # seven digits: DDMMYYYY kept as a number, without its leading zero
+     ("4121981", 19811204), ("1031981", 19810301), ("2121981", 19811202),
      # a spreadsheet's serial day number, unless it could be DMMYY without its leading zero
-     ("29699", 19810423), ("23216", 19630724), ("27171", 19740522), ("10381", 0),
+     ("29699", 19810423), ("23216", 19630724), ("27171", 19740522), ("10381", 0), ("00000", 0), ("01300", 0),
      # words before the date, a US month first, letters for digits (O, I, l)
      ("né le 13/04/1981", 19810413), ("Le 1er mai 1960", 19600501), ("April 13, 1981", 19810413),
      ("13/O4/1981", 19810413), ("l3/04/l981", 19810413), ("1OCT1981", 19811001), ("OCT", 0)],
@@ -304,6 +306,14 @@ def test_a_field_longer_than_any_commune_name_is_not_searched_for_across_france(
     (dict(lines=["55 RUE NICOLE FERNANDES CS 53912"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
     (dict(lines=["55 RUE NICOLE FERNANDES B.P. 322"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
     (dict(lines=["BP 322 55 RUE NICOLE FERNANDES"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
+    (dict(lines=["55 RUE NICOLE FERNANDES BP N 322"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
+    (dict(lines=["55 RUE NICOLE FERNANDES BP 12B"], city="TOULOUSE"), "31000", "31555", "RUE NICOLE FERNANDES"),
+    # a box's number before the commune is no postal code
+    (dict(lines=["12 RUE LENEPVEU CS 70001 ANGERS CEDEX"], postcode="49000"), "49000", "49007", "RUE LENEPVEU"),
+    # the commune's INSEE code in the city field
+    (dict(city="75056"), None, "75056", None),
+    # road names made of a letter and a number keep it
+    (dict(lines=["12 ROCADE L2"], postcode="13001", city="MARSEILLE"), "13001", "13055", "ROCADE L2"),
 ])
 def test_postal_forms(kwargs, postcode, insee, street):
     a = normalise_address(**kwargs)

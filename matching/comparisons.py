@@ -624,7 +624,12 @@ class FirstNamesComparison(Comparison):
             # J P / JEAN PIERRE, JEAN P / JEAN PIERRE: every word of the shorter list is a word or
             # the initial of a word of the other, one for one: "initial", neither "first" (which
             # says they differ) nor, below, the twins' unrelated names
-            initials_cover = _covered(pair, ta, tb, equal_t | initial_t, np.minimum(lengths[ra], lengths[rb]), m)
+            initials_cover = np.zeros(m, bool)
+            maybe = any_of(initial_t) & ((found == FN_FIRST) | np.isin(found, FN_WEAK))  # few: initials are rare
+            if maybe.any():
+                rows = maybe[pair]
+                initials_cover = _covered(pair[rows], ta[rows], tb[rows], (equal_t | initial_t)[rows],
+                                          np.minimum(lengths[ra], lengths[rb]), m)
             found[(found == FN_FIRST) & initials_cover] = FN_INITIAL
             # twins MARIE JEANNE and SOIZIC JEANNNE: first first names that nothing on the other
             # side resembles; a typo in a later name tells nothing then

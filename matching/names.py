@@ -286,6 +286,7 @@ def _split_glued_initials(word: str) -> list[str]:
     return list(word) if _GLUED_INITIALS.match(word) and word not in _NOT_INITIALS else [word]
 
 
+@lru_cache(maxsize=200_000)
 def parse_first_names(raw: str | None) -> tuple[str | None, str | None]:
     """(first names in the given order, sex hint from a civility) or (None, hint) when empty.
 

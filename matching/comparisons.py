@@ -347,6 +347,8 @@ class SurnameComparison(Comparison):
         if near.size:
             dl[near] = pair_scores(v.surname, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
         fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
+        scanned = v.scan_key_hashes("surname")  # RNOREAU / MOREAU: two edits, one misreading
+        fuzzy |= (scanned[a] == scanned[b]) & (length >= 4)
         phon = v.surname_phon_array()
         return np.where(part, PART, np.where(fuzzy, FUZZY, np.where(phon[a] == phon[b], PHONETIC, OTHER))).astype(np.int8)
 

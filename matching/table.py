@@ -30,7 +30,7 @@ from .names import (
 from .phonetic import phonetic
 from .records import Record
 from .reference import load_reference
-from .text import fold
+from .text import fold, scan_key
 
 MISSING = -1
 
@@ -226,6 +226,11 @@ class Vocabularies:
     def street_skeleton_hashes(self) -> np.ndarray:
         """Stable 64-bit hash of each street's :func:`street_skeleton`."""
         return self._derived("ss", self.street.values, lambda x: _stable_hash(street_skeleton(x)), np.uint64, 0)
+
+    def scan_key_hashes(self, vocab: str) -> np.ndarray:
+        """Stable 64-bit hash of each value's :func:`~matching.text.scan_key` (code -1 maps to 0)."""
+        return self._derived("scan " + vocab, getattr(self, vocab).values, lambda x: _stable_hash(scan_key(x)),
+                             np.uint64, 0)
 
     def first_name_transliteration_hashes(self) -> np.ndarray:
         """Stable 64-bit hash of each first-name word's :func:`~matching.names.transliteration_key`

@@ -43,14 +43,15 @@ def without_decimal_zero_codes(line: str) -> str:
     return _CODE_WITH_DECIMAL_ZERO.sub(r"\1", line) if "0" in line else line
 
 
-_LETTER_FOR_DIGIT = str.maketrans("0158", "OISB")
+_LETTER_FOR_DIGIT = str.maketrans("01245678", "OIZASGTB")
 _DIGIT_FOR_LETTER = str.maketrans("OIL", "011")
 _DIGITS = frozenset("0123456789")
 
 
 def letters_for_digits(word: str) -> str:
     """A digit inside a name's word is a letter misread or mistyped: ``MART1N`` → ``MARTIN``,
-    ``R0BERT`` → ``ROBERT`` (0, 1, 5, 8 for O, I, S, B); a word of digits only is left alone."""
+    ``R0BERT`` → ``ROBERT`` (0 1 2 4 5 6 7 8 for their look-alikes O I Z A S G T B); a word of
+    digits only is left alone."""
     if word.isalpha() or word.isdigit() or not any(c in _DIGITS for c in word):
         return word
     return word.translate(_LETTER_FOR_DIGIT)
@@ -70,3 +71,14 @@ def numbers_read(folded: str, leading_digit: bool = False) -> str:
     names: ``ROCADE L2``, ``A1``)."""
     return " ".join(
         w if leading_digit and not w[:1].isdigit() else digits_for_letters(w) for w in folded.split())
+
+
+#: letter groups a scan reads for one letter (RN for M, VV for W, CL for D)
+_SCANNED_GROUPS = re.compile(r"RN|VV|CL")
+_SCANNED_FOR = {"RN": "M", "VV": "W", "CL": "D"}
+
+
+def scan_key(word: str) -> str:
+    """A name with the letter groups a scan misreads put back as the letter (``RNOREAU`` →
+    ``MOREAU``): two different names equal by this key differ by such a misreading."""
+    return _SCANNED_GROUPS.sub(lambda m: _SCANNED_FOR[m.group(0)], word)

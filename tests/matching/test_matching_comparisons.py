@@ -203,3 +203,19 @@ def test_levels_are_the_same_in_one_large_batch_as_in_small_ones(comparison):
     if comparison.name != "birth_date":  # JEAN MARTIN / MARTIN JEAN: names typed in each other's field
         swapped = np.nonzero((li == 0) & (ri == 77))[0][0]
         assert comparison.level_names()[in_one[swapped]] == "exact"
+
+
+def surname_level(a: str, b: str) -> str:
+    comparison = SurnameComparison()
+    table = build_table([Record("x", "1", last_name=a), Record("y", "2", last_name=b)])
+    batch = PairBatch(table, table, np.array([0]), np.array([1]), 1)
+    return comparison.level_names()[int(comparison.compare(batch).levels[0])]
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("RNOREAU", "MOREAU", "fuzzy"), ("LEFEVVRE", "LEFEWRE", "fuzzy"),  # a scan's RN for M, VV for W
+    ("BERNARD", "BEMARD", "fuzzy"),
+    ("BERNARD", "MOREAU", "other"),
+])
+def test_a_surname_misread_by_a_scan_is_close(a, b, level):
+    assert surname_level(a, b) == level

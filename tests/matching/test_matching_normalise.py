@@ -66,7 +66,8 @@ def test_civilities_are_removed_and_give_the_sex(raw, sex):
 
 
 @pytest.mark.parametrize("raw, name", [("MART1N", "MARTIN"), ("R0BERT", "ROBERT"), ("DUB0IS", "DUBOIS"),
-                                      ("LAM8ERT", "LAMBERT"), ("BLAN5", "BLANS")])
+                                      ("LAM8ERT", "LAMBERT"), ("BLAN5", "BLANS"), ("6ERARD", "GERARD"),
+                                      ("LORI2", "LORIZ"), ("MAR7IN", "MARTIN"), ("4NNE", "ANNE")])
 def test_digits_misread_inside_a_name_are_letters(raw, name):
     assert parse_surname(raw).unknown == name
     assert parse_first_names(raw)[0] == name

@@ -459,13 +459,21 @@ def _token_pairs(v: Any, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     return pair, flat[offsets[a[pair]] + ia], flat[offsets[b[pair]] + ib]
 
 
+def _word_pairs_where(vocab: Vocab, a: np.ndarray, b: np.ndarray, test: Callable[[str, str], bool]) -> np.ndarray:
+    """``test`` of the words of codes ``a[k]``, ``b[k]``, called once per distinct pair."""
+    words, inverse = unique_inverse(a * len(vocab) + b)
+    sa, sb = vocab.strings(words // len(vocab)), vocab.strings(words % len(vocab))
+    return np.fromiter(map(test, sa, sb), bool, count=len(sa))[inverse]
+
+
 def _covered(pair: np.ndarray, ta: np.ndarray, tb: np.ndarray, related: np.ndarray, needed: np.ndarray,
              m: int) -> np.ndarray:
     """For each of ``m`` pairs of word lists: whether ``needed`` distinct words of each side take
     part in a ``related`` word pair (JEAN J / JEAN PAUL: J and JEAN both relate to JEAN only)."""
     def distinct_words(words: np.ndarray) -> np.ndarray:
-        kept = np.unique(pair[related].astype(np.int64) * (int(words.max(initial=0)) + 1) + words[related])
-        return np.bincount(kept // (int(words.max(initial=0)) + 1), minlength=m)
+        base = int(words.max(initial=0)) + 1
+        kept = np.unique(pair[related].astype(np.int64) * base + words[related])
+        return np.bincount(kept // base, minlength=m)
 
     return (distinct_words(ta) >= needed) & (distinct_words(tb) >= needed)
 
@@ -559,10 +567,7 @@ class FirstNamesComparison(Comparison):
         keys = v.first_name_transliteration_hashes()
         maybe = np.nonzero((keys[ta] == keys[tb]) & (short >= 6) & different & ~phon_t & ~(listed[ta] & listed[tb]))[0]
         if maybe.size:
-            words, inverse = unique_inverse(ta[maybe] * len(v.first_name) + tb[maybe])
-            sa = v.first_name.strings(words // len(v.first_name))
-            sb = v.first_name.strings(words % len(v.first_name))
-            phon_t[maybe[np.fromiter(map(transliterated, sa, sb), bool, count=len(sa))[inverse]]] = True
+            phon_t[maybe[_word_pairs_where(v.first_name, ta[maybe], tb[maybe], transliterated)]] = True
         typo_t = ~both_known & (short >= 3) & different & (
             (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
         )
@@ -572,10 +577,7 @@ class FirstNamesComparison(Comparison):
         # (MONIQU, JEROM) is no first name of the other gender, only a typing error
         candidates = np.nonzero((typo_t | phon_t | close_t) & both_known)[0]
         if candidates.size:
-            words, inverse = unique_inverse(ta[candidates] * len(v.first_name) + tb[candidates])
-            sa = v.first_name.strings(words // len(v.first_name))
-            sb = v.first_name.strings(words % len(v.first_name))
-            gv = np.fromiter((gender_variant(x, y) for x, y in zip(sa, sb)), bool, count=len(sa))[inverse]
+            gv = _word_pairs_where(v.first_name, ta[candidates], tb[candidates], gender_variant)
             for arr in (typo_t, phon_t, close_t):
                 arr[candidates[gv]] = False
         return (typo_t * _TYPO | phon_t * _PHONETIC | initial_t * _INITIAL | close_t * _CLOSE).astype(np.int8)

@@ -311,7 +311,7 @@ def split_locality(line: str | None) -> tuple[str, str | None, str | None]:
     while m := _LOCALITY.search(text, start):
         postcode, city, cedex = m.group(1).replace(" ", ""), m.group(2), m.group(3)
         before = text[: m.start()].split()
-        if before[-1:] in (["BP"], ["CS"], ["TSA"]):  # a box's number, not a postal code
+        if before and before[-1] in _POSTAL_BOXES:  # a box's number, not a postal code
             return " ".join(before[:-1]), None, city
         # a CEDEX code is no postal code of the reference ("31933 VILLEMUR SUR TARN CEDEX 9"):
         # the commune is found by its name in the code's département

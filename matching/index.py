@@ -128,13 +128,14 @@ class MatchIndex:
             return []
         n = len(self.table)
         main, recent = cands[cands < n], cands[cands >= n] - n
-        parts = [(self.table, main, self._score(one, self.table, main))] if main.size else []
+        scored = [(self.table, main, self._score(one, self.table, main))] if main.size else []
         if recent.size:
-            parts.append((self._recent, recent, self._score(one, self._recent, recent)))
+            scored.append((self._recent, recent, self._score(one, self._recent, recent)))
+        parts = [(t, rows, sc, self.model.reviewable(sc)) for t, rows, sc in scored]
         floor = self.settings.review if min_probability is None else min_probability
         ranked = sorted(
-            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k, ok[k])
-             for t, rows, sc in parts for ok in [self.model.reviewable(sc)] for k in range(len(rows))),
+            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k, ok[k]) for t, rows, sc, ok in parts
+             for k in range(len(rows))),
             key=lambda x: -x[0],
         )
         out: list[Candidate] = []

@@ -27,11 +27,17 @@ def test_rates_and_out_of_range_dates():
     assert frais_phase_comminatoire(ON).taux_bp == 1_255
 
 
-def test_frais_de_poursuite_only_on_impots_and_never_on_satd():
+def test_frais_de_poursuite_per_act_rate_for_every_product_and_never_on_satd():
+    # art. 396 C annexe II: mise en demeure (tient lieu de commandement) 3 %, saisie 5 %; art. 1912: 500 € at most
+    assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.MISE_EN_DEMEURE, ON) == 3_000  # 3 % of 1 000 €
     assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.SAISIE_VENTE, ON) == 5_000  # 5 %
     assert frais_de_poursuite_cents(impot(rar=5_000_000), ActionKind.SAISIE_VENTE, ON) == 50_000  # cap 500 €
+    assert frais_de_poursuite_cents(local(rar=48_000), ActionKind.MISE_EN_DEMEURE, ON) == 1_440  # 3 % of 480 €
+    assert frais_de_poursuite_cents(amende(rar=37_500), ActionKind.SAISIE_VENTE, ON) == 1_875  # 5 % of 375 €
+    assert frais_de_poursuite_cents(impot(rar=33_333), ActionKind.MISE_EN_DEMEURE, ON) == 1_000  # 999,99 → 1 000 half up
     assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.SATD_BANQUE, ON) == 0
-    assert frais_de_poursuite_cents(amende(), ActionKind.SAISIE_VENTE, ON) == 0
+    assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.LETTRE_RELANCE, ON) == 0
+    assert frais_de_poursuite_cents(amende(), ActionKind.PHASE_COMMINATOIRE, ON) == 0
 
 
 def test_prescription_delays_from_data():

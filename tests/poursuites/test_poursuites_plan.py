@@ -94,6 +94,7 @@ def test_nearest_prescription_date():
 
 
 def test_other_tiers_kind_uses_satd_tiers():
-    caf = autre_tiers("c1", TiersKind.CAF, "CAF de l'Yonne", source())
-    plan = plan_account(CompteConsolide("R1", (amende(),), (caf,)), ON)
+    tenant = autre_tiers("t1", TiersKind.LOCATAIRE, "Locataire Exemple", source())
+    plan = plan_account(CompteConsolide("R1", (amende(),), (tenant,)), ON)
     assert [s.action for s in plan.steps] == [ActionKind.SATD_TIERS]
+    assert plan.steps[0].tiers_kind is TiersKind.LOCATAIRE

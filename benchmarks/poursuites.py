@@ -25,11 +25,21 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from poursuites.eligibility import SeuilsPoursuite  # noqa: E402
 from poursuites.catalogue import ActionKind  # noqa: E402
+from poursuites.eligibility import SeuilsPoursuite  # noqa: E402
 from poursuites.model import (  # noqa: E402
-    Adresse, ComptableView, CompteConsolide, CreanceView, CreditorKind, Fiabilite, OffenceKind, Product,
-    RedevableView, SourceInfo, TiersDetenteur, TiersKind,
+    Adresse,
+    ComptableView,
+    CompteConsolide,
+    CreanceView,
+    CreditorKind,
+    Fiabilite,
+    OffenceKind,
+    Product,
+    RedevableView,
+    SourceInfo,
+    TiersDetenteur,
+    TiersKind,
 )
 from poursuites.plan import plan_account  # noqa: E402
 
@@ -87,7 +97,8 @@ def _tiers(rng: random.Random, account: int) -> tuple[TiersDetenteur, ...]:
     out = []
     src = SourceInfo(Product.IMPOTS, ON - timedelta(days=rng.randint(1, 300)), Fiabilite.CONFIRMEE, "ficoba")
     for i in range(rng.choice((0, 0, 1, 1, 1, 2, 3))):
-        kind = rng.choice((TiersKind.BANQUE, TiersKind.BANQUE, TiersKind.EMPLOYEUR, TiersKind.CAISSE_RETRAITE, TiersKind.CAF))
+        kind = rng.choice((TiersKind.BANQUE, TiersKind.BANQUE, TiersKind.EMPLOYEUR, TiersKind.CAISSE_RETRAITE,
+                           TiersKind.CAF))
         if kind is TiersKind.BANQUE:
             out.append(TiersDetenteur(f"{account}-t{i}", kind, "Banque Exemple", rng.choice(IBANS), source=src,
                                       balance_cents=rng.randint(0, 500_000)))

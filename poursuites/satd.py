@@ -16,7 +16,14 @@ from datetime import date
 
 from .legal import BaremeSaisie, Recours, bareme_saisie, delais, frais_bancaires_satd, recours, rsa_personne_seule
 from .model import (
-    REMUNERATION_TIERS, ComptableView, CreanceView, Product, RedevableView, TiersDetenteur, TiersKind, euros,
+    REMUNERATION_TIERS,
+    ComptableView,
+    CreanceView,
+    Product,
+    RedevableView,
+    TiersDetenteur,
+    TiersKind,
+    euros,
 )
 from .quotite import Quotite, quotite_saisissable
 from .sbi import SaisieBancaire, saisie_bancaire

@@ -4,8 +4,9 @@
   for one person on the date of the SATD, within the limit of the credit balance.
 - What exceeds the SBI is seizable, up to the SATD amount.
 - Blocking for 15 working days (jours ouvrables, CPCE L162-1: Sundays and public holidays do not
-  count), from the day after the SATD; ``blocking_end`` is the last day. Below the cantonnement threshold (2 000 €), only the amount claimed is
-  made unavailable; from that threshold, the whole balance above the SBI is.
+  count), from the day after the SATD; ``blocking_end`` is the last day. Below the cantonnement
+  threshold (2 000 €), only the amount claimed is made unavailable; from that threshold, the whole
+  balance above the SBI is.
 - Bank fees: at most 10 % of the sum due to the Trésor (the SATD amount), capped at 100 € TTC.
 """
 
@@ -48,7 +49,8 @@ def saisie_bancaire(satd_amount_cents: int, balance_cents: int, on: date) -> Sai
     seizable = min(satd_amount_cents, available)
     cantonnement = satd_amount_cents < threshold
     blocked = seizable if cantonnement else available
-    parts = [f"Solde créditeur {euros(credit)} ; solde bancaire insaisissable laissé : {euros(sbi)} (RSA d'une personne seule)."]
+    parts = [f"Solde créditeur {euros(credit)} ; solde bancaire insaisissable laissé : {euros(sbi)} "
+             "(RSA d'une personne seule)."]
     if available == 0:
         parts.append("Aucune somme saisissable au-delà du solde bancaire insaisissable.")
     else:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .catalogue import CATALOGUE, ActionKind
-from .legal import delais, seuil_mise_en_recouvrement
-from .model import CreanceView, Product, Situation, date_fr, euros
+from .legal import delais, figures_a_confirmer, seuil_mise_en_recouvrement
+from .model import REMUNERATION_TIERS, CreanceView, Product, Situation, TiersKind, date_fr, euros
 from .prescription import prescription_date
 from .situations import refus_situation
 
@@ -181,3 +181,17 @@ def evaluate_all(
     if refused is not None:
         return {a: Decision(c.id, a, False, refused.code, refused.reason) for a in ActionKind}
     return {a: check_action(c, a, on, seuils, pdate, situations) for a in ActionKind}
+
+
+def check_figures(creance_id: str, action: ActionKind, tiers_kind: TiersKind | None, on: date) -> Decision | None:
+    """Refusal to issue ``action`` on ``on`` while a legal figure it relies on is flagged ``a_confirmer``
+    (code ``figure_a_confirmer``; the reason names the data file to update), None when all are confirmed.
+    An SATD to a bank relies on the RSA (SBI); to an employer or pension fund on the RSA and the barème."""
+    if action not in (ActionKind.SATD_BANQUE, ActionKind.SATD_TIERS):
+        return None
+    kind = TiersKind.BANQUE if action is ActionKind.SATD_BANQUE else tiers_kind
+    remuneration = kind in REMUNERATION_TIERS
+    figures = figures_a_confirmer(on, rsa=kind is TiersKind.BANQUE or remuneration, bareme=remuneration)
+    if not figures:
+        return None
+    return Decision(creance_id, action, False, "figure_a_confirmer", " ".join(f.message for f in figures))

@@ -119,11 +119,13 @@ def check_action(
     seuils: SeuilsPoursuite,
     prescription: date,
     situations: Sequence[Situation] = (),
+    tiers_kind: TiersKind | None = None,
 ) -> Decision:
-    """Action-specific preconditions (8–10) for a créance that passed :func:`check_creance`."""
+    """Action-specific preconditions (8–10) for a créance that passed :func:`check_creance`
+    (``tiers_kind``: the tiers an SATD targets, for situations that still allow some tiers)."""
     spec = CATALOGUE[action]
     if situations:
-        refus = refus_situation(c, action, situations, on)
+        refus = refus_situation(c, action, situations, on, tiers_kind)
         if refus is not None:
             return Decision(c.id, action, False, refus.code, refus.reason)
     if c.product not in spec.products:
@@ -161,7 +163,7 @@ def check_action(
 
 def evaluate(
     c: CreanceView, action: ActionKind, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS,
-    situations: Sequence[Situation] = (),
+    situations: Sequence[Situation] = (), tiers_kind: TiersKind | None = None,
 ) -> Decision:
     """Is ``c`` eligible for ``action`` on ``on``? Always returns a decision with a French reason.
     ``situations``: the debtor's recorded situations (surendettement…), checked on every attempt to issue."""
@@ -169,7 +171,7 @@ def evaluate(
     refused = check_creance(c, on, pdate, situations)
     if refused is not None:
         return Decision(c.id, action, False, refused.code, refused.reason)
-    return check_action(c, action, on, seuils, pdate, situations)
+    return check_action(c, action, on, seuils, pdate, situations, tiers_kind)
 
 
 def evaluate_all(

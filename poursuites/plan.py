@@ -36,7 +36,7 @@ from .catalogue import CATALOGUE, ActionKind
 from .eligibility import NO_THRESHOLDS, Decision, SeuilsPoursuite, check_action, check_creance
 from .model import CompteConsolide, CreanceView, Product, SatdEnCours, TiersDetenteur, TiersKind, date_fr
 from .prescription import prescription_date
-from .situations import refus_tiers
+from .situations import refus_situation, refus_tiers
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,15 +153,21 @@ def plan_account(
         in_force = satd_by_creance.get(c.id, [])
         first: Decision | None = None
         last: Decision | None = None
-        cache: dict[ActionKind, Decision] = {}
+        cache: dict[tuple[ActionKind, TiersKind], Decision] = {}
         for i, action in enumerate(group_actions):
             if in_force:
-                # Same tiers: the SATD runs already; another tiers: a second full-amount SATD would over-seize.
-                last = _locked(c, action, in_force, group_ids[i])
+                # A situation (surendettement…) comes first; else same tiers: the SATD runs already;
+                # another tiers: a second full-amount SATD would over-seize.
+                refus = refus_situation(c, action, situations, on, groups[i][0].kind) if situations else None
+                if refus is not None:
+                    last = Decision(c.id, action, False, refus.code, refus.reason)
+                else:
+                    last = _locked(c, action, in_force, group_ids[i])
                 continue
-            d = cache.get(action)
+            key = (action, groups[i][0].kind)
+            d = cache.get(key)
             if d is None:
-                d = cache[action] = check_action(c, action, on, seuils, pdate, situations)
+                d = cache[key] = check_action(c, action, on, seuils, pdate, situations, key[1])
             if d.eligible:
                 satd_members[i].append(c)
                 if first is None:

@@ -27,6 +27,7 @@ class RegleSituation:
     creances_anterieures: bool
     article: str
     raison: str
+    tiers_autorises: frozenset[TiersKind] = frozenset()  # an SATD to these tiers stays possible
 
 
 @cache
@@ -40,6 +41,7 @@ def regle_situation(kind: SituationKind) -> RegleSituation:
         creances_anterieures=bool(row["creances_anterieures"]),
         article=row["article"],
         raison=row["raison"],
+        tiers_autorises=frozenset(TiersKind(k) for k in row.get("tiers_autorises", ())),
     )
 
 
@@ -59,7 +61,8 @@ def _born_on(c: CreanceView) -> date:
 
 
 def refus_situation(
-    c: CreanceView, action: ActionKind | None, situations: Iterable[Situation], on: date
+    c: CreanceView, action: ActionKind | None, situations: Iterable[Situation], on: date,
+    tiers_kind: TiersKind | None = None,
 ) -> Refus | None:
     """The first situation in force on ``on`` that forbids ``action`` on ``c``; with ``action`` None, the
     first that forbids every act (the créance then gets no step at all)."""
@@ -69,9 +72,11 @@ def refus_situation(
         rule = regle_situation(s.kind)
         if c.product not in rule.produits:
             continue
-        if action is None and rule.actes_interdits != _ALL_ACTIONS:
+        if action is None and (rule.actes_interdits != _ALL_ACTIONS or rule.tiers_autorises):
             continue
         if action is not None and action not in rule.actes_interdits:
+            continue
+        if tiers_kind is not None and tiers_kind in rule.tiers_autorises:
             continue
         if rule.creances_anterieures and _born_on(c) > s.date:
             continue

@@ -78,11 +78,22 @@ def test_procedure_collective_stops_earlier_creances_only():
     assert [s.creance_ids for s in plan.steps] == [("new",)]
 
 
+DECES = Situation(SituationKind.DECES, date(2025, 5, 10), "état civil", "acte 123")
+
+
 def test_deces_forbids_every_act_against_the_deceased():
-    deces = Situation(SituationKind.DECES, date(2025, 5, 10), "état civil", "acte 123")
-    plan = plan_account(CompteConsolide("R1", (impot(), amende()), (_bank(),), (deces,)), ON)
+    plan = plan_account(CompteConsolide("R1", (impot(), amende()), (_bank(),), (DECES,)), ON)
     assert not plan.steps
     assert all(d.code == "deces" and "héritiers" in d.reason for d in plan.decisions.values())
+    assert "133-1" in plan.decisions["a1"].reason  # the amende is recovered on the succession
+
+
+def test_deces_still_allows_an_satd_to_the_notary_of_the_succession():
+    notaire = autre_tiers("n1", TiersKind.NOTAIRE, "Étude de Me Martin", source())
+    plan = plan_account(CompteConsolide("R1", (impot(), amende()), (_bank(), notaire), (DECES,)), ON)
+    assert [(s.tiers_kind, s.creance_ids) for s in plan.steps] == [(TiersKind.NOTAIRE, ("i1", "a1"))]
+    assert evaluate(impot(), ActionKind.SATD_TIERS, ON, situations=(DECES,), tiers_kind=TiersKind.NOTAIRE).eligible
+    assert evaluate(impot(), ActionKind.SATD_TIERS, ON, situations=(DECES,)).code == "deces"
 
 
 # ---------------------------------------------------------------- unseizable tiers
@@ -131,3 +142,9 @@ def test_no_second_full_amount_satd_to_another_tiers():
     assert [s.tiers_kind for s in plan.satd_steps] == [TiersKind.BANQUE, TiersKind.EMPLOYEUR]
     assert all(s.creance_ids == ("i2",) for s in plan.satd_steps)
     assert ActionKind.LETTRE_RELANCE not in [s.action for s in plan.steps]  # the SATD is the ongoing action
+
+
+def test_a_situation_outranks_an_satd_in_force_in_the_reason():
+    lock = SatdEnCours("i1", "b1", "A-17", date(2025, 5, 20), "Banque Exemple")
+    compte = CompteConsolide("R1", (impot("i1"),), (_bank(),), (SURENDETTEMENT,), (lock,))
+    assert plan_account(compte, ON).decisions["i1"].code == "surendettement"

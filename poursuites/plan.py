@@ -34,7 +34,16 @@ from datetime import date
 
 from .catalogue import CATALOGUE, ActionKind
 from .eligibility import NO_THRESHOLDS, Decision, SeuilsPoursuite, check_action, check_creance
-from .model import CompteConsolide, CreanceView, Product, SatdEnCours, TiersDetenteur, TiersKind, date_fr
+from .model import (
+    CompteConsolide,
+    CreanceView,
+    Product,
+    SatdEnCours,
+    Situation,
+    TiersDetenteur,
+    TiersKind,
+    date_fr,
+)
 from .prescription import prescription_date
 from .situations import refus_situation, refus_tiers
 
@@ -126,7 +135,6 @@ def plan_account(
         else:
             excluded.append(TiersExclu(g, refus.code, refus.reason))
     group_actions = [_SATD_BANQUE if g[0].kind is TiersKind.BANQUE else _SATD for g in groups]
-    group_ids = [{t.id for t in g} for g in groups]
     satd_by_creance: dict[str, list[SatdEnCours]] = {}
     for s in sorted(compte.satd_en_cours, key=lambda s: (s.issued_on, s.acte_id)):
         satd_by_creance.setdefault(s.creance_id, []).append(s)
@@ -151,19 +159,15 @@ def plan_account(
             decisions[c.id] = refused
             continue
         in_force = satd_by_creance.get(c.id, [])
+        if in_force:
+            # Under an SATD in force: with the same tiers it runs already; with another tiers a second
+            # full-amount SATD would over-seize. A situation (surendettement…) is the reason that comes first.
+            decisions[c.id] = _in_force_decision(c, in_force, groups, group_actions, situations, on)
+            continue
         first: Decision | None = None
         last: Decision | None = None
         cache: dict[tuple[ActionKind, TiersKind], Decision] = {}
         for i, action in enumerate(group_actions):
-            if in_force:
-                # A situation (surendettement…) comes first; else same tiers: the SATD runs already;
-                # another tiers: a second full-amount SATD would over-seize.
-                refus = refus_situation(c, action, situations, on, groups[i][0].kind) if situations else None
-                if refus is not None:
-                    last = Decision(c.id, action, False, refus.code, refus.reason)
-                else:
-                    last = _locked(c, action, in_force, group_ids[i])
-                continue
             key = (action, groups[i][0].kind)
             d = cache.get(key)
             if d is None:
@@ -174,9 +178,6 @@ def plan_account(
                     first = d
             else:
                 last = d
-        if first is None and in_force:
-            decisions[c.id] = last if last is not None else _locked(c, _SATD, in_force, set())
-            continue
         if first is None:
             for action in _fallback_actions(c, has_tiers):
                 d = check_action(c, action, on, seuils, pdate, situations)
@@ -211,6 +212,23 @@ def plan_account(
         planned_cents=planned,
         tiers_exclus=tuple(excluded),
     )
+
+
+def _in_force_decision(
+    c: CreanceView,
+    in_force: Sequence[SatdEnCours],
+    groups: Sequence[tuple[TiersDetenteur, ...]],
+    group_actions: Sequence[ActionKind],
+    situations: Sequence[Situation],
+    on: date,
+) -> Decision:
+    for group, action in zip(groups, group_actions, strict=True):
+        refus = refus_situation(c, action, situations, on, group[0].kind) if situations else None
+        if refus is not None:
+            return Decision(c.id, action, False, refus.code, refus.reason)
+    held = {s.tiers_id for s in in_force}
+    action = next((a for g, a in zip(groups, group_actions, strict=True) if any(t.id in held for t in g)), _SATD)
+    return _locked(c, action, in_force, {t.id for g in groups for t in g})
 
 
 def _locked(c: CreanceView, action: ActionKind, in_force: Sequence[SatdEnCours], group_ids: set[str]) -> Decision:

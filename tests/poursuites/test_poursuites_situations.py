@@ -138,7 +138,9 @@ def test_no_second_full_amount_satd_to_another_tiers():
     plan = plan_account(compte, ON)
     for step in plan.satd_steps:
         assert "i1" not in step.creance_ids  # neither the bank again nor the employer
-    assert plan.decisions["i1"].code == "satd_en_cours" and "saisie excessive" in plan.decisions["i1"].reason
+    d = plan.decisions["i1"]
+    assert d.code == "satd_en_cours" and "A-17" in d.reason
+    assert d.action is ActionKind.SATD_BANQUE  # the act in force is the bank's
     assert [s.tiers_kind for s in plan.satd_steps] == [TiersKind.BANQUE, TiersKind.EMPLOYEUR]
     assert all(s.creance_ids == ("i2",) for s in plan.satd_steps)
     assert ActionKind.LETTRE_RELANCE not in [s.action for s in plan.steps]  # the SATD is the ongoing action
@@ -148,3 +150,11 @@ def test_a_situation_outranks_an_satd_in_force_in_the_reason():
     lock = SatdEnCours("i1", "b1", "A-17", date(2025, 5, 20), "Banque Exemple")
     compte = CompteConsolide("R1", (impot("i1"),), (_bank(),), (SURENDETTEMENT,), (lock,))
     assert plan_account(compte, ON).decisions["i1"].code == "surendettement"
+
+
+def test_satd_in_force_with_a_tiers_no_longer_known_still_blocks_a_new_full_satd():
+    lock = SatdEnCours("i1", "e9", "A-3", date(2025, 4, 2), "Ancien employeur")
+    plan = plan_account(CompteConsolide("R1", (impot("i1"),), (_bank(),), satd_en_cours=(lock,)), ON)
+    assert not plan.steps
+    d = plan.decisions["i1"]
+    assert d.code == "satd_en_cours" and "saisie excessive" in d.reason and "Ancien employeur" in d.reason

@@ -8,6 +8,7 @@ products before computing the variance (cluster by debtor).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,16 @@ import numpy as np
 
 from .errors import InputError
 from .evaluation_result import MIN_GROUP, TOO_SMALL, Contrast, Evaluation, GroupEstimate, MonthPoint, ProductEvaluation
-from .evaluation_stats import change_of_ratio, cumulative_ratios, mde_factor, ratio, z_quantile
+from .evaluation_stats import (
+    change_of_ratio,
+    cumulative_ratios,
+    effective_df,
+    mde_factor,
+    rate_interval,
+    ratio,
+    t_quantile,
+    z_quantile,
+)
 from .evaluation_text import PRODUCT_WORDS, describe
 from .model import PRODUCTS
 from .result import Group
@@ -108,20 +118,49 @@ def _validate(outcomes: list[MemberOutcome]) -> int:
     return lengths.pop() if lengths else 0
 
 
-def _group(rows: _Rows, z: float) -> tuple[GroupEstimate, np.ndarray | None, np.ndarray | None, float | None]:
-    """Group estimate, cumulative rates and their standard errors, and the rate's variance."""
+@dataclass(frozen=True, slots=True)
+class _Spread:
+    """Variance Σuᵢ² and Σuᵢ⁴ of a jackknifed estimate: independent ones add up term by term."""
+
+    variance: float
+    fourth: float
+
+    def __add__(self, other: _Spread) -> _Spread:
+        return _Spread(self.variance + other.variance, self.fourth + other.fourth)
+
+    def interval(self, estimate: float, confidence: float) -> tuple[float, float]:
+        half = t_quantile(confidence, effective_df(self.variance, self.fourth)) * math.sqrt(self.variance)
+        return estimate - half, estimate + half
+
+
+@dataclass(frozen=True, slots=True)
+class _Curve:
+    rates: np.ndarray
+    lows: np.ndarray
+    highs: np.ndarray
+
+
+def _group(rows: _Rows, confidence: float) -> tuple[GroupEstimate, _Curve | None, _Spread | None]:
+    """Group estimate with its interval, its cumulative curve with bands, and its spread."""
     _, x, y = rows.arrays()
     if len(x) < MIN_GROUP:
-        return GroupEstimate(None, None, None, None, None, None, reason=TOO_SMALL), None, None, None
+        return GroupEstimate(None, None, None, None, None, None, reason=TOO_SMALL), None, None
     r = ratio(x, y.sum(axis=1))
     assert r is not None  # positive dues only
     se = r.std_error or 0.0
-    est = GroupEstimate(r.n, r.x_total, r.y_total, r.rate, r.rate - z * se, r.rate + z * se, se)
-    rates, ses = cumulative_ratios(x, y) if rows.months else (np.zeros(0), np.zeros(0))
-    return est, rates, ses, se**2
+    spread = _Spread(se**2, r.fourth)
+    lo, hi = rate_interval(r.rate, se, t_quantile(confidence, effective_df(se**2, r.fourth)))
+    est = GroupEstimate(r.n, r.x_total, r.y_total, r.rate, lo, hi, se)
+    rates, ses, fourths = cumulative_ratios(x, y)
+    bands = [
+        rate_interval(float(rk), float(sk), t_quantile(confidence, effective_df(float(sk) ** 2, float(fk))))
+        for rk, sk, fk in zip(rates, ses, fourths, strict=True)
+    ]
+    curve = _Curve(rates, np.array([b[0] for b in bands]), np.array([b[1] for b in bands]))
+    return est, curve, spread
 
 
-def _did(rows: _Rows) -> tuple[float, float] | str:
+def _did(rows: _Rows) -> tuple[float, _Spread] | str:
     """Post − pre change of one group over its rows with pre-period data, or why not."""
     cells = np.array([v for v in rows.pre.values() if v[2] > 0], dtype=np.float64).reshape(-1, 4)
     if not len(cells):
@@ -132,29 +171,31 @@ def _did(rows: _Rows) -> tuple[float, float] | str:
     out = change_of_ratio(x, y, q, p)
     if out is None:
         return "rien n'était dû au début des 12 mois précédant la publication"
-    return out[0], out[1] or 0.0
+    return out[0], _Spread((out[1] or 0.0) ** 2, out[2])
 
 
-def _product(name: str, treated: _Rows, control: _Rows, z: float, confidence: float) -> ProductEvaluation:
-    t, t_rates, t_ses, t_var = _group(treated, z)
-    c, c_rates, c_ses, c_var = _group(control, z)
+def _contrast(estimate: float, spread: _Spread, confidence: float) -> Contrast:
+    lo, hi = spread.interval(estimate, confidence)
+    return Contrast(estimate, lo, hi, math.sqrt(spread.variance))
+
+
+def _product(name: str, treated: _Rows, control: _Rows, confidence: float) -> ProductEvaluation:
+    t, t_curve, t_spread = _group(treated, confidence)
+    c, c_curve, c_spread = _group(control, confidence)
     months: tuple[MonthPoint, ...] = ()
     mde = None
-    if t_var is None or c_var is None:
+    if t_spread is None or c_spread is None:
         diff = Contrast(None, None, None, reason=TOO_SMALL)
     else:
         assert t.rate is not None and c.rate is not None
-        se = float(np.sqrt(t_var + c_var))
-        d = t.rate - c.rate
-        diff = Contrast(d, d - z * se, d + z * se, se)
-        mde = mde_factor() * se
-    if t_rates is not None and c_rates is not None:
-        assert t_ses is not None and c_ses is not None
+        diff = _contrast(t.rate - c.rate, t_spread + c_spread, confidence)
+        mde = mde_factor() * math.sqrt((t_spread + c_spread).variance)
+    if t_curve is not None and c_curve is not None:
         months = tuple(
             MonthPoint(
                 k + 1,
-                float(t_rates[k]), float(t_rates[k] - z * t_ses[k]), float(t_rates[k] + z * t_ses[k]),
-                float(c_rates[k]), float(c_rates[k] - z * c_ses[k]), float(c_rates[k] + z * c_ses[k]),
+                float(t_curve.rates[k]), float(t_curve.lows[k]), float(t_curve.highs[k]),
+                float(c_curve.rates[k]), float(c_curve.lows[k]), float(c_curve.highs[k]),
             )
             for k in range(treated.months)
         )
@@ -167,8 +208,7 @@ def _product(name: str, treated: _Rows, control: _Rows, z: float, confidence: fl
         if isinstance(dt, str) or isinstance(dc, str):
             did_reason = dt if isinstance(dt, str) else str(dc)
         else:
-            est, se = dt[0] - dc[0], float(np.hypot(dt[1], dc[1]))
-            did = Contrast(est, est - z * se, est + z * se, se)
+            did = _contrast(dt[0] - dc[0], dt[1] + dc[1], confidence)
     label = PRODUCT_WORDS.get(name, name)
     phrases = describe(label, treated.months, t, c, diff, did, did_reason, mde, confidence)
     return ProductEvaluation(name, label, treated.months, t, c, diff, did, did_reason, mde, months, phrases)
@@ -181,7 +221,7 @@ def evaluate(outcomes: Iterable[MemberOutcome], *, confidence: float = 0.95) -> 
     Rows with a due of zero at publication do not count (a rate needs something due). The pooled
     entry sums only the products shown, so a hidden small group cannot be recovered by subtraction.
     """
-    z = z_quantile(confidence)
+    z_quantile(confidence)  # refuses a confidence outside ]0, 1[ before any work
     rows_in = list(outcomes)
     months = _validate(rows_in)
     cells: dict[tuple[str, Group], _Rows] = {}
@@ -192,10 +232,10 @@ def evaluate(outcomes: Iterable[MemberOutcome], *, confidence: float = 0.95) -> 
     pooled_t, pooled_c = _Rows(months), _Rows(months)
     for p in present:
         t_rows, c_rows = cells.get((p, Group.PANEL), _Rows(months)), cells.get((p, Group.CONTROL), _Rows(months))
-        res = _product(p, t_rows, c_rows, z, confidence)
+        res = _product(p, t_rows, c_rows, confidence)
         results.append(res)
         if res.treated.shown and res.control.shown:
             pooled_t.merge(t_rows)
             pooled_c.merge(c_rows)
-    pooled = _product(POOLED, pooled_t, pooled_c, z, confidence) if pooled_t.baseline else None
+    pooled = _product(POOLED, pooled_t, pooled_c, confidence) if pooled_t.baseline else None
     return Evaluation(tuple(results), pooled, confidence)

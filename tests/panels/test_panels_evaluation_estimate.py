@@ -7,17 +7,19 @@ import numpy as np
 import pytest
 
 from panels import Group, InputError, MemberOutcome, evaluate
-from panels.evaluation_stats import change_of_ratio, median_with_ci, ratio
+from panels.evaluation_stats import change_of_ratio, effective_df, median_with_ci, rate_interval, ratio, t_quantile
 
 T, C = Group.PANEL, Group.CONTROL
 Z = 1.959964
 # Treated 1..5 owe 100 each; control 6..10 owe 200 each; recovered in months 1 and 2 after publication.
 TREATED = {1: (10, 0), 2: (0, 20), 3: (30, 10), 4: (0, 0), 5: (50, 50)}
 CONTROL = {6: (0, 10), 7: (20, 0), 8: (0, 0), 9: (10, 10), 10: (0, 50)}
-# Jackknife by hand. Treated: leave-one-out rates (170 − yᵢ)/400 = .4 .375 .325 .425 .175, mean .34,
-# squared deviations sum .0395, × 4/5 = .0316. Control: (100 − yᵢ)/800 = .1125 .1 .125 .1 .0625, mean .1,
-# squared deviations sum .0021875, × 4/5 = .00175.
+# Jackknife by hand. Treated: leave-one-out rates (170 − yᵢ)/400 = .4 .375 .325 .425 .175, mean .34;
+# uᵢ² = 4/5 · dev² = .00288 .00098 .00018 .00578 .02178, Σ = .0316, Σuᵢ⁴ = .000517064.
+# Control: (100 − yᵢ)/800 = .1125 .1 .125 .1 .0625, mean .1; uᵢ² = .000125 0 .0005 0 .001125, Σ = .00175,
+# Σuᵢ⁴ = .00000153125.
 VAR_T, VAR_C = 0.0316, 0.00175
+FOURTH_T, FOURTH_C = 0.000517064, 0.00000153125
 
 
 def rows(product="impots", pre=False):
@@ -40,11 +42,20 @@ def test_rates_difference_and_ci_by_hand():
     assert (imp.control.n, imp.control.baseline_cents, imp.control.recovered_cents) == (5, 1000, 100)
     assert imp.treated.rate == pytest.approx(0.34) and imp.control.rate == pytest.approx(0.1)
     assert imp.treated.std_error == pytest.approx(math.sqrt(VAR_T))
-    assert imp.treated.ci_low == pytest.approx(0.34 - Z * math.sqrt(VAR_T), abs=1e-6)
-    assert imp.control.ci_high == pytest.approx(0.1 + Z * math.sqrt(VAR_C), abs=1e-6)
+    # a group's interval is on the logit scale with Student's quantile at df = 3·.0316²/.000517064 = 5.79
+    df_t = 3 * VAR_T**2 / FOURTH_T
+    assert df_t == pytest.approx(5.7937, abs=1e-3)
+    half = t_quantile(0.95, df_t) * math.sqrt(VAR_T) / (0.34 * 0.66)
+    logit = math.log(0.34 / 0.66)
+    expected = (1 / (1 + math.exp(half - logit)), 1 / (1 + math.exp(-logit - half)))
+    assert (imp.treated.ci_low, imp.treated.ci_high) == pytest.approx(expected, abs=1e-6)
+    assert 0 < imp.treated.ci_low < 0.34 < imp.treated.ci_high < 1
     se = math.sqrt(VAR_T + VAR_C)
+    df = 3 * (VAR_T + VAR_C) ** 2 / (FOURTH_T + FOURTH_C)  # 6.43: both groups' terms, Satterthwaite
+    assert df == pytest.approx(6.434, abs=1e-3)
+    q = t_quantile(0.95, df)
     assert imp.difference.estimate == pytest.approx(0.24)
-    assert (imp.difference.ci_low, imp.difference.ci_high) == pytest.approx((0.24 - Z * se, 0.24 + Z * se), abs=1e-6)
+    assert (imp.difference.ci_low, imp.difference.ci_high) == pytest.approx((0.24 - q * se, 0.24 + q * se), abs=1e-6)
     assert not imp.difference.significant
     assert imp.mde == pytest.approx(2.801585 * se, abs=1e-5)  # (z .975 + z .80) · se
     wider = evaluate(rows(), confidence=0.99).products[0].difference
@@ -61,8 +72,12 @@ def test_cumulative_curves_by_month():
     assert months[1].treated_low == pytest.approx(ev.treated.ci_low) and months[1].control_high == pytest.approx(
         ev.control.ci_high
     )
-    # month 1, treated: leave-one-out (90 − y₁ᵢ)/400 = .2 .225 .15 .225 .1, mean .18, Σdev² = .01175, × 4/5
-    assert months[0].treated_high - months[0].treated_rate == pytest.approx(Z * math.sqrt(0.0094), abs=1e-6)
+    # month 1, treated: leave-one-out (90 − y₁ᵢ)/400 = .2 .225 .15 .225 .1, mean .18, Σdev² = .01175;
+    # uᵢ² = .00032 .00162 .00072 .00162 .00512, Σ = .0094, Σuᵢ⁴ = .000032084
+    q = t_quantile(0.95, effective_df(0.0094, 0.000032084))
+    expected = rate_interval(0.18, math.sqrt(0.0094), q)
+    assert (months[0].treated_low, months[0].treated_high) == pytest.approx(expected, abs=1e-6)
+    assert months[0].treated_high - 0.18 > 0.18 - months[0].treated_low > 0  # skewed to the right, above 0
 
 
 def test_difference_in_differences_by_hand_and_reason_when_no_pre_period():
@@ -73,12 +88,30 @@ def test_difference_in_differences_by_hand_and_reason_when_no_pre_period():
     assert with_pre.did.estimate == pytest.approx(0.14)
     # every debtor's pre share is the same, so the pre part adds no variance: se as the difference's
     assert with_pre.did.std_error == pytest.approx(math.sqrt(VAR_T + VAR_C))
+    assert with_pre.did.ci_high - with_pre.did.estimate == pytest.approx(
+        imp.difference.ci_high - imp.difference.estimate
+    )
     assert with_pre.did_reason is None
+
+
+def test_student_quantile_against_the_table():
+    for df, table in ((2, 4.303), (5, 2.571), (10, 2.228), (30, 2.042), (120, 1.980)):
+        assert t_quantile(0.95, df) == pytest.approx(table, rel=0.01 if df == 2 else 1e-3)
+    assert t_quantile(0.95, math.inf) == pytest.approx(Z, abs=1e-6)
+    assert effective_df(4.0, 0.0) == math.inf
+    # one debtor carrying all the variance: one term, df = 3 → a wide Student quantile
+    assert effective_df(0.01, 0.0001) == pytest.approx(3)
+
+
+def test_rate_interval_stays_inside_zero_one():
+    lo, hi = rate_interval(0.02, 0.03, 1.96)
+    assert 0 < lo < 0.02 < hi < 1  # the plain interval would go below zero
+    assert rate_interval(0.0, 0.0, 1.96) == (0.0, 0.0)
 
 
 def test_change_of_ratio_keeps_debtors_paired():
     x, y = np.array([100.0, 200, 300, 400]), np.array([10.0, 80, 30, 200])
-    est, se = change_of_ratio(x, y, x, y)  # same amounts before and after: no change, no uncertainty
+    est, se, _ = change_of_ratio(x, y, x, y)  # same amounts before and after: no change, no uncertainty
     assert est == 0 and se == pytest.approx(0)
     assert change_of_ratio(x, y, np.zeros(4), np.zeros(4)) is None
 

@@ -14,9 +14,11 @@ def percent(x: float) -> str:
     return f"{x * 100:.1f} %".replace(".", ",")
 
 
-def points(x: float) -> str:
-    """``0.052`` → ``"+5,2 points"`` (a difference of rates, signed)."""
-    return f"{x * 100:+.1f} points".replace(".", ",")
+def points(x: float, *, signed: bool = True) -> str:
+    """``0.052`` → ``"+5,2 points"``, ``-0.011`` → ``"−1,1 point"`` (French: singular below 2)."""
+    value = f"{x * 100:+.1f}" if signed else f"{abs(x) * 100:.1f}"
+    unit = "point" if abs(round(x * 100, 1)) < 2 else "points"
+    return f"{value.replace('-', '−').replace('.', ',')} {unit}"
 
 
 def _horizon(months: int) -> str:
@@ -48,7 +50,7 @@ def difference_sentence(d: Contrast, mde: float | None) -> str:
         return head + " L'intervalle exclut zéro : le recouvrement des traités est moins bon que celui des témoins."
     tail = " L'intervalle contient zéro : ces données ne permettent pas de conclure à un effet"
     if mde is not None:
-        tail += f" ; à cet effectif, seul un écart d'au moins {points(mde)[1:]} serait détecté 8 fois sur 10"
+        tail += f" ; à cet effectif, seul un écart d'au moins {points(mde, signed=False)} serait détecté 8 fois sur 10"
     return head + tail + "."
 
 
@@ -59,7 +61,8 @@ def did_sentence(did: Contrast | None, reason: str | None) -> str:
     return (
         f"Double différence (évolution des traités moins évolution des témoins depuis les 12 mois précédant "
         f"la publication) : {points(did.estimate)} (intervalle de confiance à 95 % : {points(did.ci_low)} à "
-        f"{points(did.ci_high)} ; l'intervalle {verdict}). Elle corrige un écart qui existait déjà avant."
+        f"{points(did.ci_high)} ; l'intervalle {verdict}). Elle neutralise un écart entre les groupes qui "
+        "existait déjà avant la publication."
     )
 
 
@@ -67,7 +70,7 @@ def mde_sentence(mde: float | None) -> str | None:
     if mde is None:
         return None
     return (
-        f"Effet minimal détectable à cet effectif : {points(mde)[1:]} (risque 5 %, puissance 80 %) ; "
+        f"Effet minimal détectable à cet effectif : {points(mde, signed=False)} (risque 5 %, puissance 80 %) ; "
         "un effet réel plus petit passerait le plus souvent inaperçu."
     )
 

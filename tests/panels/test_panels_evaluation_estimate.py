@@ -218,3 +218,10 @@ def test_median_with_exact_order_statistic_ci():
     inf = math.inf
     assert median_with_ci([1.0] * 8 + [inf] * 12) == (None, 1.0, None)  # more than half never paid
     assert median_with_ci([]) == (None, None, None)
+
+
+def test_points_in_french():
+    from panels.evaluation_text import percent, points
+
+    assert points(0.052) == "+5,2 points" and points(-0.011) == "−1,1 point" and points(0.0) == "+0,0 point"
+    assert points(-0.2, signed=False) == "20,0 points" and percent(0.2346) == "23,5 %"

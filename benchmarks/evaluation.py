@@ -9,7 +9,7 @@ panel of common debtors), randomised half treated, recoveries simulated by the d
 (panels.evaluation_simulation), then panels.evaluation_estimate.evaluate. Prints per product the true
 difference, the mean estimate and its bias, the coverage of the 95 % intervals (target 93–97 %) for
 the difference and the difference-in-differences, the mean interval widths, the minimal detectable
-effect, and the coverage of the curves' monthly bands against the exact expected cumulative rates
+effect, the share of seeds where the difference is significant (the power against the true effect), and the coverage of the curves' monthly bands against the exact expected cumulative rates
 (pointwise, every month, both groups). Exits 1 when a coverage falls outside the target band, so it can gate a release.
 """
 
@@ -66,6 +66,7 @@ def run(seeds: int, per_group: int, months: int, due_sd: float = DUE_LOG_SD) -> 
             put(e.product, "hit", d.ci_low <= true <= d.ci_high)
             put(e.product, "width", d.ci_high - d.ci_low)
             put(e.product, "mde", e.mde or 0.0)
+            put(e.product, "signif", d.ci_low > 0 or d.ci_high < 0)
             if e.did is not None and e.did.ci_low is not None and e.did.ci_high is not None:
                 put(e.product, "did_err", (e.did.estimate or 0.0) - true)
                 put(e.product, "did_hit", e.did.ci_low <= true <= e.did.ci_high)
@@ -83,7 +84,7 @@ def run(seeds: int, per_group: int, months: int, due_sd: float = DUE_LOG_SD) -> 
     )
     print(
         f"{'produit':<14}{'vrai':>8}{'moyenne':>9}{'biais':>9}{'couv.':>8}{'largeur':>9}{'EMD':>8}"
-        f"{'DD biais':>10}{'DD couv.':>10}{'DD larg.':>10}{'bandes':>9}"
+        f"{'signif.':>9}{'DD biais':>10}{'DD couv.':>10}{'DD larg.':>10}{'bandes':>9}"
     )
     ok = True
     for p in names:
@@ -98,7 +99,7 @@ def run(seeds: int, per_group: int, months: int, due_sd: float = DUE_LOG_SD) -> 
         did_err, did_width = np.mean(st.get("did_err", [0.0])), np.mean(st.get("did_width", [0.0]))
         print(
             f"{p:<14}{t:>8.4f}{e:>9.4f}{e - t:>+9.4f}{cov:>8.1%}{np.mean(st['width']):>9.4f}{np.mean(st['mde']):>8.4f}"
-            f"{did_err:>+10.4f}{dcov:>10.1%}{did_width:>10.4f}{band}"
+            f"{np.mean(st['signif']):>9.1%}{did_err:>+10.4f}{dcov:>10.1%}{did_width:>10.4f}{band}"
         )
     print(f"Erreur Monte-Carlo d'une couverture : ± {1.96 * np.sqrt(0.95 * 0.05 / seeds):.1%} ; cible 93 %–97 %.")
     print("Couvertures dans la cible." if ok else "ATTENTION : une couverture sort de la cible.")

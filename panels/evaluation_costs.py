@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import InputError
@@ -44,7 +44,7 @@ class GroupCost:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__slots__ if k != "reason"}  # type: ignore[attr-defined]
+        d: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "reason"}
         if self.reason:
             d["reason"] = self.reason
         return d

@@ -9,6 +9,7 @@ from .compose import compose_panel, place_accounts, randomise
 from .criteria import Criteria, criteria_from_mapping, load_criteria, parse_criteria
 from .errors import CriteriaError, InputError, PanelError, TransitionRefused
 from .evaluation import GroupRate, Outcome, RateComparison, compare_recovery
+from .evaluation_calendar import complete_months, first_payment_day, month_since, pre_period_start
 from .evaluation_costs import CostComparison, GroupCost, MemberActivity, compare_costs
 from .evaluation_estimate import MemberOutcome, evaluate
 from .evaluation_result import Contrast, Evaluation, GroupEstimate, MonthPoint, ProductEvaluation
@@ -107,13 +108,17 @@ __all__ = [
     "best_address",
     "compare_costs",
     "compare_recovery",
+    "complete_months",
     "compose_panel",
     "criteria_from_mapping",
     "evaluate",
+    "first_payment_day",
     "load_criteria",
+    "month_since",
     "next_state",
     "parse_criteria",
     "place_accounts",
+    "pre_period_start",
     "propose_reassignment",
     "randomise",
     "route_new_creance",

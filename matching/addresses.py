@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .reference import Commune, fold_commune_name, load_reference
+from .reference import Commune, CommuneReference, fold_commune_name, load_reference
 from .text import fold, numbers_read, without_decimal_zero, without_decimal_zero_codes
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
@@ -416,16 +416,74 @@ def strip_arrondissement(folded: str) -> str:
     return _ARRONDISSEMENT_SUFFIX.sub("", folded) or folded
 
 
+def raw_postcode(raw: str | None) -> str | None:
+    """A postal code as written, letters and digits only (``2600``, ``L-1009`` → ``L1009``,
+    ``SW1A 1AA`` → ``SW1A1AA``; a spreadsheet's decimal and O, I, l among digits undone): the
+    key of a place the reference does not know."""
+    text = fold(without_decimal_zero(raw or "")).replace(" ", "")
+    if text and sum(c.isdigit() for c in text) >= len(text) - 1:
+        text = numbers_read(text)
+    return text or None
+
+
+def _four_digits(raw: str | None) -> bool:
+    """A postal code written with four digits: a French one whose leading zero a spreadsheet
+    lost, or a foreign one (Belgium, Switzerland, Portugal, Australia…)."""
+    digits = raw_postcode(raw)
+    return digits is not None and len(digits) == 4 and digits.isdigit()
+
+
+def _city_confirms(ref: CommuneReference, folded: str | None, postcode: str) -> Commune | None:
+    """The commune of ``postcode`` whose name the typed city is (one typo allowed), else None."""
+    if not folded:
+        return None
+    for code in ref.communes_for_postcode(postcode):
+        name = fold_commune_name(ref.by_code[code].nom)
+        if name == folded or (len(folded) >= 5 and DamerauLevenshtein.distance(name, folded) <= 1):
+            return ref.by_code[code]
+    return None
+
+
+def _city_folded(city: str | None) -> str | None:
+    """The typed city, folded, without CEDEX nor arrondissement (no reference needed)."""
+    folded = fold(without_decimal_zero_codes(city or "")) or None
+    if folded:
+        folded = strip_arrondissement(_CITY_SUFFIX.sub("", folded)) or None
+    return folded
+
+
 @lru_cache(maxsize=200_000)
-def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | None, str | None, str | None]:
+def raw_commune(postcode: str | None, city: str | None) -> tuple[str | None, None, str | None]:
+    """(postal code as written, no INSEE code, folded city): a place without the reference."""
+    return raw_postcode(postcode), None, _city_folded(city)
+
+
+@lru_cache(maxsize=200_000)
+def normalise_commune(
+    postcode: str | None, city: str | None, reference: bool = True
+) -> tuple[str | None, str | None, str | None]:
     """(repaired postal code, INSEE code, folded city) for a (postal code, city) pair.
 
     The INSEE code is the one record linkage compares: a municipal arrondissement or a commune
     déléguée gives its commune (``13004 MARSEILLE 4E ARRONDISSEMENT`` and ``13004 MARSEILLE``
     are both 13055, see :meth:`CommuneReference.municipality`); the postal code keeps the
     arrondissement. Without a postal code, a name shared by several communes names the one
-    that holds most of their inhabitants (:meth:`CommuneReference.likeliest`)."""
+    that holds most of their inhabitants (:meth:`CommuneReference.likeliest`).
+
+    A four-digit postal code is a French one missing its leading zero only when the city
+    confirms it (``1300 BELLEY``); otherwise (``2600 KINGSTON``, ``1000 BRUXELLES``, or no
+    city) the place is left as written, never forced into a French commune. With ``reference``
+    off, every place is left as written (:func:`raw_commune`)."""
+    if not reference:
+        return raw_commune(postcode, city)
     ref = load_reference()
+    if _four_digits(postcode):
+        padded = "0" + (raw_postcode(postcode) or "")
+        folded = _city_folded(city)
+        commune = _city_confirms(ref, folded, padded)
+        if commune is None:
+            return raw_postcode(postcode), None, folded
+        return padded, ref.municipality(commune.code_insee), folded
     pc = normalise_postcode(postcode)
     folded = fold(without_decimal_zero_codes(city or "")) or None
     if folded and folded.isdigit() and len(folded) in (4, 5):  # a code alone in the city field

@@ -902,6 +902,16 @@ class AddressComparison(Comparison):
         keys, unresolved = batch.left.vocabs.commune_names()
         both = (ca >= 0) & (cb >= 0)
         same_commune |= both & (unresolved[ca] | unresolved[cb]) & (keys[ca] == keys[cb])
+        # two places the reference does not know (abroad, or reference off): the same postal code
+        # as written, or the town typed with one slip (KINGSTON / KINGSTN), make one commune
+        foreign = np.nonzero(both & unresolved[ca] & unresolved[cb] & ~same_commune)[0]
+        if foreign.size:
+            same_commune[foreign[(pa[foreign] == pb[foreign]) & (pa[foreign] >= 0)]] = True
+            rest = foreign[~same_commune[foreign]]
+            if rest.size:
+                s = pair_scores(batch.left.vocabs.commune, ca[rest], cb[rest], JaroWinkler.normalized_similarity,
+                                batch.workers)
+                same_commune[rest[s >= self.street_threshold]] = True
         same_street = (sa == sb) & (sa >= 0)
         fuzzy_idx = np.nonzero(same_commune & ~same_street & (sa >= 0) & (sb >= 0))[0]
         if fuzzy_idx.size:

@@ -13,6 +13,7 @@ from .blocking import blocking_recall, candidate_pairs
 from .cluster import Contradictions, cluster
 from .comparisons import PairBatch
 from .explain import explain_pair
+from .labels import learn
 from .model import MatchModel, Scores, compare_all
 from .records import Record, RecordKey
 from .settings import MatchSettings
@@ -199,13 +200,16 @@ def link(
     truth: Mapping[RecordKey, Any] | None = None,
     decisions: Mapping[tuple[RecordKey, RecordKey], bool] | None = None,
     progress: Progress | None = None,
+    learn_from_decisions: bool = True,
 ) -> LinkResult:
     """Link and deduplicate ``records`` (any number of sources, each against the others and
     itself).
 
     ``model``: a trained model to reuse (its settings then apply); otherwise one is trained on
     the records. ``truth``: (source, id) → person, to report the blocking recall. ``decisions``:
-    human decisions on pairs (True = same person, False = different), which override the model.
+    human decisions on pairs (True = same person, False = different), which override the model
+    and, with ``learn_from_decisions``, refine it (:func:`matching.labels.learn`: m re-estimated,
+    acceptance threshold set by the labels).
     """
     say = progress or (lambda _msg: None)
     settings = model.settings if model is not None else (settings or MatchSettings())
@@ -213,7 +217,7 @@ def link(
     timings: dict[str, float] = {}
 
     say(f"Normalisation de {len(records)} enregistrements…")
-    table = build_table(records, date_format=settings.date_format)
+    table = build_table(records, date_format=settings.date_format, reference=settings.reference)
     keys = table.keys()
     position = {key: i for i, key in enumerate(keys)}
     if len(position) != len(keys):
@@ -224,6 +228,14 @@ def link(
     if model is None:
         say("Estimation du modèle (u sur paires aléatoires, m par EM)…")
         model = train(table, settings)
+    if decisions and learn_from_decisions:
+        known = [(position[a], position[b], same) for (a, b), same in decisions.items()
+                 if a in position and b in position and a != b]
+        if known:
+            arr = np.asarray([(min(i, j), max(i, j)) for i, j, _ in known], np.int64)
+            model = learn(model, table, (arr[:, 0], arr[:, 1]), np.asarray([s for _, _, s in known], bool))
+            settings = model.settings
+            say(f"Modèle affiné par {len(known)} décisions ; seuil d'acceptation {settings.accept:.3f}.")
     timings["training"] = time.perf_counter() - t
 
     t = time.perf_counter()

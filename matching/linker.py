@@ -21,6 +21,8 @@ from .table import RecordTable, build_table
 from .training import train
 
 Progress = Callable[[str], None]
+#: cut capacity of a link a reviewer decided: more than all the model's links of a cluster together
+MUST_LINK_CAPACITY = 1e9
 
 
 @dataclass(frozen=True)
@@ -161,11 +163,12 @@ class LinkResult:
 
 
 def contradiction_fn(
-    table: RecordTable, model: MatchModel, cannot: set[tuple[int, int]]
+    table: RecordTable, model: MatchModel, cannot: set[tuple[int, int]], must: set[tuple[int, int]] | None = None
 ) -> Callable[[np.ndarray, np.ndarray], Contradictions]:
     """What the clustering asks of two records of one component: a hard contradiction (a veto
     level, or a human "different persons" decision in ``cannot``), first names without relation
-    (soft), or first names compatible."""
+    (soft), or first names compatible. A human "same person" decision (``must``, row pairs
+    lower first) is never a contradiction, whatever the fields say."""
     comps = [c for c in model.settings.comparisons if c.veto_levels().any()]
 
     def contradicts(a: np.ndarray, b: np.ndarray) -> Contradictions:
@@ -188,6 +191,12 @@ def contradiction_fn(
         if cannot:
             codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
             hard |= np.isin(codes, np.asarray([(x << 32) | y for x, y in cannot], np.int64))
+        if must:
+            codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
+            same = np.isin(codes, np.asarray([(x << 32) | y for x, y in must], np.int64))
+            hard &= ~same
+            soft &= ~same
+            compatible |= same
         return Contradictions(hard, soft, compatible)
 
     return contradicts
@@ -264,6 +273,7 @@ def link(
     right = np.concatenate(kept_right) if kept_right else np.zeros(0, np.int64)
 
     cannot: set[tuple[int, int]] = set()
+    must: set[tuple[int, int]] = set()
     if decisions:
         must_l, must_r = [], []
         for (ka, kb), same in decisions.items():
@@ -275,6 +285,7 @@ def link(
                 must_r.append(b)
             else:
                 cannot.add((a, b))
+        must = set(zip(must_l, must_r, strict=True))
         pair_codes = (left << 32) | right
         if must_l:
             codes = (np.asarray(must_l, np.int64) << 32) | np.asarray(must_r, np.int64)
@@ -300,9 +311,12 @@ def link(
     say("Regroupement des liens en personnes…")
     prob = scores.probability
     accepted = (prob >= settings.accept) & scores.linkable
+    capacity = scores.match_weight[accepted].astype(np.float64)
+    if must:  # a human "same person" link is never the one a split cuts
+        codes = (left[accepted] << 32) | right[accepted]
+        capacity[np.isin(codes, np.asarray([(x << 32) | y for x, y in must], np.int64))] = MUST_LINK_CAPACITY
     labels, _ = cluster(
-        len(table), left[accepted], right[accepted], scores.match_weight[accepted],
-        contradiction_fn(table, model, cannot),
+        len(table), left[accepted], right[accepted], capacity, contradiction_fn(table, model, cannot, must),
     )
     timings["clustering"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--labels", default="0,200,1000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--label-prior", type=int, default=MatchSettings().label_prior_pairs,
+                        help="poids de l'estimation EM, en paires étiquetées (MatchSettings.label_prior_pairs)")
+    parser.add_argument("--imposed", action="store_true", help="mesurer aussi les décisions seulement imposées")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "mrf-bench-matching")
     args = parser.parse_args(argv)
     records, truth = load(generate(args.size, args.seed, args.data))
@@ -41,9 +44,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(truth[p.left] == truth[p.right] for p in queue)} vraies)", flush=True)
     for n in (int(x) for x in args.labels.split(",")):
         decisions = {(p.left, p.right): truth[p.left] == truth[p.right] for p in queue[:n]}
-        for learn in ((True, False) if n else (True,)):
+        for learn in ((True, False) if n and args.imposed else (True,)):
             t = time.perf_counter()
-            r = link(records, MatchSettings(workers=2), decisions=decisions, learn_from_decisions=learn)
+            settings = MatchSettings(workers=2, label_prior_pairs=args.label_prior)
+            r = link(records, settings, decisions=decisions, learn_from_decisions=learn)
             elapsed = time.perf_counter() - t
             cm, b3 = cluster_metrics(r.clusters, truth), bcubed_metrics(r.clusters, truth)
             left = len(r.review_pairs)

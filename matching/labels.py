@@ -3,10 +3,11 @@ label kept and used at the next run.
 
 * the clustering never overrides a label: a "same" pair is linked (must-link), a "different"
   pair is never in one cluster (cannot-link), see :func:`matching.linker.link`;
-* the m probabilities are re-estimated: the labelled "same" pairs' levels, counted per
-  comparison, are added to the EM estimate weighted as ``settings.label_prior_pairs`` pairs (the
-  u probabilities stay those of random pairs: a review queue is no random sample of the
-  different persons). Explanations keep their terms: a level, its m and u, its weight;
+* the m probabilities are re-estimated by one M-step of the EM over the scored pairs, where a
+  labelled pair counts as its label and the others as the model's probability
+  (:func:`refine`): a review queue is no sample of the true pairs, so its labels alone would
+  pull m toward the weak levels. The u probabilities stay those of random pairs. Explanations
+  keep their terms: a level, its m and u, its weight;
 * the acceptance threshold is lowered to the lowest probability above which the labelled pairs
   are the same person at least 99 times in 100 (20 labels at least), never raised.
 """
@@ -20,11 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .comparisons import PairBatch
 from .csvio import InputError
-from .model import MatchModel, compare_all
+from .model import MatchModel, Scores
 from .records import RecordKey
-from .table import RecordTable
 
 Decisions = Mapping[tuple[RecordKey, RecordKey], bool]
 
@@ -61,34 +60,6 @@ def read_labels(path: Path) -> dict[tuple[RecordKey, RecordKey], bool]:
     return out
 
 
-def learn(model: MatchModel, table: RecordTable, pairs: tuple[np.ndarray, np.ndarray], same: np.ndarray) -> MatchModel:
-    """A copy of ``model`` whose m probabilities add the labelled "same" pairs (row indices of
-    ``table``) to its estimate, and whose acceptance threshold the labels may lower."""
-    settings = replace(model.settings)
-    left, right = pairs
-    if len(left) == 0:
-        return model
-    batch = PairBatch(table, table, left, right, settings.workers)
-    results = compare_all(settings.comparisons, batch)
-    prior = float(settings.label_prior_pairs)
-    m = {k: list(v) for k, v in model.m.items()}
-    for comp in settings.comparisons:
-        levels = results[comp.name].levels[same]
-        counts = np.bincount(levels, minlength=len(comp.levels)).astype(np.float64)
-        counts[0] = 0.0  # a missing value says nothing of m
-        if counts.sum() == 0:
-            continue
-        old = np.asarray(m[comp.name], np.float64)
-        new = (prior * old + counts) / (prior + counts.sum())
-        new[0] = old[0]
-        m[comp.name] = [float(x) for x in new]
-    learnt = MatchModel(settings=settings, prior=model.prior, m=m, u=model.u,
-                        training={**model.training, "labels": int(len(left)), "labels_same": int(same.sum())})
-    probability = learnt.score(compare_all(settings.comparisons, batch)).probability
-    settings.accept = accept_threshold(probability, same, settings.accept, settings.review)
-    return learnt
-
-
 def accept_threshold(probability: np.ndarray, same: np.ndarray, accept: float, review: float,
                      precision: float = 0.99, minimum: int = 20) -> float:
     """The lowest labelled probability (not below ``review``) above which the labelled pairs
@@ -102,3 +73,44 @@ def accept_threshold(probability: np.ndarray, same: np.ndarray, accept: float, r
         if share[k] >= precision and review <= p[k] < best:
             best = float(p[k])
     return best
+
+
+def refine(model: MatchModel, scores: Scores, same: np.ndarray, labelled: np.ndarray) -> tuple[MatchModel, Scores]:
+    """One M-step of the EM over the scored pairs, where a labelled pair's probability is its
+    label (1 same, 0 different) and another's the model's: m re-estimated without the bias of a
+    review queue (its pairs are no sample of the true pairs), ``settings.label_prior_pairs``
+    weighing the EM estimate; the scores rescored (a level's weight changes, its frequency part
+    does not); the acceptance threshold set by :func:`accept_threshold`. ``same`` and
+    ``labelled`` are masks over the scored pairs."""
+    settings = replace(model.settings)
+    if not labelled.any():
+        return model, scores
+    r = scores.probability.copy()
+    r[labelled] = same[labelled]
+    prior = float(settings.label_prior_pairs)
+    m = {k: list(v) for k, v in model.m.items()}
+    weights = scores.weights.copy()
+    for row, name in enumerate(scores.names):
+        comp = settings.comparison(name)
+        levels = scores.levels[row]
+        mass = np.bincount(levels, weights=r, minlength=len(comp.levels))
+        mass[0] = 0.0  # a missing value says nothing of m
+        if mass.sum() <= 0:
+            continue
+        old = np.asarray(m[name], np.float64)
+        present = old[1:].sum()
+        new = old.copy()
+        new[1:] = (prior * old[1:] / present + mass[1:]) / (prior + mass.sum()) * present
+        m[name] = [float(x) for x in new]
+    learnt = MatchModel(settings=settings, prior=model.prior, m=m, u=model.u,
+                        training={**model.training, "labels": int(labelled.sum()),
+                                  "labels_same": int((same & labelled).sum())})
+    for row, name in enumerate(scores.names):
+        delta = learnt.level_weights(name) - model.level_weights(name)
+        weights[row] += delta[scores.levels[row]].astype(np.float32)
+    match_weight = scores.match_weight + (weights.sum(axis=0, dtype=np.float64)
+                                          - scores.weights.sum(axis=0, dtype=np.float64))
+    rescored = Scores(scores.names, scores.levels, weights, scores.tf, match_weight, scores.veto, scores.evidence)
+    settings.accept = accept_threshold(rescored.probability[labelled], same[labelled], settings.accept,
+                                       settings.review)
+    return learnt, rescored

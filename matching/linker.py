@@ -13,7 +13,7 @@ from .blocking import blocking_recall, candidate_pairs
 from .cluster import Contradictions, cluster
 from .comparisons import PairBatch
 from .explain import explain_pair
-from .labels import learn
+from .labels import refine
 from .model import MatchModel, Scores, compare_all
 from .records import Record, RecordKey
 from .settings import MatchSettings
@@ -237,14 +237,6 @@ def link(
     if model is None:
         say("Estimation du modèle (u sur paires aléatoires, m par EM)…")
         model = train(table, settings)
-    if decisions and learn_from_decisions:
-        known = [(position[a], position[b], same) for (a, b), same in decisions.items()
-                 if a in position and b in position and a != b]
-        if known:
-            arr = np.asarray([(min(i, j), max(i, j)) for i, j, _ in known], np.int64)
-            model = learn(model, table, (arr[:, 0], arr[:, 1]), np.asarray([s for _, _, s in known], bool))
-            settings = model.settings
-            say(f"Modèle affiné par {len(known)} décisions ; seuil d'acceptation {settings.accept:.3f}.")
     timings["training"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -297,6 +289,16 @@ def link(
                 left = np.concatenate([left, codes[new] >> 32])
                 right = np.concatenate([right, codes[new] & 0xFFFFFFFF])
                 pair_codes = (left << 32) | right
+        if learn_from_decisions:  # learn before the decisions are imposed on the scores
+            decided = must | cannot
+            all_codes = np.asarray([(x << 32) | y for x, y in decided], np.int64)
+            same_codes = np.asarray([(x << 32) | y for x, y in must], np.int64)
+            labelled = np.isin(pair_codes, all_codes)
+            model, scores = refine(model, scores, np.isin(pair_codes, same_codes), labelled)
+            settings = model.settings
+            say(f"Modèle affiné par {int(labelled.sum())} décisions ; seuil d'acceptation {settings.accept:.3f}.")
+        if must_l:
+            codes = (np.asarray(must_l, np.int64) << 32) | np.asarray(must_r, np.int64)
             forced = np.isin(pair_codes, codes)
             scores.match_weight[forced] = np.maximum(scores.match_weight[forced], 60.0)
             scores.veto[forced] = False

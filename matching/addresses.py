@@ -7,6 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -426,6 +427,25 @@ def raw_postcode(raw: str | None) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Folded country names (``data/pays.txt``): in a city field, the place is abroad."""
+    path = Path(__file__).resolve().parent / "data" / "pays.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def without_country(folded: str) -> tuple[str, bool]:
+    """A folded city without the country written after it (``MADRID ESPAGNE``, ``LISBOA
+    PORTUGAL``), and whether one was: ``LUXEMBOURG`` alone is both a city and a country."""
+    words = folded.split()
+    countries = country_names()
+    for k in (3, 2, 1):
+        if len(words) > k and " ".join(words[-k:]) in countries:
+            return " ".join(words[:-k]), True
+    return folded, len(words) <= 3 and folded in countries
+
+
 def _four_digits(raw: str | None) -> bool:
     """A postal code written with four digits: a French one whose leading zero a spreadsheet
     lost, or a foreign one (Belgium, Switzerland, Portugal, Australia…)."""
@@ -476,6 +496,9 @@ def normalise_commune(
     off, every place is left as written (:func:`raw_commune`)."""
     if not reference:
         return raw_commune(postcode, city)
+    folded_city = _city_folded(city)
+    if folded_city and (abroad := without_country(folded_city))[1]:  # "MADRID (ESPAGNE)": never French
+        return raw_postcode(postcode), None, abroad[0] or folded_city
     ref = load_reference()
     if _four_digits(postcode):
         padded = "0" + (raw_postcode(postcode) or "")
@@ -505,6 +528,11 @@ def normalise_commune(
     if commune is None and folded and pc is None:
         commune = ref.likeliest(folded)
     if commune is None:
+        return pc, None, folded
+    if pc and not ref.is_postcode(pc) and not pc.startswith("20" if commune.departement in ("2A", "2B")
+                                                             else commune.departement[:2]):
+        # a name found elsewhere in France beside a postal code France does not have (28001
+        # MADRID, 10115 BERLIN): a place abroad, not the commune of that name
         return pc, None, folded
     postcodes = ref.postcodes_of(commune.code_insee)
     if pc not in postcodes:

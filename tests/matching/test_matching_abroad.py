@@ -28,6 +28,17 @@ def test_a_four_digit_postcode_is_french_only_when_the_city_confirms_it():
     assert normalise_commune("1300", None) == ("1300", None, None)  # no city: nothing confirms it
 
 
+def test_a_town_abroad_is_never_forced_into_the_french_commune_of_its_name():
+    # communes named MADRID (Orne) and BERLIN (Moselle) exist; a country or a foreign postcode says otherwise
+    assert normalise_commune(None, "Madrid (Espagne)") == (None, None, "MADRID")
+    assert normalise_commune("28001", "MADRID") == ("28001", None, "MADRID")
+    assert normalise_commune("10115", "BERLIN ALLEMAGNE") == ("10115", None, "BERLIN")
+    assert normalise_commune(None, "LUXEMBOURG") == (None, None, "LUXEMBOURG")
+    # a French postcode mistyped inside its département still finds the commune
+    assert normalise_commune("21001", "DIJON")[1] == "21231"
+    assert normalise_commune("20001", "AJACCIO")[1] == "2A004"
+
+
 def test_the_reference_switched_off_leaves_every_place_as_written():
     assert normalise_commune("75002", "PARIS", False) == ("75002", None, "PARIS")
     assert normalise_commune("13001.0", "Marseille 1er", False) == ("13001", None, "MARSEILLE")

@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "poursuites", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "poursuites", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
 
 
 def test_quotite_json_exact_keys():

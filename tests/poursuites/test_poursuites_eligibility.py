@@ -3,6 +3,7 @@ from datetime import date
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import SeuilsPoursuite, evaluate, evaluate_all
 from poursuites.model import Product
+
 from poursuites_fixtures import ON, amende, impot, local
 
 SATD = ActionKind.SATD_BANQUE
@@ -11,7 +12,8 @@ SATD = ActionKind.SATD_BANQUE
 def test_eligible_with_reason():
     d = evaluate(impot(), SATD, ON)
     assert d.eligible and d.code == "eligible"
-    assert d.reason.startswith("Éligible — Saisie administrative") and "1\u202f200,00\u00a0€" in d.reason and "31/07/2028" in d.reason
+    assert d.reason.startswith("Éligible — Saisie administrative")
+    assert "1\u202f200,00\u00a0€" in d.reason and "31/07/2028" in d.reason
 
 
 def test_cancelled():

@@ -4,10 +4,15 @@ import pytest
 
 from poursuites.catalogue import CATALOGUE, ActionKind, actions_for, frais_de_poursuite_cents
 from poursuites.legal import (
-    LegalDataError, delai_prescription, frais_bancaires_satd, frais_phase_comminatoire, recours,
+    LegalDataError,
+    delai_prescription,
+    frais_bancaires_satd,
+    frais_phase_comminatoire,
+    recours,
     seuil_mise_en_recouvrement,
 )
 from poursuites.model import OffenceKind, Product
+
 from poursuites_fixtures import ON, amende, impot, local
 
 

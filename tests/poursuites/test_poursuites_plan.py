@@ -5,6 +5,7 @@ from poursuites.eligibility import SeuilsPoursuite
 from poursuites.model import CompteConsolide, Product, TiersKind
 from poursuites.plan import plan_account
 from poursuites.renseignements import autre_tiers, compte_bancaire, employeur
+
 from poursuites_fixtures import ON, amende, impot, local, source
 
 IBAN_1 = "FR76 3000 6000 0112 3456 7890 189"

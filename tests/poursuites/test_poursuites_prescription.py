@@ -2,6 +2,7 @@ from datetime import date
 
 from poursuites.model import OffenceKind
 from poursuites.prescription import add_years, prescription, prescription_date
+
 from poursuites_fixtures import amende, impot, local
 
 

@@ -4,8 +4,14 @@ import pytest
 
 from poursuites.model import Adresse, Fiabilite, Product, SourceInfo
 from poursuites.renseignements import (
-    address_proposals, best_address, compte_bancaire, employeur, valid_iban, valid_siret,
+    address_proposals,
+    best_address,
+    compte_bancaire,
+    employeur,
+    valid_iban,
+    valid_siret,
 )
+
 from poursuites_fixtures import source
 
 

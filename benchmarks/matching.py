@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from demo_data import generate, load  # noqa: E402
+
 from matching import MatchSettings, bcubed_metrics, cluster_metrics, link, pairwise_metrics  # noqa: E402
 
 

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from demo_data import generate, load  # noqa: E402
+
 from matching import MatchSettings, cluster_metrics, link  # noqa: E402
 from matching.cluster import cluster  # noqa: E402
 from matching.linker import LinkResult, contradiction_fn  # noqa: E402

@@ -34,7 +34,12 @@ from mrf import schema  # noqa: E402
 from mrf.demo.renseignements import make_iban, make_siret  # noqa: E402
 from mrf.extensions import db  # noqa: E402
 from mrf.models import (  # noqa: E402
-    Assignment, Creance, RecordLink, Redevable, Renseignement, SourceRecord,
+    Assignment,
+    Creance,
+    RecordLink,
+    Redevable,
+    Renseignement,
+    SourceRecord,
 )
 from mrf.services import poursuites as service  # noqa: E402
 from mrf.services.structures import StructureSpec, upsert_structures  # noqa: E402

@@ -109,13 +109,13 @@ def populate(url: str, debtors: int, say=print) -> None:  # noqa: ANN001
             (CASE WHEN r.id % 20 < 11 THEN {n} + r.id END, 'amendes'),
             (CASE WHEN (r.id * 3) % 20 < 7 THEN 2 * {n} + r.id END, 'secteur_local')) AS s(id, source)
         WHERE s.id IS NOT NULL"""),
-        ("record_link", """
+        ("record_link", f"""
         INSERT INTO record_link (source_record_id, redevable_id, method, probability, explanation, linked_at)
         SELECT sr.id, CASE WHEN sr.source = 'impots' THEN sr.id
                            WHEN sr.source = 'amendes' THEN sr.id - {n}
                            ELSE sr.id - 2 * {n} END,
                'batch', 0.99, '{{"summary": "mesure"}}'::json, now()
-        FROM source_record sr""".format(n=n)),
+        FROM source_record sr"""),
         ("creance", f"""
         INSERT INTO creance (source_record_id, product, reference, nature, creditor_code, creditor_name,
                              is_hospital, offence_category, year, amount_initial_cents, rar_cents,
@@ -313,11 +313,10 @@ def load_test(url: str, agents: int, duration: float) -> None:
     """``agents`` threads sign in and browse (work list, pages, accounts) for ``duration`` seconds
     against a real HTTP server on 127.0.0.1."""
     import http.cookiejar
+    import logging
     import re
     import urllib.parse
     import urllib.request
-
-    import logging
 
     from waitress.server import create_server
 

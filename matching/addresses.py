@@ -330,7 +330,9 @@ _BEFORE_A_STREET_NAME = _STOP_WORDS | set(STREET_TYPES) | set(_TITLE_WORDS) | se
     "SAINT", "SAINTE", "GRAND", "GRANDE", "PETIT", "PETITE", "VIEUX", "VIEILLE", "NOUVELLE", "HAUT", "BAS"}
 
 
-def trailing_commune(line: str, departements: frozenset[str], first_names: frozenset[str]) -> tuple[str, Commune] | None:
+def trailing_commune(
+    line: str, departements: frozenset[str], first_names: frozenset[str]
+) -> tuple[str, Commune] | None:
     """(line without it, commune) of an address line without postal code that ends with the
     name of one commune of ``departements`` (those where the records live): ``151 R JULES FERRY
     PLOUENAN``, ``9 BD SAINT NICOLAS CALVI``. None when the words before make it the end of a
@@ -363,7 +365,9 @@ def address_locality(lines: list[str | None]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def with_locality(postcode: str | None, city: str | None, locality: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+def with_locality(
+    postcode: str | None, city: str | None, locality: tuple[str | None, str | None]
+) -> tuple[str | None, str | None]:
     """The postal code and city fields, each one left empty taken from what the address lines say
     (:func:`address_locality`)."""
     return postcode or locality[0], city or locality[1]

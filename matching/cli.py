@@ -34,8 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("link", help="rapprocher et dédoublonner des fichiers CSV")
     p.add_argument("files", nargs="+", metavar="FICHIER", help="fichiers CSV (; ou , — UTF-8 ou Windows-1252)")
-    p.add_argument("--id-column", required=True, metavar="COL", help="colonne identifiant l'enregistrement dans chaque fichier")
-    p.add_argument("--map", action="append", default=[], metavar="COL=ROLE", help=f"rôle d'une colonne : {', '.join(ROLES)}")
+    p.add_argument("--id-column", required=True, metavar="COL",
+                   help="colonne identifiant l'enregistrement dans chaque fichier")
+    p.add_argument("--map", action="append", default=[], metavar="COL=ROLE",
+                   help=f"rôle d'une colonne : {', '.join(ROLES)}")
     p.add_argument("--date-format", metavar="FMT", help="format strptime des dates de naissance (ex. %%d/%%m/%%Y)")
     p.add_argument("--threshold", type=float, metavar="P", help="probabilité minimale d'un lien accepté (défaut 0,95)")
     p.add_argument("--review", type=float, metavar="P", help="probabilité minimale d'une paire à revoir (défaut 0,5)")
@@ -116,7 +118,7 @@ def run_link(args: argparse.Namespace) -> int:
         _check_date_format(args.date_format)
     check_columns(paths, args.id_column, maps)
     records: list[Record] = []
-    for name, path in zip(args.files, paths):
+    for name, path in zip(args.files, paths, strict=True):
         recs = read_records(path, name, args.id_column, maps, warn=_say)
         _say(f"{name} : {len(recs)} enregistrements lus.")
         records.extend(recs)
@@ -162,7 +164,7 @@ def run_link(args: argparse.Namespace) -> int:
         with open(args.clusters, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["file", "id", "cluster"])
-            for (source, rid), cluster in zip(result.table.keys(), result.labels.tolist()):
+            for (source, rid), cluster in zip(result.table.keys(), result.labels.tolist(), strict=True):
                 w.writerow([source, rid, cluster])
         _say(f"{result.stats['clusters']} personnes écrites dans {args.clusters}.")
     if args.review_out:

@@ -12,11 +12,11 @@ duplicates inside one source are merged like links across sources.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+
 
 @dataclass
 class Contradictions:
@@ -161,17 +161,17 @@ def cluster(
         pa, pb = _pairs_within(labels[big_nodes], big_nodes)
         found = contradicts(pa, pb)
         conflicts: dict[int, list[tuple[int, int]]] = {}
-        for x, y in zip(pa[found.hard].tolist(), pb[found.hard].tolist()):
+        for x, y in zip(pa[found.hard].tolist(), pb[found.hard].tolist(), strict=True):
             conflicts.setdefault(int(labels[x]), []).append((x, y))
         soft = found.soft & ~found.hard
         if soft.any():
             soft_roots = set(labels[pa[soft]].tolist())
             sel = np.isin(labels[pa], list(soft_roots)) & found.compatible
             compatible: dict[int, set[int]] = {}
-            for x, y in zip(pa[sel].tolist(), pb[sel].tolist()):
+            for x, y in zip(pa[sel].tolist(), pb[sel].tolist(), strict=True):
                 compatible.setdefault(x, set()).add(y)
                 compatible.setdefault(y, set()).add(x)
-            for x, y in zip(pa[soft].tolist(), pb[soft].tolist()):
+            for x, y in zip(pa[soft].tolist(), pb[soft].tolist(), strict=True):
                 if not compatible.get(x, set()) & compatible.get(y, set()):
                     conflicts.setdefault(int(labels[x]), []).append((x, y))
         if conflicts:
@@ -185,7 +185,7 @@ def cluster(
                 eidx = edge_order[e0:e1]
                 if nodes is None:
                     nodes = np.unique(np.concatenate([left[eidx], right[eidx]]))
-                edges = list(zip(left[eidx].tolist(), right[eidx].tolist(), weight[eidx].tolist()))
+                edges = list(zip(left[eidx].tolist(), right[eidx].tolist(), weight[eidx].tolist(), strict=True))
                 groups, removed = split_component(nodes, edges, pairs, ambiguity_margin=ambiguity_margin)
                 removed_set = {(min(a, b), max(a, b)) for a, b in removed}
                 for k in eidx.tolist():

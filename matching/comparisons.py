@@ -148,7 +148,10 @@ def pair_scores(
 
 
 def through_frequent_pairs(
-    frequent: FrequentPairs | None, a: np.ndarray, b: np.ndarray, compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    frequent: FrequentPairs | None,
+    a: np.ndarray,
+    b: np.ndarray,
+    compute: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> np.ndarray:
     """``compute(a, b)``, looked up in ``frequent`` for the pairs it holds."""
     if frequent is None:
@@ -350,7 +353,8 @@ class SurnameComparison(Comparison):
         scanned = v.scan_key_hashes("surname")  # RNOREAU / MOREAU: two edits, one misreading
         fuzzy |= (scanned[a] == scanned[b]) & (length >= 4)
         phon = v.surname_phon_array()
-        return np.where(part, PART, np.where(fuzzy, FUZZY, np.where(phon[a] == phon[b], PHONETIC, OTHER))).astype(np.int8)
+        levels = np.where(part, PART, np.where(fuzzy, FUZZY, np.where(phon[a] == phon[b], PHONETIC, OTHER)))
+        return levels.astype(np.int8)
 
     def _birth_names_differ(self, batch: PairBatch, A: np.ndarray, B: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """Pairs equal by their usage names whose birth names, both known, differ beyond a typo, a

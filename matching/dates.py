@@ -59,7 +59,8 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     """``YYYYMMDD`` (``00`` for an unknown part) of a date as typed, ``0`` when unusable.
 
     Accepted: ``JJ/MM/AAAA`` (also ``-`` ``.`` or space), ``AAAA-MM-JJ`` (with an optional
-    time), ``JJMMAAAA``, ``AAAAMMJJ``, ``JJ/MM/AA``, ``12 mars 1960``, ``12-MAR-60`` (Oracle), ``12MAR1960`` (SAS), ``MM/AAAA``, ``AAAA``,
+    time), ``JJMMAAAA``, ``AAAAMMJJ``, ``JJ/MM/AA``, ``12 mars 1960``, ``12-MAR-60`` (Oracle), ``12MAR1960`` (SAS),
+    ``MM/AAAA``, ``AAAA``,
     ``00/00/1960``, a :class:`datetime.date`, or any ``strptime`` format given as ``fmt``.
     """
     if raw is None:

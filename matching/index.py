@@ -99,7 +99,7 @@ class MatchIndex:
             skeys, recs = self._keys[r]
             lo = np.searchsorted(skeys, qkeys, side="left")
             hi = np.searchsorted(skeys, qkeys, side="right")
-            for a, b in zip(lo.tolist(), hi.tolist()):
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
                 if 0 < b - a <= rule.max_block_size:
                     found.append(recs[a:b])
             extra = self._extra[r]

@@ -136,11 +136,11 @@ class LinkResult:
 
     @property
     def clusters(self) -> dict[RecordKey, int]:
-        return dict(zip(self.table.keys(), self.labels.tolist()))
+        return dict(zip(self.table.keys(), self.labels.tolist(), strict=True))
 
     def cluster_members(self) -> dict[int, list[RecordKey]]:
         out: dict[int, list[RecordKey]] = {}
-        for key, label in zip(self.table.keys(), self.labels.tolist()):
+        for key, label in zip(self.table.keys(), self.labels.tolist(), strict=True):
             out.setdefault(label, []).append(key)
         return out
 

@@ -337,4 +337,4 @@ def transliterated(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 6 or transliteration_key(a) != transliteration_key(b):
         return False
     va, vb = vowel_groups(a), vowel_groups(b)
-    return len(va) == len(vb) and sum(x != y for x, y in zip(va, vb)) <= 1
+    return len(va) == len(vb) and sum(x != y for x, y in zip(va, vb, strict=True)) <= 1

@@ -19,13 +19,26 @@ from typing import Any
 import numpy as np
 
 from .addresses import (
-    address_locality, commune_name_key, normalise_commune, split_address, street_key, strip_arrondissement,
-    trailing_commune, with_locality,
+    address_locality,
+    commune_name_key,
+    normalise_commune,
+    split_address,
+    street_key,
+    strip_arrondissement,
+    trailing_commune,
+    with_locality,
 )
 from .dates import parse_birth_date
 from .names import (
-    first_names_key, glued_order, parse_first_names, parse_sex, parse_surname, split_glued_first_name, surname_key,
-    transliteration_key, usual_first_names,
+    first_names_key,
+    glued_order,
+    parse_first_names,
+    parse_sex,
+    parse_surname,
+    split_glued_first_name,
+    surname_key,
+    transliteration_key,
+    usual_first_names,
 )
 from .phonetic import phonetic
 from .records import Record

@@ -48,7 +48,9 @@ def _random_pairs(n: int, count: int, rng: np.random.Generator) -> tuple[np.ndar
     return i, j
 
 
-def estimate_u(table: RecordTable, settings: MatchSettings, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], int]:
+def estimate_u(
+    table: RecordTable, settings: MatchSettings, rng: np.random.Generator
+) -> tuple[dict[str, np.ndarray], int]:
     """u of each level from random pairs (Laplace-smoothed; level 0 unused)."""
     # enough pairs for rare agreements (same birth date: ~1e-4), fewer on small inputs
     count = min(settings.u_sample_pairs, max(200_000, 20 * len(table)))
@@ -87,7 +89,7 @@ def run_em(
         log_u += np.log(uc[levels[c]])
     converged = False
     it = 0
-    for it in range(1, max_iterations + 1):
+    for it in range(1, max_iterations + 1):  # noqa: B007 - the count of iterations is returned
         log_m = np.zeros(p)
         for c in range(k):
             mc = np.maximum(m[c], 1e-9)
@@ -105,7 +107,7 @@ def run_em(
             total = s.sum()
             new_m.append(s / total if total > 0 else m[c])
         new_lam = float(np.clip(wpost.sum() / counts.sum(), 1e-9, 1 - 1e-9))
-        delta = max(float(np.abs(nm - om).max()) for nm, om in zip(new_m, m))
+        delta = max(float(np.abs(nm - om).max()) for nm, om in zip(new_m, m, strict=True))
         delta = max(delta, abs(new_lam - lam))
         m, lam = new_m, new_lam
         if delta < tolerance:
@@ -155,7 +157,7 @@ def train(table: RecordTable, settings: MatchSettings) -> MatchModel:
             levels, counts, m0, [u[c.name] for c in active], 0.3, settings.em_max_iterations,
             settings.em_tolerance,
         )
-        for c, mc in zip(active, m):
+        for c, mc in zip(active, m, strict=True):
             observed = np.bincount(results[c.name].levels, minlength=len(c.levels))[1:].sum()
             if observed > 0:
                 m_sum[c.name] += mc

@@ -55,5 +55,7 @@ def load(overrides: dict | None = None) -> dict:
 
 
 def templates_path() -> Path:
-    """The repository-level ``templates/`` folder (pages and documents)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The ``templates`` data package's folder (pages and documents), wherever it is installed."""
+    import templates
+
+    return templates.folder()

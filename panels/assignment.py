@@ -117,7 +117,8 @@ class Assigner:
         """Placement for an address already chosen (see :func:`panels.territory.best_address`)."""
         if choice.code_insee is None:
             if choice.status is AddressStatus.NONE:
-                return Placement(PlacementCode.NO_ADDRESS, "Aucune adresse connue : affectation manuelle", address=choice)
+                return Placement(PlacementCode.NO_ADDRESS, "Aucune adresse connue : affectation manuelle",
+                                 address=choice)
             if choice.status is AddressStatus.ALL_UNDELIVERABLE:
                 return Placement(
                     PlacementCode.ALL_UNDELIVERABLE,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .result import CovariateBalance, LevelBalance, Stratum, StratumCount, TO_ASSIGN_LABEL
+from .result import TO_ASSIGN_LABEL, CovariateBalance, LevelBalance, Stratum, StratumCount
 
 
 def _r(x: float) -> float:

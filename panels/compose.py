@@ -5,13 +5,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from itertools import pairwise
 
 import numpy as np
 
 from . import balance as bal
+from ._perf import gc_paused
 from .assignment import Assigner, Placement
 from .criteria import Criteria
-from ._perf import gc_paused
 from .model import AccountSummary, StructureInfo
 from .randomisation import SALT_CAPACITY, allocate_controls, capacity_pool_size, stable_keys
 from .result import BalanceTable, Group, ManualEntry, Member, PanelResult, Stratum
@@ -45,7 +46,7 @@ def product_mix(a: AccountSummary) -> str:
 
 def band_labels(bands: Sequence[int]) -> tuple[str, ...]:
     labels = [f"moins de {euros(bands[0])}"]
-    labels += [f"de {euros(lo)} à moins de {euros(hi)}" for lo, hi in zip(bands, bands[1:])]
+    labels += [f"de {euros(lo)} à moins de {euros(hi)}" for lo, hi in pairwise(bands)]
     labels.append(f"{euros(bands[-1])} et plus")
     return tuple(labels)
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +344,7 @@ def criteria_from_mapping(data: Mapping[str, Any]) -> Criteria:
             not isinstance(b, list)
             or not b
             or not all(_is_int(x) and x > 0 for x in b)
-            or any(x >= y for x, y in zip(b, b[1:]))
+            or any(x >= y for x, y in pairwise(b))
         ):
             bad("amount_bands_cents", "doit être une liste non vide de seuils en centimes, positifs et croissants")
         else:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ._perf import gc_paused
 from .criteria import Criteria
 from .errors import CriteriaError, InputError
-from ._perf import gc_paused
 from .model import AccountSummary
 from .territory import AddressChoice, Territory
 from .text import departement_of, euros, number, products_label

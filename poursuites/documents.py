@@ -1,4 +1,4 @@
-"""Render SATD documents from the repository's ``templates/`` folder to HTML and PDF.
+"""Render SATD documents from the ``templates`` data package (top-level ``templates/``) to HTML and PDF.
 
 Numbering and archiving belong to the application: it passes the document ``number`` and
 stores the returned HTML, PDF bytes and SHA-256 (of the PDF). No network resource is ever
@@ -15,15 +15,17 @@ import hashlib
 import re
 from fractions import Fraction
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+import templates
+
 from .model import date_fr, euros
 from .satd import Satd
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Found through importlib.resources, so an installed wheel renders documents as a checkout does.
+TEMPLATES_DIR = templates.folder()
 
 SATD_TIERS = "documents/satd_tiers.html"
 SATD_REDEVABLE = "documents/satd_redevable.html"

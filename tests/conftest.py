@@ -35,6 +35,32 @@ BACKENDS = _backends()
 
 
 @pytest.fixture(scope="session")
+def backends() -> list[str]:
+    """The database backends of this run (MRF_TEST_DATABASES, else SQLite plus PostgreSQL when it answers)."""
+    return list(BACKENDS)
+
+
+# werkzeug's default scrypt cost (n = 2**15, ~0.1 s a hash) made the web tests' users most of the suite's time.
+# Tests hash with the same function and algorithm at n = 2**10; verification reads the cost from each hash.
+TEST_SCRYPT = "scrypt:1024:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    import werkzeug.security as security
+
+    real = security._hash_internal
+
+    def hash_internal(method: str, salt: str, password: str) -> tuple[str, str]:
+        return real(TEST_SCRYPT if method == "scrypt" else method, salt, password)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(security, "_hash_internal", hash_internal)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
     name = f"mrf_test_{uuid.uuid4().hex[:10]}"
@@ -98,3 +124,14 @@ def app(database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch):
 def cli(app):
     """Click runner bound to the test application (stdout and stderr kept apart)."""
     return app.test_cli_runner()
+
+
+# Fixtures that start Chromium (tests/web/conftest.py); any test using one is a browser test.
+BROWSER_FIXTURES = frozenset({"chromium", "page", "live_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium ``browser``, so that ``-m "not browser"`` never starts it."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

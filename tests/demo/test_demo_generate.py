@@ -115,7 +115,8 @@ def test_communes_exist_and_comptable_is_competent(demo: DemoFiles):
     product_of = {Source.IMPOTS: "impots", Source.AMENDES: "amendes", Source.SECTEUR_LOCAL: "secteur_local"}
     for source in FORMATS:
         for row in _rows(demo, source):
-            commune = ref.commune(row["code_insee"]) if row["code_insee"] else ref.find(row["commune"], row["code_postal"])
+            commune = (ref.commune(row["code_insee"]) if row["code_insee"]
+                       else ref.find(row["commune"], row["code_postal"]))
             assert commune is not None, row
             assert commune.departement in DEPARTEMENTS
             if row["code_insee"]:
@@ -142,7 +143,7 @@ def test_every_line_passes_the_import_parser(demo: DemoFiles):
 def test_truth_covers_every_record(demo: DemoFiles):
     truth = _truth(demo)
     keys = set()
-    for source, fmt in FORMATS.items():
+    for source in FORMATS:
         records = _records(demo, source)
         assert len(records) == demo.records[source.value]
         keys |= {(source.value, k) for k in records}
@@ -187,7 +188,8 @@ def test_households_twins_homonyms_and_moves(large_demo: DemoFiles):
             for pb, b in people[i + 1:]:
                 if pa == pb:
                     continue
-                if a["sexe"] != b["sexe"] and (a["nom_usage"] == b["nom_naissance"] or b["nom_usage"] == a["nom_naissance"]):
+                married = a["nom_usage"] == b["nom_naissance"] or b["nom_usage"] == a["nom_naissance"]
+                if a["sexe"] != b["sexe"] and married:
                     spouses += 1
                 if a["nom_naissance"] == b["nom_naissance"] and a["date_naissance"] == b["date_naissance"]:
                     assert a["prenoms"].split()[0] != b["prenoms"].split()[0]

@@ -15,7 +15,7 @@ BASE = dict(first_names="GASPARD", birth_name="TREMBLAY", birth_date="05/06/1977
 def _pairs(records):
     table = build_table(records)
     cands = candidate_pairs(table, default_blocking_rules())
-    return {(int(a), int(b)) for a, b in zip(cands.left, cands.right)}, cands
+    return {(int(a), int(b)) for a, b in zip(cands.left, cands.right, strict=True)}, cands
 
 
 def test_found_when_any_one_field_is_wrong_or_missing():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from matching.csvio import InputError, parse_maps, read_records
+
 from matching_fixtures import population
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,7 +213,7 @@ def test_rows_of_one_id_with_two_identities_keep_the_first_whole_and_warn(tmp_pa
 
 
 def test_each_line_is_decoded_on_its_own_and_old_mac_line_ends_are_read(tmp_path):
-    content = ("id;nom;prenom;naissance\r1;MÜLLER;JÜRGEN;\r".encode("utf-8")
+    content = ("id;nom;prenom;naissance\r1;MÜLLER;JÜRGEN;\r".encode()
                + "2;LEFÈVRE;HÉLÈNE;\r".encode("cp1252"))
     records = _read(tmp_path, content)
     assert [(r.last_name, r.first_names) for r in records] == [("MÜLLER", "JÜRGEN"), ("LEFÈVRE", "HÉLÈNE")]

@@ -15,7 +15,7 @@ def _fn(hard_pairs=(), soft_pairs=(), compatible_pairs=()):
     hard, soft, comp = norm(hard_pairs), norm(soft_pairs), norm(compatible_pairs)
 
     def contradicts(a, b):
-        keys = [(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist())]
+        keys = [(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
         return Contradictions(
             np.array([k in hard for k in keys], bool),
             np.array([k in soft for k in keys], bool),

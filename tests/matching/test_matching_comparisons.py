@@ -9,7 +9,12 @@ from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from matching import Record
 from matching.comparisons import (
-    BirthDateComparison, FirstNamesComparison, PairBatch, SexComparison, SurnameComparison, pair_scores,
+    BirthDateComparison,
+    FirstNamesComparison,
+    PairBatch,
+    SexComparison,
+    SurnameComparison,
+    pair_scores,
 )
 from matching.table import Vocab, build_table
 

@@ -10,6 +10,7 @@ import pytest
 from matching import MatchModel, MatchSettings
 from matching.table import build_table
 from matching.training import run_em, train
+
 from matching_fixtures import population
 
 
@@ -20,7 +21,7 @@ def test_em_recovers_known_m_and_lambda():
     true_u = [np.array([0, 0.01, 0.09, 0.90]), np.array([0, 0.1, 0.9]), np.array([0, 0.02, 0.98])]
     match = rng.random(n) < lam
     levels = []
-    for m, u in zip(true_m, true_u):
+    for m, u in zip(true_m, true_u, strict=True):
         p = np.where(match[:, None], m[1:], u[1:])
         cum = p.cumsum(axis=1)
         levels.append(1 + (rng.random(n)[:, None] > cum).sum(axis=1))
@@ -31,7 +32,7 @@ def test_em_recovers_known_m_and_lambda():
     m, lam_hat, iters, converged = run_em(stacked[:, idx], counts.astype(float), m0, true_u, 0.5, 500, 1e-7)
     assert converged and iters < 500
     assert lam_hat == pytest.approx(lam, abs=0.01)
-    for est, tru in zip(m, true_m):
+    for est, tru in zip(m, true_m, strict=True):
         assert np.allclose(est[1:], tru[1:], atol=0.02)
 
 

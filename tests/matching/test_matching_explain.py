@@ -8,6 +8,7 @@ import math
 import pytest
 
 from matching import MatchSettings, link
+
 from matching_fixtures import population
 
 

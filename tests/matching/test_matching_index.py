@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching import MatchIndex, MatchModel, MatchSettings, Record, link
+
 from matching_fixtures import population
 
 
@@ -108,5 +109,6 @@ def test_a_record_that_fits_two_persons_equally_goes_to_review(setup):
     found = small.match(Record("nouveau", "J", first_names="JEAN", last_name="VAUTRIN", **home))
     assert {c.record for c in found[:2]} == {father.key, son.key}
     assert all(c.status == "review" for c in found)
-    dated = small.match(Record("nouveau", "K", first_names="JEAN", last_name="VAUTRIN", birth_date="17/09/1985", **home))
+    dated = small.match(Record("nouveau", "K", first_names="JEAN", last_name="VAUTRIN", birth_date="17/09/1985",
+                               **home))
     assert dated[0].record == son.key and dated[0].status == "accept"

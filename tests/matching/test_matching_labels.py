@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from matching_fixtures import population
 
 from matching import MatchSettings, link
 from matching.csvio import InputError
 from matching.labels import accept_threshold, read_labels
+
+from matching_fixtures import population
 
 ROOT = Path(__file__).resolve().parents[2]
 #: a band wide enough that this small population has a review queue
@@ -88,7 +89,7 @@ def test_the_command_line_takes_labels_and_refuses_to_write_over_them(tmp_path):
     data = tmp_path / "a.csv"
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     labels = tmp_path / "etiquettes.csv"
-    labels.write_text("left_file,left_id,right_file,right_id,same\n{0},1,{0},2,non\n{0},1,{0},3,oui\n".format(data),
+    labels.write_text(f"left_file,left_id,right_file,right_id,same\n{data},1,{data},2,non\n{data},1,{data},3,oui\n",
                       encoding="utf-8")
     out = tmp_path / "paires.csv"
     base = [sys.executable, "-m", "matching", "link", str(data), "--id-column", "id", "--map", "nom=last_name",

@@ -140,7 +140,8 @@ def test_partial_and_impossible_dates():
     [("BD DE LA REPUBLIQUE", "BOULEVARD REPUBLIQUE"), ("Boulevard de la République", "BOULEVARD REPUBLIQUE"),
      ("AV JEAN JAURES", "AVENUE JEAN JAURES"), ("R DU MOULIN", "RUE MOULIN"), ("CHE DES VIGNES", "CHEMIN VIGNES"),
      ("IMP DES LILAS", "IMPASSE LILAS"), ("ALL DES TILLEULS", "ALLEE TILLEULS"), ("PL DE L'EGLISE", "PLACE EGLISE"),
-     ("RTE DE PARIS", "ROUTE PARIS"), ("R DU GAL DE GAULLE", "RUE GENERAL GAULLE"), ("FBG ST MARTIN", "FAUBOURG SAINT MARTIN")],
+     ("RTE DE PARIS", "ROUTE PARIS"), ("R DU GAL DE GAULLE", "RUE GENERAL GAULLE"),
+     ("FBG ST MARTIN", "FAUBOURG SAINT MARTIN")],
 )
 def test_street_abbreviations(raw, street):
     assert normalise_street(raw) == street
@@ -148,7 +149,8 @@ def test_street_abbreviations(raw, street):
 
 @pytest.mark.parametrize(
     "a, b",
-    [("LOTISSEMENT DES VIGNES", "LOTISST VIGNES"), ("LIEU-DIT LES VIGNES", "VIGNES"), ("RUE JACQUES REY", "RU JACQUES REY"),
+    [("LOTISSEMENT DES VIGNES", "LOTISST VIGNES"), ("LIEU-DIT LES VIGNES", "VIGNES"),
+     ("RUE JACQUES REY", "RU JACQUES REY"),
      ("IMPASSE DU PAILLON", "IPM PAILLON"), ("AVENUE FOCH", "AV. FOCH"), ("LD LE BOURG", "LE BOURG")],
 )
 def test_street_key_ignores_the_street_type(a, b):
@@ -271,7 +273,7 @@ def test_a_source_without_first_names_is_read_in_its_own_order(order, typed, nam
     firsts = ("MARIE", "PIERRE", "NICOLAS", "SOPHIE", "ALAIN")
     names = [f"{prefix}{suffix}" for prefix in ("KER", "LE BR", "SCHM", "MOR", "BERN") for suffix in "AEIOU"]
     source = [Record("amendes", str(i), last_name=f"{n} {f}" if order == "end" else f"{f} {n}")
-              for i, (n, f) in enumerate(zip(names, firsts * 5))]
+              for i, (n, f) in enumerate(zip(names, firsts * 5, strict=True))]
     table = build_table([*source, Record("amendes", "x", last_name=typed)])
     assert table.vocabs.glued_orders == {"amendes": order}
     d = table.describe(len(source))

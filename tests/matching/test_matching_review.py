@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching import MatchIndex, MatchSettings, Record, link
+
 from matching_fixtures import population
 
 ADDRESS = dict(street="14 RUE DES TANNEURS", postcode="58000", city="NEVERS")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching import MatchSettings, Record, cluster_metrics, link
+
 from matching_fixtures import population
 
 AUX = dict(street_number="5", street="RUE DES ECOLES", postcode="89000", city="AUXERRE")

@@ -9,9 +9,22 @@ from panels import (
     best_address,
     compose_panel,
 )
+
 from panels_fixtures import (
-    AUXERRE, AVALLON, COMMUNES, JOIGNY, MIGENNES, NEVERS, NICE, SENS, STRUCTURES, TONNERRE,
-    acct, addr, criteria, territory,
+    AUXERRE,
+    AVALLON,
+    COMMUNES,
+    JOIGNY,
+    MIGENNES,
+    NEVERS,
+    NICE,
+    SENS,
+    STRUCTURES,
+    TONNERRE,
+    acct,
+    addr,
+    criteria,
+    territory,
 )
 
 U, R, NPAI = Reliability.UNVERIFIED, Reliability.RELIABLE, Reliability.UNDELIVERABLE

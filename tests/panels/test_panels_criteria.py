@@ -100,7 +100,8 @@ def test_unknown_key_suggests_the_right_one():
         ('departements = ["8"]', "departements", "code(s) département invalide(s) : 8"),
         ('communes = ["58194"]', "communes", "hors des départements retenus : 58194"),
         ('communes = ["8902"]', "communes", "code(s) commune INSEE invalide(s) : 8902"),
-        ("min_per_product_cents = { secteur_local = 100 }", "min_per_product_cents.secteur_local", "absent de products"),
+        ("min_per_product_cents = { secteur_local = 100 }", "min_per_product_cents.secteur_local",
+         "absent de products"),
         ("min_per_product_cents = { amendes = -5 }", "min_per_product_cents.amendes", "positif ou nul"),
         ("max_members_per_structure = 0", "max_members_per_structure", "supérieur ou égal à 1"),
         ("exclude_deceased = 1", "exclude_deceased", "true ou false"),
@@ -111,7 +112,8 @@ def test_unknown_key_suggests_the_right_one():
 )
 def test_bad_value_names_its_key(line, key, fragment):
     key_of_line = line.split("=")[0].strip()
-    text = "\n".join(l for l in ISSUE_TOML.splitlines() if not l.startswith(key_of_line + " ")) + "\n" + line + "\n"
+    kept = "\n".join(row for row in ISSUE_TOML.splitlines() if not row.startswith(key_of_line + " "))
+    text = kept + "\n" + line + "\n"
     e = _error(text)
     assert key in e.keys, str(e)
     assert fragment in str(e)

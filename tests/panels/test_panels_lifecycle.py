@@ -14,8 +14,19 @@ from panels import (
     propose_reassignment,
     route_new_creance,
 )
+
 from panels_fixtures import (
-    AUXERRE, JOIGNY, MIGENNES, NEVERS, SENS, STRUCTURES, TONNERRE, acct, addr, criteria, territory,
+    AUXERRE,
+    JOIGNY,
+    MIGENNES,
+    NEVERS,
+    SENS,
+    STRUCTURES,
+    TONNERRE,
+    acct,
+    addr,
+    criteria,
+    territory,
 )
 
 ACCOUNTS = [acct(i, commune=AUXERRE) for i in range(1, 41)] + [acct(100, commune=MIGENNES)]
@@ -121,7 +132,8 @@ def test_manual_member_routes_once_assigned_by_hand():
     assert r.structure_code is None and "Affectation manuelle en attente" in r.reason
     from dataclasses import replace
 
-    assert route_new_creance(replace(ms, structure_code="SIP-SENS"), NewCreance(100, "amendes")).structure_code == "SIP-SENS"
+    routed = route_new_creance(replace(ms, structure_code="SIP-SENS"), NewCreance(100, "amendes"))
+    assert routed.structure_code == "SIP-SENS"
 
 
 def test_reassignment_proposal_on_move():

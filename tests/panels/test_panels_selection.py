@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from panels import InputError, select
+
 from panels_fixtures import AS_OF, AUXERRE, JOIGNY, NEVERS, SENS, acct, addr, criteria, territory
 
 FULL = dict(

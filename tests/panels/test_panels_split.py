@@ -4,8 +4,17 @@ import random
 from collections import Counter, defaultdict
 
 from panels import Group, compose_panel
+
 from panels_fixtures import (
-    AUXERRE, JOIGNY, MIGENNES, SENS, TONNERRE, STRUCTURES, COMMUNES, acct, criteria,
+    AUXERRE,
+    COMMUNES,
+    JOIGNY,
+    MIGENNES,
+    SENS,
+    STRUCTURES,
+    TONNERRE,
+    acct,
+    criteria,
 )
 
 

@@ -1,11 +1,4 @@
-"""The poursuites tests share explicit builders from ``poursuites_fixtures.py`` beside this file
-(pytest runs with --import-mode=importlib, which does not put test folders on sys.path)."""
+"""The poursuites tests share explicit builders from ``poursuites_fixtures.py`` beside this file (on pytest's
+``pythonpath``, see pyproject.toml)."""
 
-import sys
-from pathlib import Path
-
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.append(_HERE)
-
-from poursuites_fixtures import comptable, redevable  # noqa: E402,F401  (fixtures)
+from poursuites_fixtures import comptable, redevable  # noqa: F401  (fixtures)

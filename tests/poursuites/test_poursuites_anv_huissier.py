@@ -2,7 +2,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.anv import MotifAnv, propose_anv
 from poursuites.huissier import (
@@ -22,6 +21,8 @@ from poursuites.huissier import (
     reversement_deadline,
 )
 from poursuites.model import CreditorKind, Product
+
+from poursuites_fixtures import ON, amende, impot, local
 
 # ------------------------------------------------------------------ ANV
 

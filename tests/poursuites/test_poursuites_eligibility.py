@@ -1,10 +1,10 @@
 from datetime import date
 
-from poursuites_fixtures import ON, amende, impot, local
-
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import SeuilsPoursuite, evaluate, evaluate_all
 from poursuites.model import Product
+
+from poursuites_fixtures import ON, amende, impot, local
 
 SATD = ActionKind.SATD_BANQUE
 

@@ -1,9 +1,10 @@
 from datetime import date
 
 import pytest
-from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.imputation import ImputationRule, impute, pro_rata
+
+from poursuites_fixtures import ON, amende, impot, local
 
 
 def _amounts(imp):

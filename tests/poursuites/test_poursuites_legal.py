@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.catalogue import CATALOGUE, ActionKind, actions_for, frais_de_poursuite_cents
 from poursuites.legal import (
@@ -13,6 +12,8 @@ from poursuites.legal import (
     seuil_mise_en_recouvrement,
 )
 from poursuites.model import OffenceKind, Product
+
+from poursuites_fixtures import ON, amende, impot, local
 
 
 def test_recovery_minimums():

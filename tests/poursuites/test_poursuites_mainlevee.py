@@ -1,11 +1,12 @@
 from datetime import date
 
 import pytest
-from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.imputation import impute_paiement_tiers
 from poursuites.mainlevee import propose_mainlevees
 from poursuites.model import SatdEnCours
+
+from poursuites_fixtures import ON, amende, impot, local
 
 BANK = dict(tiers_id="b1", acte_id="A-1", issued_on=date(2025, 3, 1), tiers_name="Banque Exemple")
 EMPLOYER = dict(tiers_id="e1", acte_id="A-2", issued_on=date(2025, 3, 5), tiers_name="Société Exemple")

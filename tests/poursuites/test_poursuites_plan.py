@@ -1,12 +1,12 @@
 from datetime import date
 
-from poursuites_fixtures import ON, amende, impot, local, source
-
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import SeuilsPoursuite
 from poursuites.model import CompteConsolide, Product, TiersKind
 from poursuites.plan import plan_account
 from poursuites.renseignements import autre_tiers, compte_bancaire, employeur
+
+from poursuites_fixtures import ON, amende, impot, local, source
 
 IBAN_1 = "FR76 3000 6000 0112 3456 7890 189"
 IBAN_2 = "FR14 2004 1010 0505 0001 3M02 606"

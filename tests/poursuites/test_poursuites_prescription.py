@@ -1,9 +1,9 @@
 from datetime import date
 
-from poursuites_fixtures import amende, impot, local
-
 from poursuites.model import OffenceKind
 from poursuites.prescription import add_years, prescription, prescription_date
+
+from poursuites_fixtures import amende, impot, local
 
 
 def test_impots_four_years_from_mise_en_recouvrement():

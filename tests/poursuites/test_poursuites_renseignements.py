@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from poursuites_fixtures import source
 
 from poursuites.model import Adresse, Fiabilite, Product, SourceInfo
 from poursuites.renseignements import (
@@ -12,6 +11,8 @@ from poursuites.renseignements import (
     valid_iban,
     valid_siret,
 )
+
+from poursuites_fixtures import source
 
 
 def test_iban_and_siret_validation_in_french():

@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from poursuites_fixtures import amende, impot, local
 
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import evaluate
@@ -17,6 +16,8 @@ from poursuites.requests import (
     plan_status,
     remise_gracieuse_routes,
 )
+
+from poursuites_fixtures import amende, impot, local
 
 
 def _plan():

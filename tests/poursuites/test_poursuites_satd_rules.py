@@ -1,12 +1,12 @@
 from datetime import date
 
-from poursuites_fixtures import ON, amende, impot, source
-
 from poursuites.catalogue import ActionKind
 from poursuites.model import TiersKind
 from poursuites.plan import PlanStep
 from poursuites.renseignements import autre_tiers, compte_bancaire, employeur
 from poursuites.satd import build_satd, figures_pour_tiers
+
+from poursuites_fixtures import ON, amende, impot, source
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
 

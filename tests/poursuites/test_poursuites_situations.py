@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from poursuites_fixtures import ON, amende, impot, local, source
 
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import evaluate, evaluate_all
@@ -11,6 +10,8 @@ from poursuites.model import CompteConsolide, SatdEnCours, Situation, SituationK
 from poursuites.plan import plan_account
 from poursuites.renseignements import autre_tiers, compte_bancaire, employeur
 from poursuites.situations import refus_tiers, regle_tiers
+
+from poursuites_fixtures import ON, amende, impot, local, source
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
 

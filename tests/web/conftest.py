@@ -8,7 +8,7 @@ import re
 import threading
 import types
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -93,8 +93,8 @@ def build_world() -> World:
     with db.transaction() as s:
         w.structures = {code: sid for code, sid in s.query(Structure.code, Structure.id)}
         a, ta, b = w.structures["SIP-A"], w.structures["TA-A"], w.structures["SIP-B"]
-        run = MatchRun(kind="batch", started_at=datetime.now(timezone.utc) - timedelta(hours=1),
-                       finished_at=datetime.now(timezone.utc) - timedelta(minutes=50), stats={})
+        run = MatchRun(kind="batch", started_at=datetime.now(UTC) - timedelta(hours=1),
+                       finished_at=datetime.now(UTC) - timedelta(minutes=50), stats={})
         s.add(run)
         s.flush()
 

@@ -3,7 +3,7 @@ entries kept exact as the data changes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -123,7 +123,7 @@ def test_entries_follow_every_change(world, client_for) -> None:
 def test_merges_and_new_links(world, client_for) -> None:
     agent = client_for("agent")
     assert _names(agent) == ["DUPONT", "BERNARD"]
-    now = datetime.now(timezone.utc) + timedelta(seconds=1)
+    now = datetime.now(UTC) + timedelta(seconds=1)
     with db.transaction() as s:  # matching finds BERNARD is DUPONT: links moved, younger account merged
         s.execute(update(RecordLink).where(RecordLink.redevable_id == world.assigned)
                   .values(redevable_id=world.mine, linked_at=now))

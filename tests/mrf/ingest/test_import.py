@@ -134,7 +134,7 @@ def test_later_file_changing_a_creance_records_an_event(cli, structures, tmp_pat
 
 @pytest.mark.parametrize("content, message", [
     (b"", "Fichier vide"),
-    ("numero_fiscal;nom_naissance\n".encode(), "colonnes obligatoires manquantes : prenoms"),
+    (b"numero_fiscal;nom_naissance\n", "colonnes obligatoires manquantes : prenoms"),
     (("numero_fiscal;" + ";".join(IMPOTS.names[1:]) + ";couleur\n").encode(), "colonnes inconnues : couleur"),
     (b"\xff\xfe\x00n\x00u\x00m", "Encodage illisible"),
     ((";".join(IMPOTS.names) + "\n").encode(), "aucune ligne de données"),

@@ -26,8 +26,9 @@ from mrf.models import (
 )
 from mrf.services import panels as service
 from mrf.services.account_summary import load_account_summaries
-from mrf_panels_world import AS_OF, AUXERRE, AVALLON, CRITERIA, NEVERS, SENS
 from panels import Reliability, TransitionRefused
+
+from mrf_panels_world import AS_OF, AUXERRE, AVALLON, CRITERIA, NEVERS, SENS
 
 
 def count(model, *where) -> int:  # noqa: ANN001
@@ -283,6 +284,7 @@ def test_cli_bad_toml_exits_2_with_the_library_message(world, cli, tmp_path):
 def test_demo_step_builds_and_publishes_one_panel_per_configuration(app, tmp_path):
     from mrf.demo.structures import demo_structures
     from mrf.services.structures import StructureSpec, upsert_structures
+
     from mrf_panels_world import World
 
     upsert_structures([StructureSpec(s.code, s.name, s.type, s.departement, tuple(s.products), tuple(s.communes),

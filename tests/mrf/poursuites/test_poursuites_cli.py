@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from mrf.services import poursuites as service
+
 from mrf_poursuites_world import ON, pdf_text
 
 DATE = ON.strftime("%d/%m/%Y")

@@ -13,6 +13,7 @@ from mrf.demo.renseignements import _employers, demo_renseignements, make_iban, 
 from mrf.extensions import db
 from mrf.models import Renseignement
 from mrf.services import poursuites as service
+
 from mrf_poursuites_world import ON, count
 
 

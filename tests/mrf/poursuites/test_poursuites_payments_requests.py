@@ -10,6 +10,7 @@ from sqlalchemy import select
 from mrf.extensions import db
 from mrf.models import AnvDecision, Creance, CreanceEvent, Imputation, Payment, RequestDecision
 from mrf.services import poursuites as service
+
 from mrf_poursuites_world import ON, SIRET, count
 
 

@@ -1,9 +1,0 @@
-"""The panels tests share explicit fixtures from ``panels_fixtures.py`` beside this file
-(pytest runs with --import-mode=importlib, which does not put test folders on sys.path)."""
-
-import sys
-from pathlib import Path
-
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.append(_HERE)

@@ -59,9 +59,11 @@ def parse_amount_cents(text: str, label: str) -> int:
     units = units.lstrip("0")
     if len(units) > MAX_AMOUNT_DIGITS or (cents := int(units or "0") * 100 + int(decimals.ljust(2, "0") or "0")
                                           ) > MAX_AMOUNT_CENTS:
-        raise LineRejected(f"{label} invraisemblable : « {_shown(text)} » (au plus {MAX_AMOUNT_EUROS:,} €)"
-                           .replace(",", " "))
+        raise LineRejected(f"{label} invraisemblable : « {_shown(text)} » (au plus {_MAX_AMOUNT_SHOWN} €)")
     return cents
+
+
+_MAX_AMOUNT_SHOWN = f"{MAX_AMOUNT_EUROS:,}".replace(",", " ")
 
 
 def _shown(text: str, limit: int = 40) -> str:

@@ -35,6 +35,7 @@ class SourceFile:
         starts again on the next line. When that field is quoted and goes on past its line, where the
         next row begins cannot be known, and the file is refused."""
         quotes = start = 0  # quote characters read, and when the row began: odd between = inside quotes
+        ended = 0  # the physical line (after the header) where the last row ended
 
         def counted(line: str) -> str:
             nonlocal quotes
@@ -53,12 +54,13 @@ class SourceFile:
                     line = reader.line_num + 1
                     if (quotes - start) % 2:
                         raise FileRefused(
-                            f"Ligne {line} illisible ({_csv_message(exc)}) dans un champ entre guillemets "
-                            "qui se poursuit sur les lignes suivantes : la fin de la ligne est introuvable.") from None
-                    start = quotes
+                            f"Ligne {ended + 2} : champ entre guillemets jamais refermé ({_csv_message(exc)} "
+                            f"atteint ligne {line}) ; où commencent les lignes suivantes ne peut pas être "
+                            "déterminé.") from None
+                    start, ended = quotes, reader.line_num
                     yield line, None
                     continue
-                start = quotes
+                start, ended = quotes, reader.line_num
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
                 yield reader.line_num + 1, row

@@ -3,64 +3,15 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from ingest_files import IMPOTS_ROW, NF1, NF2, count, fiscal_number, impots_file, run_import, write_csv
+from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.ingest.formats import AMENDES, IMPOTS, SECTEUR_LOCAL
 from mrf.models import Creance, CreanceEvent, SourceRecord
 from mrf.services.structures import StructureSpec, upsert_structures
-
-
-def fiscal_number(first_ten: str) -> str:
-    return first_ten + f"{int(first_ten) % 511:03d}"
-
-
-NF1 = fiscal_number("1234567890")
-NF2 = fiscal_number("0987654321")
-
-IMPOTS_ROW = {
-    "numero_fiscal": NF1, "nom_naissance": "MARTIN", "nom_usage": "DUPONT", "prenoms": "MARIE CLAIRE",
-    "sexe": "F", "date_naissance": "12/03/1975", "lieu_naissance": "AUXERRE", "numero_voie": "12 BIS",
-    "voie": "RUE DE PARIS", "complement_adresse": "", "code_postal": "89000", "commune": "AUXERRE",
-    "code_insee": "89024", "reference_avis": "IR-2024-0001", "impot": "IR", "annee": "2024",
-    "montant_initial": "1 234,56", "reste_a_recouvrer": "1234,56", "statut": "",
-    "date_mise_en_recouvrement": "31/07/2025", "date_exigibilite": "15/09/2025", "comptable": "SIP-TEST",
-}
-
-
-@pytest.fixture
-def structures(app):
-    upsert_structures([StructureSpec("SIP-TEST", "SIP de test", "sip", "89", ("impots",), ("89024",)),
-                       StructureSpec("TA-TEST", "Trésorerie amendes de test", "tresorerie_amendes", "89",
-                                     ("amendes",), ("89024",)),
-                       StructureSpec("SPL-TEST", "Trésorerie SPL de test", "tresorerie_spl", "89",
-                                     ("secteur_local",), ("89024",))])
-
-
-def write_csv(path: Path, header: list[str], rows: list[dict], delimiter: str = ";",
-              encoding: str = "utf-8") -> Path:
-    with path.open("w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh, delimiter=delimiter)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([row.get(h, "") for h in header])
-    return path
-
-
-def impots_file(tmp_path: Path, rows: list[dict], name: str = "impots.csv", **kw) -> Path:
-    return write_csv(tmp_path / name, list(IMPOTS.names), rows, **kw)
-
-
-def count(model) -> int:
-    with db.new_session() as s:
-        return s.scalar(select(func.count()).select_from(model))
-
-
-def run_import(cli, source: str, path: Path):
-    return cli.invoke(args=["import", source, str(path)])
 
 
 def test_valid_file_is_imported_with_amounts_in_cents(cli, structures, tmp_path):

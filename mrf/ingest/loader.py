@@ -163,7 +163,7 @@ def _load_chunk(session: Session, source: str, chunk: Chunk, batch_id: int, repo
     now = datetime.now(timezone.utc)
     staging.load(session, chunk)
     count = chunk.count
-    for line, reference, first_line, same in staging.take_repeats(session):
+    for line, reference, first_line, same in staging.take_repeats(session, chunk.count):
         count -= 1
         if same:
             report.duplicates += 1

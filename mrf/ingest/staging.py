@@ -136,18 +136,24 @@ def match_creances(session: Session, source: str) -> int:
         f"WHERE (SELECT c.id {same_key}) IS NOT NULL"), {"source": source}).rowcount
 
 
-def take_repeats(session: Session) -> list[tuple[int, str, int, bool]]:
-    """The staged créances whose reference an earlier chunk of the file had: (line, reference, first
-    line, same values), taken out of the staging tables with the debtors left without a line. Then
-    the chunk's references are added to SEEN_REFERENCES."""
+def take_repeats(session: Session, staged_count: int) -> list[tuple[int, str, int, bool]]:
+    """Add the chunk's references to SEEN_REFERENCES; return the staged créances whose reference an
+    earlier chunk of the file had, as (line, reference, first line, same values), taken out of the
+    staging tables with the debtors left without a line. One INSERT when nothing repeats (the usual
+    case); the repeated rows are then found by probing the unique index, as the matches below."""
     staged, records, seen = STAGED_CREANCES.name, STAGED_RECORDS.name, SEEN_REFERENCES.name
-    repeats = [(line, reference, first, bool(same)) for line, reference, first, same in session.execute(text(
-        f"SELECT s.line, s.reference, f.line, s.digest = f.digest FROM {staged} s "
-        f"JOIN {seen} f ON f.reference = s.reference ORDER BY s.line"))]
-    if repeats:
-        session.execute(text(f"DELETE FROM {staged} WHERE reference IN (SELECT reference FROM {seen})"))
-        session.execute(text(f"DELETE FROM {records} WHERE source_key NOT IN (SELECT source_key FROM {staged})"))
-    session.execute(text(f"INSERT INTO {seen} (reference, line, digest) SELECT reference, line, digest FROM {staged}"))
+    ignore = ("INSERT OR IGNORE INTO", "") if session.get_bind().dialect.name == "sqlite" else (
+        "INSERT INTO", " ON CONFLICT (reference) DO NOTHING")
+    added = session.execute(text(f"{ignore[0]} {seen} (reference, line, digest) "
+                                 f"SELECT reference, line, digest FROM {staged}{ignore[1]}")).rowcount
+    if added == staged_count:
+        return []
+    first = f"FROM {seen} f WHERE f.reference = {staged}.reference"
+    repeats = [(line, reference, first_line, same == digest) for line, reference, first_line, same, digest in
+               session.execute(text(f"SELECT line, reference, (SELECT f.line {first}), (SELECT f.digest {first}), "
+                                    f"digest FROM {staged} WHERE line <> (SELECT f.line {first}) ORDER BY 1"))]
+    session.execute(text(f"DELETE FROM {staged} WHERE line <> (SELECT f.line {first})"))
+    session.execute(text(f"DELETE FROM {records} WHERE source_key NOT IN (SELECT source_key FROM {staged})"))
     return repeats
 
 

@@ -13,9 +13,10 @@ from itertools import islice
 
 from matching.reference import load_reference
 
+from .bounds import FIELD_LIMIT
 from .formats import SourceFormat
 from .parse import LineParser, LineRejected, ParsedLine
-from .reader import SourceFile
+from .reader import FileRefused, SourceFile
 
 CHUNK_LINES = 5000
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
@@ -28,15 +29,18 @@ Encoder = Callable[[list[tuple]], object]
 class Chunk:
     """Consecutive lines of a file, as rows ready for the staging tables (see staging.py).
 
-    One row per debtor key and one per créance reference: when a key repeats within the chunk,
-    its last line wins and the row keeps the place of its first line. The rows are tuples, or what
-    the encoder given to `parsed_chunks` made of them (so that the parser process does that work)."""
+    One row per créance reference: a reference repeated within the chunk keeps its first line; a
+    later line with the same values is counted in DUPLICATES, one with other values is rejected.
+    One row per debtor key, from the last accepted line with that key. The rows are tuples, or what
+    the encoder given to `parsed_chunks` made of them (so that the parser process does that work).
+    The references repeated across chunks are found by the database (staging.take_repeats)."""
 
     lines: int
     records: object  # rows (seq, source_key, *IDENTITY_FIELDS)
-    creances: object  # rows (seq, *CREANCE_FIELDS, source_key, structure_id)
+    creances: object  # rows (seq, *CREANCE_FIELDS, source_key, structure_id, line, digest)
     count: int  # number of créance rows
     rejected: list[tuple[int, str, list[str]]]
+    duplicates: int = 0  # lines identical to an earlier line of the chunk with the same reference
 
 
 def _chunks(source_file: SourceFile, fmt: SourceFormat, structures: dict[str, int], chunk_lines: int,
@@ -47,25 +51,45 @@ def _chunks(source_file: SourceFile, fmt: SourceFormat, structures: dict[str, in
         yield _chunk(parser, batch, structures, encode)
 
 
-def _chunk(parser: LineParser, batch: list[tuple[int, list[str]]], structures: dict[str, int],
+def _chunk(parser: LineParser, batch: list[tuple[int, list[str] | None]], structures: dict[str, int],
            encode: Encoder) -> Chunk:
     identities: dict[str, tuple] = {}
-    creances: dict[str, ParsedLine] = {}
+    creances: dict[str, tuple[ParsedLine, int]] = {}
     rejected = []
+    duplicates = 0
     for line, row in batch:
+        if row is None:
+            rejected.append((line, f"Champ de plus de {FIELD_LIMIT} caractères : ligne illisible", []))
+            continue
         try:
             parsed = parser.parse(line, row)
         except LineRejected as exc:
             rejected.append((line, str(exc), row))
             continue
+        reference = parsed.creance[0]
+        # The line's whole content, to tell a repeated line from a conflicting one (hash(): the
+        # digests of one file are all made by this process, and fit a BIGINT).
+        digest = hash((parsed.source_key, parsed.identity, parsed.creance, parsed.structure_code))
+        first = creances.get(reference)
+        if first is not None:
+            if first[1] == digest:
+                duplicates += 1
+            else:
+                rejected.append((line, conflict_reason(reference, first[0].line), row))
+            continue
+        creances[reference] = (parsed, digest)
         identities[parsed.source_key] = parsed.identity
-        creances[parsed.creance[0]] = parsed  # keyed by reference
     return Chunk(
         lines=len(batch),
         records=encode([(seq, key, *identity) for seq, (key, identity) in enumerate(identities.items())]),
-        creances=encode([(seq, *p.creance, p.source_key, structures[p.structure_code])
-                         for seq, p in enumerate(creances.values())]),
-        count=len(creances), rejected=rejected)
+        creances=encode([(seq, *p.creance, p.source_key, structures[p.structure_code], p.line, digest)
+                         for seq, (p, digest) in enumerate(creances.values())]),
+        count=len(creances), rejected=rejected, duplicates=duplicates)
+
+
+def conflict_reason(reference: str, first_line: int) -> str:
+    return (f"Référence « {reference} » déjà présente ligne {first_line} du fichier avec d'autres valeurs "
+            "(une seule ligne par créance)")
 
 
 def _put(queue: mp.Queue, item: object, parent: int) -> None:
@@ -90,6 +114,8 @@ def _produce(queue: mp.Queue, source_file: SourceFile, fmt: SourceFormat, struct
         for chunk in _chunks(source_file, fmt, structures, chunk_lines, encode):
             _put(queue, chunk, parent)
         _put(queue, None, parent)
+    except FileRefused as exc:  # the writer refuses the file as if it had read it itself
+        _put(queue, FileRefused(str(exc)), parent)
     except BaseException as exc:  # noqa: BLE001 - handed to the writer, which raises it
         _put(queue, RuntimeError(f"Erreur de lecture du fichier : {exc}"), parent)
 

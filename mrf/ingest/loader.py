@@ -19,12 +19,11 @@ from ..extensions import db
 from ..models import AuditLog, Creance, CreanceEvent, ImportBatch, SourceRecord, Structure
 from . import staging
 from .bulk import insert_rows, reserve_ids
-from .chunks import CHUNK_LINES, Chunk, parsed_chunks
+from .chunks import CHUNK_LINES, Chunk, conflict_reason, parsed_chunks
 from .formats import FORMATS, Source
 from .parse import CREANCE_FIELDS, IDENTITY_FIELDS
 from .reader import FileRefused, open_source_file
 from .staging import STAGED_CREANCES, STAGED_RECORDS, TRACKED_CREANCE_FIELDS
-
 
 
 @dataclass
@@ -38,6 +37,7 @@ class ImportReport:
     creances_unchanged: int = 0
     records_created: int = 0
     records_updated: int = 0
+    duplicates: int = 0  # lines identical to an earlier line with the same reference, counted once
     rejects_path: Path | None = None
     batch_id: int | None = None
     new_record_ids: list[int] = field(default_factory=list)
@@ -48,12 +48,24 @@ class ImportReport:
 
     def summary(self) -> str:
         text = (f"{self.lines_read} lignes lues : {self.imported} valides, {self.rejected} rejetées. "
-                f"Créances : {self.creances_created} nouvelles, {self.creances_changed} modifiées, "
+                + (f"{self.duplicates} lignes en double (identiques à une ligne précédente) comptées une fois. "
+                   if self.duplicates else "")
+                + f"Créances : {self.creances_created} nouvelles, {self.creances_changed} modifiées, "
                 f"{self.creances_unchanged} inchangées. Débiteurs : {self.records_created} nouveaux, "
                 f"{self.records_updated} mis à jour.")
         if self.rejects_path:
             text += f" Rejets et motifs : {self.rejects_path}"
         return text
+
+
+# A spreadsheet takes a cell starting with one of these for a formula: the rejects file is opened in
+# one to be corrected, so such a cell is written after an apostrophe, as OWASP recommends (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """CELL, with an apostrophe before it when a spreadsheet would read it as a formula."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) else cell
 
 
 class _Rejects:
@@ -70,13 +82,19 @@ class _Rejects:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._fh, delimiter=self.delimiter)
-            self._writer.writerow(("ligne", "motif", *self.header))
-        self._writer.writerow((line, reason, *row))
+            self._writer.writerow(("ligne", "motif", *map(spreadsheet_safe, self.header)))
+        self._writer.writerow((line, spreadsheet_safe(reason), *map(spreadsheet_safe, row)))
         self.count += 1
 
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
+
+    def discard(self) -> None:
+        """Close and remove the file: the import failed, none of its lines was imported."""
+        self.close()
+        if self._writer is not None:
+            self.path.unlink(missing_ok=True)
 
 
 def default_rejects_path(path: Path) -> Path:
@@ -93,6 +111,7 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
     source_file = open_source_file(path, fmt)
     report = ImportReport(source=source, path=path)
     rejects = _Rejects(rejects_path or default_rejects_path(path), source_file.header, source_file.delimiter)
+    repeated: dict[int, str] = {}  # lines repeating a reference of an earlier chunk, with other values
     try:
         with db.transaction() as session:
             structures = dict(session.execute(select(Structure.code, Structure.id)).all())
@@ -104,10 +123,15 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
                 for line, reason, row in chunk.rejected:
                     rejects.add(line, reason, row)
                 report.lines_read += chunk.lines
-                _load_chunk(session, source, chunk, batch.id, report)
+                report.duplicates += chunk.duplicates
+                _load_chunk(session, source, chunk, batch.id, report, repeated)
                 if progress:
                     progress(report.lines_read)
             staging.drop(session)
+            if repeated:  # rare: their cells are read again from the file, for the rejects
+                for line, row in source_file.rows():
+                    if line in repeated:
+                        rejects.add(line, repeated[line], row or [])
             report.rejected = rejects.count
             batch.lines_read = report.lines_read
             batch.lines_rejected = report.rejected
@@ -121,20 +145,32 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
                                                                    "lignes": report.lines_read,
                                                                    "rejets": report.rejected}))
             report.batch_id = batch.id
-    finally:
-        rejects.close()
+    except BaseException:
+        rejects.discard()
+        raise
+    rejects.close()
     if rejects.count:
         report.rejects_path = rejects.path
     return report
 
 
-def _load_chunk(session: Session, source: str, chunk: Chunk, batch_id: int, report: ImportReport) -> None:
+def _load_chunk(session: Session, source: str, chunk: Chunk, batch_id: int, report: ImportReport,
+                repeated: dict[int, str]) -> None:
+    """Merge CHUNK; its lines repeating a reference of an earlier chunk are counted as duplicates
+    (same values) or added to REPEATED with their reason (other values), and not merged."""
     if not chunk.count:
         return
     now = datetime.now(timezone.utc)
     staging.load(session, chunk)
+    count = chunk.count
+    for line, reference, first_line, same in staging.take_repeats(session, chunk.count):
+        count -= 1
+        if same:
+            report.duplicates += 1
+        else:
+            repeated[line] = conflict_reason(reference, first_line)
     _merge_records(session, source, batch_id, now, report)
-    _merge_creances(session, source, chunk.count, batch_id, now, report)
+    _merge_creances(session, source, count, batch_id, now, report)
 
 
 def _merge_records(session: Session, source: str, batch_id: int, now: datetime, report: ImportReport) -> None:
@@ -201,11 +237,11 @@ def _record_events(session: Session, changed: list, batch_id: int, now: datetime
     width = len(TRACKED_CREANCE_FIELDS)
     rar, status = TRACKED_CREANCE_FIELDS.index("rar_cents"), TRACKED_CREANCE_FIELDS.index("status")
     events = []
-    for event_id, row in zip(reserve_ids(session, CreanceEvent.__table__, len(changed)), changed):
+    for event_id, row in zip(reserve_ids(session, CreanceEvent.__table__, len(changed)), changed, strict=True):
         creance_id, record_id, old_record_id = row[0], row[1], row[2]
         new, old = row[3:3 + width], row[3 + width:]
         changes = {f: [_jsonable(before), _jsonable(after)]
-                   for f, before, after in zip(TRACKED_CREANCE_FIELDS, old, new) if before != after}
+                   for f, before, after in zip(TRACKED_CREANCE_FIELDS, old, new, strict=True) if before != after}
         if old_record_id != record_id:
             changes["source_record_id"] = [old_record_id, record_id]
         cancelled = new[status] == "annulee" and old[status] != "annulee"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 
 from matching.reference import CommuneReference
 
+from .bounds import FIELD_LENGTHS, FIRST_DATE, LAST_DATE, MAX_AMOUNT_CENTS, MAX_AMOUNT_DIGITS, MAX_AMOUNT_EUROS
 from .formats import Source, SourceFormat
 
 
@@ -36,39 +38,70 @@ class ParsedLine:
     structure_code: str
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes ² and ١٢٣, which int() refuses or reads as 123."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_amount_cents(text: str, label: str) -> int:
-    """'1 234,56' / '1234.56' / '1234' euros → integer cents; refuses negatives and 3 decimals."""
+    """'1 234,56' / '1234.56' / '1234' euros → integer cents; refuses negatives, 3 decimals, digits
+    other than 0-9 and amounts over MAX_AMOUNT_EUROS."""
     units, separator, decimals = text.partition(",")
-    if units.isascii() and units.isdigit() and (not separator or (
-            0 < len(decimals) <= 2 and decimals.isascii() and decimals.isdigit())):
-        return int(units) * 100 + (int(decimals.ljust(2, "0")) if decimals else 0)  # the usual 1234,56
-    raw = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-    if not raw:
-        raise LineRejected(f"{label} manquant")
-    if raw.startswith("-"):
-        raise LineRejected(f"{label} négatif : {text.strip()}")
-    raw = raw.replace(",", ".")
-    units, _, decimals = raw.partition(".")
-    if not units.isdigit() or (decimals and not decimals.isdigit()) or len(decimals) > 2 or "." in decimals:
-        raise LineRejected(f"{label} illisible : « {text.strip()} » (attendu : 1234,56)")
-    return int(units) * 100 + int(decimals.ljust(2, "0") if decimals else 0)
+    if not (_digits(units) and (not separator or (0 < len(decimals) <= 2 and _digits(decimals)))):
+        raw = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+        if not raw:
+            raise LineRejected(f"{label} manquant")
+        if raw.startswith("-"):
+            raise LineRejected(f"{label} négatif : {_shown(text)}")
+        units, _, decimals = raw.replace(",", ".").partition(".")
+        if not _digits(units) or (decimals and not _digits(decimals)) or len(decimals) > 2:
+            raise LineRejected(f"{label} illisible : « {_shown(text)} » (attendu : 1234,56, chiffres 0 à 9)")
+    units = units.lstrip("0")
+    if len(units) > MAX_AMOUNT_DIGITS or (cents := int(units or "0") * 100 + int(decimals.ljust(2, "0") or "0")
+                                          ) > MAX_AMOUNT_CENTS:
+        raise LineRejected(f"{label} invraisemblable : « {_shown(text)} » (au plus {_MAX_AMOUNT_SHOWN} €)")
+    return cents
+
+
+_MAX_AMOUNT_SHOWN = f"{MAX_AMOUNT_EUROS:,}".replace(",", " ")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """TEXT as quoted in a reason: stripped, and cut so that a huge value does not make a huge reason."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{2})([/.-])([0-9]{2})\2([0-9]{4})", re.ASCII)
+_YEAR_MONTH_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+_COMPACT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})", re.ASCII)
 
 
 def parse_date(text: str, label: str) -> date:
-    """JJ/MM/AAAA (also JJ-MM-AAAA, JJ.MM.AAAA) or AAAA-MM-JJ."""
+    """JJ/MM/AAAA (also JJ-MM-AAAA, JJ.MM.AAAA, JJMMAAAA) or AAAA-MM-JJ, digits 0-9 only (int() would
+    also take +1, ² or ١), between FIRST_DATE and LAST_DATE."""
     raw = text.strip()
-    try:
-        if len(raw) == 10 and raw[4] == "-":
-            return date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
-        if len(raw) == 10 and raw[2] in "/-." and raw[5] == raw[2]:
-            return date(int(raw[6:]), int(raw[3:5]), int(raw[:2]))
-        if len(raw) == 8 and raw.isdigit():
-            return date(int(raw[4:]), int(raw[2:4]), int(raw[:2]))
-    except ValueError:
-        pass
     if not raw:
         raise LineRejected(f"{label} manquante")
-    raise LineRejected(f"{label} invalide : « {raw} » (attendu : JJ/MM/AAAA)")
+    parsed = None
+    try:
+        if match := _YEAR_MONTH_DAY.fullmatch(raw):
+            parsed = date(int(match[1]), int(match[2]), int(match[3]))
+        elif match := _DAY_MONTH_YEAR.fullmatch(raw):
+            parsed = date(int(match[4]), int(match[3]), int(match[1]))
+        elif match := _COMPACT.fullmatch(raw):
+            parsed = date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        pass
+    if parsed is None:
+        raise LineRejected(f"{label} invalide : « {_shown(raw)} » (attendu : JJ/MM/AAAA)")
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        raise LineRejected(f"{label} invraisemblable : « {_shown(raw)} » (attendue entre "
+                           f"{FIRST_DATE:%d/%m/%Y} et {LAST_DATE:%d/%m/%Y})")
+    return parsed
+
+
+_PARTIAL_DATE = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", re.ASCII)
 
 
 def parse_birth_date(text: str) -> tuple[date | None, str | None]:
@@ -80,9 +113,9 @@ def parse_birth_date(text: str) -> tuple[date | None, str | None]:
     try:
         return parse_date(raw, "Date de naissance"), raw
     except LineRejected:
-        parts = raw.replace("-", "/").replace(".", "/").split("/")
-        if (len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4
-                and 1850 <= int(parts[2]) <= 2100 and (parts[0] in ("00", "0") or parts[1] in ("00", "0"))):
+        match = _PARTIAL_DATE.fullmatch(raw)
+        if (match and FIRST_DATE.year <= int(match[3]) <= LAST_DATE.year
+                and (int(match[1]) == 0 or int(match[2]) == 0)):
             return None, raw
         raise
 
@@ -100,12 +133,16 @@ def _valid_fiscal_number(number: str) -> bool:
             and int(number[:10]) % 511 == int(number[10:]))
 
 
-def _text(value: str | None, limit: int = 200) -> str | None:
+def _text(value: str | None, column: str) -> str | None:
+    """VALUE with its runs of blanks made one space; a line whose value is longer than the database
+    column that stores it is rejected (PostgreSQL would refuse it, SQLite would keep it: neither)."""
     if not value:
         return None
-    if "  " in value or "\t" in value or "\n" in value:
+    if "  " in value or "\t" in value or "\n" in value or "\r" in value:
         value = " ".join(value.split())
-    return value[:limit] or None
+    if len(value) > FIELD_LENGTHS[column]:
+        raise LineRejected(f"Champ trop long : {column} ({len(value)} caractères, au plus {FIELD_LENGTHS[column]})")
+    return value or None
 
 
 IDENTITY_COLUMNS = ("numero_fiscal", "id_debiteur", "id_tiers", "nom_naissance", "nom_usage", "prenoms", "nom",
@@ -143,7 +180,7 @@ class LineParser:
         if code_insee:
             commune = ref.commune(code_insee)
             if commune is None:
-                raise LineRejected(f"Commune inconnue : code INSEE « {code_insee} »")
+                raise LineRejected(f"Commune inconnue : code INSEE « {_shown(code_insee)} »")
             if postcode and postcode not in commune.postcodes and commune.postcodes:
                 postcode = commune.postcodes[0] if len(commune.postcodes) == 1 else (
                     ref.repair_postcode(commune.nom, postcode) or commune.postcodes[0])
@@ -152,9 +189,10 @@ class LineParser:
             commune = ref.find(city, postcode)
             if commune is None:
                 if postcode and not ref.is_postcode(postcode):
-                    raise LineRejected(f"Code postal inconnu et commune introuvable : « {postcode} {city} »")
+                    raise LineRejected(
+                        f"Code postal inconnu et commune introuvable : « {_shown(postcode + ' ' + city)} »")
                 if city and not postcode:
-                    raise LineRejected(f"Commune inconnue : « {city} »")
+                    raise LineRejected(f"Commune inconnue : « {_shown(city)} »")
                 result = (None, postcode or None)
             else:
                 repaired = postcode if postcode in commune.postcodes else (
@@ -182,40 +220,40 @@ class LineParser:
         identity: dict = {}
         if self.fmt.source is Source.IMPOTS:
             if not _valid_fiscal_number(key):
-                raise LineRejected(f"Numéro fiscal invalide (13 chiffres et clé de contrôle) : « {key} »")
+                raise LineRejected(f"Numéro fiscal invalide (13 chiffres et clé de contrôle) : « {_shown(key)} »")
             identity["numero_fiscal"] = key
             identity["nom_naissance"] = _text(
-                row.get("nom_naissance") or _missing("nom_naissance", "nom de naissance"))
-            identity["nom_usage"] = _text(row.get("nom_usage", ""))
-            identity["prenoms"] = _text(row.get("prenoms") or _missing("prenoms", "prénoms"))
+                row.get("nom_naissance") or _missing("nom_naissance", "nom de naissance"), "nom_naissance")
+            identity["nom_usage"] = _text(row.get("nom_usage", ""), "nom_usage")
+            identity["prenoms"] = _text(row.get("prenoms") or _missing("prenoms", "prénoms"), "prenoms")
             identity["nom"] = None
         else:
             identity["numero_fiscal"] = None
-            identity["nom"] = _text(row.get("nom") or _missing("nom", "nom"))
+            identity["nom"] = _text(row.get("nom") or _missing("nom", "nom"), "nom")
             identity["nom_naissance"] = None
             identity["nom_usage"] = None
-            identity["prenoms"] = _text(row.get("prenom", ""))
+            identity["prenoms"] = _text(row.get("prenom", ""), "prenom")
         sexe = row.get("sexe", "").upper()
         if sexe and sexe not in SEXES:
-            raise LineRejected(f"Sexe invalide : « {sexe} » (attendu : M ou F)")
+            raise LineRejected(f"Sexe invalide : « {_shown(sexe)} » (attendu : M ou F)")
         identity["sexe"] = SEXES.get(sexe)
         birth, identity["date_naissance_brute"] = parse_birth_date(row.get("date_naissance", ""))
         identity["date_naissance"] = birth.isoformat() if birth else None
-        identity["lieu_naissance"] = _text(row.get("lieu_naissance", ""))
-        identity["numero_voie"] = _text(row.get("numero_voie", ""), 16)
-        identity["voie"] = _text(row.get("voie", ""))
-        identity["complement_adresse"] = _text(row.get("complement_adresse", ""))
-        identity["commune"] = _text(row.get("commune", ""), 100)
+        identity["lieu_naissance"] = _text(row.get("lieu_naissance", ""), "lieu_naissance")
+        identity["numero_voie"] = _text(row.get("numero_voie", ""), "numero_voie")
+        identity["voie"] = _text(row.get("voie", ""), "voie")
+        identity["complement_adresse"] = _text(row.get("complement_adresse", ""), "complement_adresse")
+        identity["commune"] = _text(row.get("commune", ""), "commune")
         postcode = row.get("code_postal", "").replace(" ", "")
-        if postcode and (not postcode.isdigit() or len(postcode) not in (4, 5)):
+        if postcode and (not _digits(postcode) or len(postcode) not in (4, 5)):
             postcode_raw = postcode
             postcode = ""
             if not identity["commune"]:
-                raise LineRejected(f"Code postal invalide : « {postcode_raw} »")
+                raise LineRejected(f"Code postal invalide : « {_shown(postcode_raw)} »")
         elif len(postcode) == 4:
             postcode = "0" + postcode  # a spreadsheet dropped the leading zero (06000 → 6000)
         code_insee = row.get("code_insee", "")
-        if code_insee and len(code_insee) == 4 and code_insee.isdigit():
+        if code_insee and len(code_insee) == 4 and _digits(code_insee):
             code_insee = "0" + code_insee
         identity["code_insee"], identity["code_postal"] = self._place(
             code_insee.upper(), postcode, identity["commune"] or "")
@@ -225,11 +263,14 @@ class LineParser:
     def parse(self, line: int, cells: list[str]) -> ParsedLine:
         if len(cells) != self.width:
             raise LineRejected(f"Nombre de colonnes incorrect : {len(cells)} au lieu de {self.width}")
-        row = dict(zip(self.header, map(str.strip, cells)))
+        row = dict(zip(self.header, map(str.strip, cells), strict=True))
 
         source = self.fmt.source
         key_column = self.fmt.key_column
         key = row.get(key_column) or _missing(key_column, "identifiant du débiteur")
+        if len(key) > FIELD_LENGTHS[key_column]:
+            raise LineRejected(f"Champ trop long : {key_column} ({len(key)} caractères, au plus "
+                               f"{FIELD_LENGTHS[key_column]})")
         # A debtor's identity repeats on each of its lines: parse it once per distinct content.
         cache_key = self._identity_key(row)
         identity = self._identity_cache.get(cache_key)
@@ -241,7 +282,7 @@ class LineParser:
 
         structure = row.get("comptable") or _missing("comptable", "poste comptable")
         if structure not in self.structure_codes:
-            raise LineRejected(f"Poste comptable inconnu : « {structure} »")
+            raise LineRejected(f"Poste comptable inconnu : « {_shown(structure)} »")
         initial = parse_amount_cents(
             row.get("montant_initial") or _missing("montant_initial", "montant initial"), "Montant initial")
         rar = parse_amount_cents(
@@ -250,13 +291,14 @@ class LineParser:
             raise LineRejected("Reste à recouvrer supérieur au montant initial")
         status_raw = row.get("statut", "").upper()
         if status_raw not in STATUSES:
-            raise LineRejected(f"Statut inconnu : « {status_raw} » (attendu : EN_COURS ou ANNULEE)")
+            raise LineRejected(f"Statut inconnu : « {_shown(status_raw)} » (attendu : EN_COURS ou ANNULEE)")
         status = STATUSES[status_raw]
         if status == "en_cours" and rar == 0:
             status = "soldee"
         reference_column = self.fmt.reference_column
         creance = {
-            "reference": _text(row.get(reference_column) or _missing(reference_column, "référence de la créance"), 64),
+            "reference": _text(row.get(reference_column) or _missing(reference_column, "référence de la créance"),
+                               reference_column),
             "amount_initial_cents": initial,
             "rar_cents": rar,
             "status": status,
@@ -267,7 +309,7 @@ class LineParser:
             "date_emission": None,
         }
         if source is Source.IMPOTS:
-            creance["nature"] = _text(row.get("impot") or _missing("impot", "impôt"), 100)
+            creance["nature"] = _text(row.get("impot") or _missing("impot", "impôt"), "impot")
             creance["creditor_code"] = "ETAT"
             creance["creditor_name"] = "État"
             creance["year"] = self._year(row.get("annee", ""))
@@ -279,12 +321,12 @@ class LineParser:
                 row.get("date_exigibilite") or _missing("date_exigibilite", "date d'exigibilité"),
                 "Date d'exigibilité")
         elif source is Source.AMENDES:
-            creance["nature"] = _text(row.get("type_amende") or _missing("type_amende", "type d'amende"), 100)
+            creance["nature"] = _text(row.get("type_amende") or _missing("type_amende", "type d'amende"), "type_amende")
             creance["creditor_code"] = "ETAT"
             creance["creditor_name"] = "État"
             category = row.get("categorie_infraction", "").lower().replace("é", "e")
             if category and category not in ("contravention", "delit"):
-                raise LineRejected(f"Catégorie d'infraction inconnue : « {category} » (contravention ou délit)")
+                raise LineRejected(f"Catégorie d'infraction inconnue : « {_shown(category)} » (contravention ou délit)")
             creance["offence_category"] = category or None
             infraction = row.get("date_infraction", "")
             creance["date_infraction"] = self._date(infraction, "Date d'infraction") if infraction else None
@@ -293,14 +335,16 @@ class LineParser:
             creance["date_exigibilite"] = creance["date_prise_en_charge"]
             creance["year"] = int(creance["date_prise_en_charge"][:4])
         else:
-            creance["nature"] = _text(row.get("objet") or _missing("objet", "objet du titre"), 100)
+            creance["nature"] = _text(row.get("objet") or _missing("objet", "objet du titre"), "objet")
             creance["creditor_code"] = _text(
-                row.get("code_collectivite") or _missing("code_collectivite", "code du créancier"), 32)
-            creance["creditor_name"] = _text(row.get("collectivite") or _missing("collectivite", "créancier"))
-            creance["budget"] = _text(row.get("budget", ""), 100)
+                row.get("code_collectivite") or _missing("code_collectivite", "code du créancier"),
+                "code_collectivite")
+            creance["creditor_name"] = _text(row.get("collectivite") or _missing("collectivite", "créancier"),
+                                             "collectivite")
+            creance["budget"] = _text(row.get("budget", ""), "budget")
             flag = (row.get("hospitalier") or _missing("hospitalier", "créance hospitalière O/N")).upper()
             if flag not in FLAGS:
-                raise LineRejected(f"Indicateur hospitalier invalide : « {flag} » (attendu : O ou N)")
+                raise LineRejected(f"Indicateur hospitalier invalide : « {_shown(flag)} » (attendu : O ou N)")
             creance["is_hospital"] = FLAGS[flag]
             creance["year"] = self._year(row.get("exercice", ""))
             emission = row.get("date_emission", "")
@@ -316,6 +360,6 @@ class LineParser:
     def _year(text: str) -> int | None:
         if not text:
             return None
-        if not (text.isdigit() and len(text) == 4 and 1990 <= int(text) <= 2100):
-            raise LineRejected(f"Année invalide : « {text} »")
+        if not (_digits(text) and len(text) == 4 and 1990 <= int(text) <= 2100):
+            raise LineRejected(f"Année invalide : « {_shown(text)} » (4 chiffres, de 1990 à 2100)")
         return int(text)

@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Column, Integer, MetaData, ScalarSelect, String, Table, select, text
+from sqlalchemy import BigInteger, Column, Integer, MetaData, ScalarSelect, String, Table, select, text
 from sqlalchemy.orm import Session
 
 from ..models import Creance, SourceRecord
@@ -40,24 +40,31 @@ STAGED_RECORDS = Table(
 STAGED_CREANCES = Table(
     "mrf_stage_creance", _metadata,
     Column("seq", Integer), *_like(_creances, CREANCE_FIELDS), Column("source_key", String(64)),
-    Column("structure_id", Integer),
+    Column("structure_id", Integer), Column("line", Integer), Column("digest", BigInteger),
     Column("record_id", BigId), Column("creance_id", BigId),
     *_like(_creances, ("source_record_id", *TRACKED_CREANCE_FIELDS), "old_"),
     prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
-_LOADED = {STAGED_RECORDS: 2 + len(IDENTITY_FIELDS), STAGED_CREANCES: 3 + len(CREANCE_FIELDS)}
+_LOADED = {STAGED_RECORDS: 2 + len(IDENTITY_FIELDS), STAGED_CREANCES: 5 + len(CREANCE_FIELDS)}
+# Every reference of the file so far, with its first line and that line's digest: a reference seen
+# in an earlier chunk is found here (the file's references stay in the database, not in memory).
+SEEN_REFERENCES = Table(
+    "mrf_stage_seen", _metadata,
+    Column("reference", _creances.c.reference.type, primary_key=True), Column("line", Integer),
+    Column("digest", BigInteger), prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+_TABLES = (*_LOADED, SEEN_REFERENCES)
 
 
 def create(session: Session) -> None:
     """The staging tables, empty, for this transaction's connection."""
     connection = session.connection()
-    for table in _LOADED:
+    for table in _TABLES:
         table.drop(connection, checkfirst=True)  # left by an earlier import on this SQLite connection
         table.create(connection)
 
 
 def drop(session: Session) -> None:
     connection = session.connection()
-    for table in _LOADED:
+    for table in _TABLES:
         table.drop(connection)
 
 
@@ -127,6 +134,27 @@ def match_creances(session: Session, source: str) -> int:
         f"    record_id = (SELECT r.id FROM source_record r "
         f"                 WHERE r.source = :source AND r.source_key = {staged}.source_key) "
         f"WHERE (SELECT c.id {same_key}) IS NOT NULL"), {"source": source}).rowcount
+
+
+def take_repeats(session: Session, staged_count: int) -> list[tuple[int, str, int, bool]]:
+    """Add the chunk's references to SEEN_REFERENCES; return the staged créances whose reference an
+    earlier chunk of the file had, as (line, reference, first line, same values), taken out of the
+    staging tables with the debtors left without a line. One INSERT when nothing repeats (the usual
+    case); the repeated rows are then found by probing the unique index, as the matches below."""
+    staged, records, seen = STAGED_CREANCES.name, STAGED_RECORDS.name, SEEN_REFERENCES.name
+    ignore = ("INSERT OR IGNORE INTO", "") if session.get_bind().dialect.name == "sqlite" else (
+        "INSERT INTO", " ON CONFLICT (reference) DO NOTHING")
+    added = session.execute(text(f"{ignore[0]} {seen} (reference, line, digest) "
+                                 f"SELECT reference, line, digest FROM {staged}{ignore[1]}")).rowcount
+    if added == staged_count:
+        return []
+    first = f"FROM {seen} f WHERE f.reference = {staged}.reference"
+    repeats = [(line, reference, first_line, same == digest) for line, reference, first_line, same, digest in
+               session.execute(text(f"SELECT line, reference, (SELECT f.line {first}), (SELECT f.digest {first}), "
+                                    f"digest FROM {staged} WHERE line <> (SELECT f.line {first}) ORDER BY 1"))]
+    session.execute(text(f"DELETE FROM {staged} WHERE line <> (SELECT f.line {first})"))
+    session.execute(text(f"DELETE FROM {records} WHERE source_key NOT IN (SELECT source_key FROM {staged})"))
+    return repeats
 
 
 def debtor_id(source: str) -> ScalarSelect:

@@ -3,64 +3,15 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from ingest_files import IMPOTS_ROW, NF1, NF2, count, fiscal_number, impots_file, run_import, write_csv
+from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.ingest.formats import AMENDES, IMPOTS, SECTEUR_LOCAL
 from mrf.models import Creance, CreanceEvent, SourceRecord
 from mrf.services.structures import StructureSpec, upsert_structures
-
-
-def fiscal_number(first_ten: str) -> str:
-    return first_ten + f"{int(first_ten) % 511:03d}"
-
-
-NF1 = fiscal_number("1234567890")
-NF2 = fiscal_number("0987654321")
-
-IMPOTS_ROW = {
-    "numero_fiscal": NF1, "nom_naissance": "MARTIN", "nom_usage": "DUPONT", "prenoms": "MARIE CLAIRE",
-    "sexe": "F", "date_naissance": "12/03/1975", "lieu_naissance": "AUXERRE", "numero_voie": "12 BIS",
-    "voie": "RUE DE PARIS", "complement_adresse": "", "code_postal": "89000", "commune": "AUXERRE",
-    "code_insee": "89024", "reference_avis": "IR-2024-0001", "impot": "IR", "annee": "2024",
-    "montant_initial": "1 234,56", "reste_a_recouvrer": "1234,56", "statut": "",
-    "date_mise_en_recouvrement": "31/07/2025", "date_exigibilite": "15/09/2025", "comptable": "SIP-TEST",
-}
-
-
-@pytest.fixture
-def structures(app):
-    upsert_structures([StructureSpec("SIP-TEST", "SIP de test", "sip", "89", ("impots",), ("89024",)),
-                       StructureSpec("TA-TEST", "Trésorerie amendes de test", "tresorerie_amendes", "89",
-                                     ("amendes",), ("89024",)),
-                       StructureSpec("SPL-TEST", "Trésorerie SPL de test", "tresorerie_spl", "89",
-                                     ("secteur_local",), ("89024",))])
-
-
-def write_csv(path: Path, header: list[str], rows: list[dict], delimiter: str = ";",
-              encoding: str = "utf-8") -> Path:
-    with path.open("w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh, delimiter=delimiter)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([row.get(h, "") for h in header])
-    return path
-
-
-def impots_file(tmp_path: Path, rows: list[dict], name: str = "impots.csv", **kw) -> Path:
-    return write_csv(tmp_path / name, list(IMPOTS.names), rows, **kw)
-
-
-def count(model) -> int:
-    with db.new_session() as s:
-        return s.scalar(select(func.count()).select_from(model))
-
-
-def run_import(cli, source: str, path: Path):
-    return cli.invoke(args=["import", source, str(path)])
 
 
 def test_valid_file_is_imported_with_amounts_in_cents(cli, structures, tmp_path):
@@ -232,33 +183,37 @@ def test_amendes_and_secteur_local_lines(cli, structures, tmp_path):
     assert record.date_naissance is None and record.date_naissance_brute == "00/00/1975"
 
 
-def test_chunks_from_the_parser_process_with_keys_repeated_across_and_within_chunks(structures, tmp_path,
-                                                                                    monkeypatch):
+def test_chunks_from_the_parser_process_with_references_repeated_across_and_within_chunks(structures, tmp_path,
+                                                                                          monkeypatch):
     from mrf.ingest import chunks, loader
 
     monkeypatch.setattr(chunks, "PARALLEL_FROM_BYTES", 0)  # parse in a child process, as for large files
     monkeypatch.setattr(loader, "CHUNK_LINES", 2)
     odd = {**IMPOTS_ROW, "numero_fiscal": NF2, "nom_naissance": 'O\'BRIEN \\ "D"\tX', "voie": "RUE\\N"}
-    rows = [
+    rows = [  # file lines 2 to 7, in chunks [2, 3] [4, 5] [6, 7]
         {**IMPOTS_ROW, "reference_avis": "R1", "reste_a_recouvrer": "100"},
         {**IMPOTS_ROW, "reference_avis": "R2"},
-        {**IMPOTS_ROW, "reference_avis": "R1", "reste_a_recouvrer": "50"},  # next chunk: a change
+        {**IMPOTS_ROW, "reference_avis": "R1", "reste_a_recouvrer": "50"},  # next chunk, other amount: rejected
         {**odd, "reference_avis": "R3", "reste_a_recouvrer": "20"},
-        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "10"},  # same chunk: the last line wins
-        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "5"},
+        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "20"},  # next chunk, the same line: counted once
+        {**odd, "reference_avis": "R3", "reste_a_recouvrer": "10"},  # same chunk, other amount: rejected
     ]
     report = loader.import_file("impots", impots_file(tmp_path, rows))
-    assert (report.lines_read, report.rejected) == (6, 0)
-    assert (report.creances_created, report.creances_changed, report.creances_unchanged) == (3, 2, 0)
+    assert (report.lines_read, report.rejected, report.duplicates) == (6, 2, 1)
+    assert (report.creances_created, report.creances_changed, report.creances_unchanged) == (3, 0, 0)
     assert (report.records_created, report.records_updated) == (2, 0)
+    with report.rejects_path.open(encoding="utf-8") as fh:
+        rejects = {r["ligne"]: r for r in csv.DictReader(fh, delimiter=";")}
+    assert rejects["4"]["motif"].startswith("Référence « R1 » déjà présente ligne 2 du fichier avec d'autres valeurs")
+    assert rejects["4"]["reste_a_recouvrer"] == "50"  # the line's cells, read again from the file
+    assert rejects["7"]["motif"].startswith("Référence « R3 » déjà présente ligne 6")
+    assert rejects["7"]["reste_a_recouvrer"] == "10"
     with db.new_session() as s:
         rar = dict(s.execute(select(Creance.reference, Creance.rar_cents)).all())
-        events = s.execute(select(Creance.reference, CreanceEvent.rar_before_cents, CreanceEvent.rar_after_cents)
-                           .join(Creance, Creance.id == CreanceEvent.creance_id).order_by(CreanceEvent.id)).all()
         records = dict(s.execute(select(SourceRecord.numero_fiscal, SourceRecord.id)).all())
         odd_record = s.scalars(select(SourceRecord).where(SourceRecord.numero_fiscal == NF2)).one()
-    assert rar == {"R1": 5000, "R2": 123456, "R3": 500}
-    assert [tuple(e) for e in events] == [("R1", 10000, 5000), ("R3", 2000, 500)]
+    assert rar == {"R1": 10000, "R2": 123456, "R3": 2000}
+    assert count(CreanceEvent) == 0
     assert sorted(report.new_record_ids) == sorted(records.values())
     assert (odd_record.nom_naissance, odd_record.voie) == ('O\'BRIEN \\ "D" X', "RUE\\N")
 

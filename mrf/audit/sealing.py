@@ -29,7 +29,7 @@ def _stamp_cli_actor(session: Session, entries: list[AuditLog]) -> None:
     who = actor.resolve(session)
     for entry in anonymous:
         entry.agent_id = who.agent_id
-        entry.details = {**(entry.details or {}), **who.details()}
+        entry.details = {**who.details(), **(entry.details or {})}  # the action's own keys win
 
 
 def seal(session: Session, entries: list[AuditLog]) -> None:

@@ -20,6 +20,7 @@ from ..models import Agent, AuditLog
 ACTION_LABELS = {
     "connexion": "Connexion",
     "echec_connexion": "Échec de connexion",
+    "acces_refuse": "Accès refusé",
     "deconnexion": "Déconnexion",
     "creation_utilisateur": "Création d'un utilisateur",
     "consultation": "Consultation d'un compte",

@@ -234,3 +234,15 @@ def test_huge_numbers_for_other_roles(world, client_for, csrf, role: str, path: 
 def test_ordinary_pages_still_work(world, client_for) -> None:
     assert client_for("agent").get("/travail?page=2").status_code == 200
     assert client_for("agent").get("/travail?page=abc").status_code == 200
+
+
+# ------------------------------------------------------------------------------------- refused access
+def test_refused_access_is_in_the_audit_trail(world, client_for) -> None:
+    agent = client_for("agent")
+    assert agent.get(f"/redevables/{world.other}").status_code == 404  # another structure's account
+    assert agent.get("/administration/audit").status_code == 403
+    with db.new_session() as s:
+        lines = list(s.scalars(select(AuditLog).where(AuditLog.action == "acces_refuse").order_by(AuditLog.id)))
+    assert [(line.object_id, line.details["code"]) for line in lines] == [
+        (f"/redevables/{world.other}", 404), ("/administration/audit", 403)]
+    assert all(line.agent_id is not None and line.ip == "127.0.0.1" for line in lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -31,6 +32,9 @@ def secret_key(instance: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+    from .security.files import tighten
+
+    tighten(path)  # a key copied in with a lax mode
     return path.read_text().strip()
 
 
@@ -48,6 +52,9 @@ def load(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": os.environ.get("MRF_INSECURE_COOKIES") != "1",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Sign-in sessions (mrf.security.sessions): a working day at most, 30 minutes without a request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("MRF_SESSION_MAX_HOURS", "10"))),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=float(os.environ.get("MRF_SESSION_IDLE_MINUTES", "30"))),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     }
     config.update(overrides or {})

@@ -27,6 +27,9 @@ class Database:
         app.extensions["mrf_db"] = self
 
     def configure(self, url: str) -> None:
+        from .audit import sealing
+
+        sealing.install()  # every audit line written through the ORM is chained (mrf.audit)
         if self.engine is not None and str(self.engine.url) == url:
             return
         if self.engine is not None:
@@ -70,6 +73,9 @@ class Database:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        from .security.files import private_sqlite_file
+
+        private_sqlite_file(url)  # mode 600: the database holds personal and fiscal data
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -18,6 +18,9 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    from .security.files import private_sqlite_file
+
+    private_sqlite_file(url)  # created owner-only before Alembic's engine creates it world-readable
     command.upgrade(alembic_config(url), revision)
 
 

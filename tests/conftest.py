@@ -97,7 +97,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
         schema.upgrade(url)
         _migrated.add(url)
     engine = create_engine(url)
-    with engine.begin() as conn:
+    from mrf.audit import append_only
+
+    with engine.begin() as conn, append_only.suspended(conn):  # the audit trail refuses deletes otherwise
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

@@ -19,6 +19,7 @@ from .poursuites import (
     SatdLock,
     TiersAnswer,
 )
+from .security import SignInThrottle, WebSession
 from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
@@ -26,6 +27,6 @@ __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
     "Creance", "CreanceEvent", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
     "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
-    "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SourceRecord", "Structure",
-    "StructureCommune", "TiersAnswer", "WorklistEntry", "WorklistState",
+    "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord", "Structure",
+    "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
 ]

@@ -12,12 +12,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..audit import actor as cli_actor
+from ..audit.actor import CliActor, UnknownActor  # noqa: F401 - part of this service's interface
 from ..extensions import db
 from ..models import Agent, AuditLog
 
 ACTION_LABELS = {
     "connexion": "Connexion",
     "echec_connexion": "Échec de connexion",
+    "acces_refuse": "Accès refusé",
     "deconnexion": "Déconnexion",
     "creation_utilisateur": "Création d'un utilisateur",
     "consultation": "Consultation d'un compte",
@@ -40,6 +43,17 @@ def add(session: Session, agent_id: int | None, action: str, object_type: str,
                      object_id=None if object_id is None else str(object_id), details=details or {}, ip=ip)
     session.add(entry)
     return entry
+
+
+def actor_for_cli(as_login: str | None = None) -> CliActor:
+    """The author of a command line: ``as_login``, else ``mrf --as``/MRF_AS, else the operating-system user.
+
+    ``.agent_id`` (None when that user has no agent account) goes to services; ``.details()`` to the
+    audit line. Raises ``UnknownActor`` (French message) when an explicit login names no active agent."""
+    if as_login:
+        cli_actor.request_login(as_login)  # later lines of this command carry it too
+    with db.new_session() as session:
+        return cli_actor.resolve(session)
 
 
 def record(agent_id: int | None, action: str, object_type: str, object_id: object | None = None,

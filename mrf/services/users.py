@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Agent, AuditLog, Structure
+from ..security import passwords, throttle
 
 ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")
 ROLES_WITH_STRUCTURE = ("agent", "comptable")
-MAX_FAILURES = 5
-LOCK_DURATION = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 # Compared against when the login is unknown, so that timing does not reveal which logins exist.
 _DUMMY_HASH = generate_password_hash("mot-de-passe-factice")
 
@@ -38,8 +37,8 @@ def create_user(login: str, role: str, password: str, structure_code: str | None
                 display_name: str | None = None) -> Agent:
     if role not in ROLES:
         raise UserError(f"Rôle inconnu « {role} » ; rôles possibles : {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    if refused := passwords.problems(password, login, display_name):
+        raise UserError(" ".join(refused))
     if role in ROLES_WITH_STRUCTURE and not structure_code:
         raise UserError(f"Le rôle « {role} » exige une structure (--structure CODE).")
     with db.transaction() as session:
@@ -59,32 +58,43 @@ def create_user(login: str, role: str, password: str, structure_code: str | None
         return agent
 
 
+def _wait_message(wait_seconds: float) -> str:
+    minutes = max(1, -(-int(wait_seconds) // 60))
+    return f"Trop de tentatives : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+
+
 def authenticate(login: str, password: str, ip: str | None = None) -> LoginOutcome:
-    """Check a password; lock the login for a while after repeated failures."""
+    """Check a password, throttled per (login, address), address and login (``mrf.security.throttle``).
+
+    Unknown, deactivated and existing logins get the same messages, delays and work (one scrypt
+    check); every failure is in the audit trail with its reason."""
     refused = "Identifiant ou mot de passe incorrect."
     now = datetime.now(timezone.utc)
+    address = ip or "inconnue"
     with db.transaction() as session:
         agent = session.scalar(select(Agent).where(Agent.login == login))
+        agent_id = agent.id if agent is not None else None
+        failure = {"identifiant": login[:64]}
+        wait = throttle.wait_before(session, login, address, now)
+        if wait.total_seconds() > 0:
+            session.add(AuditLog(agent_id=agent_id, action="echec_connexion", object_type="agent",
+                                 object_id=None if agent_id is None else str(agent_id), ip=ip,
+                                 details={**failure, "motif": "tentatives_trop_nombreuses"}))
+            return LoginOutcome(None, _wait_message(wait.total_seconds()))
         if agent is None or not agent.active:
             check_password_hash(_DUMMY_HASH, password)
-            return LoginOutcome(None, refused)
-        locked_until = agent.locked_until
-        if locked_until is not None and locked_until.tzinfo is None:
-            locked_until = locked_until.replace(tzinfo=timezone.utc)
-        if locked_until is not None and locked_until > now:
-            return LoginOutcome(None, "Trop de tentatives : compte temporairement bloqué, réessayez plus tard.")
-        if not check_password_hash(agent.password_hash, password):
-            agent.failed_logins += 1
-            if agent.failed_logins >= MAX_FAILURES:
-                agent.locked_until = now + LOCK_DURATION
-                agent.failed_logins = 0
-            session.add(AuditLog(agent_id=agent.id, action="echec_connexion", object_type="agent",
+            reason = "identifiant_inconnu" if agent is None else "compte_desactive"
+        elif not check_password_hash(agent.password_hash, password):
+            reason = "mot_de_passe_errone"
+        else:
+            throttle.record_success(session, login, address, now)
+            session.add(AuditLog(agent_id=agent.id, action="connexion", object_type="agent",
                                  object_id=str(agent.id), ip=ip))
-            return LoginOutcome(None, refused)
-        agent.failed_logins = 0
-        agent.locked_until = None
-        session.add(AuditLog(agent_id=agent.id, action="connexion", object_type="agent",
-                             object_id=str(agent.id), ip=ip))
-        session.flush()
-        session.expunge(agent)
-        return LoginOutcome(agent, "")
+            session.flush()
+            session.expunge(agent)
+            return LoginOutcome(agent, "")
+        throttle.record_failure(session, login, address, now)
+        session.add(AuditLog(agent_id=agent_id, action="echec_connexion", object_type="agent",
+                             object_id=None if agent_id is None else str(agent_id), ip=ip,
+                             details={**failure, "motif": reason}))
+        return LoginOutcome(None, refused)

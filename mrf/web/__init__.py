@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..extensions import db, login_manager
-from ..models import Agent
+from ..extensions import login_manager
+from ..security import sessions
 from .security import CurrentAgent, install_security_headers
 
 
@@ -17,14 +17,16 @@ def register_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> CurrentAgent | None:
-        agent = db.session.get(Agent, int(user_id))
-        return CurrentAgent(agent) if agent is not None and agent.active else None
+        agent = sessions.current_agent(user_id)  # None once the server-side session has ended
+        return CurrentAgent(agent) if agent is not None else None
 
     install_security_headers(app)
+    sessions.install(app)
 
     from . import errors, helpers
 
     helpers.install(app)
+    app.url_map.converters["int"] = helpers.BoundedIntConverter  # before the routes are added
     errors.install(app)
 
     from .accounts import bp as accounts_bp

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..security import sessions
 from ..services import audit
 from ..services import users as user_service
 from .security import CurrentAgent
@@ -26,6 +27,8 @@ def login():
     if form.validate_on_submit():
         outcome = user_service.authenticate(form.login.data, form.password.data, request.remote_addr)
         if outcome.agent is not None:
+            session.clear()  # nothing kept from before sign-in: a new CSRF token, a new session
+            sessions.begin(outcome.agent.id, request.remote_addr)
             login_user(CurrentAgent(outcome.agent))
             return redirect(url_for("home.index"))
         flash(outcome.message, "error")
@@ -37,6 +40,8 @@ def login():
 @login_required
 def logout():
     audit.record(current_user.id, "deconnexion", "agent", current_user.id, ip=request.remote_addr)
+    sessions.end("deconnexion")
     logout_user()
+    session.clear()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from ..services import audit
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être traitée : elle est incomplète ou mal formée."),
@@ -21,6 +24,18 @@ def render_error(code: int, detail: str | None = None):  # noqa: ANN201
     return render_template("errors/error.html", code=code, title=title, message=message, detail=detail), code
 
 
+def _audit_refusal(app: Flask, code: int) -> None:
+    """A signed-in agent refused a page (403) or an object (404) leaves a line in the audit trail."""
+    if not current_user.is_authenticated:
+        return
+    try:
+        audit.record(current_user.id, "acces_refuse", "page", request.path[:64],
+                     {"code": code, "methode": request.method, "chemin": request.full_path[:500]},
+                     ip=request.remote_addr)
+    except Exception:  # noqa: BLE001 - the error page must still be shown if the trail cannot be written
+        app.logger.exception("Journal d'audit : refus d'accès non enregistré")
+
+
 def install(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError):  # noqa: ANN202
@@ -31,6 +46,8 @@ def install(app: Flask) -> None:
     def _http(error: HTTPException):  # noqa: ANN202
         if error.code is None or error.code < 400:
             return error
+        if error.code in (403, 404):
+            _audit_refusal(app, error.code)
         response = render_error(error.code)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             return response[0], 405, {"Allow": ", ".join(error.valid_methods)}

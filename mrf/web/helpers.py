@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter, Map
 
 from ..services import access
 
@@ -104,7 +105,38 @@ def navigation() -> list[dict[str, Any]]:
     return items
 
 
+# Page numbers and identifiers read from URLs: beyond this, no such page or row exists here, and the
+# database would overflow into a 500 (PostgreSQL integer columns hold 2³¹ − 1; SQLite 64 bits).
+MAX_QUERY_INT = 2**31 - 1
+NUMERIC_QUERY_PARAMS = ("page", "structure")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in routes, refusing (404) numbers no row can carry."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", MAX_QUERY_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def query_int(name: str, default: int = 1) -> int:
+    """A positive integer query parameter; ``default`` when absent or unreadable, 404 when absurdly large."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw.isascii() or not raw.isdigit():
+        return default
+    if len(raw) > len(str(MAX_QUERY_INT)) or int(raw) > MAX_QUERY_INT:
+        abort(404)
+    return max(1, int(raw))
+
+
+def _refuse_huge_numbers() -> None:
+    for name in NUMERIC_QUERY_PARAMS:
+        if name in request.args:
+            query_int(name)
+
+
 def install(app: Flask) -> None:
+    app.before_request(_refuse_huge_numbers)
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["date_fr"] = date_fr
     app.jinja_env.globals["page_url"] = page_url

@@ -38,7 +38,7 @@ from mrf.services import audit
 from mrf.services.structures import StructureSpec, upsert_structures
 from mrf.services.users import create_user
 
-PASSWORD = "mot-de-passe-de-test-1"
+PASSWORD = "cheval-agrafe-batterie-1"
 ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")
 # A minimal valid PDF, for downloads.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "

@@ -17,7 +17,7 @@ from mrf.web import accounts as accounts_web
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-PASSWORD = "mot-de-passe-de-test-1"
+PASSWORD = "cheval-agrafe-batterie-1"
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_security_headers_and_cookies(app, world, client_for, csrf) -> None:
     page = response.get_data(as_text=True)
     assert "<script>" not in page and " style=" not in page and "<style" not in page  # no inline code
     token = csrf(client)
-    signed = client.post("/login", data={"login": "agent.a", "password": "mot-de-passe-de-test-1",
+    signed = client.post("/login", data={"login": "agent.a", "password": "cheval-agrafe-batterie-1",
                                          "csrf_token": token})
     cookie = next(v for k, v in signed.headers.items() if k == "Set-Cookie" and v.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -74,21 +74,22 @@ def test_no_secret_in_the_repository() -> None:
         assert not re.search(r"SECRET_KEY\s*=\s*['\"]", text), path
 
 
-def test_sign_in_throttling_locks_after_repeated_failures(app, world, csrf) -> None:
+def test_sign_in_throttling_delays_after_repeated_failures(app, world, csrf) -> None:
     client = app.test_client()
     for _ in range(5):
         response = client.post("/login", data={"login": "agent.a", "password": "mauvais-mot-de-passe",
                                                "csrf_token": csrf(client)})
         assert response.status_code == 401
         assert "Identifiant ou mot de passe incorrect" in response.get_data(as_text=True)
-    # Even the right password is now refused for a while.
-    response = client.post("/login", data={"login": "agent.a", "password": "mot-de-passe-de-test-1",
+    # Even the right password now waits (a delay, not a lock: see test_security_sessions.py).
+    response = client.post("/login", data={"login": "agent.a", "password": "cheval-agrafe-batterie-1",
                                            "csrf_token": csrf(client)})
     assert response.status_code == 401
-    assert "temporairement bloqué" in response.get_data(as_text=True)
+    assert "Trop de tentatives : réessayez dans 1 minute" in response.get_data(as_text=True)
     with db.new_session() as s:
-        assert s.scalar(select(Agent.locked_until).where(Agent.login == "agent.a")) is not None
-    assert len(_audit("echec_connexion")) == 5
+        assert s.scalar(select(Agent.locked_until).where(Agent.login == "agent.a")) is None
+    assert [e.details["motif"] for e in _audit("echec_connexion")] == ["mot_de_passe_errone"] * 5 + [
+        "tentatives_trop_nombreuses"]
 
 
 def test_unknown_login_and_wrong_password_say_the_same(app, world, csrf) -> None:

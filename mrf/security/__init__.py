@@ -1,0 +1,1 @@
+"""Sign-in security: server-side sessions, sign-in throttling, password policy, private files."""

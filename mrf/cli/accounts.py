@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..services.accounts import AccountQueryError, list_accounts
+from ..services.comptes.liste import AccountQueryError, list_accounts
 
 
 @click.group("accounts")

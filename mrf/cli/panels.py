@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from panels import CriteriaError, PanelError, TransitionRefused
 
-from ..services import panels as panel_service
+from ..services.panels import composition as panel_service
 
 
 def _fail(message: str, code: int) -> None:

@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Document, Redevable, Structure
-from ..services import poursuites as service
-from ..services.accounts import accounts_of_structure
-from ..services.compte_consolide import AccountNotFound, ConfigError, PoursuitesError
+from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
+from ..services.comptes.liste import accounts_of_structure
+from ..services.poursuites import actes as service
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

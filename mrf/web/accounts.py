@@ -22,8 +22,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
 from ..models import Acte, Document, Renseignement
-from ..services import access, audit
-from ..services import account_view as view_service
+from ..services.admin import access, audit
+from ..services.comptes import vue as view_service
 from .helpers import parse_euros
 
 bp = Blueprint("accounts", __name__)
@@ -42,7 +42,7 @@ REQUIRED = "Ce champ est obligatoire."
 def poursuites_service() -> ModuleType | None:
     """The poursuites application service, when it is installed."""
     try:
-        from ..services import poursuites
+        from ..services.poursuites import actes as poursuites
     except ImportError:
         return None
     return poursuites
@@ -197,7 +197,7 @@ def _call(function: Any, **kwargs: Any) -> Any:
 
 
 def _after_action() -> None:
-    from ..services import worklist
+    from ..services.comptes import worklist
 
     worklist.sync_if_needed()
 

@@ -9,8 +9,8 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..extensions import db
-from ..services import access, audit, user_admin
-from ..services import users as user_service
+from ..services.admin import access, audit, user_admin
+from ..services.admin import users as user_service
 from .helpers import parse_date
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")

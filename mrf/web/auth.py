@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..services import audit
-from ..services import users as user_service
+from ..services.admin import audit
+from ..services.admin import users as user_service
 from .security import CurrentAgent
 
 bp = Blueprint("auth", __name__)

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, render_template
 from markupsafe import Markup
 
 from ..extensions import db
-from ..services import access
-from ..services import dashboard as service
+from ..services.admin import access
+from ..services.pilotage import tableau_de_bord as service
 
 bp = Blueprint("dashboard", __name__, url_prefix="/tableau-de-bord")
 

@@ -12,7 +12,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..services import access
+from ..services.admin import access
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")

@@ -10,8 +10,8 @@ from types import ModuleType
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..services import access, audit
-from ..services.account_view import explanation_table
+from ..services.admin import access, audit
+from ..services.comptes.vue import explanation_table
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
 
@@ -28,7 +28,7 @@ PER_PAGE = 100
 
 def panel_service() -> ModuleType | None:
     try:
-        from ..services import panels
+        from ..services.panels import composition as panels
     except ImportError:
         return None
     return panels

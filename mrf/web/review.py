@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access
-from ..services import account_view
-from ..services import review_queue as service
+from ..services.admin import access
+from ..services.comptes import vue as account_view
+from ..services.identite import revue as service
 
 bp = Blueprint("review", __name__)
 

@@ -6,8 +6,9 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access, audit, worklist
-from ..services import search as service
+from ..services.admin import access, audit
+from ..services.comptes import recherche as service
+from ..services.comptes import worklist
 from .helpers import parse_date
 
 bp = Blueprint("search", __name__)

@@ -8,8 +8,8 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access
-from ..services import worklist as service
+from ..services.admin import access
+from ..services.comptes import worklist as service
 from .helpers import parse_date, parse_euros
 
 bp = Blueprint("worklist", __name__)

@@ -34,9 +34,9 @@ from mrf.models import (
     Structure,
     TiersAnswer,
 )
-from mrf.services import audit
-from mrf.services.structures import StructureSpec, upsert_structures
-from mrf.services.users import create_user
+from mrf.services.admin import audit
+from mrf.services.admin.structures import StructureSpec, upsert_structures
+from mrf.services.admin.users import create_user
 
 PASSWORD = "mot-de-passe-de-test-1"
 ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")

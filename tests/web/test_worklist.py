@@ -19,7 +19,8 @@ from mrf.models import (
     TiersAnswer,
     WorklistEntry,
 )
-from mrf.services import account_view, worklist
+from mrf.services.comptes import vue as account_view
+from mrf.services.comptes import worklist
 
 
 def _names(client, query: str = "") -> list[str]:  # noqa: ANN001

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mrf.extensions import db
 from mrf.ingest.formats import AMENDES, IMPOTS, SECTEUR_LOCAL
 from mrf.models import Creance, CreanceEvent, SourceRecord
-from mrf.services.structures import StructureSpec, upsert_structures
+from mrf.services.admin.structures import StructureSpec, upsert_structures
 
 
 def fiscal_number(first_ten: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mrf.services import poursuites as service
 from mrf_poursuites_world import ON, pdf_text
+
+from mrf.services.poursuites import actes as service
 
 DATE = ON.strftime("%d/%m/%Y")
 

@@ -57,8 +57,8 @@ from sqlalchemy.orm import Session, aliased
 
 from poursuites.legal import delais
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Acte,
     ActeLine,
     AnvDecision,
@@ -77,8 +77,8 @@ from ..models import (
     WorklistEntry,
     WorklistState,
 )
-from .accounts import PRODUCT_LABELS, PRODUCTS
-from .account_summary import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
+from .liste import PRODUCT_LABELS, PRODUCTS
+from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
 
 SATD_KINDS = ("satd", "satd_banque", "satd_tiers")
 SORTS = {

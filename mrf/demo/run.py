@@ -7,16 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..ingest.loader import import_file
-from . import structures as structure_service
+from ..services.admin import structures as structure_service
 
 Say = Callable[[str], None]
 
 
 def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
-    from ..demo.generate import generate_population
-    from ..demo.structures import demo_structures
-    from .matching import run_batch
-    from .panels import demo_panels
+    from ..services.identite.rapprochement import run_batch
+    from ..services.panels.composition import demo_panels
+    from .generate import generate_population
+    from .structures import demo_structures
 
     say(f"Génération d'une population de {persons} personnes (graine {seed}) dans {out_dir}…")
     files = generate_population(persons, seed, out_dir)
@@ -32,9 +32,9 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
     say("Rapprochement des identités…")
     say(run_batch().summary())
     demo_panels(out_dir, say)
-    from ..demo.renseignements import demo_renseignements
+    from .renseignements import demo_renseignements
 
     demo_renseignements(out_dir, say, seed)
-    from .demo_users import create_demo_users
+    from .users import create_demo_users
 
     create_demo_users(say)

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from matching.text import fold as fold_upper
 
-from ..models import Creance, RecordLink, Redevable, SourceRecord
-from . import access
+from ...models import Creance, RecordLink, Redevable, SourceRecord
+from ..admin import access
 
 CANDIDATES = 2000
 MIN_SCORE = 70

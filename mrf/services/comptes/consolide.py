@@ -47,25 +47,60 @@ from sqlalchemy.orm import Session
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import Decision, SeuilsPoursuite, evaluate
 from poursuites.model import (
-    Adresse, ComptableView, CompteConsolide, CreanceView, CreditorKind, Fiabilite, OffenceKind, Product,
-    RedevableView, SourceInfo, TiersDetenteur, TiersKind, date_fr, euros,
+    Adresse,
+    ComptableView,
+    CompteConsolide,
+    CreanceView,
+    CreditorKind,
+    Fiabilite,
+    OffenceKind,
+    Product,
+    RedevableView,
+    SourceInfo,
+    TiersDetenteur,
+    TiersKind,
+    date_fr,
+    euros,
 )
 from poursuites.plan import Plan, PlanStep, plan_account
 from poursuites.prescription import prescription
 from poursuites.renseignements import AddressChoice, autre_tiers, best_address, compte_bancaire, employeur
 from poursuites.requests import (
-    Contestation, Echeance, Paiement, PlanDeReglement, PlanStatus, apply_requests, plan_status,
+    Contestation,
+    Echeance,
+    Paiement,
+    PlanDeReglement,
+    PlanStatus,
+    apply_requests,
+    plan_status,
 )
 
-from ..models import (
-    Acte, ActeLine, AnvDecision, Assignment, Creance, DebtorRequest, Imputation, Payment, RecordLink, Redevable,
-    Renseignement, RequestDecision, SatdLock, SourceRecord, Structure, TiersAnswer,
+from ...models import (
+    Acte,
+    ActeLine,
+    AnvDecision,
+    Assignment,
+    Creance,
+    DebtorRequest,
+    Imputation,
+    Payment,
+    RecordLink,
+    Redevable,
+    Renseignement,
+    RequestDecision,
+    SatdLock,
+    SourceRecord,
+    Structure,
+    TiersAnswer,
 )
-from .account_summary import (
-    CONTESTATION_CLOSED_STATUSES, INTERRUPTING_ACT_KINDS, PLAN_HONOURED_STATUSES, VOID_ACT_STATUSES,
+from .resume import (
+    CONTESTATION_CLOSED_STATUSES,
+    INTERRUPTING_ACT_KINDS,
+    PLAN_HONOURED_STATUSES,
+    VOID_ACT_STATUSES,
 )
 
-CONFIG_PATH = Path(__file__).resolve().parent.parent / "data" / "poursuites.toml"
+CONFIG_PATH = Path(__file__).resolve().parents[2] / "data" / "poursuites.toml"
 
 #: Acts that end another act (``cancels_id``): a mainlevée lifts an SATD (which did interrupt
 #: prescription); an annulation voids the act (as if never issued).

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import Agent, AuditLog
+from ...extensions import db
+from ...models import Agent, AuditLog
 
 ACTION_LABELS = {
     "connexion": "Connexion",

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Select, and_, case, func, select
 
-from ..extensions import db
-from ..models import Assignment, Creance, RecordLink, Redevable, Structure
+from ...extensions import db
+from ...models import Assignment, Creance, RecordLink, Redevable, Structure
 
 PRODUCTS = ("impots", "amendes", "secteur_local")
 PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}

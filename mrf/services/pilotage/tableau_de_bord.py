@@ -9,8 +9,8 @@ from html import escape
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Creance, Payment, Redevable, Structure
-from .accounts import PRODUCT_LABELS
+from ...models import Creance, Payment, Redevable, Structure
+from ..comptes.liste import PRODUCT_LABELS
 
 MIN_GROUP = 5  # groups smaller than this are merged into « autres » (no re-identification)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from ..models import (
+from ...models import (
     Acte,
     ActeLine,
     AnvDecision,
@@ -36,8 +36,8 @@ from ..models import (
     Structure,
     TiersAnswer,
 )
-from .accounts import PRODUCT_LABELS, PRODUCTS
-from .account_summary import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
+from .liste import PRODUCT_LABELS, PRODUCTS
+from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
 
 SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}
 STATUS_LABELS = {"en_cours": "En cours", "soldee": "Soldée", "annulee": "Annulée"}

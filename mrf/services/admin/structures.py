@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
-from ..extensions import db
-from ..models import Structure, StructureCommune
+from ...extensions import db
+from ...models import Structure, StructureCommune
 
 STRUCTURE_TYPES = {
     "sip": "Service des impôts des particuliers",

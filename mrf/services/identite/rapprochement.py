@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from matching import MatchIndex, MatchModel, MatchSettings, Record, link
 from matching.text import fold
 
-from ..extensions import db
-from ..ingest.bulk import insert_rows, reserve_ids
-from ..models import AuditLog, MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision, SourceRecord
+from ...extensions import db
+from ...ingest.bulk import insert_rows, reserve_ids
+from ...models import AuditLog, MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision, SourceRecord
 
 Say = Callable[[str], None]
 SOURCE_TRUST = {"impots": 0, "secteur_local": 1, "amendes": 2}  # which source's identity to display first

@@ -30,17 +30,29 @@ from poursuites.anv import propose_anv as library_propose_anv
 from poursuites.model import Product, date_fr, euros
 from poursuites.satd import build_satd
 
-from ..extensions import db
-from ..models import Acte, ActeLine, Agent, AnvDecision, Document, SatdLock, Structure, TiersAnswer
-from . import audit
-from .compte_consolide import (
-    ANSWER_KINDS, ANY_SATD_KINDS, CANCELLING_ACT_KINDS, NEGATIVE_ANSWERS, Account, AccountNotFound, LockInfo, PlanView,
-    PoursuitesError, SatdDejaEnCours, comptable_view, load_account, plan_for, plan_text,
+from ...extensions import db
+from ...models import Acte, ActeLine, Agent, AnvDecision, Document, SatdLock, Structure, TiersAnswer
+from ..admin import audit
+from ..comptes.consolide import (
+    ANSWER_KINDS,
+    ANY_SATD_KINDS,
+    CANCELLING_ACT_KINDS,
+    NEGATIVE_ANSWERS,
+    Account,
+    AccountNotFound,
+    LockInfo,
+    PlanView,
+    PoursuitesError,
+    SatdDejaEnCours,
+    comptable_view,
+    load_account,
+    plan_for,
+    plan_text,
 )
+from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
-from .payments import record_payment, reverse_payment
+from .paiements import record_payment, reverse_payment
 from .renseignements import add_renseignement, address_proposals
-from .requests import decide_request, record_request, refresh_payment_plans
 
 
 # ---------------------------------------------------------------------------------- plan

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import Agent, AuditLog, Structure
+from ...extensions import db
+from ...models import Agent, AuditLog, Structure
 
 ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")
 ROLES_WITH_STRUCTURE = ("agent", "comptable")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ..extensions import db
-from ..models import MatchPair, MatchRun, ReviewDecision, SourceRecord
-from . import audit
+from ...extensions import db
+from ...models import MatchPair, MatchRun, ReviewDecision, SourceRecord
+from ..admin import audit
 
 DECISIONS = {"same": "Même personne", "different": "Personnes différentes"}
 

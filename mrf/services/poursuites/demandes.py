@@ -26,11 +26,11 @@ from poursuites.imputation import ImputationRule, impute
 from poursuites.model import date_fr, euros
 from poursuites.requests import Echeance, PlanState, build_schedule, remise_gracieuse_routes
 
-from ..extensions import db
-from ..models import DebtorRequest, RequestDecision
-from . import audit
-from .compte_consolide import REQUEST_KINDS, REQUEST_STATUSES, Account, PoursuitesError, load_account
-from .payments import _set_rar
+from ...extensions import db
+from ...models import DebtorRequest, RequestDecision
+from ..admin import audit
+from ..comptes.consolide import REQUEST_KINDS, REQUEST_STATUSES, Account, PoursuitesError, load_account
+from .paiements import _set_rar
 
 
 def _as_date(value: Any, what: str) -> date:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from poursuites.documents import RenderedDocument, render_satd_redevable, render_satd_tiers
 from poursuites.satd import Satd
 
-from ..models import Document, DocumentSequence, Structure
+from ...models import Document, DocumentSequence, Structure
 
 NUMBER_MAX = 40  # document.number
 DIGITS = 6

@@ -21,10 +21,10 @@ from poursuites.model import Product, TiersKind
 from poursuites.renseignements import AddressChoice, AddressProposal, valid_iban, valid_siret
 from poursuites.renseignements import address_proposals as library_address_proposals
 
-from ..extensions import db
-from ..models import Renseignement
-from . import audit
-from .compte_consolide import RELIABILITIES, RENSEIGNEMENT_KINDS, PoursuitesError, load_account, resolve_root
+from ...extensions import db
+from ...models import Renseignement
+from ..admin import audit
+from ..comptes.consolide import RELIABILITIES, RENSEIGNEMENT_KINDS, PoursuitesError, load_account, resolve_root
 
 SOURCES: tuple[str, ...] = ("impots", "amendes", "secteur_local", "ficoba", "huissier", "agent", "redevable", "caf")
 _POSTCODE = re.compile(r"^\d[0-9AB]\d{3}$")

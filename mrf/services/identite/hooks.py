@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .matching import attach_new_records
+from .rapprochement import attach_new_records
 
 
 def after_import(record_ids: list[int]) -> str | None:

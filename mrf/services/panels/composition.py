@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, aliased
 import panels as lib
 from matching.reference import load_reference
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Assignment,
     AuditLog,
     Creance,
@@ -36,7 +36,7 @@ from ..models import (
     Structure,
     StructureCommune,
 )
-from .account_summary import load_account_summaries
+from ..comptes.resume import load_account_summaries
 
 Say = Callable[[str], None]
 
@@ -591,7 +591,7 @@ def demo_criteria(name: str, configuration: int, products: tuple[str, ...], depa
 def demo_panels(out_dir: Path, say: Say) -> None:
     """Demo step (after matching): one panel per experimental configuration, built and published;
     criteria written to ``out_dir``."""
-    from ..demo.generate import TODAY
+    from ...demo.generate import TODAY
 
     with db.new_session() as session:
         accounts = session.scalar(select(func.count()).select_from(Redevable)

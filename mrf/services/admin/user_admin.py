@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import Agent, Structure
+from ...extensions import db
+from ...models import Agent, Structure
 from . import audit
 
 

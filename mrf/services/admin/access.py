@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Assignment, Creance, RecordLink, Redevable
+from ...models import Assignment, Creance, RecordLink, Redevable
 
 AGENT = "agent"
 COMPTABLE = "comptable"
@@ -111,7 +111,7 @@ def listed_filter(user: User, column: Any = Redevable.id) -> ColumnElement[bool]
     structure instead of a join over every créance of the structure): for lists and searches over
     many accounts. Call ``worklist.sync_if_needed()`` first; opening an account still checks
     ``can_view`` live."""
-    from ..models import WorklistEntry
+    from ...models import WorklistEntry
 
     scope = scope_of(user)
     if scope.all:
@@ -133,7 +133,7 @@ def can_view(session: Session, user: User, redevable_id: int) -> bool:
                             .order_by(Assignment.id.desc()).limit(1))
     if latest == sid:
         return True
-    from .account_view import family_ids
+    from ..comptes.vue import family_ids
 
     ids = family_ids(session, redevable_id)
     return session.scalar(select(exists().where(
@@ -167,7 +167,7 @@ def role_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from ..extensions import login_manager
+            from ...extensions import login_manager
 
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()

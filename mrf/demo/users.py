@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Agent, Structure
-from . import users as user_service
+from ..services.admin import users as user_service
 
 Say = Callable[[str], None]
 

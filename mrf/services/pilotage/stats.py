@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..ingest.formats import Source
-from ..models import Creance, Redevable, SourceRecord
+from ...extensions import db
+from ...ingest.formats import Source
+from ...models import Creance, Redevable, SourceRecord
 
 
 def counts() -> dict:

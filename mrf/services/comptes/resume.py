@@ -32,15 +32,15 @@ from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select, type_coerce
-from sqlalchemy.types import NullType
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import NullType
 
 from panels import PRODUCTS, AccountSummary, AddressObservation, Reliability
 from poursuites.legal import delai_prescription
 from poursuites.model import OffenceKind, Product
 from poursuites.prescription import add_years
 
-from ..models import (
+from ...models import (
     Acte,
     ActeLine,
     Creance,

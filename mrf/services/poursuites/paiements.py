@@ -22,10 +22,10 @@ from poursuites.imputation import Imputation as LibraryImputation
 from poursuites.imputation import ImputationRule, impute
 from poursuites.model import date_fr, euros
 
-from ..extensions import db
-from ..models import Acte, Creance, CreanceEvent, Imputation, Payment
-from . import audit
-from .compte_consolide import Account, PoursuitesError, load_account
+from ...extensions import db
+from ...models import Acte, Creance, CreanceEvent, Imputation, Payment
+from ..admin import audit
+from ..comptes.consolide import Account, PoursuitesError, load_account
 
 PAYERS: tuple[str, ...] = ("redevable", "tiers", "huissier")
 
@@ -115,7 +115,7 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
             "payer": payer, "rule": rule.value, "overpayment_cents": imp.overpayment_cents,
             "lines": [[int(line.creance_id), line.amount_cents] for line in imp.lines], "explication": imp.explanation,
         })
-        from .requests import refresh_payment_plans
+        from .demandes import refresh_payment_plans
 
         refresh_payment_plans(session, account.id, max(today, received_on), agent_id)
         payment.explanation = imp.explanation  # not stored: for the caller's message

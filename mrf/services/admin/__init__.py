@@ -1,0 +1,1 @@
+"""mrf.services.admin."""

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..services.admin import access
 from ..services.comptes import worklist as service
+from .access import role_required
 from .helpers import parse_date, parse_euros
 
 bp = Blueprint("worklist", __name__)
@@ -58,6 +59,6 @@ def render_worklist():  # noqa: ANN201
 
 
 @bp.route("/travail")
-@access.role_required(*access.IDENTITY_ROLES)
+@role_required(*access.IDENTITY_ROLES)
 def worklist():
     return render_worklist()

@@ -12,13 +12,9 @@ and form.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, Protocol
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
@@ -144,38 +140,7 @@ def can_view(session: Session, user: User, redevable_id: int) -> bool:
 
 def resolve(session: Session, redevable_id: int) -> Redevable | None:
     """The live account for an id: follows ``merged_into_id`` (an id never changes meaning)."""
-    seen: set[int] = set()
-    redevable = session.get(Redevable, redevable_id)
-    while redevable is not None and redevable.merged_into_id is not None and redevable.id not in seen:
-        seen.add(redevable.id)
-        redevable = session.get(Redevable, redevable.merged_into_id)
-    return redevable
+    from ..comptes import famille
 
-
-def redevable_or_404(session: Session, user: User, redevable_id: int) -> Redevable:
-    """The live account ``user`` asked for, or 404 when it does not exist *or* is not visible."""
-    redevable = resolve(session, redevable_id)
-    if redevable is None or not can_view(session, user, redevable.id):
-        abort(404)
-    return redevable
-
-
-def role_required(*roles: str) -> Callable:
-    """View decorator: signed in (else redirect to the sign-in page) and one of ``roles`` (else 403)."""
-    allowed = frozenset(roles)
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from ...extensions import login_manager
-
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if current_user.role not in allowed:
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
-        return wrapped
-
-    return decorator
+    root = famille.root_of(session, redevable_id)
+    return None if root is None else session.get(Redevable, root)

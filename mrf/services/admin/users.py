@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
 from ...models import Agent, AuditLog, Structure
+from ..errors import Refus
 
 ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")
 ROLES_WITH_STRUCTURE = ("agent", "comptable")
@@ -20,7 +21,7 @@ MIN_PASSWORD_LENGTH = 12
 _DUMMY_HASH = generate_password_hash("mot-de-passe-factice")
 
 
-class UserError(ValueError):
+class UserError(Refus):
     """A refused request, with a French message for the user."""
 
 

@@ -93,6 +93,8 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
+from ..errors import Conflit, Introuvable, Refus
+from . import famille
 from .resume import (
     CONTESTATION_CLOSED_STATUSES,
     INTERRUPTING_ACT_KINDS,
@@ -133,18 +135,18 @@ RELIABILITIES: dict[str, Fiabilite] = {
 PRODUCTS: tuple[str, ...] = tuple(p.value for p in Product)
 
 
-class PoursuitesError(ValueError):
+class PoursuitesError(Refus):
     """A refused operation, with a French message for the agent."""
 
 
-class AccountNotFound(LookupError):
+class AccountNotFound(Introuvable):
     """No consolidated account with this id."""
 
     def __init__(self, redevable_id: object) -> None:
         super().__init__(f"Compte consolidé inconnu : {redevable_id}.")
 
 
-class SatdDejaEnCours(PoursuitesError):
+class SatdDejaEnCours(PoursuitesError, Conflit):
     """An SATD is already in force for a créance with this tiers."""
 
     MESSAGE = "Une SATD est déjà en cours pour cette créance auprès de ce tiers"
@@ -193,7 +195,7 @@ def _matches(pattern: Any, key: Any) -> bool:
     return fnmatch.fnmatchcase(str(key), str(pattern))
 
 
-class ConfigError(LookupError):
+class ConfigError(Refus, LookupError):
     """The configuration has no value for the date asked."""
 
 
@@ -347,27 +349,10 @@ def resolve_root(session: Session, redevable_id: int) -> Redevable:
         rid = int(redevable_id)
     except (TypeError, ValueError):
         raise AccountNotFound(redevable_id) from None
-    red = session.get(Redevable, rid)
-    if red is None:
+    root = famille.root_of(session, rid)
+    if root is None:
         raise AccountNotFound(redevable_id)
-    seen = 0
-    while red.merged_into_id is not None and seen < 100:
-        nxt = session.get(Redevable, red.merged_into_id)
-        if nxt is None:
-            break
-        red, seen = nxt, seen + 1
-    return red
-
-
-def family_of(session: Session, root_id: int) -> tuple[int, ...]:
-    """The account and every account merged into it, directly or not."""
-    family = [root_id]
-    frontier = [root_id]
-    while frontier:
-        frontier = list(session.scalars(select(Redevable.id).where(Redevable.merged_into_id.in_(frontier))))
-        frontier = [i for i in frontier if i not in family]
-        family.extend(frontier)
-    return tuple(family)
+    return session.get(Redevable, root)
 
 
 def load_account(session: Session, redevable_id: int, on: date, *, for_update: bool = False) -> Account:
@@ -376,7 +361,7 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
     ``for_update``: lock its créance rows until the end of the transaction (payments)."""
     cfg = config(on)
     root = resolve_root(session, redevable_id)
-    family = family_of(session, root.id)
+    family = famille.family_of(session, root.id)
 
     q = (select(Creance).join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
          .where(RecordLink.redevable_id.in_(family)).order_by(Creance.id))
@@ -839,6 +824,6 @@ def plan_text(view: PlanView) -> list[str]:
 
 __all__ = [
     "Account", "AccountNotFound", "CANCELLING_ACT_KINDS", "ConfigError", "LockInfo", "PlanView", "PoursuitesError",
-    "SatdDejaEnCours", "comptable_view", "config", "family_of", "load_account", "plan_for", "plan_text",
+    "SatdDejaEnCours", "comptable_view", "config", "load_account", "plan_for", "plan_text",
     "resolve_root", "tiers_from_renseignement",
 ]

@@ -8,12 +8,13 @@ from sqlalchemy import Select, and_, case, func, select
 
 from ...extensions import db
 from ...models import Assignment, Creance, RecordLink, Redevable, Structure
+from ..errors import Refus
 
 PRODUCTS = ("impots", "amendes", "secteur_local")
 PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 
 
-class AccountQueryError(ValueError):
+class AccountQueryError(Refus):
     """A refused query, with a French message."""
 
 

@@ -21,6 +21,7 @@ from matching.text import fold as fold_upper
 
 from ...models import Creance, RecordLink, Redevable, SourceRecord
 from ..admin import access
+from . import famille
 
 CANDIDATES = 2000
 MIN_SCORE = 70
@@ -85,12 +86,7 @@ def _ids_for_number(session: Session, number: str) -> tuple[set[int], str]:
 
 
 def _root(session: Session, ids: set[int]) -> set[int]:
-    out = set()
-    for i in ids:
-        r = access.resolve(session, i)
-        if r is not None:
-            out.add(r.id)
-    return out
+    return set(famille.roots_of(session, ids).values())
 
 
 def search(session: Session, user: access.User, criteria: SearchCriteria) -> list[SearchHit]:

@@ -53,6 +53,7 @@ from ...models import (
     SourceRecord,
     Structure,
 )
+from . import famille
 
 #: Acts that interrupt prescription and restart the full delay: the notified acts of poursuite of the
 #: library's catalogue, stored as ``Acte.kind`` by ``mrf.services.poursuites`` (an SATD is
@@ -128,28 +129,6 @@ def _stream(session: Session, stmt: Select) -> Iterator:
         yield from part
 
 
-class _Roots:
-    """Resolves a redevable id to the surviving account (follows ``merged_into_id``)."""
-
-    def __init__(self, session: Session) -> None:
-        self.merged: dict[int, int] = dict(
-            session.execute(select(Redevable.id, Redevable.merged_into_id).where(Redevable.merged_into_id.is_not(None)))
-            .all()
-        )
-
-    def __call__(self, rid: int) -> int:
-        seen = 0
-        merged = self.merged
-        while rid in merged and seen < 100:
-            rid = merged[rid]
-            seen += 1
-        return rid
-
-    def expand(self, roots: set[int]) -> set[int]:
-        """Every id whose surviving account is in ``roots`` (the roots included)."""
-        out = set(roots)
-        out.update(rid for rid in self.merged if self(rid) in roots)
-        return out
 
 
 def load_account_summaries(
@@ -158,7 +137,7 @@ def load_account_summaries(
     """Summaries of the surviving accounts (``merged_into_id IS NULL``), sorted by id.
 
     ``redevable_ids`` restricts to those accounts (ids of merged accounts are ignored)."""
-    roots = _Roots(session)
+    roots = famille.Fusions.load(session)
     wanted: set[int] | None = None
     sql_ids: list[int] | None = None
     active_q = select(Redevable.id).where(Redevable.merged_into_id.is_(None))

@@ -2,7 +2,7 @@
 were linked, créances by product with totals and prescription dates, timeline of acts, answers,
 payments and requests, renseignements, documents.
 
-Reads only (the caller checks access first with ``access.redevable_or_404``); a handful of
+Reads only (the caller checks access first with ``mrf.web.access.redevable_or_404``); a handful of
 queries per account, each on an indexed column."""
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
+from . import famille
 from .liste import PRODUCT_LABELS, PRODUCTS
 from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
 
@@ -139,16 +140,7 @@ class AccountView:
 
 def family_ids(session: Session, redevable_id: int) -> list[int]:
     """The account and every account merged into it (their records count for it)."""
-    ids = [redevable_id]
-    frontier = [redevable_id]
-    for _ in range(10):
-        children = list(session.scalars(select(Redevable.id).where(Redevable.merged_into_id.in_(frontier))))
-        children = [c for c in children if c not in ids]
-        if not children:
-            break
-        ids.extend(children)
-        frontier = children
-    return ids
+    return list(famille.family_of(session, redevable_id))
 
 
 def load(session: Session, redevable: Redevable, today: date | None = None) -> AccountView:

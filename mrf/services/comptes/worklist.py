@@ -77,6 +77,7 @@ from ...models import (
     WorklistEntry,
     WorklistState,
 )
+from . import famille
 from .liste import PRODUCT_LABELS, PRODUCTS
 from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
 
@@ -327,36 +328,14 @@ def _counts(session: Session, family: list[int] | None) -> dict[str, int]:
 
 
 def _family(session: Session, ids: Iterable[int]) -> list[int]:
-    out = set(ids)
-    frontier = list(out)
-    for _ in range(10):
-        children: set[int] = set()
-        for i in range(0, len(frontier), CHUNK):
-            children.update(session.scalars(select(Redevable.id).where(
-                Redevable.merged_into_id.in_(frontier[i:i + CHUNK]))))
-        children -= out
-        if not children:
-            break
-        out |= children
-        frontier = list(children)
-    return sorted(out)
+    return sorted({i for family in famille.families_of(session, ids).values() for i in family})
 
 
 def _roots(session: Session, ids: Iterable[int]) -> set[int]:
     """Surviving account of each id (follows merged_into_id)."""
     ids = set(ids)
-    out: set[int] = set()
-    todo = sorted(ids)
-    for _ in range(10):
-        if not todo:
-            break
-        merged: dict[int, int] = {}
-        for i in range(0, len(todo), CHUNK):
-            merged.update(session.execute(select(Redevable.id, Redevable.merged_into_id).where(
-                Redevable.id.in_(todo[i:i + CHUNK]), Redevable.merged_into_id.is_not(None))).all())
-        out.update(i for i in todo if i not in merged)
-        todo = sorted(set(merged.values()))
-    return out
+    roots = famille.roots_of(session, ids)
+    return {roots.get(i, i) for i in ids}  # an unknown id stands for itself (its entries are dropped)
 
 
 def refresh_accounts(session: Session, redevable_ids: Iterable[int], counts: dict[str, int]) -> int:

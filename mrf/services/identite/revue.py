@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session, aliased
 from ...extensions import db
 from ...models import MatchPair, MatchRun, ReviewDecision, SourceRecord
 from ..admin import audit
+from ..errors import Refus
 
 DECISIONS = {"same": "Même personne", "different": "Personnes différentes"}
 
 
-class ReviewError(ValueError):
+class ReviewError(Refus):
     """A refused decision (French message)."""
 
 

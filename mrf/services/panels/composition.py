@@ -36,12 +36,14 @@ from ...models import (
     Structure,
     StructureCommune,
 )
+from ..comptes import famille
 from ..comptes.resume import load_account_summaries
+from ..errors import Introuvable, Refus
 
 Say = Callable[[str], None]
 
 
-class PanelNotFound(LookupError):
+class PanelNotFound(Introuvable):
     """Unknown panel name (French message)."""
 
     def __init__(self, name: str) -> None:
@@ -49,7 +51,7 @@ class PanelNotFound(LookupError):
         self.name = name
 
 
-class PanelServiceError(ValueError):
+class PanelServiceError(Refus):
     """A refused request that is not a lifecycle transition (French message)."""
 
 
@@ -392,12 +394,8 @@ def _products(panel: Panel) -> tuple[str, ...]:
 
 
 def _root(session: Session, rid: int) -> int:
-    for _ in range(100):
-        nxt = session.scalar(select(Redevable.merged_into_id).where(Redevable.id == rid))
-        if nxt is None:
-            return rid
-        rid = nxt
-    return rid
+    root = famille.root_of(session, rid)
+    return rid if root is None else root
 
 
 def membership_of(session: Session, redevable_id: int) -> lib.Membership | None:

@@ -49,6 +49,7 @@ from ..comptes.consolide import (
     plan_for,
     plan_text,
 )
+from ..errors import refus_des_bibliotheques
 from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
 from .paiements import record_payment, reverse_payment
@@ -56,6 +57,7 @@ from .renseignements import add_renseignement, address_proposals
 
 
 # ---------------------------------------------------------------------------------- plan
+@refus_des_bibliotheques(PoursuitesError)
 def build_plan(redevable_id: int, today: date | None = None) -> PlanView:
     """The coordinated plan of the account on ``today`` (read only)."""
     today = today or date.today()
@@ -69,6 +71,7 @@ def _recourse_text(line) -> str:  # noqa: ANN001 - poursuites.satd.SatdLine
     return f"{r.libelle} — délai : {r.delai}. {r.forme} {r.creance} ({r.base_legale})"
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def issue_satd(redevable_id: int, renseignement_id: int, agent_id: int | None = None,
                today: date | None = None, structure_code: str | None = None) -> list[Document]:
     """Issue the joint SATD of the plan to the tiers ``renseignement_id`` (and the other accounts
@@ -170,6 +173,7 @@ def _issue(session, account: Account, rid: int, agent_id: int | None,  # noqa: A
     return documents
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def release_satd(acte_id: int, kind: str = "mainlevee", on: date | None = None, agent_id: int | None = None,
                  motif: str = "") -> Acte:
     """End an SATD by a new act: ``mainlevee`` (lifted; it did interrupt prescription) or
@@ -196,6 +200,7 @@ def release_satd(acte_id: int, kind: str = "mainlevee", on: date | None = None, 
     return new
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def record_tiers_answer(acte_id: int, kind: str, amount_cents: int = 0, answered_on: date | None = None,
                         agent_id: int | None = None, comment: str | None = None) -> TiersAnswer:
     """The tiers détenteur's answer to an SATD. A negative answer (no account, no salary) ends the
@@ -230,6 +235,7 @@ _DECIDERS = {Product.IMPOTS: "comptable", Product.AMENDES: "comptable_cour_des_c
 ANV_STATUSES = ("proposee", "admise", "refusee", "reprise")
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def propose_anv(redevable_id: int, motif: str, today: date | None = None, agent_id: int | None = None,
                 justification: str = "") -> AnvProposal:
     """Propose the admission en non-valeur of every open créance of the account (one proposal for
@@ -266,6 +272,7 @@ def propose_anv(redevable_id: int, motif: str, today: date | None = None, agent_
     return proposal
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def decide_anv(redevable_id: int, status: str, decided_on: date | None = None, agent_id: int | None = None,
                creance_ids: Sequence[int] | None = None, comment: str | None = None) -> list[AnvDecision]:
     """Decide a proposal (``admise`` / ``refusee``), or resume recovery of admitted créances

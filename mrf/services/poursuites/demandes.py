@@ -30,6 +30,7 @@ from ...extensions import db
 from ...models import DebtorRequest, RequestDecision
 from ..admin import audit
 from ..comptes.consolide import REQUEST_KINDS, REQUEST_STATUSES, Account, PoursuitesError, load_account
+from ..errors import refus_des_bibliotheques
 from .paiements import _set_rar
 
 
@@ -83,6 +84,7 @@ def parse_schedule(details: Mapping[str, Any], total_cents: int, received_on: da
     return ()
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def record_request(redevable_id: int, kind: str, creance_ids: Sequence[int], details: Mapping[str, Any] | None = None,
                    agent_id: int | None = None, received_on: date | None = None, *,
                    echeances: Sequence[tuple[date, int]] | None = None, grant: bool = True) -> DebtorRequest:
@@ -148,6 +150,7 @@ def record_request(redevable_id: int, kind: str, creance_ids: Sequence[int], det
     return req
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def decide_request(request_id: int, status: str, decided_on: date | None = None, agent_id: int | None = None,
                    comment: str | None = None, *, amount_cents: int | None = None) -> RequestDecision:
     """Record a decision on a request. A remise gracieuse ``acceptee`` lowers the RAR of its

@@ -26,6 +26,7 @@ from ...extensions import db
 from ...models import Acte, Creance, CreanceEvent, Imputation, Payment
 from ..admin import audit
 from ..comptes.consolide import Account, PoursuitesError, load_account
+from ..errors import refus_des_bibliotheques
 
 PAYERS: tuple[str, ...] = ("redevable", "tiers", "huissier")
 
@@ -67,6 +68,7 @@ def _imputation(account: Account, amount_cents: int, received_on: date, rule: Im
     return impute(amount_cents, views, received_on, rule, chosen_ids=chosen)
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def record_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str = "redevable",
                    agent_id: int | None = None, *, means: str | None = None, reference: str | None = None,
                    acte_id: int | None = None, creance_ids: list[int] | tuple[int, ...] = (),
@@ -122,6 +124,7 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
     return payment
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def reverse_payment(payment_id: int, on: date | None = None, agent_id: int | None = None,
                     reason: str = "") -> Payment:
     """Cancel a payment (rejected cheque, wrong account…) by a new, negative payment."""

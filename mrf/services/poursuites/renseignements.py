@@ -25,6 +25,7 @@ from ...extensions import db
 from ...models import Renseignement
 from ..admin import audit
 from ..comptes.consolide import RELIABILITIES, RENSEIGNEMENT_KINDS, PoursuitesError, load_account, resolve_root
+from ..errors import refus_des_bibliotheques
 
 SOURCES: tuple[str, ...] = ("impots", "amendes", "secteur_local", "ficoba", "huissier", "agent", "redevable", "caf")
 _POSTCODE = re.compile(r"^\d[0-9AB]\d{3}$")
@@ -116,6 +117,7 @@ def add(session: Session, redevable_id: int, kind: str, *, observed_on: date, so
     return r
 
 
+@refus_des_bibliotheques(PoursuitesError)
 def add_renseignement(redevable_id: int, kind: str, *, observed_on: date, agent_id: int | None = None,
                       **fields: object) -> Renseignement:
     """Record one renseignement (a tiers détenteur or an address) on the account, in its own

@@ -5,7 +5,8 @@
 
 Builds the demo in a fresh temporary instance (SQLite), then records, through the real click commands run
 in-process (Flask's CLI runner): ``mrf plan ID --json`` for every account, ``mrf panel show NAME --json``
-for every panel and ``mrf stats --json``. Plans use today's date: compare two runs of the same day.
+for every panel and ``mrf stats --json``. Plans use today's date: compare two runs of the same day;
+timestamps of the run (keys ending in ``_at``) are not compared.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ def _accepts_mix_stderr(app) -> bool:
 
 
 def _differences(old, new, path: str = "") -> list[str]:
+    """Every difference, as French lines; keys ending in ``_at`` (the moment a row was written during
+    the run, e.g. a panel's ``created_at``) are wall-clock times, not behaviour, and are skipped."""
+    if path.rsplit("/", 1)[-1].endswith("_at"):
+        return []
     if type(old) is not type(new):
         return [f"{path}: {old!r} → {new!r}"]
     if isinstance(old, dict):

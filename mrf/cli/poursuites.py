@@ -16,6 +16,8 @@ from typing import NoReturn
 import click
 from flask.cli import with_appcontext
 
+from poursuites.model import date_fr
+
 from ..extensions import db
 from ..models import Redevable
 from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
@@ -107,7 +109,7 @@ def satd_issue(redevable_id: str, out_dir: Path, tiers: int | None, on: str | No
     for error in errors:
         click.echo(error, err=True)
     if not paths and not errors:
-        click.echo(f"Compte {rid} : aucune SATD prévue par le plan au {when:%d/%m/%Y}.", err=True)
+        click.echo(f"Compte {rid} : aucune SATD prévue par le plan au {date_fr(when)}.", err=True)
     if errors:
         sys.exit(1)
 
@@ -181,7 +183,7 @@ def payment_record(redevable_id: str, amount: str, on: str, payer: str, means: s
         p = service.record_payment(rid, cents, received, payer, None, means=means, reference=reference, acte_id=acte_id)
     except (PoursuitesError, AccountNotFound, ConfigError) as exc:
         _fail(str(exc))
-    click.echo(f"Paiement n° {p.id} enregistré : {service.euros(p.amount_cents)} reçu le {received:%d/%m/%Y}.")
+    click.echo(f"Paiement n° {p.id} enregistré : {service.euros(p.amount_cents)} reçu le {date_fr(received)}.")
     for imp in p.imputations:
         click.echo(f"  créance {imp.creance_id} : {service.euros(imp.amount_cents)}")
     if p.overpayment_cents:

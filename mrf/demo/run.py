@@ -14,8 +14,8 @@ Say = Callable[[str], None]
 
 def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
     from ..services.identite.rapprochement import run_batch
-    from ..services.panels.composition import demo_panels
     from .generate import generate_population
+    from .panels import demo_panels
     from .structures import demo_structures
 
     say(f"Génération d'une population de {persons} personnes (graine {seed}) dans {out_dir}…")

@@ -18,6 +18,8 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, St
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from poursuites.model import date_fr
+
 from ..extensions import db
 from ..models import Acte, Document, Renseignement
 from ..services.admin import access, audit
@@ -98,7 +100,7 @@ def _load(redevable_id: int):  # noqa: ANN202
 def _forms(account: view_service.AccountView) -> dict[str, FlaskForm]:
     payment = PaymentForm(prefix="paiement")
     answer = TiersAnswerForm(prefix="reponse")
-    answer.acte.choices = {a.id: f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {a.issued_on:%d/%m/%Y}"
+    answer.acte.choices = {a.id: f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {date_fr(a.issued_on)}"
                            for a in account.open_satd}
     req = RequestForm(prefix="demande")
     req.creances.choices = {c.creance.id: f"{c.creance.reference} — {c.creance.nature}" for c in account.due_creances}

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..services.admin import access
 from ..services.comptes import worklist as service
+from ..services.comptes.liste import PRODUCT_LABELS
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
@@ -54,7 +55,7 @@ def render_worklist():  # noqa: ANN201
             pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
-                           structure_id=structure_id, sorts=service.SORTS, products=service.PRODUCT_LABELS,
+                           structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
                            args=args, today=date.today())
 
 

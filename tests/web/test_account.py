@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mrf.extensions import db
-from mrf.models import Acte, AuditLog, DebtorRequest, Document, Payment, Redevable, TiersAnswer
+from mrf.models import Acte, AuditLog, Demande, Document, Payment, Redevable, TiersAnswer
 
 
 def _count(model, *where) -> int:  # noqa: ANN001
@@ -117,7 +117,7 @@ def test_record_request(world, client_for, csrf) -> None:
             "demande-recue_le": "2026-01-15", "demande-details": "6 mensualités de 200 €", "csrf_token": csrf(agent)}
     assert agent.post(f"/redevables/{world.mine}/demandes", data=data).status_code == 302
     with db.new_session() as s:
-        request = s.scalar(select(DebtorRequest))
+        request = s.scalar(select(Demande))
         assert request.creance_ids == [world.creances["ir"]] and request.details["texte"] == "6 mensualités de 200 €"
     page = agent.get(f"/redevables/{world.mine}").get_data(as_text=True)
     assert "Demande de plan de règlement" in page

@@ -19,12 +19,13 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from ...models import Assignment, Creance, RecordLink, Redevable
+from .vocabulaire import Role
 
-AGENT = "agent"
-COMPTABLE = "comptable"
-CENTRALE = "administration_centrale"
-EVALUATEUR = "evaluateur"
-ADMIN = "administrateur"
+AGENT = Role.AGENT
+COMPTABLE = Role.COMPTABLE
+CENTRALE = Role.ADMINISTRATION_CENTRALE
+EVALUATEUR = Role.EVALUATEUR
+ADMIN = Role.ADMINISTRATEUR
 
 ROLE_LABELS = {
     AGENT: "Agent",

@@ -11,9 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ...extensions import db
 from ...models import Agent, AuditLog, Structure
 from ..errors import Refus
+from .vocabulaire import ROLES, ROLES_WITH_STRUCTURE
 
-ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")
-ROLES_WITH_STRUCTURE = ("agent", "comptable")
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12

@@ -24,34 +24,28 @@ account merged into it:
 
 Thresholds, creditor kinds, ANV settings and signing towns are configuration data in
 ``mrf/data/poursuites.toml`` (versioned, with validity dates), read by :func:`config`.
+
+Size (over 400 lines): one loader reading ten tables into the library's input; cutting
+:func:`load_account` into smaller readers is the next step of issue 16 (not done yet).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import fnmatch
 import re
-import tomllib
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from poursuites.catalogue import ActionKind
-from poursuites.eligibility import Decision, SeuilsPoursuite, evaluate
 from poursuites.model import (
     Adresse,
     ComptableView,
     CompteConsolide,
     CreanceView,
-    CreditorKind,
     Fiabilite,
     OffenceKind,
     Product,
@@ -60,10 +54,7 @@ from poursuites.model import (
     TiersDetenteur,
     TiersKind,
     date_fr,
-    euros,
 )
-from poursuites.plan import Plan, PlanStep, plan_account
-from poursuites.prescription import prescription
 from poursuites.renseignements import AddressChoice, autre_tiers, best_address, compte_bancaire, employeur
 from poursuites.requests import (
     Contestation,
@@ -81,7 +72,7 @@ from ...models import (
     AnvDecision,
     Assignment,
     Creance,
-    DebtorRequest,
+    Demande,
     Imputation,
     Payment,
     RecordLink,
@@ -94,28 +85,29 @@ from ...models import (
     TiersAnswer,
 )
 from ..errors import Conflit, Introuvable, Refus
+from ..poursuites.vocabulaire import ReponseTiers, TypeActe, TypeDemande
 from . import famille
+from .config import ConfigError, PoursuitesConfig, config
 from .resume import (
     CONTESTATION_CLOSED_STATUSES,
     INTERRUPTING_ACT_KINDS,
     PLAN_HONOURED_STATUSES,
     VOID_ACT_STATUSES,
 )
-
-CONFIG_PATH = Path(__file__).resolve().parents[2] / "data" / "poursuites.toml"
+from .vocabulaire import StatutCreance
 
 #: Acts that end another act (``cancels_id``): a mainlevée lifts an SATD (which did interrupt
 #: prescription); an annulation voids the act (as if never issued).
-CANCELLING_ACT_KINDS: tuple[str, ...] = ("mainlevee", "annulation")
+CANCELLING_ACT_KINDS: tuple[str, ...] = (TypeActe.MAINLEVEE, TypeActe.ANNULATION)
 #: Kinds of the SATD acts this service issues (the library's catalogue actions).
 SATD_ACT_KINDS: tuple[str, ...] = (ActionKind.SATD_BANQUE.value, ActionKind.SATD_TIERS.value)
 #: SATD acts an answer or a mainlevée may point to (``satd``: written by other tools).
-ANY_SATD_KINDS: tuple[str, ...] = ("satd", *SATD_ACT_KINDS)
+ANY_SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, *SATD_ACT_KINDS)
 #: Answers of a tiers that end an SATD (nothing to seize there).
-NEGATIVE_ANSWERS: tuple[str, ...] = ("pas_de_compte", "pas_de_salaire")
-ANSWER_KINDS: tuple[str, ...] = ("positive", "pas_de_compte", "pas_de_salaire", "deja_saisi", "autre")
+NEGATIVE_ANSWERS: tuple[str, ...] = (ReponseTiers.PAS_DE_COMPTE, ReponseTiers.PAS_DE_SALAIRE)
+ANSWER_KINDS: tuple[str, ...] = tuple(r.value for r in ReponseTiers)
 
-REQUEST_KINDS: tuple[str, ...] = ("plan_reglement", "contestation", "remise_gracieuse")
+REQUEST_KINDS: tuple[str, ...] = tuple(t.value for t in TypeDemande)
 #: Statuses of ``RequestDecision`` per kind of request (the latest decision is in force).
 REQUEST_STATUSES: dict[str, tuple[str, ...]] = {
     "plan_reglement": ("acceptee", "refusee", "defaillant", "solde", "annulee"),
@@ -155,121 +147,6 @@ class SatdDejaEnCours(PoursuitesError, Conflit):
         super().__init__(self.MESSAGE + (f" ({detail})." if detail else "."))
 
 
-# ---------------------------------------------------------------------------------- configuration
-class PatternMapping(Mapping):
-    """A read-only mapping whose keys are fnmatch patterns on the creditor code (the first item of
-    a tuple key): ``get("COM-89024")`` finds the value of ``"COM-*"``. Exact keys win."""
-
-    def __init__(self, items: Iterable[tuple[Any, int]]) -> None:
-        self._items = list(items)
-        self._exact = dict(self._items)
-
-    def get(self, key: Any, default: Any = None) -> Any:  # noqa: D102
-        if key in self._exact:
-            return self._exact[key]
-        for pattern, value in self._items:
-            if _matches(pattern, key):
-                return value
-        return default
-
-    def __getitem__(self, key: Any) -> int:
-        value = self.get(key, _MISSING)
-        if value is _MISSING:
-            raise KeyError(key)
-        return value
-
-    def __iter__(self):  # noqa: ANN204
-        return iter(self._exact)
-
-    def __len__(self) -> int:
-        return len(self._exact)
-
-
-_MISSING = object()
-
-
-def _matches(pattern: Any, key: Any) -> bool:
-    if isinstance(pattern, tuple):
-        return (isinstance(key, tuple) and len(key) == len(pattern) and fnmatch.fnmatchcase(str(key[0]), pattern[0])
-                and tuple(key[1:]) == pattern[1:])
-    return fnmatch.fnmatchcase(str(key), str(pattern))
-
-
-class ConfigError(Refus, LookupError):
-    """The configuration has no value for the date asked."""
-
-
-@dataclass(frozen=True)
-class PoursuitesConfig:
-    version: str
-    seuils: SeuilsPoursuite
-    seuils_source: str
-    creditor_kinds: tuple[tuple[str, CreditorKind], ...]
-    income_tax_natures: frozenset[str]
-    anv_montant_faible_max_cents: int
-    anv_delegations: tuple[str, ...]
-    villes: Mapping[str, str]
-
-    def creditor_kind(self, code: str, is_hospital: bool) -> CreditorKind:
-        if is_hospital:
-            return CreditorKind.HOPITAL
-        for pattern, kind in self.creditor_kinds:
-            if fnmatch.fnmatchcase(code, pattern):
-                return kind
-        return CreditorKind.AUTRE
-
-    def is_income_tax(self, nature: str) -> bool:
-        return _fold(nature) in self.income_tax_natures
-
-    def delegated(self, creditor_codes: Iterable[str]) -> frozenset[str]:
-        return frozenset(c for c in creditor_codes if any(fnmatch.fnmatchcase(c, p) for p in self.anv_delegations))
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).upper().split())
-
-
-@cache
-def _raw_config() -> dict[str, Any]:
-    with CONFIG_PATH.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def _period(rows: list[dict[str, Any]], on: date, what: str) -> dict[str, Any]:
-    for row in rows:
-        if row["du"] <= on and (row.get("au") is None or on <= row["au"]):
-            return row
-    raise ConfigError(f"Aucune configuration de {what} en vigueur le {date_fr(on)} : "
-                      "compléter mrf/data/poursuites.toml.")
-
-
-@cache
-def config(on: date) -> PoursuitesConfig:
-    """The configuration in force on ``on``."""
-    raw = _raw_config()
-    period = _period(raw["seuils"], on, "seuils de poursuite")
-    seuils = SeuilsPoursuite(
-        par_produit={Product(p): int(v) for p, v in period.get("produit", {}).items()},
-        par_produit_action={(Product(r["produit"]), ActionKind(r["action"])): int(r["montant_cents"])
-                            for r in period.get("produit_action", [])},
-        par_creancier=PatternMapping((r["code"], int(r["montant_cents"])) for r in period.get("creancier", [])),
-        par_creancier_action=PatternMapping(((r["code"], ActionKind(r["action"])), int(r["montant_cents"]))
-                                            for r in period.get("creancier_action", [])),
-    )
-    anv = _period(raw["anv"], on, "l'admission en non-valeur")
-    return PoursuitesConfig(
-        version=str(raw.get("version", "")),
-        seuils=seuils,
-        seuils_source=period.get("source", ""),
-        creditor_kinds=tuple((r["code"], CreditorKind(r["type"])) for r in raw.get("creanciers", [])),
-        income_tax_natures=frozenset(_fold(n) for n in raw.get("impots", {}).get("natures_impot_sur_le_revenu", [])),
-        anv_montant_faible_max_cents=int(anv["montant_faible_max_cents"]),
-        anv_delegations=tuple(anv.get("delegations", [])),
-        villes=dict(raw.get("comptables", {}).get("ville", {})),
-    )
-
-
 _TOWN = re.compile(r"(?:\bd'|\bde la |\bde l'|\bdu |\bdes |\bde )([^()]+?)\s*(?:\(|$)")
 
 
@@ -300,8 +177,10 @@ class PlanReglementInfo:
 
 
 @dataclass
-class Account:
-    """Everything the poursuites rules need about one consolidated account, on one date."""
+class CompteCharge:
+    """One consolidated account as loaded from the database, on one date: everything the poursuites
+    rules need. :meth:`compte` is the library's ``CompteConsolide`` (one name per concept: the domain's
+    *compte consolidé* is the library's value; this is its loaded, application-side form)."""
 
     root: Redevable
     family_ids: tuple[int, ...]
@@ -355,7 +234,7 @@ def resolve_root(session: Session, redevable_id: int) -> Redevable:
     return session.get(Redevable, root)
 
 
-def load_account(session: Session, redevable_id: int, on: date, *, for_update: bool = False) -> Account:
+def load_account(session: Session, redevable_id: int, on: date, *, for_update: bool = False) -> CompteCharge:
     """The consolidated account ``redevable_id`` (or the account it was merged into) on ``on``.
 
     ``for_update``: lock its créance rows until the end of the transaction (payments)."""
@@ -491,9 +370,9 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
     )
 
     # requests: contestations and payment plans, at ``on``
-    requests = list(session.scalars(select(DebtorRequest).where(DebtorRequest.redevable_id.in_(family),
-                                                                DebtorRequest.received_on <= on)
-                                    .order_by(DebtorRequest.received_on, DebtorRequest.id)))
+    requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(family),
+                                                                Demande.received_on <= on)
+                                    .order_by(Demande.received_on, Demande.id)))
     latest: dict[int, RequestDecision] = {}
     if requests:
         for d in session.scalars(select(RequestDecision).where(
@@ -502,7 +381,7 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
             latest[d.request_id] = d
     contestations: list[Contestation] = []
     contested: set[int] = set()
-    plan_requests: list[tuple[DebtorRequest, RequestDecision | None]] = []
+    plan_requests: list[tuple[Demande, RequestDecision | None]] = []
     for req in requests:
         ids = [int(i) for i in (req.creance_ids or []) if int(i) in creances]
         dec = latest.get(req.id)
@@ -555,7 +434,7 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
     flagged = apply_requests(base_views, on, plans_lib, contestations)
     views = {int(v.id): v for v in flagged}
 
-    return Account(
+    return CompteCharge(
         root=root, family_ids=family, on=on, config=cfg, creances=creances, views=views, structures=structures,
         assigned=assigned, renseignements=renseignements, tiers=tiers, excluded_tiers=excluded,
         redevable_view=redevable_view, address_choice=choice, addresses=addresses, locks=locks,
@@ -580,13 +459,13 @@ def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_a
         is_hospital=bool(c.is_hospital),
         is_income_tax=product is Product.IMPOTS and cfg.is_income_tax(c.nature),
         creditor_kind=cfg.creditor_kind(c.creditor_code, bool(c.is_hospital)),
-        cancelled=c.status == "annulee",
+        cancelled=c.status == StatutCreance.ANNULEE,
         last_interrupting_act=last_act,
         date_mise_en_demeure=mise_en_demeure,
     )
 
 
-def schedule_of(req: DebtorRequest) -> tuple[Echeance, ...]:
+def schedule_of(req: Demande) -> tuple[Echeance, ...]:
     rows = (req.details or {}).get("echeancier") or []
     return tuple(Echeance(date.fromisoformat(str(r["due_on"])), int(r["amount_cents"])) for r in rows)
 
@@ -646,184 +525,8 @@ def tiers_from_renseignement(r: Renseignement) -> TiersDetenteur:
                        r.dependants or 0)
 
 
-# ---------------------------------------------------------------------------------- the plan
-@dataclass(frozen=True)
-class PlanView:
-    """The coordinated plan of one account: the library's plan, minus the SATD already in force,
-    with the créances, the comptable and the reasons, ready for the web page, the CLI and JSON."""
-
-    redevable_id: int
-    redevable_name: str
-    on: date
-    steps: tuple[PlanStep, ...]
-    decisions: dict[str, Decision]  # créance id (text) -> reason
-    nearest_prescription: date | None
-    nearest_prescription_creance_id: str | None
-    total_rar_cents: int
-    planned_cents: int
-    creances: dict[str, CreanceView]
-    comptable: str | None  # code of the assigned structure, when there is one
-    excluded_tiers: dict[int, str]
-    satd_en_cours: tuple[LockInfo, ...]
-    plans_reglement: tuple[PlanReglementInfo, ...]
-    config_version: str
-
-    @property
-    def satd_steps(self) -> tuple[PlanStep, ...]:
-        return tuple(s for s in self.steps if s.action in (ActionKind.SATD_BANQUE, ActionKind.SATD_TIERS))
-
-    def step_for_tiers(self, renseignement_id: int) -> PlanStep | None:
-        for step in self.satd_steps:
-            if any(t.id == str(renseignement_id) for t in step.tiers):
-                return step
-        return None
-
-    def to_dict(self) -> dict[str, Any]:
-        def cents_of(cid: str) -> int:
-            return self.creances[cid].rar_cents if cid in self.creances else 0
-
-        steps = []
-        for i, s in enumerate(self.steps, 1):
-            steps.append({
-                "rang": i, "action": s.action.value, "label": s.label, "joint": s.is_joint,
-                "creance_ids": [int(c) for c in s.creance_ids], "total_cents": s.total_cents,
-                "products": [p.value for p in s.products],
-                "creances": [{"id": int(c), "reference": self.creances[c].reference, "rar_cents": cents_of(c)}
-                             for c in s.creance_ids],
-                "tiers": [{"renseignement_id": int(t.id), "kind": t.kind.value, "name": t.name,
-                           "identifier": t.identifier} for t in s.tiers],
-            })
-        creances = []
-        for cid, c in self.creances.items():
-            d = self.decisions.get(cid)
-            creances.append({
-                "id": int(cid), "reference": c.reference, "product": c.product.value, "nature": c.nature,
-                "creditor": c.creditor_name, "comptable": c.comptable_code, "rar_cents": c.rar_cents,
-                "prescription": prescription(c).date.isoformat(),
-                "eligible": bool(d and d.eligible), "code": d.code if d else None,
-                "action": d.action.value if d and d.action else None, "reason": d.reason if d else None,
-            })
-        nearest = None
-        if self.nearest_prescription is not None:
-            cid = self.nearest_prescription_creance_id
-            nearest = {"date": self.nearest_prescription.isoformat(), "creance_id": int(cid) if cid else None,
-                       "reference": self.creances[cid].reference if cid in self.creances else None}
-        return {
-            "redevable_id": self.redevable_id, "redevable": self.redevable_name, "date": self.on.isoformat(),
-            "comptable": self.comptable, "total_rar_cents": self.total_rar_cents, "planned_cents": self.planned_cents,
-            "nearest_prescription": nearest, "steps": steps, "creances": creances,
-            "satd_en_cours": [{"creance_id": lk.creance_id, "renseignement_id": lk.renseignement_id,
-                               "acte_id": lk.acte_id, "issued_on": lk.issued_on.isoformat()}
-                              for lk in self.satd_en_cours],
-            "tiers_ecartes": [{"renseignement_id": rid, "reason": why} for rid, why in self.excluded_tiers.items()],
-            "plans_reglement": [{"request_id": p.request_id, "creance_ids": list(p.creance_ids),
-                                 "decision": p.latest_status,
-                                 "state": p.status.state.value if p.status else None,
-                                 "reason": p.status.reason if p.status else None} for p in self.plans_reglement],
-            "config_version": self.config_version,
-        }
-
-
-def plan_for(account: Account) -> PlanView:
-    """The library's coordinated plan for the account, without the créances already under an SATD
-    in force with the same tiers (their reason says so)."""
-    on = account.on
-    seuils = account.config.seuils
-    plan: Plan = plan_account(account.compte(), on, seuils)
-    decisions = dict(plan.decisions)
-    steps: list[PlanStep] = []
-    removed: dict[str, LockInfo] = {}
-    for step in plan.steps:
-        if not step.tiers:
-            steps.append(step)
-            continue
-        rids = [int(t.id) for t in step.tiers]
-        keep: list[str] = []
-        for cid in step.creance_ids:
-            lock = next((account.locks[(int(cid), r)] for r in rids if (int(cid), r) in account.locks), None)
-            if lock is None:
-                keep.append(cid)
-            else:
-                removed.setdefault(cid, lock)
-        if len(keep) == len(step.creance_ids):
-            steps.append(step)
-        elif keep:
-            views = [account.views[int(c)] for c in keep]
-            steps.append(dataclasses.replace(step, creance_ids=tuple(keep), total_cents=sum(v.rar_cents for v in views),
-                                             products=tuple(dict.fromkeys(v.product for v in views))))
-    in_steps = {cid for s in steps for cid in s.creance_ids}
-    for cid, lock in removed.items():
-        if cid in in_steps:
-            first = next(s for s in steps if cid in s.creance_ids)
-            decisions[cid] = evaluate(account.views[int(cid)], first.action, on, seuils)
-        else:
-            tiers = account.renseignements.get(lock.renseignement_id)
-            name = (tiers.name if tiers is not None else None) or "ce tiers"
-            decisions[cid] = Decision(cid, ActionKind.SATD_BANQUE if tiers is not None and tiers.kind == "banque"
-                                      else ActionKind.SATD_TIERS, False, "satd_en_cours",
-                                      f"SATD déjà en cours auprès de {name} (acte n° {lock.acte_id} du "
-                                      f"{date_fr(lock.issued_on)}).")
-    for cid, d in account.anv_admitted.items():
-        decisions[str(cid)] = Decision(
-            str(cid), None, False, "admise_en_non_valeur",
-            f"Admise en non-valeur le {date_fr(d.decided_on)} : poursuites arrêtées (reprise en cas de retour à "
-            "meilleure fortune).")
-    planned = sum(account.views[int(c)].rar_cents for c in in_steps)
-    order = {str(cid): i for i, cid in enumerate(account.views)}
-    return PlanView(
-        redevable_id=account.id,
-        redevable_name=account.redevable_view.display_name,
-        on=on,
-        steps=tuple(steps),
-        decisions=dict(sorted(decisions.items(), key=lambda kv: order.get(kv[0], 0))),
-        nearest_prescription=plan.nearest_prescription,
-        nearest_prescription_creance_id=plan.nearest_prescription_creance_id,
-        total_rar_cents=plan.total_rar_cents,
-        planned_cents=planned,
-        creances={str(cid): v for cid, v in account.views.items()},
-        comptable=account.assigned.code if account.assigned else None,
-        excluded_tiers=dict(account.excluded_tiers),
-        satd_en_cours=tuple(account.locks.values()),
-        plans_reglement=tuple(account.plans),
-        config_version=account.config.version,
-    )
-
-
-def plan_text(view: PlanView) -> list[str]:
-    """The plan in French, one line per item (for the command line)."""
-    out = [f"Plan d'action coordonné — compte {view.redevable_id} ({view.redevable_name or 'sans nom'}), "
-           f"au {date_fr(view.on)}"]
-    if view.comptable:
-        out.append(f"Structure en charge du compte : {view.comptable}")
-    out.append(f"Reste à recouvrer : {euros(view.total_rar_cents)} ; couvert par le plan : {euros(view.planned_cents)}")
-    if view.nearest_prescription is not None:
-        c = view.creances.get(view.nearest_prescription_creance_id or "")
-        out.append(f"Prescription la plus proche : {date_fr(view.nearest_prescription)}"
-                   + (f" (créance {c.reference})" if c else ""))
-    else:
-        out.append("Prescription la plus proche : aucune créance ouverte")
-    if not view.steps:
-        out.append("Aucune action à engager à cette date.")
-    for i, s in enumerate(view.steps, 1):
-        joint = " — conjointe" if s.is_joint else ""
-        out.append(f"{i}. {s.label}{joint} : {len(s.creance_ids)} créance(s), {euros(s.total_cents)} "
-                   f"({', '.join(p.label for p in s.products)})")
-        if s.tiers:
-            out.append("   Tiers : " + ", ".join(f"{t.name} [renseignement {t.id}]" for t in s.tiers))
-        for cid in s.creance_ids:
-            c = view.creances[cid]
-            out.append(f"   - {c.reference} ({c.product.label}, {c.nature}) {euros(c.rar_cents)} — créance {cid}")
-    for rid, why in view.excluded_tiers.items():
-        out.append(f"Tiers écarté (renseignement {rid}) : {why}")
-    out.append("Motif par créance :")
-    for cid, d in view.decisions.items():
-        c = view.creances.get(cid)
-        out.append(f"  {c.reference if c else cid} (créance {cid}) : {d.reason}")
-    return out
-
-
 __all__ = [
-    "Account", "AccountNotFound", "CANCELLING_ACT_KINDS", "ConfigError", "LockInfo", "PlanView", "PoursuitesError",
-    "SatdDejaEnCours", "comptable_view", "config", "load_account", "plan_for", "plan_text",
-    "resolve_root", "tiers_from_renseignement",
+    "CompteCharge", "AccountNotFound", "CANCELLING_ACT_KINDS", "ConfigError", "LockInfo", "PoursuitesConfig",
+    "PoursuitesError", "SatdDejaEnCours", "comptable_view", "config", "load_account", "resolve_root",
+    "tiers_from_renseignement",
 ]

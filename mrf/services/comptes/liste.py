@@ -9,8 +9,9 @@ from sqlalchemy import Select, and_, case, func, select
 from ...extensions import db
 from ...models import Assignment, Creance, RecordLink, Redevable, Structure
 from ..errors import Refus
+from .vocabulaire import PRODUITS, StatutCreance
 
-PRODUCTS = ("impots", "amendes", "secteur_local")
+PRODUCTS: tuple[str, ...] = PRODUITS
 PRODUCT_LABELS = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 
 
@@ -46,7 +47,7 @@ def list_accounts(products: Sequence[str] = (), structure_code: str | None = Non
     if unknown:
         raise AccountQueryError(f"Produit inconnu : {', '.join(unknown)} (attendu : {', '.join(PRODUCTS)}).")
     with db.new_session() as session:
-        filters = [Redevable.merged_into_id.is_(None), Creance.status != "annulee"]
+        filters = [Redevable.merged_into_id.is_(None), Creance.status != StatutCreance.ANNULEE]
         if structure_code:
             structure_id = session.scalar(select(Structure.id).where(Structure.code == structure_code))
             if structure_id is None:

@@ -22,11 +22,12 @@ from matching.text import fold as fold_upper
 from ...models import Creance, RecordLink, Redevable, SourceRecord
 from ..admin import access
 from . import famille
+from .vocabulaire import Source
 
 CANDIDATES = 2000
 MIN_SCORE = 70
 LIMIT = 50
-SOURCES = ("impots", "amendes", "secteur_local")
+SOURCES: tuple[str, ...] = tuple(s.value for s in Source)
 
 
 def fold(text: str | None) -> str:

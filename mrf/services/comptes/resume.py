@@ -44,7 +44,7 @@ from ...models import (
     Acte,
     ActeLine,
     Creance,
-    DebtorRequest,
+    Demande,
     ImportBatch,
     RecordLink,
     Redevable,
@@ -53,15 +53,18 @@ from ...models import (
     SourceRecord,
     Structure,
 )
+from ..poursuites.vocabulaire import TypeActe
 from . import famille
+from .vocabulaire import StatutCreance
 
 #: Acts that interrupt prescription and restart the full delay: the notified acts of poursuite of the
 #: library's catalogue, stored as ``Acte.kind`` by ``mrf.services.poursuites`` (an SATD is
 #: ``satd_banque`` or ``satd_tiers``).
-INTERRUPTING_ACT_KINDS: tuple[str, ...] = ("mise_en_demeure", "satd_banque", "satd_tiers", "saisie_vente")
+INTERRUPTING_ACT_KINDS: tuple[str, ...] = (TypeActe.MISE_EN_DEMEURE, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS,
+                                           TypeActe.SAISIE_VENTE)
 #: Act statuses that do not count. Acts are append-only and issued ``emis``: a mainlevée or an
 #: annulation is a later act whose ``cancels_id`` points to the act it ends (see
-#: ``compte_consolide.CANCELLING_ACT_KINDS``); ``annule`` marks an act recorded already void.
+#: ``comptes.consolide.CANCELLING_ACT_KINDS``); ``annule`` marks an act recorded already void.
 VOID_ACT_STATUSES: tuple[str, ...] = ("annule",)
 
 #: Latest ``RequestDecision.status`` after which a contestation no longer suspends anything.
@@ -186,7 +189,7 @@ def load_account_summaries(
                func.min(Creance.date_exigibilite), func.max(Creance.date_exigibilite), in_charge, *starts)
         .join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
         .outerjoin(last_act, last_act.c.creance_id == Creance.id)
-        .where(Creance.status == "en_cours", Creance.rar_cents > 0)
+        .where(Creance.status == StatutCreance.EN_COURS, Creance.rar_cents > 0)
         .group_by(RecordLink.redevable_id),
         RecordLink.redevable_id,
     )
@@ -206,12 +209,12 @@ def load_account_summaries(
         rid = roots(row[0]) if merged_any else row[0]
         if rid not in keep:
             continue
-        amounts = {p: int(v) for p, v in zip(_PLAIN_PRODUCTS, row[1:i_hosp]) if v}
+        amounts = {p: int(v) for p, v in zip(_PLAIN_PRODUCTS, row[1:i_hosp], strict=False) if v}
         hosp = int(row[i_hosp] or 0)
         n = int(row[i_count])
         lo, hi = row[i_lo], row[i_hi]
         presc = None
-        for y, value in zip(years, row[i_starts:]):
+        for y, value in zip(years, row[i_starts:], strict=False):
             if value is not None:
                 p = add_years(value, y)
                 if presc is None or p < presc:
@@ -288,22 +291,22 @@ def load_account_summaries(
 
     # 3. flags from the debtor's requests, at as_of
     requests_q = restrict(
-        select(DebtorRequest.id, DebtorRequest.redevable_id, DebtorRequest.kind)
-        .where(DebtorRequest.kind.in_(("contestation", "plan_reglement")), DebtorRequest.received_on <= as_of),
-        DebtorRequest.redevable_id,
+        select(Demande.id, Demande.redevable_id, Demande.kind)
+        .where(Demande.kind.in_(("contestation", "plan_reglement")), Demande.received_on <= as_of),
+        Demande.redevable_id,
     )
     requests = {req_id: (roots(rid), kind) for req_id, rid, kind in _stream(session, requests_q)}
     latest: dict[int, str] = {}
     if requests:
         decisions_q = (
             select(RequestDecision.request_id, RequestDecision.status)
-            .join(DebtorRequest, DebtorRequest.id == RequestDecision.request_id)
-            .where(DebtorRequest.kind.in_(("contestation", "plan_reglement")), DebtorRequest.received_on <= as_of,
+            .join(Demande, Demande.id == RequestDecision.request_id)
+            .where(Demande.kind.in_(("contestation", "plan_reglement")), Demande.received_on <= as_of,
                    RequestDecision.decided_on <= as_of)
             .order_by(RequestDecision.request_id, RequestDecision.decided_on, RequestDecision.id)
         )
         if sql_ids is not None:
-            decisions_q = decisions_q.where(DebtorRequest.redevable_id.in_(sql_ids))
+            decisions_q = decisions_q.where(Demande.redevable_id.in_(sql_ids))
         for req_id, status in _stream(session, decisions_q):
             latest[req_id] = status
     contested: set[int] = set()
@@ -339,4 +342,5 @@ def _obs_order(o: AddressObservation) -> tuple:
     return (o.observed_on, o.source, o.reliability, o.code_insee or "", o.postcode or "")
 
 
-__all__ = ["INTERRUPTING_ACT_KINDS", "VOID_ACT_STATUSES", "load_account_summaries", "prescription_on", "prescription_years"]
+__all__ = ["INTERRUPTING_ACT_KINDS", "VOID_ACT_STATUSES", "load_account_summaries", "prescription_on",
+           "prescription_years"]

@@ -15,16 +15,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from poursuites.model import date_fr
+
 from ...models import (
     Acte,
     ActeLine,
     AnvDecision,
     Assignment,
-    BailiffFile,
     Creance,
     CreanceEvent,
-    DebtorRequest,
+    Demande,
     Document,
+    DossierCommissaire,
     Imputation,
     MatchPair,
     Payment,
@@ -36,9 +38,11 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
+from ..poursuites.vocabulaire import TypeActe
 from . import famille
 from .liste import PRODUCT_LABELS, PRODUCTS
 from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
+from .vocabulaire import StatutCreance
 
 SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}
 STATUS_LABELS = {"en_cours": "En cours", "soldee": "Soldée", "annulee": "Annulée"}
@@ -70,7 +74,7 @@ RENSEIGNEMENT_LABELS = {
     "locataire": "Locataire", "notaire": "Notaire", "autre": "Autre tiers", "adresse": "Adresse",
 }
 RELIABILITY_LABELS = {"confirmee": "confirmée", "declaree": "déclarée", "ancienne": "ancienne", "npai": "NPAI"}
-SATD_KINDS = ("satd", "satd_banque", "satd_tiers")
+SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
 
 
 @dataclass
@@ -135,7 +139,7 @@ class AccountView:
 
     @property
     def due_creances(self) -> list[CreanceRow]:
-        return [c for c in self.creances if c.creance.status == "en_cours" and c.creance.rar_cents > 0]
+        return [c for c in self.creances if c.creance.status == StatutCreance.EN_COURS and c.creance.rar_cents > 0]
 
 
 def family_ids(session: Session, redevable_id: int) -> list[int]:
@@ -184,11 +188,11 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
         try:
             presc = prescription_on(c.product, c.offence_category, start)
             years = prescription_years(c.product, c.offence_category)
-            reason = (f"{years} ans à compter du dernier acte interruptif ({start:%d/%m/%Y})" if interrupted_by
-                      else f"{years} ans à compter de la prise en charge ({start:%d/%m/%Y})")
+            reason = (f"{years} ans à compter du dernier acte interruptif ({date_fr(start)})" if interrupted_by
+                      else f"{years} ans à compter de la prise en charge ({date_fr(start)})")
         except (ValueError, KeyError):
             reason = "délai de prescription inconnu pour ce produit"
-        if c.status == "en_cours" and c.rar_cents > 0 and presc is not None and presc > today:
+        if c.status == StatutCreance.EN_COURS and c.rar_cents > 0 and presc is not None and presc > today:
             nearest = presc if nearest is None or presc < nearest else nearest
         rows_by_product[c.product].append(CreanceRow(
             creance=c, structure_code=structures[c.structure_id].code if c.structure_id in structures else "",
@@ -201,7 +205,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
         groups.append(ProductGroup(
             product=product, label=PRODUCT_LABELS.get(product, product), creances=rows,
             initial_cents=sum(r.creance.amount_initial_cents for r in rows),
-            due_cents=sum(r.creance.rar_cents for r in rows if r.creance.status == "en_cours")))
+            due_cents=sum(r.creance.rar_cents for r in rows if r.creance.status == StatutCreance.EN_COURS)))
 
     assignment = session.scalar(select(Assignment).where(Assignment.redevable_id == redevable.id)
                                 .order_by(Assignment.id.desc()).limit(1))
@@ -272,7 +276,7 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
             detail += " ; annule un paiement précédent"
         events.append(TimelineEvent(on=p.received_on, kind="paiement", label="Paiement", detail=detail,
                                     amount_cents=p.amount_cents))
-    requests = list(session.scalars(select(DebtorRequest).where(DebtorRequest.redevable_id.in_(ids))))
+    requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(ids))))
     for r in requests:
         events.append(TimelineEvent(on=r.received_on, kind="demande", label=REQUEST_LABELS.get(r.kind, r.kind),
                                     detail=_request_detail(r)))
@@ -286,12 +290,13 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
                                     detail=f"motif : {anv.ground} ; décideur : {anv.decider}",
                                     amount_cents=anv.amount_cents))
     if actes:
-        for bf in session.scalars(select(BailiffFile).where(BailiffFile.acte_id.in_([a.id for a in actes]))):
+        files = select(DossierCommissaire).where(DossierCommissaire.acte_id.in_([a.id for a in actes]))
+        for bf in session.scalars(files):
             if bf.received_on:
                 events.append(TimelineEvent(on=bf.received_on, kind="huissier",
                                             label=f"Dossier confié au commissaire de justice ({bf.phase})",
                                             detail=(f"issue : {bf.outcome}" if bf.outcome else
-                                                    f"échéance : {bf.due_on:%d/%m/%Y}" if bf.due_on else "")))
+                                                    f"échéance : {date_fr(bf.due_on)}" if bf.due_on else "")))
     if creance_ids:
         for e in session.scalars(select(CreanceEvent).where(CreanceEvent.creance_id.in_(creance_ids))
                                  .order_by(CreanceEvent.id).limit(500)):
@@ -308,7 +313,7 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
     return events
 
 
-def _request_detail(r: DebtorRequest) -> str:
+def _request_detail(r: Demande) -> str:
     parts = []
     if r.creance_ids:
         parts.append(f"{len(r.creance_ids)} créance(s)")

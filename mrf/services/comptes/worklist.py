@@ -9,7 +9,7 @@ manages — the rule of ``access``. What each figure is, per account and over *a
 - products: those with something due;
 - nearest prescription: earliest date prescription is acquired on a créance with something due:
   start = prise en charge, or the last interrupting act on the créance when later, plus the legal
-  delay (``poursuites/data/delais.toml``, read through ``account_summary.prescription_years``);
+  delay (``poursuites/data/delais.toml``, read through ``comptes.resume.prescription_years``);
 - next deadline: an SATD without the tiers' answer (issue date + the tiers' payment delay), a
   bailiff file without outcome (its due date), or a debtor's request without decision (its
   receipt date: to be handled).
@@ -24,6 +24,10 @@ since are recomputed set-based (one INSERT … SELECT per chunk), everything aft
 when too many changed. The one change not seen incrementally is a record moved between two accounts
 that both stay alive (a split); the next full refresh (``mrf worklist refresh --full``, or any new
 batch match run) settles it.
+
+Size (over 400 lines): the SQL projection of the entries and its incremental refresh share
+their expressions; the SQL form of prescription stays beside them, checked against the library by
+``tests/web/test_worklist.py``.
 """
 
 from __future__ import annotations
@@ -63,10 +67,10 @@ from ...models import (
     ActeLine,
     AnvDecision,
     Assignment,
-    BailiffFile,
     Creance,
     CreanceEvent,
-    DebtorRequest,
+    Demande,
+    DossierCommissaire,
     MatchRun,
     Payment,
     RecordLink,
@@ -77,11 +81,13 @@ from ...models import (
     WorklistEntry,
     WorklistState,
 )
+from ..poursuites.vocabulaire import TypeActe
 from . import famille
-from .liste import PRODUCT_LABELS, PRODUCTS
+from .liste import PRODUCTS
 from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
+from .vocabulaire import StatutCreance
 
-SATD_KINDS = ("satd", "satd_banque", "satd_tiers")
+SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
 SORTS = {
     "montant": "Montant dû (décroissant)",
     "montant_croissant": "Montant dû (croissant)",
@@ -255,7 +261,7 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
     if family is not None:
         last_act = last_act.where(ActeLine.creance_id.in_(select(cre.c.cid)))
     last_act = last_act.group_by(ActeLine.creance_id).subquery("last_act")
-    due = and_(cre.c.status == "en_cours", cre.c.rar_cents > 0)
+    due = and_(cre.c.status == StatutCreance.EN_COURS, cre.c.rar_cents > 0)
     start = _greatest(sqlite, cre.c.date_prise_en_charge, func.coalesce(last_act.c.d, cre.c.date_prise_en_charge))
     agg = (select(cre.c.rid,
                   func.sum(case((due, cre.c.rar_cents), else_=0)).label("total"),
@@ -277,15 +283,15 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
     pending_satd = (select(Acte.redevable_id.label("rid"), _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"))
                     .where(Acte.kind.in_(SATD_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
                            ~exists().where(TiersAnswer.acte_id == Acte.id)))
-    pending_bailiff = (select(Acte.redevable_id.label("rid"), BailiffFile.due_on.label("d"))
-                       .join(Acte, Acte.id == BailiffFile.acte_id)
-                       .where(BailiffFile.outcome.is_(None), BailiffFile.due_on.is_not(None)))
-    pending_request = (select(DebtorRequest.redevable_id.label("rid"), DebtorRequest.received_on.label("d"))
-                       .where(~exists().where(RequestDecision.request_id == DebtorRequest.id)))
+    pending_bailiff = (select(Acte.redevable_id.label("rid"), DossierCommissaire.due_on.label("d"))
+                       .join(Acte, Acte.id == DossierCommissaire.acte_id)
+                       .where(DossierCommissaire.outcome.is_(None), DossierCommissaire.due_on.is_not(None)))
+    pending_request = (select(Demande.redevable_id.label("rid"), Demande.received_on.label("d"))
+                       .where(~exists().where(RequestDecision.request_id == Demande.id)))
     if family is not None:
         pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
         pending_bailiff = pending_bailiff.where(Acte.redevable_id.in_(family))
-        pending_request = pending_request.where(DebtorRequest.redevable_id.in_(family))
+        pending_request = pending_request.where(Demande.redevable_id.in_(family))
     pending = union_all(pending_satd, pending_bailiff, pending_request).subquery("pending")
     deadlines = select(pending.c.rid, func.min(pending.c.d).label("d")).group_by(pending.c.rid).subquery("dl")
 
@@ -363,8 +369,8 @@ def refresh_accounts(session: Session, redevable_ids: Iterable[int], counts: dic
 _ID_WATERMARKS = {
     "creance": Creance.id, "creance_event": CreanceEvent.id, "record_link": RecordLink.id,
     "redevable": Redevable.id, "assignment": Assignment.id, "acte": Acte.id, "tiers_answer": TiersAnswer.id,
-    "payment": Payment.id, "debtor_request": DebtorRequest.id, "request_decision": RequestDecision.id,
-    "bailiff_file": BailiffFile.id, "anv_decision": AnvDecision.id, "match_run": MatchRun.id,
+    "payment": Payment.id, "debtor_request": Demande.id, "request_decision": RequestDecision.id,
+    "bailiff_file": DossierCommissaire.id, "anv_decision": AnvDecision.id, "match_run": MatchRun.id,
 }
 
 
@@ -402,7 +408,7 @@ def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[in
         queries.append(select(Redevable.id).where(Redevable.id > old.get("redevable", 0)))
     if moved("assignment"):
         queries.append(select(Assignment.redevable_id).where(Assignment.id > old.get("assignment", 0)))
-    for name, model in (("acte", Acte), ("payment", Payment), ("debtor_request", DebtorRequest),
+    for name, model in (("acte", Acte), ("payment", Payment), ("debtor_request", Demande),
                         ("anv_decision", AnvDecision)):
         if moved(name):
             queries.append(select(model.redevable_id).where(model.id > old.get(name, 0)))
@@ -410,11 +416,11 @@ def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[in
         queries.append(select(Acte.redevable_id).join(TiersAnswer, TiersAnswer.acte_id == Acte.id)
                        .where(TiersAnswer.id > old.get("tiers_answer", 0)))
     if moved("bailiff_file"):
-        queries.append(select(Acte.redevable_id).join(BailiffFile, BailiffFile.acte_id == Acte.id)
-                       .where(BailiffFile.id > old.get("bailiff_file", 0)))
+        queries.append(select(Acte.redevable_id).join(DossierCommissaire, DossierCommissaire.acte_id == Acte.id)
+                       .where(DossierCommissaire.id > old.get("bailiff_file", 0)))
     if moved("request_decision"):
-        queries.append(select(DebtorRequest.redevable_id)
-                       .join(RequestDecision, RequestDecision.request_id == DebtorRequest.id)
+        queries.append(select(Demande.redevable_id)
+                       .join(RequestDecision, RequestDecision.request_id == Demande.id)
                        .where(RequestDecision.id > old.get("request_decision", 0)))
     out: set[int] = set()
     for query in queries:

@@ -131,7 +131,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
             if redevable_id in separated_accounts:
                 continue
             members.sort()
-            for a, b in zip(members, members[1:]):  # keep existing accounts together (must-link chain)
+            for a, b in zip(members, members[1:], strict=False):  # keep existing accounts together (must-link chain)
                 if a in source_of and b in source_of:
                     decisions[(_key(a, source_of), _key(b, source_of))] = True
         for (a, b), same in human.items():
@@ -143,7 +143,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
         run.model = json.loads(result.model.to_json())
         say("Constitution des comptes consolidés…")
         clusters: dict[int, list[int]] = defaultdict(list)
-        for (source, rid), label in result.clusters.items():
+        for (_source, rid), label in result.clusters.items():
             clusters[label].append(int(rid))
         target = _assign_accounts(session, clusters, existing, report)
 
@@ -167,7 +167,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
                               "probability": pair.probability, "explanation": pair.explanation,
                               "status": "review" if pair.status == "review" else "split"})
         report.review_pairs = len(pair_rows) - report.accepted_pairs
-        for pid, row in zip(reserve_ids(session, MatchPair.__table__, len(pair_rows)), pair_rows):
+        for pid, row in zip(reserve_ids(session, MatchPair.__table__, len(pair_rows)), pair_rows, strict=False):
             row["id"] = pid
         insert_rows(session, MatchPair.__table__, pair_rows)
         _write_links(session, target, existing, best, run.id, now, report)
@@ -208,7 +208,7 @@ def _assign_accounts(session: Session, clusters: dict[int, list[int]], existing:
     insert_rows(session, Redevable.__table__, [{"id": i, "created_at": now} for i in new_ids])
     report.created = len(new_ids)
     report.split = len(moved_from)
-    new_id_of = dict(zip(need_new, new_ids))
+    new_id_of = dict(zip(need_new, new_ids, strict=False))
     target: dict[int, int] = {}
     merges: list[tuple[int, int]] = []
     for label, members in clusters.items():
@@ -245,7 +245,7 @@ def _write_links(session: Session, target: dict[int, int], existing: dict[int, i
             changed.append({"source_record_id": rid, "redevable_id": acc, "probability": probability,
                             "explanation": explanation, "run_id": run_id, "linked_at": now,
                             "before": existing[rid]})
-    for lid, row in zip(reserve_ids(session, RecordLink.__table__, len(new_rows)), new_rows):
+    for lid, row in zip(reserve_ids(session, RecordLink.__table__, len(new_rows)), new_rows, strict=False):
         row["id"] = lid
     insert_rows(session, RecordLink.__table__, new_rows)
     for row in changed:

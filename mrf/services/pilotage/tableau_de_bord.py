@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Creance, Payment, Redevable, Structure
 from ..comptes.liste import PRODUCT_LABELS
+from ..comptes.vocabulaire import StatutCreance
 
 MIN_GROUP = 5  # groups smaller than this are merged into « autres » (no re-identification)
 
@@ -50,9 +51,9 @@ def _figures(label: str, row) -> Figures:  # noqa: ANN001
 
 
 def load(session: Session) -> Dashboard:
-    active = Creance.status != "annulee"
+    active = Creance.status != StatutCreance.ANNULEE
     columns = (func.count().label("n"), func.sum(Creance.amount_initial_cents).label("initial"),
-               func.sum(case((Creance.status == "en_cours", Creance.rar_cents), else_=0)).label("due"))
+               func.sum(case((Creance.status == StatutCreance.EN_COURS, Creance.rar_cents), else_=0)).label("due"))
     by_product = {row.product: row for row in session.execute(
         select(Creance.product, *columns).where(active).group_by(Creance.product))}
     products = [_figures(PRODUCT_LABELS.get(p, p), by_product[p]) for p in [*PRODUCT_LABELS, *sorted(

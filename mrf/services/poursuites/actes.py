@@ -38,22 +38,22 @@ from ..comptes.consolide import (
     ANY_SATD_KINDS,
     CANCELLING_ACT_KINDS,
     NEGATIVE_ANSWERS,
-    Account,
     AccountNotFound,
+    CompteCharge,
     LockInfo,
-    PlanView,
     PoursuitesError,
     SatdDejaEnCours,
     comptable_view,
     load_account,
-    plan_for,
-    plan_text,
 )
 from ..errors import refus_des_bibliotheques
 from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
 from .paiements import record_payment, reverse_payment
+from .plan import PlanView, plan_for
+from .presentation import plan_text
 from .renseignements import add_renseignement, address_proposals
+from .vocabulaire import StatutAnv
 
 
 # ---------------------------------------------------------------------------------- plan
@@ -97,7 +97,7 @@ def issue_satd(redevable_id: int, renseignement_id: int, agent_id: int | None = 
         return _issue(session, account, rid, agent_id, structure_code)
 
 
-def _why_no_step(account: Account, view: PlanView, rid: int) -> Exception:
+def _why_no_step(account: CompteCharge, view: PlanView, rid: int) -> Exception:
     r = account.renseignements.get(rid)
     if r is None or r.kind == "adresse":
         return PoursuitesError(f"Tiers détenteur inconnu pour ce compte : {rid}.")
@@ -114,7 +114,7 @@ def _why_no_step(account: Account, view: PlanView, rid: int) -> Exception:
                            + (" : " + " ; ".join(reasons[:5]) if reasons else "."))
 
 
-def _issue(session, account: Account, rid: int, agent_id: int | None,  # noqa: ANN001
+def _issue(session, account: CompteCharge, rid: int, agent_id: int | None,  # noqa: ANN001
            structure_code: str | None = None) -> list[Document]:
     view = plan_for(account)
     step = view.step_for_tiers(rid)
@@ -232,7 +232,7 @@ def record_tiers_answer(acte_id: int, kind: str, amount_cents: int = 0, answered
 # ---------------------------------------------------------------------------------- ANV
 _DECIDERS = {Product.IMPOTS: "comptable", Product.AMENDES: "comptable_cour_des_comptes",
              Product.SECTEUR_LOCAL: "assemblee_deliberante"}
-ANV_STATUSES = ("proposee", "admise", "refusee", "reprise")
+ANV_STATUSES: tuple[str, ...] = tuple(s.value for s in StatutAnv)
 
 
 @refus_des_bibliotheques(PoursuitesError)

@@ -27,11 +27,11 @@ from poursuites.model import date_fr, euros
 from poursuites.requests import Echeance, PlanState, build_schedule, remise_gracieuse_routes
 
 from ...extensions import db
-from ...models import DebtorRequest, RequestDecision
+from ...models import Demande, RequestDecision
 from ..admin import audit
-from ..comptes.consolide import REQUEST_KINDS, REQUEST_STATUSES, Account, PoursuitesError, load_account
+from ..comptes.consolide import REQUEST_KINDS, REQUEST_STATUSES, CompteCharge, PoursuitesError, load_account
 from ..errors import refus_des_bibliotheques
-from .paiements import _set_rar
+from .rar import set_rar
 
 
 def _as_date(value: Any, what: str) -> date:
@@ -87,7 +87,7 @@ def parse_schedule(details: Mapping[str, Any], total_cents: int, received_on: da
 @refus_des_bibliotheques(PoursuitesError)
 def record_request(redevable_id: int, kind: str, creance_ids: Sequence[int], details: Mapping[str, Any] | None = None,
                    agent_id: int | None = None, received_on: date | None = None, *,
-                   echeances: Sequence[tuple[date, int]] | None = None, grant: bool = True) -> DebtorRequest:
+                   echeances: Sequence[tuple[date, int]] | None = None, grant: bool = True) -> Demande:
     """Record a request of the debtor on some créances of the account.
 
     A payment plan given with its schedule (``echeances``, or in ``details``) is granted at once
@@ -137,7 +137,7 @@ def record_request(redevable_id: int, kind: str, creance_ids: Sequence[int], det
                                   "base_legale": r.base_legale, "reason": r.reason} for r in routes]
             if not any(r.possible for r in routes):
                 decision = ("refusee", " ".join(dict.fromkeys(r.reason for r in routes)))
-        req = DebtorRequest(redevable_id=account.id, kind=kind, received_on=received_on, creance_ids=ids,
+        req = Demande(redevable_id=account.id, kind=kind, received_on=received_on, creance_ids=ids,
                             details=details, agent_id=agent_id)
         session.add(req)
         session.flush()
@@ -157,7 +157,7 @@ def decide_request(request_id: int, status: str, decided_on: date | None = None,
     créances that admit one (all of it, or ``amount_cents`` from the oldest debt on)."""
     decided_on = decided_on or date.today()
     with db.transaction() as session:
-        req = session.get(DebtorRequest, int(request_id))
+        req = session.get(Demande, int(request_id))
         if req is None:
             raise PoursuitesError(f"Demande inconnue : {request_id}.")
         allowed = REQUEST_STATUSES[req.kind]
@@ -186,7 +186,7 @@ def decide_request(request_id: int, status: str, decided_on: date | None = None,
             imp = impute(granted, views, decided_on, ImputationRule.PLUS_ANCIENNE_DABORD)
             for line in imp.lines:
                 c = account.creances[int(line.creance_id)]
-                _set_rar(session, c, int(c.rar_cents) - line.amount_cents, "remise_gracieuse", agent_id)
+                set_rar(session, c, int(c.rar_cents) - line.amount_cents, "remise_gracieuse", agent_id)
             text = (comment + " — " if comment else "") + f"Remise gracieuse accordée : {euros(granted)}."
         decision = RequestDecision(request_id=req.id, status=status, decided_on=decided_on, comment=text,
                                    agent_id=agent_id)
@@ -197,11 +197,11 @@ def decide_request(request_id: int, status: str, decided_on: date | None = None,
     return decision
 
 
-def refresh_payment_plans(session: Session, redevable_id: int | Account, on: date,
+def refresh_payment_plans(session: Session, redevable_id: int | CompteCharge, on: date,
                           agent_id: int | None = None) -> list[RequestDecision]:
     """Record, inside the caller's transaction, the plans granted that became ``defaillant``
     (a missed instalment: poursuites resume) or ``solde`` on ``on``."""
-    account = redevable_id if isinstance(redevable_id, Account) else load_account(session, redevable_id, on)
+    account = redevable_id if isinstance(redevable_id, CompteCharge) else load_account(session, redevable_id, on)
     out = []
     for info in account.plans:
         if info.status is None or info.latest_status != "acceptee":

@@ -16,36 +16,24 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from poursuites.imputation import Imputation as LibraryImputation
 from poursuites.imputation import ImputationRule, impute
 from poursuites.model import date_fr, euros
 
 from ...extensions import db
-from ...models import Acte, Creance, CreanceEvent, Imputation, Payment
+from ...models import Acte, Creance, Imputation, Payment
 from ..admin import audit
-from ..comptes.consolide import Account, PoursuitesError, load_account
+from ..comptes.consolide import CompteCharge, PoursuitesError, load_account
 from ..errors import refus_des_bibliotheques
+from .demandes import refresh_payment_plans
+from .rar import set_rar
+from .vocabulaire import Payeur
 
-PAYERS: tuple[str, ...] = ("redevable", "tiers", "huissier")
-
-
-def _set_rar(session: Session, c: Creance, after: int, kind: str, agent_id: int | None) -> None:
-    before = int(c.rar_cents)
-    changes: dict[str, list] = {"rar_cents": [before, after]}
-    if after == 0 and c.status == "en_cours":
-        changes["status"] = [c.status, "soldee"]
-        c.status = "soldee"
-    elif after > 0 and c.status == "soldee":
-        changes["status"] = [c.status, "en_cours"]
-        c.status = "en_cours"
-    c.rar_cents = after
-    session.add(CreanceEvent(creance_id=c.id, kind=kind, agent_id=agent_id, rar_before_cents=before,
-                             rar_after_cents=after, changes=changes))
+PAYERS: tuple[str, ...] = tuple(p.value for p in Payeur)
 
 
-def _imputation(account: Account, amount_cents: int, received_on: date, rule: ImputationRule,
+def _imputation(account: CompteCharge, amount_cents: int, received_on: date, rule: ImputationRule,
                 chosen: list[str], acte: Acte | None) -> LibraryImputation:
     views = list(account.compte(include_anv=True).creances)
     if acte is not None and rule is ImputationRule.CODE_CIVIL_1342_10:
@@ -109,7 +97,7 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
         session.add(payment)
         for line in imp.lines:
             c = account.creances[int(line.creance_id)]
-            _set_rar(session, c, int(c.rar_cents) - line.amount_cents, "paiement", agent_id)
+            set_rar(session, c, int(c.rar_cents) - line.amount_cents, "paiement", agent_id)
             payment.imputations.append(Imputation(creance_id=c.id, amount_cents=line.amount_cents))
         session.flush()
         audit.add(session, agent_id, "paiement", "redevable", account.id, {
@@ -117,8 +105,6 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
             "payer": payer, "rule": rule.value, "overpayment_cents": imp.overpayment_cents,
             "lines": [[int(line.creance_id), line.amount_cents] for line in imp.lines], "explication": imp.explanation,
         })
-        from .demandes import refresh_payment_plans
-
         refresh_payment_plans(session, account.id, max(today, received_on), agent_id)
         payment.explanation = imp.explanation  # not stored: for the caller's message
     return payment
@@ -147,7 +133,7 @@ def reverse_payment(payment_id: int, on: date | None = None, agent_id: int | Non
         session.add(reversal)
         for imp in original.imputations:
             c = account.creances.get(imp.creance_id) or session.get(Creance, imp.creance_id)
-            _set_rar(session, c, int(c.rar_cents) + imp.amount_cents, "annulation_paiement", agent_id)
+            set_rar(session, c, int(c.rar_cents) + imp.amount_cents, "annulation_paiement", agent_id)
             reversal.imputations.append(Imputation(creance_id=imp.creance_id, amount_cents=-imp.amount_cents))
         session.flush()
         audit.add(session, agent_id, "paiement", "redevable", account.id, {

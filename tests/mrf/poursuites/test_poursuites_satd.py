@@ -24,7 +24,7 @@ def test_plan_groups_every_product_into_one_joint_satd_per_tiers(world):
     plan = service.build_plan(d.id, ON)
     assert [s.action.value for s in plan.steps] == ["satd_banque", "satd_tiers"]
     every = {str(c) for c in d.creances.values()}
-    for step, tiers in zip(plan.steps, ("banque", "employeur")):
+    for step, tiers in zip(plan.steps, ("banque", "employeur"), strict=False):
         assert set(step.creance_ids) == every and step.is_joint
         assert {p.value for p in step.products} == {"impots", "amendes", "secteur_local"}
         assert step.total_cents == 120_000 + 37_500 + 48_000

@@ -1,1 +1,1 @@
-"""mrf.services.admin."""
+"""Users, structures, audit log and access rules."""

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from ...models import Assignment, Creance, RecordLink, Redevable
+from ...models import Assignment, Creance, RecordLink, Redevable, WorklistEntry
+from ..comptes import famille
 from .vocabulaire import Role
 
 AGENT = Role.AGENT
@@ -87,10 +88,6 @@ def managed_by(structure_id: int) -> Any:
             .where(Creance.structure_id == structure_id))
 
 
-def visible_ids(structure_id: int) -> Any:
-    """Select of every redevable id a structure may see (assigned to it, or holding its créances)."""
-    return assigned_to(structure_id).union(managed_by(structure_id))
-
 
 def redevable_filter(user: User, column: Any = Redevable.id) -> ColumnElement[bool]:
     """A WHERE clause restricting ``column`` (a redevable id) to what ``user`` may see."""
@@ -108,8 +105,6 @@ def listed_filter(user: User, column: Any = Redevable.id) -> ColumnElement[bool]
     structure instead of a join over every créance of the structure): for lists and searches over
     many accounts. Call ``worklist.sync_if_needed()`` first; opening an account still checks
     ``can_view`` live."""
-    from ...models import WorklistEntry
-
     scope = scope_of(user)
     if scope.all:
         return column.is_not(None)
@@ -130,9 +125,7 @@ def can_view(session: Session, user: User, redevable_id: int) -> bool:
                             .order_by(Assignment.id.desc()).limit(1))
     if latest == sid:
         return True
-    from ..comptes.vue import family_ids
-
-    ids = family_ids(session, redevable_id)
+    ids = famille.family_of(session, redevable_id)
     return session.scalar(select(exists().where(
         RecordLink.redevable_id.in_(ids),
         Creance.source_record_id == RecordLink.source_record_id,
@@ -141,7 +134,5 @@ def can_view(session: Session, user: User, redevable_id: int) -> bool:
 
 def resolve(session: Session, redevable_id: int) -> Redevable | None:
     """The live account for an id: follows ``merged_into_id`` (an id never changes meaning)."""
-    from ..comptes import famille
-
     root = famille.root_of(session, redevable_id)
     return None if root is None else session.get(Redevable, root)

@@ -1,1 +1,1 @@
-"""mrf.services.comptes."""
+"""The consolidated account: its merged family, its loader, its page, summaries, work list, search."""

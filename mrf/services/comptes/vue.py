@@ -28,7 +28,6 @@ from ...models import (
     Document,
     DossierCommissaire,
     Imputation,
-    MatchPair,
     Payment,
     RecordLink,
     Redevable,
@@ -387,12 +386,3 @@ def _fmt(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_fmt(v) for v in value)
     return str(value)
-
-
-def pairs_for_records(session: Session, record_ids: list[int]) -> list[MatchPair]:
-    """Scored pairs that involve the account's records (the reasons behind its links)."""
-    if not record_ids:
-        return []
-    return list(session.scalars(select(MatchPair).where(MatchPair.left_record_id.in_(record_ids),
-                                                        MatchPair.right_record_id.in_(record_ids))
-                                .order_by(MatchPair.run_id.desc(), MatchPair.id).limit(50)))

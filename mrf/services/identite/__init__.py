@@ -1,1 +1,1 @@
-"""mrf.services.identite."""
+"""Identity: batch and incremental matching of source records into accounts, the review queue."""

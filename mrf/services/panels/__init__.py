@@ -1,1 +1,1 @@
-"""mrf.services.panels."""
+"""Panels of common debtors in the application: compose, publish, close, route, reassign."""

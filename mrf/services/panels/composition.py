@@ -507,20 +507,6 @@ def reassignment_proposals(panel_name: str | None = None, *, as_of: date | None 
     return created
 
 
-def list_reassignment_proposals(panel_name: str | None = None, pending_only: bool = True) -> list[dict]:
-    with db.new_session() as session:
-        codes = _structure_codes(session)
-        q = (select(ReassignmentProposal, Panel.name)
-             .outerjoin(Panel, Panel.id == ReassignmentProposal.panel_id).order_by(ReassignmentProposal.id))
-        if panel_name is not None:
-            q = q.where(Panel.name == panel_name)
-        if pending_only:
-            q = q.where(ReassignmentProposal.decision.is_(None))
-        return [{"id": r.id, "redevable_id": r.redevable_id, "panel": name,
-                 "from_structure": codes.get(r.from_structure_id), "to_structure": codes.get(r.to_structure_id),
-                 "reason": r.reason, "decision": r.decision, "created_at": _iso(r.created_at)}
-                for r, name in session.execute(q)]
-
 
 def decide_reassignment(proposal_id: int, accept: bool, agent_id: int | None = None,
                         structure_code: str | None = None) -> dict:

@@ -1,1 +1,1 @@
-"""mrf.services.pilotage."""
+"""Figures for evaluators and operators: dashboard, record counts."""

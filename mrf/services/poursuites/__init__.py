@@ -1,1 +1,2 @@
-"""mrf.services.poursuites."""
+"""Use cases of the poursuites on an account: plan, SATD (one or a batch), payments, requests, ANV,
+renseignements, documents."""

@@ -32,7 +32,7 @@ def measure(url: str, lines: int, chained: bool = True) -> None:
     from mrf import create_app, schema
     from mrf.audit import sealing, verify
     from mrf.extensions import db
-    from mrf.services import audit
+    from mrf.services.admin import audit
 
     schema.upgrade(url)
     app = create_app({"DATABASE_URL": url})

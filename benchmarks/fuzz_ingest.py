@@ -28,7 +28,7 @@ POSTGRES_ADMIN_URL = os.environ.get("MRF_TEST_POSTGRES_URL", "postgresql+psycopg
 
 
 def _structures() -> None:
-    from mrf.services.structures import StructureSpec, upsert_structures
+    from mrf.services.admin.structures import StructureSpec, upsert_structures
 
     upsert_structures([StructureSpec("SIP-TEST", "SIP de test", "sip", "89", ("impots",), ("89024",)),
                        StructureSpec("TA-TEST", "Trésorerie amendes de test", "tresorerie_amendes", "89",

@@ -230,7 +230,7 @@ from pathlib import Path
 from mrf import schema
 from mrf.extensions import db
 from mrf.ingest.loader import import_file
-from mrf.services.structures import StructureSpec, upsert_structures
+from mrf.services.admin.structures import StructureSpec, upsert_structures
 
 def reset_peak():
     # Linux: reset the high-water mark of this process's RSS, so that each phase has its own peak.

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from mrf import schema  # noqa: E402
 from mrf.demo.structures import demo_structures  # noqa: E402
 from mrf.extensions import db  # noqa: E402
-from mrf.services import panels as panel_service  # noqa: E402
-from mrf.services.account_summary import load_account_summaries  # noqa: E402
-from mrf.services.structures import StructureSpec, upsert_structures  # noqa: E402
+from mrf.services.panels import composition as panel_service  # noqa: E402
+from mrf.services.comptes.resume import load_account_summaries  # noqa: E402
+from mrf.services.admin.structures import StructureSpec, upsert_structures  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("MRF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AS_OF = date(2026, 11, 23)

@@ -56,8 +56,8 @@ def populate(url: str, debtors: int, say=print) -> None:  # noqa: ANN001
     """Fill an empty, migrated PostgreSQL database with ``debtors`` consolidated accounts."""
     from mrf.demo.structures import demo_structures
     from mrf.extensions import db
-    from mrf.services.structures import StructureSpec, upsert_structures
-    from mrf.services.users import create_user
+    from mrf.services.admin.structures import StructureSpec, upsert_structures
+    from mrf.services.admin.users import create_user
 
     db.configure(url)
     structs = demo_structures()
@@ -231,7 +231,7 @@ def prepare(debtors: int, keep: bool) -> str:
 def refresh_worklists(url: str) -> None:
     """The full refresh of the work-list entries (what a batch match run triggers)."""
     from mrf.extensions import db
-    from mrf.services import worklist
+    from mrf.services.comptes import worklist
 
     db.configure(url)
     started = time.monotonic()

@@ -1,6 +1,14 @@
-"""The ``mrf`` command (also ``flask --app mrf``): one module per area."""
+"""The ``mrf`` command (also ``flask --app mrf``): one module per area.
+
+A service's refusal (``mrf.services.errors.ErreurService``) is mapped here, once, for every command:
+its French message on stderr, exit status 2."""
 
 from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask import Flask
@@ -12,7 +20,32 @@ def register_commands(app: Flask) -> None:
 
     for module in (setup, imports, demo, accounts, matching, panels, poursuites, users, audit):
         for command in module.COMMANDS:
+            _map_refusals(command)
             app.cli.add_command(command)
+
+
+def _map_refusals(command: click.Command) -> None:
+    """Wrap ``command`` (and a group's subcommands): a service's refusal exits 2 with its message."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _map_refusals(sub)
+    if command.callback is not None and not getattr(command.callback, "maps_refusals", False):
+        command.callback = _refusals_exit_2(command.callback)
+
+
+def _refusals_exit_2(callback: Callable[..., Any]) -> Callable[..., Any]:
+    from ..services.errors import ErreurService
+
+    @functools.wraps(callback)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except ErreurService as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+
+    wrapped.maps_refusals = True  # type: ignore[attr-defined]
+    return wrapped
 
 
 def _create_app() -> Flask:

@@ -8,7 +8,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..services.accounts import AccountQueryError, list_accounts
+from poursuites.model import euros
+
+from ..services.comptes.liste import AccountQueryError, list_accounts
 
 
 @click.group("accounts")
@@ -34,8 +36,7 @@ def accounts_list(products: str, structure_code: str | None, limit: int | None, 
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        euros = f"{row['total_due_cents'] / 100:,.2f} €".replace(",", " ").replace(".", ",")
-        click.echo(f"{row['id']:>10}  {'+'.join(row['products']):<32} {euros:>16}")
+        click.echo(f"{row['id']:>10}  {'+'.join(row['products']):<32} {euros(row['total_due_cents']):>16}")
     click.echo(f"{len(rows)} compte(s).")
 
 

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import schema
-from ..services.demo import run_demo
+from ..demo.run import run_demo
 
 
 @click.command("demo")

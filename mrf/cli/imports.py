@@ -30,7 +30,7 @@ def import_command(source: str, file: Path, rejects: Path | None) -> None:
     click.echo("", err=True)
     click.echo(report.summary())
     if report.new_record_ids:
-        from ..services import matching_hooks
+        from ..services.identite import hooks as matching_hooks
 
         attached = matching_hooks.after_import(report.new_record_ids)
         if attached:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..services.matching import run_batch
+from ..services.identite.rapprochement import run_batch
 
 
 @click.command("match")

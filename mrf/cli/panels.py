@@ -10,8 +10,9 @@ import click
 from flask.cli import with_appcontext
 
 from panels import CriteriaError, PanelError, TransitionRefused
+from poursuites.model import euros
 
-from ..services import panels as panel_service
+from ..services.panels import composition as panel_service
 
 
 def _fail(message: str, code: int) -> None:
@@ -24,11 +25,8 @@ def _n(value: int) -> str:
 
 
 def _euros(cents: float | int | None) -> str:
-    if cents is None:
-        return "–"
-    whole, frac = divmod(abs(int(round(cents))), 100)
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{_n(whole)},{frac:02d} €"
+    """Averages may be fractional cents: rounded, then the one euro format."""
+    return "–" if cents is None else euros(int(round(cents)))
 
 
 def _num(value: float | None, digits: int = 2) -> str:

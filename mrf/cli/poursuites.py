@@ -15,13 +15,14 @@ from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
+
+from poursuites.model import date_fr
 
 from ..extensions import db
-from ..models import Document, Redevable, Structure
-from ..services import poursuites as service
-from ..services.accounts import accounts_of_structure
-from ..services.compte_consolide import AccountNotFound, ConfigError, PoursuitesError
+from ..models import Redevable
+from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
+from ..services.poursuites import actes as service
+from ..services.poursuites import lot
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -64,15 +65,6 @@ def _account_id(text: str) -> int:
     return value
 
 
-def _write(documents: list[Document], out: Path) -> list[Path]:
-    paths = []
-    for doc in documents:
-        path = out / f"{doc.number}.pdf"
-        path.write_bytes(doc.pdf)
-        paths.append(path)
-    return paths
-
-
 # ---------------------------------------------------------------------------------- plan
 @click.command("plan")
 @click.argument("redevable_id")
@@ -99,28 +91,6 @@ def satd() -> None:
     """Saisies administratives à tiers détenteur conjointes."""
 
 
-def _issue_account(rid: int, tiers: int | None, on: date, out: Path,
-                   structure_code: str | None = None) -> tuple[list[Path], list[str]]:
-    """Issue the SATD of the plan (every tiers, or one; only the créances of ``structure_code``
-    when given): (paths written, French errors)."""
-    if tiers is not None:
-        targets = [tiers]
-    else:
-        view = service.build_plan(rid, on)
-        targets = [int(step.tiers[0].id) for step in view.satd_steps
-                   if structure_code is None
-                   or any(view.creances[c].comptable_code == structure_code for c in step.creance_ids)]
-    paths, errors = [], []
-    for target in targets:
-        try:
-            docs = service.issue_satd(rid, target, None, on, structure_code)
-        except (PoursuitesError, AccountNotFound, ConfigError) as exc:
-            errors.append(f"Compte {rid}, tiers {target} : {exc}")
-            continue
-        paths += _write(docs, out)
-    return paths, errors
-
-
 @satd.command("issue")
 @click.argument("redevable_id")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -133,13 +103,13 @@ def satd_issue(redevable_id: str, out_dir: Path, tiers: int | None, on: str | No
     rid = _account_id(redevable_id)
     when = _date(on)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths, errors = _issue_account(rid, tiers, when, out_dir)
+    paths, errors = lot.issue_for_account(rid, tiers, when, out_dir)
     for path in paths:
         click.echo(str(path))
     for error in errors:
         click.echo(error, err=True)
     if not paths and not errors:
-        click.echo(f"Compte {rid} : aucune SATD prévue par le plan au {when:%d/%m/%Y}.", err=True)
+        click.echo(f"Compte {rid} : aucune SATD prévue par le plan au {date_fr(when)}.", err=True)
     if errors:
         sys.exit(1)
 
@@ -155,33 +125,22 @@ def satd_batch(structure_code: str, out_dir: Path, on: str | None, limit: int | 
     """Émet les SATD conjointes de tous les comptes de la liste de travail d'une structure : les comptes
     qui lui sont confiés, et pour les comptes confiés à aucune structure, ses propres créances."""
     when = _date(on)
-    with db.new_session() as session:
-        structure_id = session.scalar(select(Structure.id).where(Structure.code == structure_code))
-        if structure_id is None:
-            _fail(f"Structure inconnue : « {structure_code} ».")
-        ids = session.scalars(accounts_of_structure(structure_id)).all()
-        merged = dict(session.execute(select(Redevable.id, Redevable.merged_into_id)
-                                      .where(Redevable.id.in_(ids), Redevable.merged_into_id.is_not(None))).all())
-    roots = sorted({merged.get(i, i) for i in ids})
-    if limit is not None:
-        roots = roots[:limit]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written, failed, issued_accounts = 0, [], 0
-    with click.progressbar(roots, label=f"SATD {structure_code}", file=sys.stderr, show_pos=True) as bar:
-        for rid in bar:
-            try:
-                paths, errors = _issue_account(rid, None, when, out_dir, structure_code)
-            except Exception as exc:  # noqa: BLE001 - one account in error never stops the batch
-                paths, errors = [], [f"Compte {rid} : {exc.__class__.__name__} : {exc}"]
+    try:
+        roots = lot.batch_accounts(structure_code, limit)
+    except lot.StructureInconnue as exc:
+        _fail(str(exc))
+    with click.progressbar(length=len(roots), label=f"SATD {structure_code}", file=sys.stderr,
+                           show_pos=True) as bar:
+        def each(_rid: int, paths: list[Path]) -> None:
             for path in paths:
                 click.echo(str(path))
-            written += len(paths)
-            issued_accounts += bool(paths)
-            failed += errors
-    for error in failed:
+            bar.update(1)
+
+        report = lot.issue_batch(roots, when, out_dir, structure_code, each)
+    for error in report.errors:
         click.echo(error, err=True)
-    click.echo(f"{len(roots)} compte(s) examiné(s), {issued_accounts} avec SATD, {written} document(s) écrit(s), "
-               f"{len(failed)} erreur(s).", err=True)
+    click.echo(f"{report.examined} compte(s) examiné(s), {report.issued_accounts} avec SATD, "
+               f"{len(report.paths)} document(s) écrit(s), {len(report.errors)} erreur(s).", err=True)
 
 
 @satd.command("release")
@@ -224,7 +183,7 @@ def payment_record(redevable_id: str, amount: str, on: str, payer: str, means: s
         p = service.record_payment(rid, cents, received, payer, None, means=means, reference=reference, acte_id=acte_id)
     except (PoursuitesError, AccountNotFound, ConfigError) as exc:
         _fail(str(exc))
-    click.echo(f"Paiement n° {p.id} enregistré : {service.euros(p.amount_cents)} reçu le {received:%d/%m/%Y}.")
+    click.echo(f"Paiement n° {p.id} enregistré : {service.euros(p.amount_cents)} reçu le {date_fr(received)}.")
     for imp in p.imputations:
         click.echo(f"  créance {imp.creance_id} : {service.euros(imp.amount_cents)}")
     if p.overpayment_cents:

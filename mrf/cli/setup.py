@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import schema
-from ..services import stats as stats_service
-from ..services import structures as structure_service
+from ..services.admin import structures as structure_service
+from ..services.pilotage import stats as stats_service
 
 
 @click.command("init-db")

@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..services import users as user_service
+from ..services.admin import users as user_service
 
 
 @click.group("user")
@@ -41,7 +41,7 @@ def create(login: str, role: str, structure_code: str | None, display_name: str 
 def list_users() -> None:
     """Liste les utilisateurs."""
     from ..extensions import db
-    from ..services import user_admin
+    from ..services.admin import user_admin
 
     with db.new_session() as session:
         for agent, code in user_admin.list_users(session):
@@ -59,7 +59,7 @@ def worklist() -> None:
 @with_appcontext
 def worklist_refresh(full: bool) -> None:
     """Met à jour les listes de travail (fait aussi automatiquement à l'affichage)."""
-    from ..services import worklist as service
+    from ..services.comptes import worklist as service
 
     report = service.sync(full=full)
     click.echo(f"Listes de travail : mise à jour {report.mode} ({report.accounts} compte(s) recalculé(s)).")

@@ -263,7 +263,7 @@ class _Names:
             self.firsts[sex] = picks
             # middle names: simple (not composed) names of the previous cohort and the tail
             mids = []
-            for i, (_, text) in enumerate(cohorts):
+            for i, (_, _text) in enumerate(cohorts):
                 prev = cohorts[max(0, i - 1)][1].split()
                 items = [n for n in dict.fromkeys(prev + tail[sex]) if "-" not in n]
                 mids.append(_Pick(items, [1.0 / (k + 5) for k in range(len(items))]))

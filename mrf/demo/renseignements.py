@@ -4,7 +4,7 @@ For a share of the consolidated accounts holding an open créance: bank accounts
 IBANs: RIB key, then ISO 13616 check digits computed with python-stdnum), employers (valid SIRETs:
 Luhn on the SIREN, then on the 14 digits) with an annual net salary and dependants, pension funds
 (CARSAT) for the older debtors, a few CAF. Employers come from a small pool per département, so
-that several debtors share one. Everything is recorded through ``mrf.services.renseignements`` (the
+that several debtors share one. Everything is recorded through ``mrf.services.poursuites.renseignements`` (the
 same checks as an agent's entry), a chunk of accounts per transaction; a summary CSV is written to
 ``out_dir``. Same database, same seed, same renseignements; accounts that already have some are
 left alone (the step can be replayed).
@@ -28,7 +28,7 @@ from matching.reference import load_reference
 
 from ..extensions import db
 from ..models import Creance, RecordLink, Redevable, Renseignement
-from ..services import renseignements as service
+from ..services.poursuites import renseignements as service
 
 Say = Callable[[str], None]
 

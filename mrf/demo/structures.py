@@ -84,7 +84,8 @@ _TOWNS: dict[str, tuple[tuple[str, str, str, str, tuple[str, ...]], ...]] = {
             "58250", "58260", "58270", "58290", "58300", "58320", "58330", "58340", "58360",
             "58370", "58380", "58390", "58430", "58470", "58490", "58600", "58640", "58660",
             "58700")),
-        ("COSNE", "SIP de Cosne-Cours-sur-Loire", "Trésorerie de Cosne-Cours-sur-Loire (secteur public local)", "58086", (
+        ("COSNE", "SIP de Cosne-Cours-sur-Loire", "Trésorerie de Cosne-Cours-sur-Loire (secteur public local)",
+         "58086", (
             "58200", "58150", "58220", "58310", "58350", "58400", "58440", "58450")),
         ("CLAMECY", "SIP de Clamecy", "Trésorerie de Clamecy (secteur public local)", "58079", (
             "58500", "58140", "58190", "58210", "58410", "58420", "58460", "58530", "58800")),

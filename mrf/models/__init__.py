@@ -10,8 +10,10 @@ from .poursuites import (
     AnvDecision,
     BailiffFile,
     DebtorRequest,
+    Demande,
     Document,
     DocumentSequence,
+    DossierCommissaire,
     Imputation,
     Payment,
     Renseignement,
@@ -24,9 +26,9 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
-    "Creance", "CreanceEvent", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
-    "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
-    "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord", "Structure",
-    "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
+    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base", "Creance",
+    "CreanceEvent", "DebtorRequest", "Demande", "Document", "DocumentSequence", "DossierCommissaire", "ImportBatch",
+    "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink",
+    "Redevable", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord",
+    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState"
 ]

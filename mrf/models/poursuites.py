@@ -151,7 +151,7 @@ class Imputation(Base):
     payment: Mapped[Payment] = relationship(back_populates="imputations")
 
 
-class DebtorRequest(Base):
+class Demande(Base):
     """A request of the debtor, handled once for the whole account."""
 
     __tablename__ = "debtor_request"
@@ -195,7 +195,7 @@ class AnvDecision(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
 
 
-class BailiffFile(Base):
+class DossierCommissaire(Base):
     """A file handed to a commissaire de justice (phase comminatoire or judicial phase)."""
 
     __tablename__ = "bailiff_file"
@@ -208,3 +208,8 @@ class BailiffFile(Base):
     due_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(String(32))  # paiement, insolvabilite, disparition, nouvelle_adresse
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Former class names, kept while other branches still use them (tables are unchanged).
+DebtorRequest = Demande
+BailiffFile = DossierCommissaire

@@ -1,7 +1,7 @@
 """Work-list entries: per (structure, consolidated account), the aggregates the work list sorts and
 filters on, precomputed so that a structure's list is an index scan even with a million debtors.
 
-A derived cache, never the truth: ``mrf.services.worklist`` recomputes it from créances, links,
+A derived cache, never the truth: ``mrf.services.comptes.worklist`` recomputes it from créances, links,
 assignments, acts and requests (incrementally from watermarks, or entirely)."""
 
 from __future__ import annotations

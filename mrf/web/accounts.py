@@ -1,16 +1,14 @@
 """The consolidated account: page, documents, and the forms that act on it (joint SATD, payment,
 tiers' answer, debtor's request). Every view and every action is written to the audit log.
 
-The plan, SATD, payment, answer and request rules belong to ``mrf.services.poursuites``; each
-section is shown only when the service offers the function it needs. The service writes each
-action and its audit entry in one transaction; this module audits consultations and downloads."""
+The plan, SATD, payment, answer and request rules belong to ``mrf.services.poursuites``, called
+directly; a refusal (``mrf.services.errors.ErreurService``) is shown to the agent in French. The
+service writes each action and its audit entry in one transaction; this module audits consultations
+and downloads."""
 
 from __future__ import annotations
 
-import inspect
 from datetime import date
-from types import ModuleType
-from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,10 +18,16 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, St
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from poursuites.model import date_fr
+
 from ..extensions import db
 from ..models import Acte, Document, Renseignement
-from ..services import access, audit
-from ..services import account_view as view_service
+from ..services.admin import access, audit
+from ..services.comptes import vue as view_service
+from ..services.comptes import worklist
+from ..services.errors import ErreurService
+from ..services.poursuites import actes, demandes, paiements
+from .access import redevable_or_404, role_required
 from .helpers import parse_euros
 
 bp = Blueprint("accounts", __name__)
@@ -37,20 +41,6 @@ ANSWERS = {"positive": "Positive : sommes détenues", "pas_de_compte": "Pas de c
 REQUESTS = {"plan_reglement": "Plan de règlement", "contestation": "Contestation",
             "remise_gracieuse": "Remise gracieuse"}
 REQUIRED = "Ce champ est obligatoire."
-
-
-def poursuites_service() -> ModuleType | None:
-    """The poursuites application service, when it is installed."""
-    try:
-        from ..services import poursuites
-    except ImportError:
-        return None
-    return poursuites
-
-
-def service_function(name: str) -> Any:
-    service = poursuites_service()
-    return getattr(service, name, None) if service is not None else None
 
 
 def _amount(form: FlaskForm, field: StringField) -> None:  # noqa: ARG001
@@ -103,14 +93,14 @@ class SatdForm(FlaskForm):
 
 def _load(redevable_id: int):  # noqa: ANN202
     session = db.session
-    redevable = access.redevable_or_404(session, current_user, redevable_id)
+    redevable = redevable_or_404(session, current_user, redevable_id)
     return session, redevable
 
 
 def _forms(account: view_service.AccountView) -> dict[str, FlaskForm]:
     payment = PaymentForm(prefix="paiement")
     answer = TiersAnswerForm(prefix="reponse")
-    answer.acte.choices = {a.id: f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {a.issued_on:%d/%m/%Y}"
+    answer.acte.choices = {a.id: f"{view_service.ACTE_LABELS.get(a.kind, a.kind)} du {date_fr(a.issued_on)}"
                            for a in account.open_satd}
     req = RequestForm(prefix="demande")
     req.creances.choices = {c.creance.id: f"{c.creance.reference} — {c.creance.nature}" for c in account.due_creances}
@@ -130,13 +120,11 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
     audit.record(current_user.id, "consultation", "redevable", redevable.id, ip=request.remote_addr)
     can_act = current_user.role in access.ACTION_ROLES
     plan, plan_error = None, None
-    build_plan = service_function("build_plan")
-    if build_plan is not None:
-        try:
-            plan = build_plan(redevable.id, today)
-        except Exception as exc:  # noqa: BLE001 - the rest of the account stays readable
-            current_app.logger.exception("Plan indisponible pour le redevable %s", redevable.id)
-            plan_error = str(exc) or "erreur inattendue"
+    try:
+        plan = actes.build_plan(redevable.id, today)
+    except Exception as exc:  # noqa: BLE001 - the rest of the account stays readable
+        current_app.logger.exception("Plan indisponible pour le redevable %s", redevable.id)
+        plan_error = str(exc) or "erreur inattendue"
     the_forms = forms or _forms(account)
     if forms:  # re-rendering after a refused form: keep the choices of the account
         fresh = _forms(account)
@@ -147,13 +135,10 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
     explanations = [(v, view_service.explanation_table(v.explanation)) for v in account.variants]
     return render_template(
         "accounts/show.html", account=account, r=redevable, plan=plan, plan_error=plan_error,
-        has_plan=build_plan is not None, can_act=can_act, forms=the_forms, explanations=explanations,
+        has_plan=True, can_act=can_act, forms=the_forms, explanations=explanations,
         tiers_by_id=tiers_by_id, creance_by_id=creance_by_id, today=today,
         creance_options=[(c.creance.id, f"{c.creance.reference} — {c.creance.nature}") for c in account.due_creances],
-        can_satd=can_act and service_function("issue_satd") is not None,
-        can_pay=can_act and service_function("record_payment") is not None,
-        can_answer=can_act and service_function("record_tiers_answer") is not None,
-        can_request=can_act and service_function("record_request") is not None,
+        can_satd=can_act, can_pay=can_act, can_answer=can_act, can_request=can_act,
         labels={"product": view_service.PRODUCT_LABELS, "status": view_service.STATUS_LABELS,
                 "renseignement": view_service.RENSEIGNEMENT_LABELS,
                 "reliability": view_service.RELIABILITY_LABELS, "acte": view_service.ACTE_LABELS},
@@ -161,13 +146,13 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
 
 
 @bp.route("/redevables/<int:redevable_id>")
-@access.role_required(*access.IDENTITY_ROLES)
+@role_required(*access.IDENTITY_ROLES)
 def show(redevable_id: int):
     return _render(redevable_id)
 
 
 @bp.route("/redevables/<int:redevable_id>/documents/<int:document_id>.pdf")
-@access.role_required(*access.IDENTITY_ROLES)
+@role_required(*access.IDENTITY_ROLES)
 def document(redevable_id: int, document_id: int):
     session, redevable = _load(redevable_id)
     family = view_service.family_ids(session, redevable.id)
@@ -181,34 +166,14 @@ def document(redevable_id: int, document_id: int):
     return response
 
 
-def _refused(exc: Exception) -> bool:
-    """A refusal the agent should read (the service's French message), not an internal error."""
-    module = type(exc).__module__ or ""
-    return isinstance(exc, (ValueError, LookupError, PermissionError)) or module.startswith(
-        ("poursuites", "mrf.services.poursuites"))
-
-
-def _call(function: Any, **kwargs: Any) -> Any:
-    """Call a service function with the keyword arguments it accepts."""
-    parameters = inspect.signature(function).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return function(**kwargs)
-    return function(**{k: v for k, v in kwargs.items() if k in parameters})
-
-
 def _after_action() -> None:
-    from ..services import worklist
-
     worklist.sync_if_needed()
 
 
 @bp.route("/redevables/<int:redevable_id>/satd", methods=["POST"])
-@access.role_required(*access.ACTION_ROLES)
+@role_required(*access.ACTION_ROLES)
 def issue_satd(redevable_id: int):
     session, redevable = _load(redevable_id)
-    function = service_function("issue_satd")
-    if function is None:
-        abort(404)
     form = SatdForm(prefix="satd")
     if not form.validate_on_submit():
         abort(400)
@@ -221,38 +186,30 @@ def issue_satd(redevable_id: int):
     if tiers is None or tiers.redevable_id not in family:
         abort(404)
     try:
-        documents = _call(function, redevable_id=redevable.id, renseignement_id=renseignement_id,
-                          agent_id=current_user.id, today=date.today())
-    except Exception as exc:
-        if not _refused(exc):
-            raise
+        documents = actes.issue_satd(redevable.id, renseignement_id, current_user.id, date.today())
+    except ErreurService as exc:
         flash(f"SATD non émise : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="plan"))
-    numbers = [getattr(d, "number", str(d)) for d in (documents or [])]
+    numbers = [d.number for d in documents]
     _after_action()
     flash(f"SATD conjointe émise : {len(numbers)} document(s) ({', '.join(numbers)}).", "success")
     return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="documents"))
 
 
 @bp.route("/redevables/<int:redevable_id>/paiements", methods=["POST"])
-@access.role_required(*access.ACTION_ROLES)
+@role_required(*access.ACTION_ROLES)
 def record_payment(redevable_id: int):
     session, redevable = _load(redevable_id)
-    function = service_function("record_payment")
-    if function is None:
-        abort(404)
     form = PaymentForm(prefix="paiement")
     if not form.validate_on_submit():
         flash("Paiement non enregistré : corrigez les champs signalés.", "error")
         return _render(redevable.id, {**_blank_forms(), "paiement": form}, 400)
     cents = form.montant.cents
     try:
-        _call(function, redevable_id=redevable.id, amount_cents=cents, received_on=form.recu_le.data,
-              payer=form.payeur.data, agent_id=current_user.id, means=form.moyen.data,
-              reference=form.reference.data or None)
-    except Exception as exc:
-        if not _refused(exc):
-            raise
+        paiements.record_payment(redevable.id, cents, form.recu_le.data, payer=form.payeur.data,
+                                 agent_id=current_user.id, means=form.moyen.data,
+                                 reference=form.reference.data or None)
+    except ErreurService as exc:
         flash(f"Paiement non enregistré : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="paiement"))
     _after_action()
@@ -261,12 +218,9 @@ def record_payment(redevable_id: int):
 
 
 @bp.route("/redevables/<int:redevable_id>/reponses-tiers", methods=["POST"])
-@access.role_required(*access.ACTION_ROLES)
+@role_required(*access.ACTION_ROLES)
 def record_tiers_answer(redevable_id: int):
     session, redevable = _load(redevable_id)
-    function = service_function("record_tiers_answer")
-    if function is None:
-        abort(404)
     family = view_service.family_ids(session, redevable.id)
     form = TiersAnswerForm(prefix="reponse")
     form.acte.choices = {a.id: str(a.id) for a in session.scalars(select(Acte).where(Acte.redevable_id.in_(family)))}
@@ -276,11 +230,9 @@ def record_tiers_answer(redevable_id: int):
         flash("Réponse non enregistrée : corrigez les champs signalés.", "error")
         return _render(redevable.id, {**_blank_forms(), "reponse": form}, 400)
     try:
-        _call(function, acte_id=form.acte.data, kind=form.reponse.data, amount_cents=form.montant.cents,
-              answered_on=form.repondu_le.data, agent_id=current_user.id)
-    except Exception as exc:
-        if not _refused(exc):
-            raise
+        actes.record_tiers_answer(form.acte.data, form.reponse.data, form.montant.cents,
+                                  answered_on=form.repondu_le.data, agent_id=current_user.id)
+    except ErreurService as exc:
         flash(f"Réponse non enregistrée : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="reponse"))
     _after_action()
@@ -289,12 +241,9 @@ def record_tiers_answer(redevable_id: int):
 
 
 @bp.route("/redevables/<int:redevable_id>/demandes", methods=["POST"])
-@access.role_required(*access.ACTION_ROLES)
+@role_required(*access.ACTION_ROLES)
 def record_request(redevable_id: int):
     session, redevable = _load(redevable_id)
-    function = service_function("record_request")
-    if function is None:
-        abort(404)
     account = view_service.load(session, redevable)
     form = RequestForm(prefix="demande")
     form.creances.choices = {c.creance.id: c.creance.reference for c in account.creances}
@@ -306,11 +255,9 @@ def record_request(redevable_id: int):
     details = {"texte": form.details.data or "", "recue_le": form.recue_le.data.isoformat()}
     creance_ids = list(form.creances.data) or [c.creance.id for c in account.due_creances]
     try:
-        _call(function, redevable_id=redevable.id, kind=form.type_demande.data, creance_ids=creance_ids,
-              details=details, agent_id=current_user.id, received_on=form.recue_le.data)
-    except Exception as exc:
-        if not _refused(exc):
-            raise
+        demandes.record_request(redevable.id, form.type_demande.data, creance_ids, details,
+                                agent_id=current_user.id, received_on=form.recue_le.data)
+    except ErreurService as exc:
         flash(f"Demande non enregistrée : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="demande"))
     _after_action()

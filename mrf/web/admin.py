@@ -9,8 +9,9 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..extensions import db
-from ..services import access, audit, user_admin
-from ..services import users as user_service
+from ..services.admin import access, audit, user_admin
+from ..services.admin import users as user_service
+from .access import role_required
 from .helpers import parse_date
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
@@ -37,7 +38,7 @@ def _form() -> UserForm:
 
 
 @bp.route("/utilisateurs", methods=["GET", "POST"])
-@access.role_required(*access.ADMIN_ROLES)
+@role_required(*access.ADMIN_ROLES)
 def users():
     form = _form()
     status = 200
@@ -61,7 +62,7 @@ def users():
 
 
 @bp.route("/utilisateurs/<int:agent_id>/activation", methods=["POST"])
-@access.role_required(*access.ADMIN_ROLES)
+@role_required(*access.ADMIN_ROLES)
 def toggle(agent_id: int):
     active = request.form.get("actif") == "1"
     try:
@@ -76,7 +77,7 @@ def toggle(agent_id: int):
 
 
 @bp.route("/audit", endpoint="audit")
-@access.role_required(*access.ADMIN_ROLES)
+@role_required(*access.ADMIN_ROLES)
 def audit_log():
     args = request.args
     errors = []

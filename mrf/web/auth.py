@@ -9,8 +9,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..security import sessions
-from ..services import audit
-from ..services import users as user_service
+from ..services.admin import audit
+from ..services.admin import users as user_service
 from .security import CurrentAgent
 
 bp = Blueprint("auth", __name__)

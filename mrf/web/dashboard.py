@@ -6,14 +6,15 @@ from flask import Blueprint, Response, render_template
 from markupsafe import Markup
 
 from ..extensions import db
-from ..services import access
-from ..services import dashboard as service
+from ..services.admin import access
+from ..services.pilotage import tableau_de_bord as service
+from .access import role_required
 
 bp = Blueprint("dashboard", __name__, url_prefix="/tableau-de-bord")
 
 
 @bp.route("")
-@access.role_required(*access.DASHBOARD_ROLES)
+@role_required(*access.DASHBOARD_ROLES)
 def index():
     data = service.load(db.session)
     chart = Markup(service.recovery_chart([*data.by_product, data.total], "Taux de recouvrement par produit"))
@@ -21,7 +22,7 @@ def index():
 
 
 @bp.route("/recouvrement.svg")
-@access.role_required(*access.DASHBOARD_ROLES)
+@role_required(*access.DASHBOARD_ROLES)
 def chart():
     data = service.load(db.session)
     svg = service.recovery_chart([*data.by_product, data.total], "Taux de recouvrement par produit")

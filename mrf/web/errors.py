@@ -1,4 +1,5 @@
-"""French error pages (400, 403, 404, 405, 413, 500), CSRF failures included."""
+"""French error pages (400, 403, 404, 405, 413, 422, 409, 500), CSRF failures included; a service's refusal
+(``mrf.services.errors``) not handled by its view is answered here, once: its message and its status."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..services import audit
+from ..services.admin import audit
+from ..services.errors import ErreurService
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être traitée : elle est incomplète ou mal formée."),
     403: ("Accès refusé", "Votre profil ne permet pas d'accéder à cette page."),
     404: ("Page introuvable", "La page demandée n'existe pas ou vous n'y avez pas accès."),
     405: ("Méthode non autorisée", "Cette action n'est pas permise sur cette page."),
+    409: ("Action refusée", "L'action n'est pas possible dans l'état actuel du dossier."),
     413: ("Fichier trop volumineux", "Le contenu envoyé dépasse la taille autorisée."),
+    422: ("Action refusée", "La demande a été refusée."),
     500: ("Erreur interne", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard."),
 }
 
@@ -53,9 +57,15 @@ def install(app: Flask) -> None:
             return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
         return response
 
+    @app.errorhandler(ErreurService)
+    def _service(error: ErreurService):  # noqa: ANN202
+        return render_error(error.status, str(error))
+
     @app.errorhandler(Exception)
     def _internal(error: Exception):  # noqa: ANN202
         if isinstance(error, HTTPException):
             return _http(error)
+        if isinstance(error, ErreurService):
+            return _service(error)
         app.logger.exception("Erreur interne", exc_info=error)
         return render_error(500)

@@ -13,20 +13,18 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, Map
 
-from ..services import access
+from poursuites.model import date_fr as library_date_fr
+from poursuites.model import euros as library_euros
+
+from ..services.admin import access
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
 
 
 def euros(cents: int | None) -> str:
-    """1234567 → « 12 345,67 € » (narrow no-break space as thousands separator)."""
-    if cents is None:
-        return "—"
-    sign = "−" if cents < 0 else ""
-    cents = abs(int(cents))
-    whole = f"{cents // 100:,}".replace(",", "\u202f")
-    return f"{sign}{whole},{cents % 100:02d}\u00a0€"
+    """The one euro format (``poursuites.model.euros``: « 12 345,67 € »); « — » when there is no amount."""
+    return "—" if cents is None else library_euros(int(cents))
 
 
 def date_fr(value: date | datetime | None, with_time: bool = False) -> str:
@@ -37,7 +35,7 @@ def date_fr(value: date | datetime | None, with_time: bool = False) -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
-    text = value.strftime("%d/%m/%Y")
+    text = library_date_fr(value.date() if isinstance(value, datetime) else value)
     if with_time and isinstance(value, datetime):
         text += value.strftime(" %H:%M")
     return text

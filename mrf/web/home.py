@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 
-from ..services import access
+from ..services.admin import access
 
 bp = Blueprint("home", __name__)
 

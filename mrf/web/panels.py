@@ -10,8 +10,9 @@ from types import ModuleType
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..services import access, audit
-from ..services.account_view import explanation_table
+from ..services.admin import access, audit
+from ..services.comptes.vue import explanation_table
+from .access import role_required
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
 
@@ -28,7 +29,7 @@ PER_PAGE = 100
 
 def panel_service() -> ModuleType | None:
     try:
-        from ..services import panels
+        from ..services.panels import composition as panels
     except ImportError:
         return None
     return panels
@@ -48,14 +49,14 @@ def _refusal(service: ModuleType, exc: Exception) -> bool:
 
 
 @bp.route("")
-@access.role_required(*access.PANEL_ROLES)
+@role_required(*access.PANEL_ROLES)
 def index():
     service = _service()
     return render_template("panels/index.html", panels=service.list_panels())
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
-@access.role_required(*access.PANEL_ROLES)
+@role_required(*access.PANEL_ROLES)
 def new():
     service = _service()
     criteria = request.form.get("criteres", EXAMPLE) if request.method == "POST" else EXAMPLE
@@ -89,7 +90,7 @@ def new():
 
 
 @bp.route("/<name>")
-@access.role_required(*access.PANEL_ROLES)
+@role_required(*access.PANEL_ROLES)
 def show(name: str):
     service = _service()
     try:
@@ -108,7 +109,7 @@ def show(name: str):
 
 
 @bp.route("/<name>/publier", methods=["POST"])
-@access.role_required(*access.PANEL_ROLES)
+@role_required(*access.PANEL_ROLES)
 def publish(name: str):
     service = _service()
     try:
@@ -125,7 +126,7 @@ def publish(name: str):
 
 
 @bp.route("/<name>/cloturer", methods=["POST"])
-@access.role_required(*access.PANEL_ROLES)
+@role_required(*access.PANEL_ROLES)
 def close(name: str):
     service = _service()
     if not hasattr(service, "close_panel"):

@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access
-from ..services import account_view
-from ..services import review_queue as service
+from ..services.admin import access
+from ..services.comptes import vue as account_view
+from ..services.identite import revue as service
+from .access import role_required
 
 bp = Blueprint("review", __name__)
 
@@ -22,7 +23,7 @@ FIELDS = (
 
 
 @bp.route("/revue")
-@access.role_required(*access.REVIEW_ROLES)
+@role_required(*access.REVIEW_ROLES)
 def queue():
     try:
         page = max(1, int(request.args.get("page", "1")))
@@ -35,7 +36,7 @@ def queue():
 
 
 @bp.route("/revue/<int:pair_id>", methods=["POST"])
-@access.role_required(*access.REVIEW_ROLES)
+@role_required(*access.REVIEW_ROLES)
 def decide(pair_id: int):
     decision = request.form.get("decision", "")
     comment = (request.form.get("commentaire") or "")[:2000]

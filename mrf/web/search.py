@@ -6,15 +6,17 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access, audit, worklist
-from ..services import search as service
+from ..services.admin import access, audit
+from ..services.comptes import recherche as service
+from ..services.comptes import worklist
+from .access import role_required
 from .helpers import parse_date
 
 bp = Blueprint("search", __name__)
 
 
 @bp.route("/recherche")
-@access.role_required(*access.IDENTITY_ROLES)
+@role_required(*access.IDENTITY_ROLES)
 def search():
     args = request.args
     name = (args.get("nom") or "").strip()[:200]

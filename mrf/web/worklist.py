@@ -8,8 +8,10 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services import access
-from ..services import worklist as service
+from ..services.admin import access
+from ..services.comptes import worklist as service
+from ..services.comptes.liste import PRODUCT_LABELS
+from .access import role_required
 from .helpers import parse_date, parse_euros
 
 bp = Blueprint("worklist", __name__)
@@ -53,11 +55,11 @@ def render_worklist():  # noqa: ANN201
             pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
-                           structure_id=structure_id, sorts=service.SORTS, products=service.PRODUCT_LABELS,
+                           structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
                            args=args, today=date.today())
 
 
 @bp.route("/travail")
-@access.role_required(*access.IDENTITY_ROLES)
+@role_required(*access.IDENTITY_ROLES)
 def worklist():
     return render_worklist()

@@ -3,15 +3,12 @@ role) on each database backend, signed-in test clients, and a live server for th
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
-import types
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import (
@@ -19,24 +16,18 @@ from mrf.models import (
     ActeLine,
     Assignment,
     Creance,
-    CreanceEvent,
-    DebtorRequest,
     Document,
-    Imputation,
     MatchPair,
     MatchRun,
     Panel,
-    Payment,
     RecordLink,
     Redevable,
     Renseignement,
     SourceRecord,
     Structure,
-    TiersAnswer,
 )
-from mrf.services import audit
-from mrf.services.structures import StructureSpec, upsert_structures
-from mrf.services.users import create_user
+from mrf.services.admin.structures import StructureSpec, upsert_structures
+from mrf.services.admin.users import create_user
 
 PASSWORD = "cheval-agrafe-batterie-1"
 ROLES = ("agent", "comptable", "administration_centrale", "evaluateur", "administrateur")
@@ -302,100 +293,3 @@ def page(chromium):  # noqa: ANN001, ANN201
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-# ---------------------------------------------------------------- a stand-in poursuites service
-@dataclass(frozen=True)
-class Tiers:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    creance_ids: tuple
-    total_cents: int
-    products: tuple
-    tiers: tuple = ()
-
-    @property
-    def is_joint(self) -> bool:
-        return len(self.creance_ids) > 1
-
-
-@dataclass(frozen=True)
-class Plan:
-    steps: tuple
-    decisions: dict
-    total_rar_cents: int
-    planned_cents: int
-
-
-def make_fake_poursuites(world) -> types.ModuleType:  # noqa: ANN001
-    """A stand-in ``mrf.services.poursuites`` with the agreed signatures."""
-    module = types.ModuleType("mrf.services.poursuites")
-
-    def build_plan(redevable_id: int, today: date) -> Plan:
-        with db.new_session() as s:
-            due = [c for c in s.scalars(select(Creance).where(Creance.id.in_(world.creances.values())))
-                   if c.status == "en_cours" and c.rar_cents > 0 and c.id != world.creances["other"]
-                   and c.id != world.creances["assigned"]]
-        total = sum(c.rar_cents for c in due)
-        step = Step("SATD banque — Banque Populaire de Bourgogne", tuple(str(c.id) for c in due), total,
-                    ("impots", "amendes", "secteur_local"), (Tiers(str(world.bank), "Banque Populaire de Bourgogne"),))
-        return Plan((step,), {str(c.id): "SATD conjointe" for c in due}, total, total)
-
-    def issue_satd(redevable_id: int, renseignement_id: int, agent_id: int, today: date) -> list:
-        with db.transaction() as s:
-            acte = Acte(redevable_id=redevable_id, kind="satd_banque", renseignement_id=renseignement_id,
-                        amount_cents=100, issued_on=today, agent_id=agent_id)
-            acte.lines = [ActeLine(creance_id=world.creances["ir"], amount_cents=100)]
-            s.add(acte)
-            s.flush()
-            docs = [Document(number=f"SATD-{acte.id}-{k}", kind=k, redevable_id=redevable_id, acte_id=acte.id,
-                             sha256=hashlib.sha256(k.encode()).hexdigest(), html="<p/>", pdf=b"%PDF-1.4 test")
-                    for k in ("satd_tiers", "satd_redevable")]
-            s.add_all(docs)
-            audit.add(s, agent_id, "satd", "redevable", redevable_id, {"renseignement_id": renseignement_id})
-        return docs
-
-    def record_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str, agent_id: int,
-                       means: str | None = None, reference: str | None = None) -> Payment:
-        with db.transaction() as s:
-            c = s.get(Creance, world.creances["ir"])
-            paid = min(amount_cents, c.rar_cents)
-            s.add(CreanceEvent(creance_id=c.id, kind="paiement", rar_before_cents=c.rar_cents,
-                               rar_after_cents=c.rar_cents - paid, agent_id=agent_id))
-            c.rar_cents -= paid
-            payment = Payment(redevable_id=redevable_id, amount_cents=amount_cents, received_on=received_on,
-                              payer=payer, means=means, reference=reference, rule="test", agent_id=agent_id,
-                              overpayment_cents=amount_cents - paid)
-            payment.imputations = [Imputation(creance_id=c.id, amount_cents=paid)]
-            s.add(payment)
-            audit.add(s, agent_id, "paiement", "redevable", redevable_id, {"amount_cents": amount_cents})
-        return payment
-
-    def record_tiers_answer(acte_id: int, kind: str, amount_cents: int, answered_on: date, agent_id: int) -> None:
-        if kind == "autre" and amount_cents == 4242:
-            raise ValueError("Réponse incohérente avec la SATD.")
-        with db.transaction() as s:
-            s.add(TiersAnswer(acte_id=acte_id, kind=kind, amount_cents=amount_cents, answered_on=answered_on,
-                              agent_id=agent_id))
-            audit.add(s, agent_id, "reponse_tiers", "acte", acte_id, {"kind": kind})
-
-    def record_request(redevable_id: int, kind: str, creance_ids: list, details: dict, agent_id: int) -> None:
-        with db.transaction() as s:
-            s.add(DebtorRequest(redevable_id=redevable_id, kind=kind, creance_ids=creance_ids, details=details,
-                                received_on=date.fromisoformat(details["recue_le"]), agent_id=agent_id))
-            audit.add(s, agent_id, "demande", "redevable", redevable_id, {"kind": kind})
-
-    for f in (build_plan, issue_satd, record_payment, record_tiers_answer, record_request):
-        setattr(module, f.__name__, f)
-    return module
-
-
-
-@pytest.fixture
-def fake_poursuites(world):  # noqa: ANN001, ANN201
-    return make_fake_poursuites(world)

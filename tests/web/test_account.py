@@ -1,26 +1,14 @@
-"""The consolidated account page and its forms, wired to the poursuites service's functions.
-
-The forms are tested against a stand-in service with the agreed signatures (so that the wiring is
-checked whether or not ``mrf.services.poursuites`` is installed); the browser tests use the real one."""
+"""The consolidated account page and its forms, wired directly to the real poursuites services."""
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from mrf.extensions import db
-from mrf.models import Acte, AuditLog, DebtorRequest, Document, Payment, Redevable, TiersAnswer
-from mrf.web import accounts as accounts_web
-
-
-@pytest.fixture
-def service(fake_poursuites, monkeypatch):  # noqa: ANN001, ANN201
-    monkeypatch.setattr(accounts_web, "poursuites_service", lambda: fake_poursuites)
-    return fake_poursuites
+from mrf.models import Acte, AuditLog, Demande, Document, Payment, Redevable, TiersAnswer
 
 
 def _count(model, *where) -> int:  # noqa: ANN001
@@ -42,19 +30,13 @@ def test_the_page_shows_the_whole_account(world, client_for) -> None:
     assert "MARTIN MARIE" not in page and "IR-2024-0099" not in page
 
 
-def test_sections_are_hidden_without_the_poursuites_service(world, client_for, monkeypatch) -> None:
-    monkeypatch.setattr(accounts_web, "poursuites_service", lambda: None)
-    page = client_for("agent").get(f"/redevables/{world.mine}").get_data(as_text=True)
-    assert "Plan d'action coordonné" not in page and "Enregistrer le paiement" not in page
-
-
-def test_central_administration_reads_but_does_not_act(world, client_for, service) -> None:  # noqa: ARG001
+def test_central_administration_reads_but_does_not_act(world, client_for) -> None:
     page = client_for("administration_centrale").get(f"/redevables/{world.mine}").get_data(as_text=True)
     assert "Plan d'action coordonné" in page
     assert "Émettre la SATD conjointe" not in page and "Enregistrer le paiement" not in page
 
 
-def test_issue_joint_satd(world, client_for, csrf, service) -> None:  # noqa: ARG001
+def test_issue_joint_satd(world, client_for, csrf) -> None:
     agent = client_for("agent")
     page = agent.get(f"/redevables/{world.mine}").get_data(as_text=True)
     assert "Émettre la SATD conjointe — Banque Populaire de Bourgogne" in page and "conjointe" in page
@@ -75,7 +57,7 @@ def test_issue_joint_satd(world, client_for, csrf, service) -> None:  # noqa: AR
     assert other.status_code == 404
 
 
-def test_record_payment_changes_the_balance(world, client_for, csrf, service) -> None:  # noqa: ARG001
+def test_record_payment_changes_the_balance(world, client_for, csrf) -> None:
     agent = client_for("agent")
     data = {"paiement-montant": "1 000,50", "paiement-recu_le": date.today().isoformat(),
             "paiement-payeur": "redevable", "paiement-moyen": "cheque", "paiement-reference": "CHQ-1",
@@ -94,7 +76,7 @@ def test_record_payment_changes_the_balance(world, client_for, csrf, service) ->
 
 
 @pytest.mark.parametrize("amount", ["", "abc", "-5", "0", "12,345"])
-def test_refused_payment_says_why(world, client_for, csrf, service, amount) -> None:  # noqa: ARG001
+def test_refused_payment_says_why(world, client_for, csrf, amount) -> None:
     agent = client_for("agent")
     response = agent.post(f"/redevables/{world.mine}/paiements",
                           data={"paiement-montant": amount, "paiement-recu_le": "2025-01-01",
@@ -107,7 +89,7 @@ def test_refused_payment_says_why(world, client_for, csrf, service, amount) -> N
     assert _count(Payment) == 0
 
 
-def test_record_tiers_answer(world, client_for, csrf, service) -> None:  # noqa: ARG001
+def test_record_tiers_answer(world, client_for, csrf) -> None:
     agent = client_for("agent")
     data = {"reponse-acte": str(world.acte), "reponse-reponse": "positive", "reponse-montant": "500",
             "reponse-repondu_le": date.today().isoformat(), "csrf_token": csrf(agent)}
@@ -117,9 +99,10 @@ def test_record_tiers_answer(world, client_for, csrf, service) -> None:  # noqa:
     assert "Réponse positive du tiers détenteur" in page
     # The service's refusal is shown, in French.
     refused = agent.post(f"/redevables/{world.mine}/reponses-tiers",
-                         data={**data, "reponse-reponse": "autre", "reponse-montant": "42,42"})
+                         data={**data, "reponse-reponse": "pas_de_compte", "reponse-montant": "42,42"})
     assert refused.status_code == 302
-    assert "Réponse incohérente" in agent.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "aucun montant ne peut être déclaré" in agent.get(refused.headers["Location"]).get_data(as_text=True)
+    assert _count(TiersAnswer, TiersAnswer.acte_id == world.acte) == 1
     # An act of another account: 404.
     with db.transaction() as s:
         other = Acte(redevable_id=world.assigned, kind="satd_tiers", amount_cents=1, issued_on=date.today())
@@ -128,13 +111,13 @@ def test_record_tiers_answer(world, client_for, csrf, service) -> None:  # noqa:
     assert response.status_code == 404
 
 
-def test_record_request(world, client_for, csrf, service) -> None:  # noqa: ARG001
+def test_record_request(world, client_for, csrf) -> None:
     agent = client_for("agent")
     data = {"demande-type_demande": "plan_reglement", "demande-creances": [str(world.creances["ir"])],
             "demande-recue_le": "2026-01-15", "demande-details": "6 mensualités de 200 €", "csrf_token": csrf(agent)}
     assert agent.post(f"/redevables/{world.mine}/demandes", data=data).status_code == 302
     with db.new_session() as s:
-        request = s.scalar(select(DebtorRequest))
+        request = s.scalar(select(Demande))
         assert request.creance_ids == [world.creances["ir"]] and request.details["texte"] == "6 mensualités de 200 €"
     page = agent.get(f"/redevables/{world.mine}").get_data(as_text=True)
     assert "Demande de plan de règlement" in page
@@ -151,23 +134,7 @@ def test_redevable_cache_is_not_the_truth(world, client_for) -> None:
     assert "IR-2024-0001" in page and "AUTRE" in page
 
 
-def test_service_module_is_importable_or_absent() -> None:
-    """The web layer tolerates the poursuites service being installed or not."""
-    service = accounts_web.poursuites_service()
-    assert service is None or isinstance(service, types.ModuleType)
-    assert "mrf.services.poursuites" not in sys.modules or service is not None
-
-
-@pytest.fixture
-def real_service(world):  # noqa: ANN001, ANN201
-    service = accounts_web.poursuites_service()
-    needed = ("build_plan", "issue_satd", "record_payment", "record_tiers_answer", "record_request")
-    if service is None or not all(hasattr(service, f) for f in needed):
-        pytest.skip("service mrf.services.poursuites absent")
-    return service
-
-
-def test_real_service_issue_pay_and_audit(world, client_for, csrf, real_service) -> None:  # noqa: ARG001
+def test_real_service_issue_pay_and_audit(world, client_for, csrf) -> None:
     agent = client_for("agent")
     page = agent.get(f"/redevables/{world.mine}").get_data(as_text=True)
     assert "Émettre la SATD conjointe — Banque Populaire de Bourgogne" in page

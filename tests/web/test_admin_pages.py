@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from mrf.extensions import db
 from mrf.models import Agent, AuditLog, Panel, ReviewDecision
-from mrf.services.users import authenticate
+from mrf.services.admin.users import authenticate
 
 
 def _count(model, *where) -> int:  # noqa: ANN001
@@ -124,7 +124,7 @@ def test_audit_log_filters_and_pages(world, client_for) -> None:
 
 # ---------------------------------------------------------------- command line and demo
 def test_cli_user_create_and_list(app, cli) -> None:  # noqa: ARG001
-    from mrf.services.structures import StructureSpec, upsert_structures
+    from mrf.services.admin.structures import StructureSpec, upsert_structures
 
     upsert_structures([StructureSpec("SIP-X", "SIP X", "sip", "89", ("impots",), ())])
     result = cli.invoke(args=["user", "create", "agent.x", "--role", "agent", "--structure", "SIP-X",
@@ -143,8 +143,8 @@ def test_cli_user_create_and_list(app, cli) -> None:  # noqa: ARG001
 
 def test_demo_users_one_per_role(app) -> None:  # noqa: ARG001
     from mrf.demo.structures import demo_structures
-    from mrf.services.demo_users import create_demo_users
-    from mrf.services.structures import StructureSpec, upsert_structures
+    from mrf.demo.users import create_demo_users
+    from mrf.services.admin.structures import StructureSpec, upsert_structures
 
     upsert_structures([StructureSpec(s.code, s.name, s.type, s.departement, tuple(s.products), (),
                                      s.configuration) for s in demo_structures()])

@@ -12,23 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from mrf.web import accounts as accounts_web
-
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PASSWORD = "cheval-agrafe-batterie-1"
-
-
-@pytest.fixture
-def poursuites(world, monkeypatch, fake_poursuites):  # noqa: ANN001, ANN201
-    """The real poursuites service when installed, else the stand-in with the same signatures."""
-    real = accounts_web.poursuites_service()
-    needed = ("build_plan", "issue_satd", "record_payment")
-    if real is not None and all(hasattr(real, f) for f in needed):
-        return real
-    monkeypatch.setattr(accounts_web, "poursuites_service", lambda: fake_poursuites)
-    return fake_poursuites
 
 
 def sign_in(page, base: str, login: str) -> None:  # noqa: ANN001
@@ -68,7 +55,7 @@ def test_sign_in_work_list_and_account(live_server, world, page) -> None:
     assert page.get_by_role("heading", name="Connexion").is_visible()
 
 
-def test_joint_satd_pdf_and_payment(live_server, world, page, poursuites) -> None:  # noqa: ARG001
+def test_joint_satd_pdf_and_payment(live_server, world, page) -> None:
     base = live_server.url
     sign_in(page, base, "agent.a")
     page.goto(f"{base}/redevables/{world.mine}")
@@ -113,7 +100,7 @@ def test_agent_of_another_structure_gets_404(live_server, world, page) -> None:
     assert response.status == 404
 
 
-def test_core_actions_work_without_javascript(live_server, world, chromium, poursuites) -> None:  # noqa: ARG001
+def test_core_actions_work_without_javascript(live_server, world, chromium) -> None:
     context = chromium.new_context(java_script_enabled=False, locale="fr-FR")
     page = context.new_page()
     try:
@@ -145,7 +132,7 @@ ACCESSIBILITY = [
 
 
 @pytest.mark.parametrize(("login", "path", "what"), ACCESSIBILITY, ids=[a[2] for a in ACCESSIBILITY])
-def test_accessibility(live_server, world, chromium, poursuites, login, path, what) -> None:  # noqa: ARG001
+def test_accessibility(live_server, world, chromium, login, path, what) -> None:
     # axe is injected as an inline script: only this check bypasses the page's CSP.
     context = chromium.new_context(bypass_csp=True, locale="fr-FR")
     page = context.new_page()

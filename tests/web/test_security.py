@@ -111,7 +111,7 @@ def test_french_error_pages(app, world, client_for) -> None:
 
 
 def test_internal_error_page_is_french_and_reveals_nothing(app, world, client_for, monkeypatch) -> None:
-    from mrf.services import account_view
+    from mrf.services.comptes import vue as account_view
 
     def boom(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("détail interne secret")

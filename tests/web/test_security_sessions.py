@@ -162,7 +162,7 @@ def test_an_attacker_cannot_keep_the_admin_out(app, world, csrf) -> None:
 
 def test_per_login_limit_spares_the_agents_usual_address(app, world) -> None:
     from mrf.security import throttle
-    from mrf.services.users import authenticate
+    from mrf.services.admin.users import authenticate
 
     with app.app_context():
         assert authenticate("agent.a", PASSWORD, "10.0.0.1").agent is not None  # the usual workstation

@@ -19,7 +19,8 @@ from mrf.models import (
     TiersAnswer,
     WorklistEntry,
 )
-from mrf.services import account_view, worklist
+from mrf.services.comptes import vue as account_view
+from mrf.services.comptes import worklist
 
 
 def _names(client, query: str = "") -> list[str]:  # noqa: ANN001
@@ -152,3 +153,42 @@ def test_cli_refresh(world, cli) -> None:
     assert result.exit_code == 0, result.output
     assert "mise à jour complete" in result.output
     assert len(_entries()) == 6  # DUPONT ×3 structures, BERNARD ×2, MARTIN ×1
+
+
+def test_prescription_in_sql_and_on_the_page_is_the_librarys_rule(world, client_for) -> None:
+    """The work list computes prescription in SQL and the page in Python: both equal the
+    ``poursuites`` library's rule applied to the same créances (loaded by the one account loader)."""
+    from mrf.services.comptes.consolide import load_account
+    from poursuites.prescription import prescription_date
+
+    client_for("agent").get("/travail")
+    with db.new_session() as s:
+        entry = s.scalar(select(WorklistEntry).where(WorklistEntry.redevable_id == world.mine,
+                                                     WorklistEntry.structure_id == world.structures["SIP-A"]))
+        view = account_view.load(s, s.get(Redevable, world.mine))
+        account = load_account(s, world.mine, date.today())
+    library = {int(cid): prescription_date(v) for cid, v in account.views.items() if v.rar_cents > 0}
+    page = {c.creance.id: c.prescription for c in view.due_creances}
+    assert library and page == {cid: library[cid] for cid in page}
+    assert entry.nearest_prescription == min(page.values())
+
+
+def test_panel_summaries_agree_with_the_account_loader(world) -> None:
+    """The panels' bulk summaries and the one account loader see the same account: same family (the
+    merged account's water bill counts), same reste à recouvrer per product, same nearest prescription."""
+    from mrf.services.comptes.consolide import load_account
+    from mrf.services.comptes.resume import load_account_summaries
+    from poursuites.prescription import prescription_date
+
+    today = date.today()
+    with db.new_session() as s:
+        summary = {a.redevable_id: a for a in load_account_summaries(s, today, [world.mine])}[world.mine]
+        account = load_account(s, world.merged, today)  # an id merged into ``mine`` opens ``mine``
+    assert account.id == world.mine and world.merged in account.family_ids
+    due: dict[str, int] = {}
+    for v in account.views.values():
+        if v.rar_cents > 0:
+            due[v.product.value] = due.get(v.product.value, 0) + v.rar_cents
+    assert {p: c for p, c in summary.due_cents.items() if c} == due
+    assert summary.nearest_prescription_on == min(prescription_date(v) for v in account.views.values()
+                                                  if v.rar_cents > 0)

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from mrf.audit import chain
 from mrf.extensions import db
 from mrf.models import AuditLog
-from mrf.services import audit
-from mrf.services.users import create_user
+from mrf.services.admin import audit
+from mrf.services.admin.users import create_user
 
 PASSWORD = "cheval-agrafe-batterie-1"
 

@@ -12,7 +12,7 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.append(_HERE)
 
-from mrf.services.structures import StructureSpec, upsert_structures  # noqa: E402
+from mrf.services.admin.structures import StructureSpec, upsert_structures  # noqa: E402
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mrf.extensions import db
 from mrf.ingest.formats import AMENDES, IMPOTS, SECTEUR_LOCAL
 from mrf.models import Creance, CreanceEvent, SourceRecord
-from mrf.services.structures import StructureSpec, upsert_structures
+from mrf.services.admin.structures import StructureSpec, upsert_structures
 
 
 def test_valid_file_is_imported_with_amounts_in_cents(cli, structures, tmp_path):

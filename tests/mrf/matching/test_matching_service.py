@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision, SourceRecord
-from mrf.services.matching import attach_new_records, run_batch
+from mrf.services.identite.rapprochement import attach_new_records, run_batch
 
 PEOPLE = [
     # (source, key, nom/naissance, usage, prenoms, birth date, street, postcode, city)

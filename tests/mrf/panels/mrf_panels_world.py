@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import Creance, RecordLink, Redevable, SourceRecord, Structure
-from mrf.services.structures import StructureSpec, upsert_structures
+from mrf.services.admin.structures import StructureSpec, upsert_structures
 
 AS_OF = date(2026, 11, 23)
 AUXERRE, AVALLON, SENS, NEVERS = "89024", "89025", "89387", "58194"

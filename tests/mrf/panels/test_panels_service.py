@@ -7,15 +7,17 @@ import json
 from datetime import date
 
 import pytest
+from mrf_panels_world import AS_OF, AUXERRE, AVALLON, CRITERIA, NEVERS, SENS
 from sqlalchemy import func, select
 
+from mrf.demo import panels as demo_panels
 from mrf.extensions import db
 from mrf.models import (
     Acte,
     ActeLine,
     Assignment,
     Creance,
-    DebtorRequest,
+    Demande,
     Panel,
     PanelMember,
     ReassignmentProposal,
@@ -24,8 +26,8 @@ from mrf.models import (
     Renseignement,
     RequestDecision,
 )
-from mrf.services import panels as service
-from mrf.services.account_summary import load_account_summaries
+from mrf.services.comptes.resume import load_account_summaries
+from mrf.services.panels import composition as service
 from panels import Reliability, TransitionRefused
 
 from mrf_panels_world import AS_OF, AUXERRE, AVALLON, CRITERIA, NEVERS, SENS
@@ -55,8 +57,8 @@ def test_account_summaries_fold_products_dates_flags_and_addresses(world):
                             reliability="confirmee", code_insee=SENS))
         s.add(Renseignement(redevable_id=rid, kind="banque", source="ficoba", observed_on=date(2026, 9, 1),
                             reliability="confirmee", code_insee=NEVERS))
-        s.add(DebtorRequest(redevable_id=rid, kind="contestation", received_on=date(2026, 10, 1)))
-        plan = DebtorRequest(redevable_id=other, kind="plan_reglement", received_on=date(2026, 5, 1))
+        s.add(Demande(redevable_id=rid, kind="contestation", received_on=date(2026, 10, 1)))
+        plan = Demande(redevable_id=other, kind="plan_reglement", received_on=date(2026, 5, 1))
         s.add(plan)
         s.flush()
         s.add(RequestDecision(request_id=plan.id, status="acceptee", decided_on=date(2026, 5, 10)))
@@ -282,10 +284,10 @@ def test_cli_bad_toml_exits_2_with_the_library_message(world, cli, tmp_path):
 
 # --------------------------------------------------------------------------- demo step
 def test_demo_step_builds_and_publishes_one_panel_per_configuration(app, tmp_path):
-    from mrf.demo.structures import demo_structures
-    from mrf.services.structures import StructureSpec, upsert_structures
-
     from mrf_panels_world import World
+
+    from mrf.demo.structures import demo_structures
+    from mrf.services.admin.structures import StructureSpec, upsert_structures
 
     upsert_structures([StructureSpec(s.code, s.name, s.type, s.departement, tuple(s.products), tuple(s.communes),
                                      s.configuration) for s in demo_structures()])
@@ -297,8 +299,8 @@ def test_demo_step_builds_and_publishes_one_panel_per_configuration(app, tmp_pat
         world.debtor(NEVERS, amendes=8_000 + i, hospital=30_000 + i, codes=nievre)
     world.debtor(SENS, impots=20_000, amendes=8_000, codes={"impots": "SIP-SENS", "amendes": "TA-89"})
     said: list[str] = []
-    service.demo_panels(tmp_path, said.append)
-    names = [name for name, *_ in service.DEMO_PANELS]
+    demo_panels.demo_panels(tmp_path, said.append)
+    names = [name for name, *_ in demo_panels.DEMO_PANELS]
     assert sorted(p.name for p in tmp_path.glob("panel-*.toml")) == sorted(f"panel-{n}.toml" for n in names)
     panels = {p["name"]: p for p in service.list_panels()}
     c1, c2, c3 = (panels[n] for n in names)
@@ -310,5 +312,5 @@ def test_demo_step_builds_and_publishes_one_panel_per_configuration(app, tmp_pat
         "TM-NEVERS"}
     assert any("publié" in line for line in said)
     said.clear()
-    service.demo_panels(tmp_path, said.append)  # a second demo run keeps the published panels
+    demo_panels.demo_panels(tmp_path, said.append)  # a second demo run keeps the published panels
     assert sum("conservé tel quel" in line for line in said) == 2

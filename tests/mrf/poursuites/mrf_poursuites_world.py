@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from mrf.extensions import db
 from mrf.models import Assignment, Creance, RecordLink, Redevable, Renseignement, SourceRecord, Structure
-from mrf.services.structures import StructureSpec, upsert_structures
+from mrf.services.admin.structures import StructureSpec, upsert_structures
 
 ON = date(2026, 11, 23)
 AUXERRE = "89024"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mrf.services import poursuites as service
-
 from mrf_poursuites_world import ON, pdf_text
+
+from mrf.services.poursuites import actes as service
 
 DATE = ON.strftime("%d/%m/%Y")
 
@@ -108,3 +108,23 @@ def test_satd_batch_covers_only_the_structure_s_creances_of_unassigned_accounts(
     assert result.exit_code == 0, result.output
     names = sorted(Path(x).name for x in result.stdout.splitlines())
     assert names == ["SATD-2026-TA-89-000001.pdf", "SATD-2026-TA-89-000002.pdf"]
+
+
+def test_satd_batch_follows_a_twice_merged_account_to_its_root(world, cli, tmp_path):
+    from mrf.extensions import db
+    from mrf.models import Redevable
+
+    root = world.debtor()
+    merged = world.debtor(assigned=None, bank=False)  # its créances belong to root's family once merged
+    with db.transaction() as s:
+        middle = Redevable(nom="DUPONT", prenoms="MARIE", merged_into_id=root.id)
+        s.add(middle)
+        s.flush()
+        s.get(Redevable, merged.id).merged_into_id = middle.id  # merged → middle → root
+    result = cli.invoke(args=["satd", "batch", "--structure", "SIP-AUXERRE", "--out", str(tmp_path), "--date", DATE])
+    assert result.exit_code == 0, result.output
+    # One account (the root), examined once: no second attempt on an intermediate id, hence no error.
+    assert "1 compte(s) examiné(s), 1 avec SATD, 2 document(s) écrit(s), 0 erreur(s)" in result.stderr
+    plan = json.loads(cli.invoke(args=["plan", str(merged.id), "--json", "--date", DATE]).stdout)
+    assert plan["redevable_id"] == root.id
+    assert set(merged.creances.values()) <= {c["id"] for c in plan["creances"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from mrf_poursuites_world import ON, count
 from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 from stdnum.fr import siret as stdnum_siret
@@ -12,8 +13,7 @@ from stdnum.fr import siret as stdnum_siret
 from mrf.demo.renseignements import _employers, demo_renseignements, make_iban, make_siret, plan_for_account
 from mrf.extensions import db
 from mrf.models import Renseignement
-from mrf.services import poursuites as service
-
+from mrf.services.poursuites import actes as service
 from mrf_poursuites_world import ON, count
 
 

@@ -8,13 +8,13 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from mrf_poursuites_world import IBAN_SAME_BANK, ON, count, pdf_text
 from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import Acte, ActeLine, AuditLog, Document, Renseignement, SatdLock
-from mrf.services import compte_consolide
-from mrf.services import poursuites as service
-
+from mrf.services.comptes import consolide as compte_consolide
+from mrf.services.poursuites import actes as service
 from mrf_poursuites_world import IBAN_SAME_BANK, ON, count, pdf_text
 
 MESSAGE = "Une SATD est déjà en cours pour cette créance auprès de ce tiers"
@@ -132,7 +132,7 @@ def test_unique_lock_is_the_guard_when_the_plan_read_is_stale(world, monkeypatch
         account.next_generation.clear()
         return account
 
-    monkeypatch.setattr("mrf.services.poursuites.load_account", stale)
+    monkeypatch.setattr("mrf.services.poursuites.actes.load_account", stale)
     with pytest.raises(service.SatdDejaEnCours, match=MESSAGE):
         service.issue_satd(d.id, d.tiers["banque"], None, ON)
     assert count(Acte) == 1 and count(Document) == 2 and count(SatdLock) == 3

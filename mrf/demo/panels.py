@@ -1,0 +1,89 @@
+"""Demo step after matching: one panel per experimental configuration, built and published."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+import panels as lib
+
+from ..extensions import db
+from ..models import Panel, Redevable, Structure, StructureCommune
+from ..services.panels.composition import publish_panel, save_panel
+from .generate import TODAY
+
+Say = Callable[[str], None]
+
+#: Experimental panels of the demo: (name, configuration, products, départements, structures
+#: whose territory limits the communes, or None for the whole départements, description).
+DEMO_PANELS: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, str], ...] = (
+    ("mrf-c1-auxerre-le-puy", 1, ("amendes", "impots"), ("43", "89"), ("SIP-AUXERRE", "SIP-LE-PUY"),
+     "Configuration 1 : amendes et impôts au SIP d'Auxerre et au SIP du Puy-en-Velay"),
+    ("mrf-c2-nevers", 2, ("amendes", "hopital"), ("58",), None,
+     "Configuration 2 : amendes et créances hospitalières à la trésorerie de Nevers hôpital et amendes"),
+    ("mrf-c3-alpes-maritimes", 3, ("amendes", "impots"), ("06",), None,
+     "Configuration 3 : amendes et impôts à la trésorerie amendes des Alpes-Maritimes"),
+)
+
+
+def _toml_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+def demo_criteria(name: str, configuration: int, products: tuple[str, ...], departements: tuple[str, ...],
+                  communes: list[str] | None, description: str, reference_date: date, seed: int = 2027) -> str:
+    lines = [
+        f'name = "{name}"',
+        f'description = "{description}"',
+        f"configuration = {configuration}",
+        f"products = {_toml_list(products)}",
+        f"departements = {_toml_list(departements)}",
+    ]
+    if communes:
+        lines.append(f"communes = {_toml_list(communes)}")
+    lines += [
+        "min_total_cents = 5000",  # 50 € at least on the panel's products
+        # no exclude_prescription_within_days: the demo population has no interrupting acts, so
+        # most accounts hold an old amende already prescribed on paper
+        "control_share = 0.3",
+        f"seed = {seed}",
+        f"reference_date = {reference_date.isoformat()}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def demo_panels(out_dir: Path, say: Say) -> None:
+    """Demo step (after matching): one panel per experimental configuration, built and published;
+    criteria written to ``out_dir``."""
+    with db.new_session() as session:
+        accounts = session.scalar(select(func.count()).select_from(Redevable)
+                                  .where(Redevable.merged_into_id.is_(None))) or 0
+        territories = defaultdict(list)
+        for code, insee in session.execute(select(Structure.code, StructureCommune.code_insee)
+                                           .join(StructureCommune, StructureCommune.structure_id == Structure.id)):
+            territories[code].append(insee)
+        statuses = dict(session.execute(select(Panel.name, Panel.status)).all())
+    if not accounts:
+        say("Panels : aucun compte consolidé (rapprochement non fait) ; étape ignorée.")
+        return
+    for name, configuration, products, deps, structures, description in DEMO_PANELS:
+        if statuses.get(name, lib.PanelState.DRAFT.value) != lib.PanelState.DRAFT.value:
+            say(f"Panel {name} déjà {lib.PanelState(statuses[name]).label} : conservé tel quel.")
+            continue
+        communes = sorted({c for s in structures for c in territories.get(s, ())}) if structures else None
+        text = demo_criteria(name, configuration, products, deps, communes, description, TODAY)
+        path = Path(out_dir) / f"panel-{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        panel = save_panel(text)
+        counts = panel.report["counts"]
+        if counts["panel"] + counts["control"] == 0:
+            say(f"Panel {name} : aucun redevable retenu ; laissé en brouillon ({path}).")
+            continue
+        publish_panel(name)
+        structures_line = ", ".join(f"{code} {n}" for code, n in panel.report["structures"].items()) or "aucune"
+        say(f"Panel {name} publié ({path.name}) : {counts['panel']} traités, {counts['control']} témoins, "
+            f"{counts['manual']} à affecter à la main ; structures : {structures_line}.")

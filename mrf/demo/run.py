@@ -1,0 +1,40 @@
+"""The whole chain on a generated population: structures, files, imports, matching, panels,
+renseignements and plans, demo users — in that order, each step from its own service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..ingest.loader import import_file
+from ..services.admin import structures as structure_service
+
+Say = Callable[[str], None]
+
+
+def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
+    from ..services.identite.rapprochement import run_batch
+    from .generate import generate_population
+    from .panels import demo_panels
+    from .structures import demo_structures
+
+    say(f"Génération d'une population de {persons} personnes (graine {seed}) dans {out_dir}…")
+    files = generate_population(persons, seed, out_dir)
+    specs = [structure_service.StructureSpec(code=s.code, name=s.name, type=s.type, departement=s.departement,
+                                             products=tuple(s.products), communes=tuple(s.communes),
+                                             configuration=s.configuration) for s in demo_structures()]
+    count = structure_service.upsert_structures(specs)
+    say(f"{count} structures créées ou mises à jour.")
+    for source, path in (("impots", files.impots), ("amendes", files.amendes),
+                         ("secteur_local", files.secteur_local)):
+        report = import_file(source, path)
+        say(f"Import {source} : {report.summary()}")
+    say("Rapprochement des identités…")
+    say(run_batch().summary())
+    demo_panels(out_dir, say)
+    from .renseignements import demo_renseignements
+
+    demo_renseignements(out_dir, say, seed)
+    from .users import create_demo_users
+
+    create_demo_users(say)

@@ -1,0 +1,1 @@
+"""Users, structures, audit log and access rules."""

@@ -1,0 +1,1 @@
+"""The consolidated account: its merged family, its loader, its page, summaries, work list, search."""

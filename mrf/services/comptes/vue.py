@@ -1,0 +1,388 @@
+"""A consolidated account as its page shows it: identity and every source's variant with why they
+were linked, créances by product with totals and prescription dates, timeline of acts, answers,
+payments and requests, renseignements, documents.
+
+Reads only (the caller checks access first with ``mrf.web.access.redevable_or_404``); a handful of
+queries per account, each on an indexed column."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from poursuites.model import date_fr
+
+from ...models import (
+    Acte,
+    ActeLine,
+    AnvDecision,
+    Assignment,
+    Creance,
+    CreanceEvent,
+    Demande,
+    Document,
+    DossierCommissaire,
+    Imputation,
+    Payment,
+    RecordLink,
+    Redevable,
+    Renseignement,
+    RequestDecision,
+    SourceRecord,
+    Structure,
+    TiersAnswer,
+)
+from ..poursuites.vocabulaire import TypeActe
+from . import famille
+from .liste import PRODUCT_LABELS, PRODUCTS
+from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
+from .vocabulaire import StatutCreance
+
+SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}
+STATUS_LABELS = {"en_cours": "En cours", "soldee": "Soldée", "annulee": "Annulée"}
+ACTE_LABELS = {
+    "lettre_relance": "Lettre de relance",
+    "mise_en_demeure": "Mise en demeure de payer",
+    "satd": "Saisie administrative à tiers détenteur",
+    "satd_banque": "SATD (banque)",
+    "satd_tiers": "SATD (tiers détenteur)",
+    "phase_comminatoire": "Phase comminatoire (commissaire de justice)",
+    "saisie_vente": "Saisie-vente",
+    "mainlevee": "Mainlevée",
+}
+ANSWER_LABELS = {
+    "positive": "Réponse positive",
+    "pas_de_compte": "Pas de compte",
+    "pas_de_salaire": "Pas de salaire",
+    "deja_saisi": "Déjà saisi",
+    "autre": "Autre réponse",
+}
+REQUEST_LABELS = {
+    "plan_reglement": "Demande de plan de règlement",
+    "contestation": "Contestation",
+    "remise_gracieuse": "Demande de remise gracieuse",
+}
+PAYER_LABELS = {"redevable": "le redevable", "tiers": "un tiers détenteur", "huissier": "un commissaire de justice"}
+RENSEIGNEMENT_LABELS = {
+    "banque": "Banque", "employeur": "Employeur", "caisse_retraite": "Caisse de retraite", "caf": "CAF",
+    "locataire": "Locataire", "notaire": "Notaire", "autre": "Autre tiers", "adresse": "Adresse",
+}
+RELIABILITY_LABELS = {"confirmee": "confirmée", "declaree": "déclarée", "ancienne": "ancienne", "npai": "NPAI"}
+SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
+
+
+@dataclass
+class Variant:
+    record: SourceRecord
+    source_label: str
+    method: str | None
+    probability: float | None
+    explanation: dict | None
+    linked_at: datetime | None
+
+
+@dataclass
+class CreanceRow:
+    creance: Creance
+    structure_code: str
+    prescription: date | None
+    prescription_reason: str
+    paid_cents: int
+
+
+@dataclass
+class ProductGroup:
+    product: str
+    label: str
+    creances: list[CreanceRow]
+    initial_cents: int
+    due_cents: int
+
+
+@dataclass
+class TimelineEvent:
+    on: date
+    kind: str  # acte, reponse, paiement, demande, decision, anv, creance, huissier
+    label: str
+    detail: str = ""
+    amount_cents: int | None = None
+    documents: list[Document] = field(default_factory=list)
+
+
+@dataclass
+class AccountView:
+    redevable: Redevable
+    family_ids: list[int]
+    assignment: Assignment | None
+    assignment_structure: Structure | None
+    variants: list[Variant]
+    groups: list[ProductGroup]
+    total_initial_cents: int
+    total_due_cents: int
+    nearest_prescription: date | None
+    timeline: list[TimelineEvent]
+    renseignements: list[Renseignement]
+    tiers: list[Renseignement]
+    documents: list[Document]
+    open_satd: list[Acte]
+    structures: dict[int, Structure]
+
+    @property
+    def creances(self) -> list[CreanceRow]:
+        return [c for g in self.groups for c in g.creances]
+
+    @property
+    def due_creances(self) -> list[CreanceRow]:
+        return [c for c in self.creances if c.creance.status == StatutCreance.EN_COURS and c.creance.rar_cents > 0]
+
+
+def family_ids(session: Session, redevable_id: int) -> list[int]:
+    """The account and every account merged into it (their records count for it)."""
+    return list(famille.family_of(session, redevable_id))
+
+
+def load(session: Session, redevable: Redevable, today: date | None = None) -> AccountView:
+    today = today or date.today()
+    ids = family_ids(session, redevable.id)
+    links = session.execute(
+        select(RecordLink, SourceRecord).join(SourceRecord, SourceRecord.id == RecordLink.source_record_id)
+        .where(RecordLink.redevable_id.in_(ids)).order_by(SourceRecord.source, SourceRecord.id)).all()
+    variants = [Variant(record=sr, source_label=SOURCE_LABELS.get(sr.source, sr.source), method=link.method,
+                        probability=link.probability, explanation=link.explanation, linked_at=link.linked_at)
+                for link, sr in links]
+    record_ids = [sr.id for _, sr in links]
+    creances = list(session.scalars(select(Creance).where(Creance.source_record_id.in_(record_ids))
+                                    .order_by(Creance.product, Creance.date_prise_en_charge, Creance.id))) \
+        if record_ids else []
+    creance_ids = [c.id for c in creances]
+    structures = {s.id: s for s in session.scalars(select(Structure))}
+
+    actes = list(session.scalars(select(Acte).where(Acte.redevable_id.in_(ids)).order_by(Acte.issued_on, Acte.id)))
+    acte_ids = [a.id for a in actes]
+    lines_by_creance: dict[int, list[tuple[ActeLine, Acte]]] = defaultdict(list)
+    if creance_ids:
+        for line, acte in session.execute(select(ActeLine, Acte).join(Acte, Acte.id == ActeLine.acte_id)
+                                          .where(ActeLine.creance_id.in_(creance_ids))):
+            lines_by_creance[line.creance_id].append((line, acte))
+    paid: dict[int, int] = defaultdict(int)
+    if creance_ids:
+        for imp in session.scalars(select(Imputation).where(Imputation.creance_id.in_(creance_ids))):
+            paid[imp.creance_id] += imp.amount_cents
+
+    rows_by_product: dict[str, list[CreanceRow]] = defaultdict(list)
+    nearest: date | None = None
+    for c in creances:
+        start = c.date_prise_en_charge
+        interrupted_by: date | None = None
+        for _, acte in lines_by_creance.get(c.id, []):
+            if acte.kind in INTERRUPTING_ACT_KINDS and acte.status not in VOID_ACT_STATUSES and acte.issued_on > start:
+                start = interrupted_by = acte.issued_on
+        presc: date | None = None
+        reason = ""
+        try:
+            presc = prescription_on(c.product, c.offence_category, start)
+            years = prescription_years(c.product, c.offence_category)
+            reason = (f"{years} ans à compter du dernier acte interruptif ({date_fr(start)})" if interrupted_by
+                      else f"{years} ans à compter de la prise en charge ({date_fr(start)})")
+        except (ValueError, KeyError):
+            reason = "délai de prescription inconnu pour ce produit"
+        if c.status == StatutCreance.EN_COURS and c.rar_cents > 0 and presc is not None and presc > today:
+            nearest = presc if nearest is None or presc < nearest else nearest
+        rows_by_product[c.product].append(CreanceRow(
+            creance=c, structure_code=structures[c.structure_id].code if c.structure_id in structures else "",
+            prescription=presc, prescription_reason=reason, paid_cents=paid.get(c.id, 0)))
+    groups = []
+    for product in [*PRODUCTS, *sorted(set(rows_by_product) - set(PRODUCTS))]:
+        rows = rows_by_product.get(product)
+        if not rows:
+            continue
+        groups.append(ProductGroup(
+            product=product, label=PRODUCT_LABELS.get(product, product), creances=rows,
+            initial_cents=sum(r.creance.amount_initial_cents for r in rows),
+            due_cents=sum(r.creance.rar_cents for r in rows if r.creance.status == StatutCreance.EN_COURS)))
+
+    assignment = session.scalar(select(Assignment).where(Assignment.redevable_id == redevable.id)
+                                .order_by(Assignment.id.desc()).limit(1))
+    renseignements = list(session.scalars(select(Renseignement).where(Renseignement.redevable_id.in_(ids))
+                                          .order_by(Renseignement.observed_on.desc(), Renseignement.id.desc())))
+    superseded = {r.supersedes_id for r in renseignements if r.supersedes_id}
+    documents = list(session.scalars(select(Document).options(defer(Document.pdf), defer(Document.html))
+                                     .where(Document.redevable_id.in_(ids)).order_by(Document.id)))
+    answers = list(session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_(acte_ids)))) if acte_ids else []
+    answered = {a.acte_id for a in answers}
+    timeline = _timeline(session, ids, actes, answers, documents, creance_ids, renseignements)
+    open_satd = [a for a in actes if a.kind in SATD_KINDS and a.status not in VOID_ACT_STATUSES
+                 and a.id not in answered]
+    return AccountView(
+        redevable=redevable,
+        family_ids=ids,
+        assignment=assignment,
+        assignment_structure=structures.get(assignment.structure_id) if assignment and assignment.structure_id
+        else None,
+        variants=variants,
+        groups=groups,
+        total_initial_cents=sum(g.initial_cents for g in groups),
+        total_due_cents=sum(g.due_cents for g in groups),
+        nearest_prescription=nearest,
+        timeline=timeline,
+        renseignements=renseignements,
+        tiers=[r for r in renseignements if r.kind != "adresse" and r.id not in superseded
+               and r.reliability != "npai"],
+        documents=documents,
+        open_satd=open_satd,
+        structures=structures,
+    )
+
+
+def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list[TiersAnswer],
+              documents: list[Document], creance_ids: list[int], renseignements: list[Renseignement]
+              ) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    tiers_name = {r.id: r.name or RENSEIGNEMENT_LABELS.get(r.kind, r.kind) for r in renseignements}
+    docs_by_acte: dict[int, list[Document]] = defaultdict(list)
+    for d in documents:
+        if d.acte_id:
+            docs_by_acte[d.acte_id].append(d)
+    acte_by_id = {a.id: a for a in actes}
+    for a in actes:
+        detail = []
+        if a.renseignement_id:
+            detail.append(f"tiers : {tiers_name.get(a.renseignement_id, '—')}")
+        if a.status and a.status != "emis":
+            detail.append(f"statut : {a.status}")
+        events.append(TimelineEvent(on=a.issued_on, kind="acte", label=ACTE_LABELS.get(a.kind, a.kind),
+                                    detail=" ; ".join(detail), amount_cents=a.amount_cents,
+                                    documents=docs_by_acte.get(a.id, [])))
+    for t in answers:
+        acte = acte_by_id.get(t.acte_id)
+        who = tiers_name.get(acte.renseignement_id, "") if acte and acte.renseignement_id else ""
+        events.append(TimelineEvent(on=t.answered_on, kind="reponse",
+                                    label=f"{ANSWER_LABELS.get(t.kind, t.kind)} du tiers détenteur",
+                                    detail=" ; ".join(x for x in (who, t.comment or "") if x),
+                                    amount_cents=t.amount_cents))
+    for p in session.scalars(select(Payment).where(Payment.redevable_id.in_(ids))):
+        detail = f"versé par {PAYER_LABELS.get(p.payer, p.payer)}"
+        if p.means:
+            detail += f", {p.means}"
+        if p.overpayment_cents:
+            detail += f" ; excédent à rembourser : {p.overpayment_cents / 100:.2f} €".replace(".", ",")
+        if p.reverses_id:
+            detail += " ; annule un paiement précédent"
+        events.append(TimelineEvent(on=p.received_on, kind="paiement", label="Paiement", detail=detail,
+                                    amount_cents=p.amount_cents))
+    requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(ids))))
+    for r in requests:
+        events.append(TimelineEvent(on=r.received_on, kind="demande", label=REQUEST_LABELS.get(r.kind, r.kind),
+                                    detail=_request_detail(r)))
+    if requests:
+        decisions = select(RequestDecision).where(RequestDecision.request_id.in_([r.id for r in requests]))
+        for d in session.scalars(decisions):
+            events.append(TimelineEvent(on=d.decided_on, kind="decision",
+                                        label=f"Décision sur une demande : {d.status}", detail=d.comment or ""))
+    for anv in session.scalars(select(AnvDecision).where(AnvDecision.redevable_id.in_(ids))):
+        events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({anv.status})",
+                                    detail=f"motif : {anv.ground} ; décideur : {anv.decider}",
+                                    amount_cents=anv.amount_cents))
+    if actes:
+        files = select(DossierCommissaire).where(DossierCommissaire.acte_id.in_([a.id for a in actes]))
+        for bf in session.scalars(files):
+            if bf.received_on:
+                events.append(TimelineEvent(on=bf.received_on, kind="huissier",
+                                            label=f"Dossier confié au commissaire de justice ({bf.phase})",
+                                            detail=(f"issue : {bf.outcome}" if bf.outcome else
+                                                    f"échéance : {date_fr(bf.due_on)}" if bf.due_on else "")))
+    if creance_ids:
+        for e in session.scalars(select(CreanceEvent).where(CreanceEvent.creance_id.in_(creance_ids))
+                                 .order_by(CreanceEvent.id).limit(500)):
+            if e.kind in ("prise_en_charge", "creation"):
+                label = "Prise en charge d'une créance"
+            else:
+                label = f"Créance : {e.kind.replace('_', ' ')}"
+            detail = ""
+            if e.rar_after_cents is not None and e.rar_before_cents is not None:
+                detail = (f"reste à recouvrer {e.rar_before_cents / 100:.2f} € → {e.rar_after_cents / 100:.2f} €"
+                          .replace(".", ","))
+            events.append(TimelineEvent(on=e.at.date(), kind="creance", label=label, detail=detail))
+    events.sort(key=lambda e: e.on, reverse=True)
+    return events
+
+
+def _request_detail(r: Demande) -> str:
+    parts = []
+    if r.creance_ids:
+        parts.append(f"{len(r.creance_ids)} créance(s)")
+    details = r.details or {}
+    for key in ("motif", "grounds", "texte", "comment", "details"):
+        if details.get(key):
+            parts.append(str(details[key]))
+            break
+    return " ; ".join(parts)
+
+
+def explanation_table(explanation: Any) -> dict[str, Any]:
+    """Render whatever an explanation holds as readable rows.
+
+    Returns ``{"summary": str | None, "columns": [...], "rows": [[...]], "facts": [(label, value)]}``:
+    a list of per-field dicts (``fields``, ``comparisons``…) becomes a table with one column per
+    key; every other scalar becomes a (label, value) fact; nested dicts are flattened with dotted
+    labels."""
+    out: dict[str, Any] = {"summary": None, "columns": [], "rows": [], "facts": []}
+    if explanation is None:
+        return out
+    if not isinstance(explanation, dict):
+        out["facts"].append(("Explication", _fmt(explanation)))
+        return out
+    out["summary"] = explanation.get("summary") if isinstance(explanation.get("summary"), str) else None
+    for key, value in explanation.items():
+        if key == "summary" and out["summary"] is not None:
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value) and not out["rows"]:
+            columns: list[str] = []
+            for v in value:
+                for k in v:
+                    if k not in columns:
+                        columns.append(k)
+            out["columns"] = [_COLUMN_LABELS.get(c, c) for c in columns]
+            out["rows"] = [[_fmt(v.get(c)) for c in columns] for v in value]
+        else:
+            _flatten(out["facts"], _COLUMN_LABELS.get(key, key), value)
+    return out
+
+
+_COLUMN_LABELS = {
+    "comparison": "Comparaison", "label": "Champ", "level": "Niveau", "level_label": "Niveau observé",
+    "weight": "Poids", "tf_adjustment": "Ajustement fréquence", "m": "m", "u": "u", "veto": "Veto",
+    "prior": "Probabilité a priori", "prior_weight": "Poids a priori", "match_weight": "Poids total",
+    "probability": "Probabilité", "left": "Gauche", "right": "Droite", "source": "source", "id": "id",
+    "values": "valeurs", "method": "Méthode",
+}
+
+
+def _flatten(facts: list, label: str, value: Any) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(facts, f"{label} › {_COLUMN_LABELS.get(k, k)}", v)
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for i, v in enumerate(value, 1):
+            _flatten(facts, f"{label} [{i}]", v)
+    else:
+        facts.append((label, _fmt(value)))
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        if 0 <= value <= 1 and value not in (0.0, 1.0):
+            return f"{value:.4f}".replace(".", ",")
+        return f"{value:+.2f}".replace(".", ",") if value else "0"
+    if isinstance(value, list):
+        return ", ".join(_fmt(v) for v in value)
+    return str(value)

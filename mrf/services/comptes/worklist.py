@@ -1,0 +1,503 @@
+"""The work list of a structure: its consolidated accounts with total due, products, nearest
+prescription and pending deadlines; filtered, sorted, one page at a time.
+
+Which accounts: those assigned to the structure (assignment in force) or holding a créance it
+manages — the rule of ``access``. What each figure is, per account and over *all* its créances
+(the consolidated account, every product):
+
+- total due: reste à recouvrer of the créances ``en_cours``;
+- products: those with something due;
+- nearest prescription: earliest date prescription is acquired on a créance with something due:
+  start = prise en charge, or the last interrupting act on the créance when later, plus the legal
+  delay (``poursuites/data/delais.toml``, read through ``comptes.resume.prescription_years``);
+- next deadline: an SATD without the tiers' answer (issue date + the tiers' payment delay), a
+  bailiff file without outcome (its due date), or a debtor's request without decision (its
+  receipt date: to be handled).
+
+Speed with a million debtors: computing those aggregates for a structure of 300,000 accounts takes
+seconds, so they are precomputed per (structure, account) in ``worklist_entry`` with one index per
+sort order; a page is then an index scan with LIMIT/OFFSET. The entries are a cache kept exact by
+``sync``: before each list, the highest ids of every table that feeds them (créances, créance
+events, links and link times, assignments, acts, answers, payments, requests, decisions, bailiff
+files, ANV, match runs) are compared with the watermarks of the last refresh; the accounts touched
+since are recomputed set-based (one INSERT … SELECT per chunk), everything after a new batch match run or
+when too many changed. The one change not seen incrementally is a record moved between two accounts
+that both stay alive (a split); the next full refresh (``mrf worklist refresh --full``, or any new
+batch match run) settles it.
+
+Size (over 400 lines): the SQL projection of the entries and its incremental refresh share
+their expressions; the SQL form of prescription stays beside them, checked against the library by
+``tests/web/test_worklist.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    text,
+    true,
+    union,
+    union_all,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from poursuites.legal import delais
+
+from ...extensions import db
+from ...models import (
+    Acte,
+    ActeLine,
+    AnvDecision,
+    Assignment,
+    Creance,
+    CreanceEvent,
+    Demande,
+    DossierCommissaire,
+    MatchRun,
+    Payment,
+    RecordLink,
+    Redevable,
+    RequestDecision,
+    Structure,
+    TiersAnswer,
+    WorklistEntry,
+    WorklistState,
+)
+from ..poursuites.vocabulaire import TypeActe
+from . import famille
+from .liste import PRODUCTS
+from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
+from .vocabulaire import StatutCreance
+
+SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
+SORTS = {
+    "montant": "Montant dû (décroissant)",
+    "montant_croissant": "Montant dû (croissant)",
+    "prescription": "Prescription la plus proche",
+    "echeance": "Échéance la plus proche",
+    "nom": "Nom",
+}
+PER_PAGE = 50
+CHUNK = 2000  # accounts recomputed per INSERT … SELECT
+FULL_REFRESH_ABOVE = 50_000  # more dirty accounts than this: recompute everything
+COUNT_CAP = 10_000  # filtered lists are counted up to this many accounts
+
+
+# ------------------------------------------------------------------ reading a page
+@dataclass(frozen=True)
+class WorklistQuery:
+    structure_id: int
+    sort: str = "montant"
+    product: str | None = None
+    min_total_cents: int | None = None
+    max_total_cents: int | None = None
+    prescription_before: date | None = None
+    pending_only: bool = False
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def normalised(self) -> WorklistQuery:
+        return replace(self, sort=self.sort if self.sort in SORTS else "montant",
+                       product=self.product if self.product in PRODUCTS else None,
+                       page=max(1, min(self.page, 100_000)), per_page=max(1, min(self.per_page, 200)))
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    redevable_id: int
+    nom: str | None
+    prenoms: str | None
+    date_naissance: date | None
+    total_due_cents: int
+    products: tuple[str, ...]
+    nearest_prescription: date | None
+    next_deadline: date | None
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    query: WorklistQuery
+    rows: list[WorklistRow] = field(default_factory=list)
+    total: int = 0
+    total_capped: bool = False  # more than COUNT_CAP accounts match the filters
+    next_page: bool = False
+    refreshed_at: datetime | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_page
+
+
+def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
+    """One page of a structure's work list (call ``sync`` first for up-to-date entries)."""
+    q = query.normalised()
+    e = WorklistEntry
+    conditions = [e.structure_id == q.structure_id]
+    if q.product:
+        conditions.append(getattr(e, f"has_{q.product}") == true())
+    if q.min_total_cents is not None:
+        conditions.append(e.total_due_cents >= q.min_total_cents)
+    if q.max_total_cents is not None:
+        conditions.append(e.total_due_cents <= q.max_total_cents)
+    if q.prescription_before is not None:
+        conditions.append(e.nearest_prescription <= q.prescription_before)
+    if q.pending_only:
+        conditions.append(e.next_deadline.is_not(None))
+    order = {
+        "montant": [e.total_due_cents.desc(), e.redevable_id.desc()],
+        "montant_croissant": [e.total_due_cents.asc(), e.redevable_id.asc()],
+        "prescription": [e.nearest_prescription.asc().nulls_last(), e.redevable_id.asc()],
+        "echeance": [e.next_deadline.asc().nulls_last(), e.redevable_id.asc()],
+        "nom": [e.sort_name.asc(), e.redevable_id.asc()],
+    }[q.sort]
+    columns = (e.redevable_id, e.total_due_cents, e.has_impots, e.has_amendes, e.has_secteur_local,
+               e.nearest_prescription, e.next_deadline)  # all in each sort index: index-only scans
+    entries = list(session.execute(select(*columns).where(*conditions).order_by(*order)
+                                   .limit(q.per_page + 1).offset((q.page - 1) * q.per_page)))
+    has_next = len(entries) > q.per_page
+    entries = entries[:q.per_page]
+    state = session.get(WorklistState, 1)
+    capped = False
+    if len(conditions) == 1 and state is not None:
+        total = int((state.counts or {}).get(str(q.structure_id), 0))
+    else:
+        # Counting 300,000 entries costs more than the page itself: count up to a cap.
+        total = int(session.scalar(select(func.count()).select_from(
+            select(e.redevable_id).where(*conditions).limit(COUNT_CAP + 1).subquery())) or 0)
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+    names = {}
+    if entries:
+        names = {r.id: r for r in session.execute(
+            select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance)
+            .where(Redevable.id.in_([x.redevable_id for x in entries])))}
+    rows = []
+    for x in entries:
+        r = names.get(x.redevable_id)
+        rows.append(WorklistRow(
+            redevable_id=x.redevable_id, nom=r.nom if r else None, prenoms=r.prenoms if r else None,
+            date_naissance=r.date_naissance if r else None, total_due_cents=int(x.total_due_cents or 0),
+            products=tuple(p for p in PRODUCTS if getattr(x, f"has_{p}")),
+            nearest_prescription=_as_date(x.nearest_prescription), next_deadline=_as_date(x.next_deadline)))
+    return WorklistPage(query=q, rows=rows, total=total, total_capped=capped, next_page=has_next,
+                        refreshed_at=state.refreshed_at if state else None)
+
+
+def structure_options(session: Session) -> list[tuple[int, str, str]]:
+    return [(s.id, s.code, s.name) for s in session.scalars(select(Structure).order_by(Structure.code))]
+
+
+# ------------------------------------------------------------------ dialect-neutral date arithmetic
+def _plus_years(sqlite: bool, value: Any, years: int) -> Any:
+    if sqlite:
+        return func.date(value, f"+{int(years)} years")
+    return cast(value + literal_column(f"interval '{int(years)} years'"), Date)
+
+
+def _plus_days(sqlite: bool, value: Any, days: int) -> Any:
+    if sqlite:
+        return func.date(value, f"+{int(days)} days")
+    return value + literal(int(days), Integer)
+
+
+def _greatest(sqlite: bool, a: Any, b: Any) -> Any:
+    return func.max(a, b) if sqlite else func.greatest(a, b)
+
+
+@cache
+def _delays() -> dict[tuple[str, str | None], int]:
+    return {(p, o): prescription_years(p, o) for p in PRODUCTS for o in (None, "contravention", "delit")}
+
+
+def prescription_expression(sqlite: bool, product: Any, offence: Any, start: Any) -> Any:
+    """SQL: the date prescription is acquired for a créance starting at ``start``."""
+    d = _delays()
+    return case(
+        (and_(product == "amendes", offence == "delit"), _plus_years(sqlite, start, d[("amendes", "delit")])),
+        (product == "amendes", _plus_years(sqlite, start, d[("amendes", None)])),
+        (product == "impots", _plus_years(sqlite, start, d[("impots", None)])),
+        else_=_plus_years(sqlite, start, d[("secteur_local", None)]))
+
+
+# ------------------------------------------------------------------ computing entries
+def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
+    """SELECT of the work-list entries of every live account (``family`` None) or of the accounts
+    whose ids (with those merged into them) are ``family``."""
+    linked = aliased(Redevable)
+    root = func.coalesce(linked.merged_into_id, linked.id)
+    links = (select(root.label("rid"), RecordLink.source_record_id.label("srid"))
+             .join(linked, linked.id == RecordLink.redevable_id))
+    if family is not None:
+        links = links.where(RecordLink.redevable_id.in_(family))
+    links = links.cte("links")
+    cre = (select(links.c.rid, Creance.id.label("cid"), Creance.product, Creance.status, Creance.rar_cents,
+                  Creance.date_prise_en_charge, Creance.offence_category, Creance.structure_id)
+           .join(Creance, Creance.source_record_id == links.c.srid).cte("cre"))
+    last_act = (select(ActeLine.creance_id.label("cid"), func.max(Acte.issued_on).label("d"))
+                .join(Acte, Acte.id == ActeLine.acte_id)
+                .where(Acte.kind.in_(INTERRUPTING_ACT_KINDS), Acte.status.not_in(VOID_ACT_STATUSES)))
+    if family is not None:
+        last_act = last_act.where(ActeLine.creance_id.in_(select(cre.c.cid)))
+    last_act = last_act.group_by(ActeLine.creance_id).subquery("last_act")
+    due = and_(cre.c.status == StatutCreance.EN_COURS, cre.c.rar_cents > 0)
+    start = _greatest(sqlite, cre.c.date_prise_en_charge, func.coalesce(last_act.c.d, cre.c.date_prise_en_charge))
+    agg = (select(cre.c.rid,
+                  func.sum(case((due, cre.c.rar_cents), else_=0)).label("total"),
+                  *[func.max(case((and_(due, cre.c.product == p), 1), else_=0)).label(f"p_{p}") for p in PRODUCTS],
+                  func.min(case((due, prescription_expression(sqlite, cre.c.product, cre.c.offence_category,
+                                                                  start)))).label("presc"))
+           .select_from(cre).outerjoin(last_act, last_act.c.cid == cre.c.cid)
+           .group_by(cre.c.rid).subquery("agg"))
+
+    newer = aliased(Assignment)
+    assigned = (select(Assignment.redevable_id.label("rid"), Assignment.structure_id.label("sid"))
+                .where(Assignment.structure_id.is_not(None),
+                       ~exists().where(newer.redevable_id == Assignment.redevable_id, newer.id > Assignment.id)))
+    if family is not None:
+        assigned = assigned.where(Assignment.redevable_id.in_(family))
+    structures = union(select(cre.c.rid.label("rid"), cre.c.structure_id.label("sid")), assigned).subquery("st")
+
+    tiers_days = int(delais("satd")["paiement_tiers_jours"])
+    pending_satd = (select(Acte.redevable_id.label("rid"), _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"))
+                    .where(Acte.kind.in_(SATD_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
+                           ~exists().where(TiersAnswer.acte_id == Acte.id)))
+    pending_bailiff = (select(Acte.redevable_id.label("rid"), DossierCommissaire.due_on.label("d"))
+                       .join(Acte, Acte.id == DossierCommissaire.acte_id)
+                       .where(DossierCommissaire.outcome.is_(None), DossierCommissaire.due_on.is_not(None)))
+    pending_request = (select(Demande.redevable_id.label("rid"), Demande.received_on.label("d"))
+                       .where(~exists().where(RequestDecision.request_id == Demande.id)))
+    if family is not None:
+        pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
+        pending_bailiff = pending_bailiff.where(Acte.redevable_id.in_(family))
+        pending_request = pending_request.where(Demande.redevable_id.in_(family))
+    pending = union_all(pending_satd, pending_bailiff, pending_request).subquery("pending")
+    deadlines = select(pending.c.rid, func.min(pending.c.d).label("d")).group_by(pending.c.rid).subquery("dl")
+
+    live = aliased(Redevable)
+    sort_name = func.upper(func.coalesce(live.nom, "") + " " + func.coalesce(live.prenoms, ""))
+    now = datetime.now(timezone.utc)
+    return (select(structures.c.sid, structures.c.rid,
+                   func.coalesce(agg.c.total, 0),
+                   *[func.coalesce(agg.c[f"p_{p}"], 0) == 1 for p in PRODUCTS],
+                   agg.c.presc, deadlines.c.d, func.substr(sort_name, 1, 401), literal(now))
+            .select_from(structures)
+            .join(live, and_(live.id == structures.c.rid, live.merged_into_id.is_(None)))
+            .outerjoin(agg, agg.c.rid == structures.c.rid)
+            .outerjoin(deadlines, deadlines.c.rid == structures.c.rid))
+
+
+_ENTRY_COLUMNS = ["structure_id", "redevable_id", "total_due_cents", "has_impots", "has_amendes",
+                  "has_secteur_local", "nearest_prescription", "next_deadline", "sort_name", "refreshed_at"]
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def refresh_all(session: Session) -> dict[str, int]:
+    """Recompute every entry (inside the caller's transaction); the number of entries per structure."""
+    if not _sqlite(session):
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+    session.execute(delete(WorklistEntry))
+    session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(_sqlite(session), None)))
+    return _counts(session, None)
+
+
+def _counts(session: Session, family: list[int] | None) -> dict[str, int]:
+    query = select(WorklistEntry.structure_id, func.count()).group_by(WorklistEntry.structure_id)
+    if family is not None:
+        query = query.where(WorklistEntry.redevable_id.in_(family))
+    return {str(sid): int(n) for sid, n in session.execute(query)}
+
+
+def _family(session: Session, ids: Iterable[int]) -> list[int]:
+    return sorted({i for family in famille.families_of(session, ids).values() for i in family})
+
+
+def _roots(session: Session, ids: Iterable[int]) -> set[int]:
+    """Surviving account of each id (follows merged_into_id)."""
+    ids = set(ids)
+    roots = famille.roots_of(session, ids)
+    return {roots.get(i, i) for i in ids}  # an unknown id stands for itself (its entries are dropped)
+
+
+def refresh_accounts(session: Session, redevable_ids: Iterable[int], counts: dict[str, int]) -> int:
+    """Recompute the entries of these accounts (and drop those of accounts merged into them);
+    ``counts`` (entries per structure) is updated in place."""
+    roots = sorted(_roots(session, redevable_ids))
+    sqlite = _sqlite(session)
+    for i in range(0, len(roots), CHUNK):
+        family = _family(session, roots[i:i + CHUNK])
+        chunks = [family[j:j + CHUNK] for j in range(0, len(family), CHUNK)]
+        for chunk in chunks:
+            for sid, n in _counts(session, chunk).items():
+                counts[sid] = counts.get(sid, 0) - n
+            session.execute(delete(WorklistEntry).where(WorklistEntry.redevable_id.in_(chunk)))
+        session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(sqlite, family)))
+        for chunk in chunks:
+            for sid, n in _counts(session, chunk).items():
+                counts[sid] = counts.get(sid, 0) + n
+    for sid in [k for k, v in counts.items() if v <= 0]:
+        del counts[sid]
+    return len(roots)
+
+
+# ------------------------------------------------------------------ keeping entries exact
+_ID_WATERMARKS = {
+    "creance": Creance.id, "creance_event": CreanceEvent.id, "record_link": RecordLink.id,
+    "redevable": Redevable.id, "assignment": Assignment.id, "acte": Acte.id, "tiers_answer": TiersAnswer.id,
+    "payment": Payment.id, "debtor_request": Demande.id, "request_decision": RequestDecision.id,
+    "bailiff_file": DossierCommissaire.id, "anv_decision": AnvDecision.id, "match_run": MatchRun.id,
+}
+
+
+def current_watermarks(session: Session) -> dict[str, Any]:
+    columns = [select(func.max(col)).scalar_subquery().label(name) for name, col in _ID_WATERMARKS.items()]
+    columns.append(select(func.max(RecordLink.linked_at)).scalar_subquery().label("record_link_at"))
+    row = session.execute(select(*columns)).one()._mapping
+    out: dict[str, Any] = {name: int(row[name] or 0) for name in _ID_WATERMARKS}
+    linked_at = row["record_link_at"]
+    out["record_link_at"] = linked_at.isoformat() if isinstance(linked_at, datetime) else linked_at
+    return out
+
+
+def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[int]:
+    """Accounts touched between two sets of watermarks."""
+    def moved(name: str) -> bool:
+        return new.get(name) != old.get(name)
+
+    queries = []
+    cids = []
+    if moved("creance"):
+        cids.append(select(Creance.id).where(Creance.id > old.get("creance", 0)))
+    if moved("creance_event"):
+        cids.append(select(CreanceEvent.creance_id).where(CreanceEvent.id > old.get("creance_event", 0)))
+    for cid_select in cids:
+        queries.append(select(RecordLink.redevable_id)
+                       .join(Creance, Creance.source_record_id == RecordLink.source_record_id)
+                       .where(Creance.id.in_(cid_select)))
+    if moved("record_link"):
+        queries.append(select(RecordLink.redevable_id).where(RecordLink.id > old.get("record_link", 0)))
+    if moved("record_link_at") and old.get("record_link_at"):
+        queries.append(select(RecordLink.redevable_id).where(
+            RecordLink.linked_at > datetime.fromisoformat(old["record_link_at"])))
+    if moved("redevable"):
+        queries.append(select(Redevable.id).where(Redevable.id > old.get("redevable", 0)))
+    if moved("assignment"):
+        queries.append(select(Assignment.redevable_id).where(Assignment.id > old.get("assignment", 0)))
+    for name, model in (("acte", Acte), ("payment", Payment), ("debtor_request", Demande),
+                        ("anv_decision", AnvDecision)):
+        if moved(name):
+            queries.append(select(model.redevable_id).where(model.id > old.get(name, 0)))
+    if moved("tiers_answer"):
+        queries.append(select(Acte.redevable_id).join(TiersAnswer, TiersAnswer.acte_id == Acte.id)
+                       .where(TiersAnswer.id > old.get("tiers_answer", 0)))
+    if moved("bailiff_file"):
+        queries.append(select(Acte.redevable_id).join(DossierCommissaire, DossierCommissaire.acte_id == Acte.id)
+                       .where(DossierCommissaire.id > old.get("bailiff_file", 0)))
+    if moved("request_decision"):
+        queries.append(select(Demande.redevable_id)
+                       .join(RequestDecision, RequestDecision.request_id == Demande.id)
+                       .where(RequestDecision.id > old.get("request_decision", 0)))
+    out: set[int] = set()
+    for query in queries:
+        out.update(session.scalars(query.distinct().limit(FULL_REFRESH_ABOVE + 1)))
+        if len(out) > FULL_REFRESH_ABOVE:
+            break
+    return out
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    mode: str  # aucune, partielle, complete
+    accounts: int = 0
+
+
+def _new_batch_run(session: Session, old: dict[str, Any]) -> bool:
+    """A batch match run re-clusters everything: recompute every entry. Incremental runs only
+    attach records, which the link watermarks see."""
+    return session.scalar(select(func.count()).select_from(MatchRun).where(
+        MatchRun.id > old.get("match_run", 0), MatchRun.kind != "incremental")) > 0
+
+
+def needs_sync(session: Session) -> bool:
+    state = session.get(WorklistState, 1)
+    return state is None or state.watermarks != current_watermarks(session)
+
+
+def sync(full: bool = False) -> SyncReport:
+    """Bring the entries up to date with what changed since the last refresh (one transaction)."""
+    for _ in range(2):
+        try:
+            with db.transaction() as session:
+                state = session.scalar(select(WorklistState).where(WorklistState.id == 1).with_for_update())
+                if state is None:
+                    state = WorklistState(id=1, watermarks={}, counts={})
+                    session.add(state)
+                    session.flush()
+                new = current_watermarks(session)
+                old = dict(state.watermarks or {})
+                if not full and old == new:
+                    return SyncReport("aucune")
+                now = datetime.now(timezone.utc)
+                dirty: set[int] = set()
+                if not full and old and not _new_batch_run(session, old):
+                    dirty = _dirty(session, old, new)
+                    full = len(dirty) > FULL_REFRESH_ABOVE
+                else:
+                    full = True
+                if full:
+                    state.counts = refresh_all(session)
+                    state.full_refresh_at = now
+                    report = SyncReport("complete", session.scalar(select(func.count(func.distinct(
+                        WorklistEntry.redevable_id)))) or 0)
+                else:
+                    counts = dict(state.counts or {})
+                    report = SyncReport("partielle", refresh_accounts(session, dirty, counts))
+                    state.counts = counts
+                state.watermarks = new
+                state.refreshed_at = now
+                return report
+        except IntegrityError:  # two first refreshes raced to create the state row: retry once
+            continue
+    return SyncReport("aucune")
+
+
+def sync_if_needed() -> SyncReport:
+    with db.new_session() as session:
+        if not needs_sync(session):
+            return SyncReport("aucune")
+    return sync()
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,1 @@
+"""Identity: batch and incremental matching of source records into accounts, the review queue."""

@@ -1,0 +1,1 @@
+"""Panels of common debtors in the application: compose, publish, close, route, reassign."""

@@ -1,0 +1,1 @@
+"""Figures for evaluators and operators: dashboard, record counts."""

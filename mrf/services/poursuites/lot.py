@@ -1,0 +1,96 @@
+"""Joint SATD for one account or for a structure's whole work list (``mrf satd issue|batch``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Document, Structure
+from ..comptes import famille
+from ..comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
+from ..comptes.liste import accounts_of_structure
+from ..errors import Introuvable
+from . import actes
+
+
+class StructureInconnue(Introuvable):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Structure inconnue : « {code} ».")
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: accounts examined, accounts with at least one SATD, PDF written, errors."""
+
+    examined: int = 0
+    issued_accounts: int = 0
+    paths: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def write_documents(documents: list[Document], out: Path) -> list[Path]:
+    """Each document's PDF as ``out/<number>.pdf``."""
+    paths = []
+    for doc in documents:
+        path = out / f"{doc.number}.pdf"
+        path.write_bytes(doc.pdf)
+        paths.append(path)
+    return paths
+
+
+def issue_for_account(redevable_id: int, tiers: int | None, on: date, out: Path,
+                      structure_code: str | None = None) -> tuple[list[Path], list[str]]:
+    """Issue the SATD of the plan (every tiers, or one; only the créances of ``structure_code``
+    when given): (paths written, French errors)."""
+    if tiers is not None:
+        targets = [tiers]
+    else:
+        view = actes.build_plan(redevable_id, on)
+        targets = [int(step.tiers[0].id) for step in view.satd_steps
+                   if structure_code is None
+                   or any(view.creances[c].comptable_code == structure_code for c in step.creance_ids)]
+    paths, errors = [], []
+    for target in targets:
+        try:
+            docs = actes.issue_satd(redevable_id, target, None, on, structure_code)
+        except (PoursuitesError, AccountNotFound, ConfigError) as exc:
+            errors.append(f"Compte {redevable_id}, tiers {target} : {exc}")
+            continue
+        paths += write_documents(docs, out)
+    return paths, errors
+
+
+def batch_accounts(structure_code: str, limit: int | None = None) -> list[int]:
+    """The surviving accounts of a structure's work list, by id (every merge followed to its end)."""
+    with db.new_session() as session:
+        structure_id = session.scalar(select(Structure.id).where(Structure.code == structure_code))
+        if structure_id is None:
+            raise StructureInconnue(structure_code)
+        ids = session.scalars(accounts_of_structure(structure_id)).all()
+        roots = sorted(set(famille.roots_of(session, ids).values()))
+    return roots if limit is None else roots[:limit]
+
+
+def issue_batch(roots: list[int], on: date, out: Path, structure_code: str,
+                each: Callable[[int, list[Path]], None] | None = None) -> BatchReport:
+    """Issue the SATD of every account in ``roots`` for ``structure_code``; one account in error never
+    stops the batch. ``each(account, paths)`` is called after every account (progress, output)."""
+    out.mkdir(parents=True, exist_ok=True)
+    report = BatchReport()
+    for rid in roots:
+        try:
+            paths, errors = issue_for_account(rid, None, on, out, structure_code)
+        except Exception as exc:  # noqa: BLE001 - one account in error never stops the batch
+            paths, errors = [], [f"Compte {rid} : {exc.__class__.__name__} : {exc}"]
+        report.examined += 1
+        report.issued_accounts += bool(paths)
+        report.paths += paths
+        report.errors += errors
+        if each is not None:
+            each(rid, paths)
+    return report

@@ -1,0 +1,176 @@
+"""The coordinated plan of one account: the library's plan, with what the library does not know yet
+(SATD already in force, ANV admitted) applied in :func:`without_satd_in_force` and :func:`with_anv`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from poursuites.catalogue import ActionKind
+from poursuites.eligibility import Decision, evaluate
+from poursuites.model import (
+    CreanceView,
+    date_fr,
+)
+from poursuites.plan import Plan, PlanStep, plan_account
+from poursuites.prescription import prescription
+
+from ..comptes.consolide import CompteCharge, LockInfo, PlanReglementInfo
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The coordinated plan of one account: the library's plan, minus the SATD already in force,
+    with the créances, the comptable and the reasons, ready for the web page, the CLI and JSON."""
+
+    redevable_id: int
+    redevable_name: str
+    on: date
+    steps: tuple[PlanStep, ...]
+    decisions: dict[str, Decision]  # créance id (text) -> reason
+    nearest_prescription: date | None
+    nearest_prescription_creance_id: str | None
+    total_rar_cents: int
+    planned_cents: int
+    creances: dict[str, CreanceView]
+    comptable: str | None  # code of the assigned structure, when there is one
+    excluded_tiers: dict[int, str]
+    satd_en_cours: tuple[LockInfo, ...]
+    plans_reglement: tuple[PlanReglementInfo, ...]
+    config_version: str
+
+    @property
+    def satd_steps(self) -> tuple[PlanStep, ...]:
+        return tuple(s for s in self.steps if s.action in (ActionKind.SATD_BANQUE, ActionKind.SATD_TIERS))
+
+    def step_for_tiers(self, renseignement_id: int) -> PlanStep | None:
+        for step in self.satd_steps:
+            if any(t.id == str(renseignement_id) for t in step.tiers):
+                return step
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        def cents_of(cid: str) -> int:
+            return self.creances[cid].rar_cents if cid in self.creances else 0
+
+        steps = []
+        for i, s in enumerate(self.steps, 1):
+            steps.append({
+                "rang": i, "action": s.action.value, "label": s.label, "joint": s.is_joint,
+                "creance_ids": [int(c) for c in s.creance_ids], "total_cents": s.total_cents,
+                "products": [p.value for p in s.products],
+                "creances": [{"id": int(c), "reference": self.creances[c].reference, "rar_cents": cents_of(c)}
+                             for c in s.creance_ids],
+                "tiers": [{"renseignement_id": int(t.id), "kind": t.kind.value, "name": t.name,
+                           "identifier": t.identifier} for t in s.tiers],
+            })
+        creances = []
+        for cid, c in self.creances.items():
+            d = self.decisions.get(cid)
+            creances.append({
+                "id": int(cid), "reference": c.reference, "product": c.product.value, "nature": c.nature,
+                "creditor": c.creditor_name, "comptable": c.comptable_code, "rar_cents": c.rar_cents,
+                "prescription": prescription(c).date.isoformat(),
+                "eligible": bool(d and d.eligible), "code": d.code if d else None,
+                "action": d.action.value if d and d.action else None, "reason": d.reason if d else None,
+            })
+        nearest = None
+        if self.nearest_prescription is not None:
+            cid = self.nearest_prescription_creance_id
+            nearest = {"date": self.nearest_prescription.isoformat(), "creance_id": int(cid) if cid else None,
+                       "reference": self.creances[cid].reference if cid in self.creances else None}
+        return {
+            "redevable_id": self.redevable_id, "redevable": self.redevable_name, "date": self.on.isoformat(),
+            "comptable": self.comptable, "total_rar_cents": self.total_rar_cents, "planned_cents": self.planned_cents,
+            "nearest_prescription": nearest, "steps": steps, "creances": creances,
+            "satd_en_cours": [{"creance_id": lk.creance_id, "renseignement_id": lk.renseignement_id,
+                               "acte_id": lk.acte_id, "issued_on": lk.issued_on.isoformat()}
+                              for lk in self.satd_en_cours],
+            "tiers_ecartes": [{"renseignement_id": rid, "reason": why} for rid, why in self.excluded_tiers.items()],
+            "plans_reglement": [{"request_id": p.request_id, "creance_ids": list(p.creance_ids),
+                                 "decision": p.latest_status,
+                                 "state": p.status.state.value if p.status else None,
+                                 "reason": p.status.reason if p.status else None} for p in self.plans_reglement],
+            "config_version": self.config_version,
+        }
+
+
+def without_satd_in_force(plan: Plan, account: CompteCharge) -> tuple[list[PlanStep], dict[str, Decision]]:
+    """The plan's steps and decisions without the créances already under an SATD in force with the same
+    tiers (their reason says so). The one post-filter of the library's plan: ``plan_account`` takes no
+    SATD locks as input yet (``poursuites/`` is another team's; see issue 19)."""
+    on, seuils = account.on, account.config.seuils
+    decisions = dict(plan.decisions)
+    steps: list[PlanStep] = []
+    removed: dict[str, LockInfo] = {}
+    for step in plan.steps:
+        if not step.tiers:
+            steps.append(step)
+            continue
+        rids = [int(t.id) for t in step.tiers]
+        keep: list[str] = []
+        for cid in step.creance_ids:
+            lock = next((account.locks[(int(cid), r)] for r in rids if (int(cid), r) in account.locks), None)
+            if lock is None:
+                keep.append(cid)
+            else:
+                removed.setdefault(cid, lock)
+        if len(keep) == len(step.creance_ids):
+            steps.append(step)
+        elif keep:
+            views = [account.views[int(c)] for c in keep]
+            steps.append(dataclasses.replace(step, creance_ids=tuple(keep), total_cents=sum(v.rar_cents for v in views),
+                                             products=tuple(dict.fromkeys(v.product for v in views))))
+    in_steps = {cid for s in steps for cid in s.creance_ids}
+    for cid, lock in removed.items():
+        if cid in in_steps:
+            first = next(s for s in steps if cid in s.creance_ids)
+            decisions[cid] = evaluate(account.views[int(cid)], first.action, on, seuils)
+        else:
+            tiers = account.renseignements.get(lock.renseignement_id)
+            name = (tiers.name if tiers is not None else None) or "ce tiers"
+            decisions[cid] = Decision(cid, ActionKind.SATD_BANQUE if tiers is not None and tiers.kind == "banque"
+                                      else ActionKind.SATD_TIERS, False, "satd_en_cours",
+                                      f"SATD déjà en cours auprès de {name} (acte n° {lock.acte_id} du "
+                                      f"{date_fr(lock.issued_on)}).")
+    return steps, decisions
+
+
+def with_anv(decisions: dict[str, Decision], account: CompteCharge) -> None:
+    """The reason of each créance admitted en non-valeur (left out of the library's input)."""
+    for cid, d in account.anv_admitted.items():
+        decisions[str(cid)] = Decision(
+            str(cid), None, False, "admise_en_non_valeur",
+            f"Admise en non-valeur le {date_fr(d.decided_on)} : poursuites arrêtées (reprise en cas de retour à "
+            "meilleure fortune).")
+
+
+def plan_for(account: CompteCharge) -> PlanView:
+    """The library's coordinated plan for the account, without the créances already under an SATD
+    in force with the same tiers (their reason says so)."""
+    on = account.on
+    plan: Plan = plan_account(account.compte(), on, account.config.seuils)
+    steps, decisions = without_satd_in_force(plan, account)
+    with_anv(decisions, account)
+    in_steps = {cid for s in steps for cid in s.creance_ids}
+    planned = sum(account.views[int(c)].rar_cents for c in in_steps)
+    order = {str(cid): i for i, cid in enumerate(account.views)}
+    return PlanView(
+        redevable_id=account.id,
+        redevable_name=account.redevable_view.display_name,
+        on=on,
+        steps=tuple(steps),
+        decisions=dict(sorted(decisions.items(), key=lambda kv: order.get(kv[0], 0))),
+        nearest_prescription=plan.nearest_prescription,
+        nearest_prescription_creance_id=plan.nearest_prescription_creance_id,
+        total_rar_cents=plan.total_rar_cents,
+        planned_cents=planned,
+        creances={str(cid): v for cid, v in account.views.items()},
+        comptable=account.assigned.code if account.assigned else None,
+        excluded_tiers=dict(account.excluded_tiers),
+        satd_en_cours=tuple(account.locks.values()),
+        plans_reglement=tuple(account.plans),
+        config_version=account.config.version,
+    )

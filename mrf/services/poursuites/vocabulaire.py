@@ -1,0 +1,45 @@
+"""Words of the poursuites, stored as these exact strings in the database (``StrEnum``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TypeActe(StrEnum):
+    SATD = "satd"  # acts recorded before SATD were split by kind of tiers
+    SATD_BANQUE = "satd_banque"
+    SATD_TIERS = "satd_tiers"
+    MISE_EN_DEMEURE = "mise_en_demeure"
+    SAISIE_VENTE = "saisie_vente"
+    MAINLEVEE = "mainlevee"
+    ANNULATION = "annulation"
+
+
+class ReponseTiers(StrEnum):
+    POSITIVE = "positive"
+    PAS_DE_COMPTE = "pas_de_compte"
+    PAS_DE_SALAIRE = "pas_de_salaire"
+    DEJA_SAISI = "deja_saisi"
+    AUTRE = "autre"
+
+
+class TypeDemande(StrEnum):
+    PLAN_REGLEMENT = "plan_reglement"
+    CONTESTATION = "contestation"
+    REMISE_GRACIEUSE = "remise_gracieuse"
+
+
+class StatutAnv(StrEnum):
+    PROPOSEE = "proposee"
+    ADMISE = "admise"
+    REFUSEE = "refusee"
+    REPRISE = "reprise"
+
+
+class Payeur(StrEnum):
+    REDEVABLE = "redevable"
+    TIERS = "tiers"
+    COMMISSAIRE_DE_JUSTICE = "huissier"  # stored value kept from before the profession's new name
+
+
+__all__ = ["Payeur", "ReponseTiers", "StatutAnv", "TypeActe", "TypeDemande"]

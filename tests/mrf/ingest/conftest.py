@@ -1,18 +1,11 @@
 """Fixtures of the import tests; the valid lines and helpers live in ``ingest_files.py`` beside this
-file (pytest runs with --import-mode=importlib, which does not put test folders on sys.path)."""
+file (on pytest's ``pythonpath``, see pyproject.toml)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.append(_HERE)
-
-from mrf.services.admin.structures import StructureSpec, upsert_structures  # noqa: E402
+from mrf.services.admin.structures import StructureSpec, upsert_structures
 
 
 @pytest.fixture

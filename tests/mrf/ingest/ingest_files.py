@@ -1,5 +1,5 @@
 """Valid lines of the three sources and small helpers shared by the import tests and the fuzz harness
-(pytest runs with --import-mode=importlib: conftest.py puts this folder on sys.path)."""
+(this folder is on pytest's ``pythonpath``, see pyproject.toml)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,15 @@
 """SQLAlchemy 2 typed models of the whole product, one module per area."""
 
 from .base import Base
+from .commissaires import (
+    DemandeCommissaire,
+    DossierCommissaire,
+    DossierEvenement,
+    DossierLigne,
+    Etude,
+    EtudeTerritoire,
+    FichierEchange,
+)
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentProposal
@@ -24,7 +33,8 @@ from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
-    "Creance", "CreanceEvent", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
+    "Creance", "CreanceEvent", "DemandeCommissaire", "DossierCommissaire", "DossierEvenement", "DossierLigne",
+    "Etude", "EtudeTerritoire", "FichierEchange", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
     "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
     "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SourceRecord", "Structure",
     "StructureCommune", "TiersAnswer", "WorklistEntry", "WorklistState",

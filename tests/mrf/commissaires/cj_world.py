@@ -43,7 +43,7 @@ def bilan_text(rows: list[list], virements: dict[str, int] | None = None, on: da
         w.writerow(["V", poste, amount, on.isoformat()])
     for r in rows:
         w.writerow(["R", *[x.isoformat() if isinstance(x, date) else x for x in r]])
-        if r[3] == "paiement":
+        if r[3] == "paiement" and str(r[5]).isdigit():
             paid += int(r[5])
     w.writerow(["Z", len(rows), paid if total is None else total])
     return out.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from cj_world import SIRET_B, bilan_text, retour
@@ -70,7 +70,8 @@ def test_malformed_bilan_changes_nothing(world):
     with pytest.raises(Refus) as exc:
         bilans.importer_bilan_texte(bilan_text([good, bad], {"SIP-AUXERRE": 10_000}), "b.csv", today=ON)
     assert "ligne 4" in str(exc.value) and "événement inconnu" in str(exc.value)
-    assert count(Payment) == 0 and count(DossierEvenement) == 0 and count(FichierEchange, FichierEchange.sens == "retour") == 0
+    assert count(Payment) == 0 and count(DossierEvenement) == 0
+    assert count(FichierEchange, FichierEchange.sens == "retour") == 0
 
 
 def test_transfer_different_from_imputation_file_refuses_the_file(world):

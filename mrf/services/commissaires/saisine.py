@@ -234,3 +234,64 @@ def saisir_lot(structure_code: str, phase: str = "comminatoire", on: date | None
                agent_id: int | None = None, limit: int | None = None) -> SaisineResult:
     """The batch over a structure's work list: every account it handles, its own créances only."""
     return saisir(batch_accounts(structure_code, limit), phase, on, agent_id, structure_code=structure_code)
+
+
+@dataclass(frozen=True)
+class ApercuCreance:
+    creance_id: int
+    reference: str
+    product: str
+    nature: str
+    creditor: str
+    rar_cents: int
+    eligible: bool
+    motif: str
+
+
+@dataclass(frozen=True)
+class Apercu:
+    """What a saisine of the account would refer (read only): créances and the competent étude."""
+
+    redevable_id: int
+    phase: str
+    creances: list[ApercuCreance]
+    etude: str | None
+    code_postal: str | None
+    restaure: bool
+    motif_rejet: str
+
+
+def apercu(redevable_id: int, phase: str = "comminatoire", on: date | None = None,
+           structure_code: str | None = None) -> Apercu:
+    """Eligible créances of the account for ``phase`` (those of ``structure_code`` when given) and
+    where the dossier would go."""
+    _check(phase)
+    on = on or date.today()
+    with db.new_session() as session:
+        account = load_account(session, redevable_id, on)
+        structure = _structure(session, structure_code)
+        rejets: list[str] = []
+        groups = _eligibles(session, account, phase, structure, None, rejets)
+        chosen = {c for cids in groups.values() for c in cids}
+        rows = []
+        for c in sorted(account.creances.values(), key=lambda c: (c.product, c.reference)):
+            if structure is not None and account.comptable_for(c).id != structure.id:
+                continue
+            why = next((r.split(" : ", 1)[1] for r in rejets if f"créance {c.reference} :" in r), "")
+            if c.product not in PRODUITS:
+                why = "produit non couvert par la convention"
+            elif c.id not in chosen and not why:
+                why = "soldée ou annulée" if c.status != "en_cours" or c.rar_cents <= 0 else "non éligible"
+            rows.append(ApercuCreance(c.id, c.reference, c.product, c.nature, c.creditor_name, int(c.rar_cents),
+                                      c.id in chosen, why))
+        adresse = account.address_choice.adresse
+        etude, cp, restaure, motif = None, None, False, ""
+        if adresse is None:
+            motif = "aucune adresse connue du redevable"
+        elif groups:
+            deps = {(account.structures.get(s) or session.get(Structure, s)).departement for s in groups}
+            a = Territoire(session).attribuer(adresse.code_postal, adresse.commune, account.root.code_insee, deps)
+            cp, restaure, motif = a.code_postal, a.restaure, a.motif
+            if a.etude_id is not None:
+                etude = session.get(Etude, a.etude_id).nom
+        return Apercu(account.id, phase, rows, etude, cp, restaure, motif)

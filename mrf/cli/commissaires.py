@@ -15,6 +15,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from poursuites.model import euros
+
 from ..extensions import db
 from ..models import Structure
 from ..services.commissaires import actualisation, bilans, etudes, fichiers, registre, saisine, stats
@@ -180,7 +182,7 @@ def dossiers_cmd(structure_code: str | None, etat: str | None, on: str | None, a
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for r in rows:
-        click.echo(f"{r['numero']}\t{r['etude']}\t{r['etat']}\t{r['echeance']}\t{r['rar_cents'] / 100:.2f} €\t"
+        click.echo(f"{r['numero']}\t{r['etude']}\t{r['etat']}\t{r['echeance']}\t{euros(r['rar_cents'])}\t"
                    + " ; ".join(r["alertes"]))
 
 
@@ -204,8 +206,9 @@ def stats_cmd(critere: str, structure_code: str | None, annee: int | None, on: s
         click.echo(json.dumps([{critere: r.cle, **asdict(r)} for r in rows], ensure_ascii=False, indent=1))
         return
     for r in rows:
-        click.echo(f"{r.cle}\t{r.dossiers} dossier(s)\tconfié {r.confie_cents / 100:.2f} €\t"
-                   f"recouvré {r.recouvre_cents / 100:.2f} €\ttaux {r.taux_recouvrement:.2%}")
+        taux = f"{r.taux_recouvrement * 100:.1f}".replace(".", ",")
+        click.echo(f"{r.cle}\t{r.dossiers} dossier(s)\tconfié {euros(r.confie_cents)}\t"
+                   f"recouvré {euros(r.recouvre_cents)}\ttaux de recouvrement {taux} %")
 
 
 cj = click.Group("cj", commands=dict(commissaires.commands), help="Alias de « mrf commissaires ».")

@@ -1,7 +1,7 @@
 """A dossier's state, deadlines and alerts, read from its append-only events.
 
-- ``solde``: every titre paid; ``clos``: ended by the comptable (stop, cancellation, remise, ANV) or
-  by the étude's stop; ``suspendu``: délais granted, contestation or surendettement sent;
+- ``clos``: ended by the comptable (stop, cancellation, remise, ANV, once sent) or by the étude's
+  stop; ``solde``: nothing remains due on its titres; ``suspendu``: délais granted, contestation or surendettement sent;
 - ``echu``: the phase is over without full payment — the comptable resumes poursuites (art. 11);
 - ``en_cours`` otherwise.
 Deadlines: ``poursuites.huissier`` (75/60 days, 50 days, extensions granted by the comptable)."""
@@ -83,10 +83,10 @@ def etat(d: DossierCommissaire, events: list[DossierEvenement], rar_cents: int, 
     recouvre = sum(e.montant_cents for e in events if e.sens == "retour" and e.kind == "paiement")
     paye = sum(e.montant_cents for e in events if e.sens == "aller" and e.kind == "paiement")
     frais = sum(e.frais_cents for e in events)
-    if rar_cents <= 0:
-        state = "solde"
-    elif kinds & CLOTURANTS:
+    if kinds & CLOTURANTS:
         state = "clos"
+    elif rar_cents <= 0:
+        state = "solde"
     elif kinds & SUSPENSIFS:
         state = "suspendu"
     elif on > end:

@@ -183,3 +183,27 @@ def test_stats_add_up_to_the_dossiers(world):
     assert rows[0].taux_pli_non_distribuable == 0.5 and rows[0].pli_non_distribuable == 1
     assert sum(r.confie_cents for r in by_creditor) == rows[0].confie_cents
     assert sum(r.recouvre_cents for r in by_creditor) == rows[0].recouvre_cents
+
+
+def test_contestation_and_cancellation_go_out_and_suspend_or_close(world):
+    from datetime import datetime, timezone
+
+    from mrf.models import CreanceEvent
+    from mrf.services.poursuites.demandes import record_request
+
+    d = world.debtor(impots=0, assigned=None)  # two comptables: two dossiers
+    assert len(saisine.saisir([d.id], "comminatoire", SAISI).dossiers) == 2
+    record_request(d.id, "contestation", [d.creances["amendes"]], {"motif": "pas l'auteur"}, received_on=ON)
+    assert not actualisation.actualiser(ON).evenements  # not before the next day
+    with db.transaction() as s:
+        c = s.get(Creance, d.creances["local"])
+        c.status = "annulee"
+        at = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
+        s.add(CreanceEvent(creance_id=c.id, kind="annulation", at=at, rar_before_cents=c.rar_cents,
+                           rar_after_cents=0, changes={"status": ["en_cours", "annulee"]}))
+    result = actualisation.actualiser(ON + timedelta(days=1))
+    sent = {(e.kind, e.dossier_id) for e in result.evenements}
+    with db.new_session() as s:
+        vues = {v.dossier.id: v for v in registre.charger(s, ON + timedelta(days=1))}
+    assert len(sent) == 2 and {k for k, _ in sent} == {"contestation", "annulation"}
+    assert {k: vues[did].etat.etat for k, did in sent} == {"contestation": "suspendu", "annulation": "clos"}

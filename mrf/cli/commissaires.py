@@ -19,7 +19,7 @@ from poursuites.model import euros
 
 from ..extensions import db
 from ..models import Structure
-from ..services.commissaires import actualisation, bilans, etudes, fichiers, registre, saisine, stats
+from ..services.commissaires import actualisation, anv, bilans, etudes, fichiers, registre, saisine, stats
 from ..services.commissaires.etat import ETATS
 from ..services.errors import Refus
 
@@ -159,6 +159,16 @@ def signaler_cmd(numero: str, kind: str, motif: str, on: str | None) -> None:
     """Signale à l'étude un arrêt ou un surendettement (envoyé dans le prochain fichier)."""
     actualisation.signaler(numero, kind, _date(on), motif=motif)
     click.echo(f"Dossier {numero} : {actualisation.SIGNAUX[kind].lower()} enregistré.", err=True)
+
+
+@commissaires.command("anv")
+@click.argument("numero")
+@click.option("--date", "on")
+@with_appcontext
+def anv_cmd(numero: str, on: str | None) -> None:
+    """Propose l'admission en non-valeur du compte sur l'insolvabilité constatée par l'étude."""
+    proposal = anv.proposer_anv(numero, _date(on))
+    click.echo(proposal.explanation, err=True)
 
 
 @commissaires.command("dossiers")

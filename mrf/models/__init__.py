@@ -32,10 +32,10 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
-    "Creance", "CreanceEvent", "DemandeCommissaire", "DossierCommissaire", "DossierEvenement", "DossierLigne",
-    "Etude", "EtudeTerritoire", "FichierEchange", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
-    "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
+    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base", "Creance",
+    "CreanceEvent", "DebtorRequest", "DemandeCommissaire", "Document", "DocumentSequence", "DossierCommissaire",
+    "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire", "FichierEchange", "ImportBatch", "Imputation",
+    "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
     "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SourceRecord", "Structure",
     "StructureCommune", "TiersAnswer", "WorklistEntry", "WorklistState",
 ]

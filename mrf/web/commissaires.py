@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..extensions import db
 from ..models import DemandeCommissaire, FichierEchange, Structure
 from ..services.admin import access, audit
-from ..services.commissaires import actualisation, bilans, registre, saisine, stats
+from ..services.commissaires import actualisation, anv, bilans, registre, saisine, stats
 from ..services.commissaires.etat import ETATS, LIBELLES
 from ..services.errors import ErreurService
 from .access import redevable_or_404, role_required
@@ -93,7 +93,9 @@ def dossier(numero: str):
     today = date.today()
     v = registre.un_dossier(db.session, numero, today, _scope())
     audit.record(current_user.id, "consultation", "dossier_commissaire", v.dossier.id, ip=request.remote_addr)
-    return render_template("commissaires/dossier.html", v=v, libelles=LIBELLES, phases=PHASES,
+    insolvable = any(e.sens == "retour" and e.kind == "insolvabilite" for e in v.events)
+    return render_template("commissaires/dossier.html", v=v, libelles=LIBELLES, phases=PHASES, insolvable=insolvable,
+                           anv_form=FlaskForm(),
                            prolongation=ProlongationForm(prefix="prolongation"), signal=SignalForm(prefix="signal"),
                            can_sign=current_user.role in SIGN_ROLES, today=today)
 
@@ -123,6 +125,19 @@ def signal(numero: str):
     try:
         actualisation.signaler(numero, form.kind.data, date.today(), current_user.id, _scope(), form.motif.data or "")
         flash("Signalement enregistré ; il part dans le prochain fichier.", "success")
+    except ErreurService as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("commissaires.dossier", numero=numero))
+
+
+@bp.route("/dossiers/<numero>/anv", methods=["POST"])
+@role_required(*SIGN_ROLES)
+def proposer_anv(numero: str):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        proposal = anv.proposer_anv(numero, date.today(), current_user.id, _scope())
+        flash(f"Admission en non-valeur proposée : {proposal.explanation}", "success")
     except ErreurService as exc:
         flash(str(exc), "error")
     return redirect(url_for("commissaires.dossier", numero=numero))

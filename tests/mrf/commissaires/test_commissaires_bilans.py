@@ -207,3 +207,20 @@ def test_contestation_and_cancellation_go_out_and_suspend_or_close(world):
         vues = {v.dossier.id: v for v in registre.charger(s, ON + timedelta(days=1))}
     assert len(sent) == 2 and {k for k, _ in sent} == {"contestation", "annulation"}
     assert {k: vues[did].etat.etat for k, did in sent} == {"contestation": "suspendu", "annulation": "clos"}
+
+
+def test_insolvency_found_by_the_etude_feeds_the_anv_proposal(world):
+    from mrf.models import AnvDecision
+    from mrf.services.commissaires import anv
+
+    d, x = _dossier(world)
+    with pytest.raises(Refus):
+        anv.proposer_anv(x.numero, ON)
+    bilans.importer_bilan_texte(bilan_text([retour("r1", x.numero, "insolvabilite", ON)]), "b.csv", today=ON)
+    proposal = anv.proposer_anv(x.numero, ON)
+    assert proposal.total_cents == 37_500 + 48_000
+    with db.new_session() as s:
+        rows = list(s.scalars(select(AnvDecision)))
+    assert {r.creance_id for r in rows} == {d.creances["amendes"], d.creances["local"]}
+    assert all(r.status == "proposee" and r.ground == "insolvabilite" and "Étude d'Auxerre" in r.comment
+               for r in rows)

@@ -161,6 +161,17 @@ def signaler_cmd(numero: str, kind: str, motif: str, on: str | None) -> None:
     click.echo(f"Dossier {numero} : {actualisation.SIGNAUX[kind].lower()} enregistré.", err=True)
 
 
+@commissaires.command("facture-payee")
+@click.argument("numero")
+@click.option("--date", "on")
+@with_appcontext
+def facture_payee_cmd(numero: str, on: str | None) -> None:
+    """Enregistre le paiement de la facture de l'étude (fin de l'alerte des 30 jours)."""
+    e = bilans.payer_facture(numero, _date(on))
+    click.echo(f"Dossier {numero} : facture de {euros(e.montant_cents)} payée"
+               + (" hors délai (intérêts moratoires dus)." if e.details["hors_delai"] else "."), err=True)
+
+
 @commissaires.command("anv")
 @click.argument("numero")
 @click.option("--date", "on")

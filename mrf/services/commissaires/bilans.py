@@ -38,13 +38,20 @@ from poursuites.huissier import (
     Phase,
     fee_phase_comminatoire_amendes,
     forfait_cents,
+    invoice_payment_deadline,
     reversement_deadline,
 )
 from poursuites.imputation import ImputationRule
 from poursuites.model import date_fr, euros
 
 from ...extensions import db
-from ...models import Creance, DossierCommissaire, DossierEvenement, Etude, FichierEchange
+from ...models import (
+    Creance,
+    DossierCommissaire,
+    DossierEvenement,
+    Etude,
+    FichierEchange,
+)
 from ..admin import audit
 from ..errors import Conflit, Refus, refus_des_bibliotheques
 from ..poursuites import renseignements
@@ -373,5 +380,28 @@ def decider_prolongation(numero: str, accorde: bool, on: date | None = None, age
     return e
 
 
-__all__ = ["EVENEMENTS", "BilanResult", "decider_prolongation", "importer_bilan", "importer_bilan_texte",
-           "parse_bilan"]
+@refus_des_bibliotheques()
+def payer_facture(numero: str, on: date | None = None, agent_id: int | None = None,
+                  structure_id: int | None = None) -> DossierEvenement:
+    """Record that the étude's last unpaid invoice on the dossier was paid (ends its 30-day alert)."""
+    on = on or date.today()
+    with db.transaction() as session:
+        v = un_dossier(session, numero, on, structure_id)
+        paid = {e.details.get("facture") for e in v.events if e.kind == "facture_payee"}
+        unpaid = [e for e in v.events if e.kind == "facture" and e.id not in paid]
+        if not unpaid:
+            raise Conflit(f"Aucune facture impayée sur le dossier {v.dossier.numero}.")
+        invoice = unpaid[0]
+        late = on > invoice_payment_deadline(invoice.survenu_le)
+        e = DossierEvenement(dossier_id=v.dossier.id, cle=f"facture_payee:{invoice.id}", sens="interne",
+                             kind="facture_payee", survenu_le=on, montant_cents=invoice.montant_cents,
+                             details={"facture": invoice.id, "hors_delai": late}, agent_id=agent_id)
+        session.add(e)
+        session.flush()
+        audit.add(session, agent_id, "facture_payee", "dossier_commissaire", v.dossier.id,
+                  {"facture": invoice.id, "hors_delai": late})
+    return e
+
+
+__all__ = ["EVENEMENTS", "BilanResult", "decider_prolongation", "importer_bilan", "importer_bilan_texte", "parse_bilan",
+           "payer_facture"]

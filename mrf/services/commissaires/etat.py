@@ -39,6 +39,7 @@ LIBELLES = {
     "nouvelle_adresse": "Nouvelle adresse", "arret": "Arrêt à la demande du comptable (retour de l'étude)",
     "prolongation_demandee": "Prolongation demandée", "prolongation_accordee": "Prolongation accordée",
     "prolongation_refusee": "Prolongation refusée", "facture": "Facture de l'étude", "cloture": "Clôture",
+    "facture_payee": "Facture de l'étude payée",
 }
 
 
@@ -108,11 +109,12 @@ def etat(d: DossierCommissaire, events: list[DossierEvenement], rar_cents: int, 
     if state == "echu":
         alertes.append(Alerte(end, f"Phase terminée le {date_fr(end)} sans paiement intégral : "
                                    "reprendre les poursuites"))
+    paid_invoices = {e.details.get("facture") for e in events if e.kind == "facture_payee"}
     for e in events:
         if e.kind == "paiement" and e.sens == "retour" and e.details.get("reversement_tardif"):
             alertes.append(Alerte(e.survenu_le, f"Reversement tardif : attendu au plus tard le "
                                                 f"{date_fr(date.fromisoformat(e.details['reversement_limite']))}"))
-        if e.kind == "facture":
+        if e.kind == "facture" and e.id not in paid_invoices:
             due = invoice_payment_deadline(e.survenu_le)
             alertes.append(Alerte(due, f"Facture de {euros(e.montant_cents)} à payer au plus tard le "
                                        f"{date_fr(due)} (intérêts moratoires au-delà)"))

@@ -224,3 +224,17 @@ def test_insolvency_found_by_the_etude_feeds_the_anv_proposal(world):
     assert {r.creance_id for r in rows} == {d.creances["amendes"], d.creances["local"]}
     assert all(r.status == "proposee" and r.ground == "insolvabilite" and "Étude d'Auxerre" in r.comment
                for r in rows)
+
+
+def test_invoice_deadline_followed_until_paid(world):
+    d, x = _dossier(world)
+    bilans.importer_bilan_texte(bilan_text([retour("f1", x.numero, "facture", ON, montant=1_540)]), "f.csv", today=ON)
+    with db.new_session() as s:
+        alerts = [a for a in registre.un_dossier(s, x.numero, ON).etat.alertes if "Facture" in a.label]
+    assert len(alerts) == 1 and alerts[0].due_on == ON + timedelta(days=30)
+    paid = bilans.payer_facture(x.numero, ON + timedelta(days=31))
+    assert paid.details["hors_delai"] is True
+    with db.new_session() as s:
+        assert not [a for a in registre.un_dossier(s, x.numero, ON).etat.alertes if "Facture" in a.label]
+    with pytest.raises(Refus):
+        bilans.payer_facture(x.numero, ON + timedelta(days=31))

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -41,7 +41,7 @@ class SaisineForm(FlaskForm):
 
 
 class LotForm(FlaskForm):
-    phase = SelectField("Phase", choices=list(PHASES.items()))
+    phase = SelectField("Phase", choices=[SelectChoice(k, v) for k, v in PHASES.items()])
     limite = IntegerField("Nombre maximal de comptes", validators=[Optional(), NumberRange(min=1, max=5000)])
 
 
@@ -50,12 +50,13 @@ class BilanForm(FlaskForm):
 
 
 class ProlongationForm(FlaskForm):
-    decision = SelectField("Décision", choices=[("accorder", "Accorder"), ("refuser", "Refuser")])
+    decision = SelectField("Décision", choices=[SelectChoice("accorder", "Accorder"),
+                                                SelectChoice("refuser", "Refuser")])
     jours = IntegerField("Jours accordés", validators=[Optional(), NumberRange(min=1, max=365)])
 
 
 class SignalForm(FlaskForm):
-    kind = SelectField("Signalement", choices=list(actualisation.SIGNAUX.items()))
+    kind = SelectField("Signalement", choices=[SelectChoice(k, v) for k, v in actualisation.SIGNAUX.items()])
     motif = StringField("Motif", validators=[Optional()])
 
 
@@ -153,7 +154,7 @@ def saisine_compte(redevable_id: int):
     code = _structure_code()
     preview = saisine.apercu(redevable.id, phase, date.today(), code)
     form = SaisineForm(prefix="saisine")
-    form.creances.choices = [(c.creance_id, c.reference) for c in preview.creances if c.eligible]
+    form.creances.choices = [SelectChoice(c.creance_id, c.reference) for c in preview.creances if c.eligible]
     if request.method == "GET":
         form.creances.data = [c.creance_id for c in preview.creances if c.eligible]
         form.phase.data = phase

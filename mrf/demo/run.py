@@ -35,6 +35,9 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
     from .renseignements import demo_renseignements
 
     demo_renseignements(out_dir, say, seed)
+    from .etudes import demo_etudes
+
+    demo_etudes(out_dir, say, seed)
     from .users import create_demo_users
 
     create_demo_users(say)

@@ -1,6 +1,15 @@
 """SQLAlchemy 2 typed models of the whole product, one module per area."""
 
 from .base import Base
+from .commissaires import (
+    DemandeCommissaire,
+    DossierCommissaire,
+    DossierEvenement,
+    DossierLigne,
+    Etude,
+    EtudeTerritoire,
+    FichierEchange,
+)
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentProposal
@@ -8,12 +17,10 @@ from .poursuites import (
     Acte,
     ActeLine,
     AnvDecision,
-    BailiffFile,
     DebtorRequest,
     Demande,
     Document,
     DocumentSequence,
-    DossierCommissaire,
     Imputation,
     Payment,
     Renseignement,
@@ -26,9 +33,10 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base", "Creance",
-    "CreanceEvent", "DebtorRequest", "Demande", "Document", "DocumentSequence", "DossierCommissaire", "ImportBatch",
-    "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink",
-    "Redevable", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord",
-    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState"
+    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "Base", "Creance",
+    "CreanceEvent", "DebtorRequest", "Demande", "DemandeCommissaire", "Document", "DocumentSequence",
+    "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire", "FichierEchange",
+    "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal",
+    "RecordLink", "Redevable", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle",
+    "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
 ]

@@ -195,21 +195,6 @@ class AnvDecision(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
 
 
-class DossierCommissaire(Base):
-    """A file handed to a commissaire de justice (phase comminatoire or judicial phase)."""
-
-    __tablename__ = "bailiff_file"
-    __table_args__ = (Index("ix_bailiff_file_acte", "acte_id"),)
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    acte_id: Mapped[int] = mapped_column(ForeignKey("acte.id"))
-    phase: Mapped[str] = mapped_column(String(16))  # comminatoire, judiciaire
-    officer: Mapped[str | None] = mapped_column(String(200))
-    received_on: Mapped[date | None]
-    due_on: Mapped[date | None]
-    outcome: Mapped[str | None] = mapped_column(String(32))  # paiement, insolvabilite, disparition, nouvelle_adresse
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-# Former class names, kept while other branches still use them (tables are unchanged).
+# Former class name, kept while other branches still use it (the table is unchanged). The table
+# ``bailiff_file`` of 0001 is no longer mapped: commissaires de justice live in ``commissaires.py``.
 DebtorRequest = Demande
-BailiffFile = DossierCommissaire

@@ -32,6 +32,7 @@ def register_web(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .commissaires import bp as commissaires_bp
     from .dashboard import bp as dashboard_bp
     from .home import bp as home_bp
     from .panels import bp as panels_bp
@@ -40,5 +41,5 @@ def register_web(app: Flask) -> None:
     from .worklist import bp as worklist_bp
 
     for blueprint in (auth_bp, home_bp, worklist_bp, search_bp, accounts_bp, review_bp, panels_bp, dashboard_bp,
-                      admin_bp):
+                      admin_bp, commissaires_bp):
         app.register_blueprint(blueprint)

@@ -67,6 +67,23 @@ RULES: dict[tuple[str, str], tuple] = {
     ("admin.toggle", "POST"): (lambda w: f"/administration/utilisateurs/{w.victim_id}/activation",
                                _only({ADMIN: 302}), {"actif": "1"}),
     ("admin.audit", "GET"): (lambda w: "/administration/audit", _only({ADMIN: 200}), None),
+    # commissaires de justice: agents see, comptables sign; an unknown dossier is 404
+    ("commissaires.index", "GET"): (lambda w: "/commissaires/", _identity(), None),
+    ("commissaires.statistiques", "GET"): (lambda w: "/commissaires/statistiques", _identity(), None),
+    ("commissaires.dossier", "GET"): (lambda w: "/commissaires/dossiers/INCONNU", _identity(404), None),
+    ("commissaires.demande_pdf", "GET"): (lambda w: "/commissaires/demandes/999999.pdf", _identity(404), None),
+    ("commissaires.fichier", "GET"): (lambda w: "/commissaires/fichiers/999999", _only({CENTRALE: 404}), None),
+    ("commissaires.saisine_compte", "GET"): (lambda w: f"/commissaires/redevables/{w.mine}/saisine",
+                                             _only({AGENT: 200, COMPTABLE: 200}), None),
+    ("commissaires.saisine_compte", "POST"): (lambda w: f"/commissaires/redevables/{w.mine}/saisine",
+                                              _only({AGENT: 403, COMPTABLE: 200}), {}),  # empty: shown again
+    ("commissaires.saisine_lot", "POST"): (lambda w: "/commissaires/saisine-lot", _only({COMPTABLE: 302}), {}),
+    ("commissaires.import_bilan", "POST"): (lambda w: "/commissaires/bilans", _only({COMPTABLE: 302}), {}),
+    ("commissaires.prolongation", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/prolongation",
+                                            _only({COMPTABLE: 302}), {}),
+    ("commissaires.signal", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/signal", _only({COMPTABLE: 400}), {}),
+    ("commissaires.proposer_anv", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/anv", _only({COMPTABLE: 302}),
+                                            {}),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from poursuites.imputation import Imputation as LibraryImputation
 from poursuites.imputation import ImputationRule, impute
@@ -81,32 +82,41 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
     except ValueError:
         raise PoursuitesError(f"Règle d'imputation inconnue : « {rule} ».") from None
     with db.transaction() as session:
-        account = load_account(session, redevable_id, received_on, for_update=True)
-        acte = None
-        if acte_id is not None:
-            acte = session.get(Acte, int(acte_id))
-            if acte is None or acte.redevable_id not in account.family_ids:
-                raise PoursuitesError(f"Acte inconnu pour ce compte : {acte_id}.")
-        try:
-            imp = _imputation(account, amount_cents, received_on, rule, chosen, acte)
-        except ValueError as exc:
-            raise PoursuitesError(str(exc)) from None
-        payment = Payment(redevable_id=account.id, amount_cents=amount_cents, received_on=received_on, payer=payer,
-                          acte_id=acte.id if acte else None, means=means, reference=reference, rule=rule.value,
-                          overpayment_cents=imp.overpayment_cents, agent_id=agent_id)
-        session.add(payment)
-        for line in imp.lines:
-            c = account.creances[int(line.creance_id)]
-            set_rar(session, c, int(c.rar_cents) - line.amount_cents, "paiement", agent_id)
-            payment.imputations.append(Imputation(creance_id=c.id, amount_cents=line.amount_cents))
-        session.flush()
-        audit.add(session, agent_id, "paiement", "redevable", account.id, {
-            "payment_id": payment.id, "amount_cents": amount_cents, "received_on": received_on.isoformat(),
-            "payer": payer, "rule": rule.value, "overpayment_cents": imp.overpayment_cents,
-            "lines": [[int(line.creance_id), line.amount_cents] for line in imp.lines], "explication": imp.explanation,
-        })
-        refresh_payment_plans(session, account.id, max(today, received_on), agent_id)
-        payment.explanation = imp.explanation  # not stored: for the caller's message
+        return record_payment_in(session, redevable_id, amount_cents, received_on, payer, agent_id, means=means,
+                                 reference=reference, acte_id=acte_id, chosen=chosen, rule=rule, today=today)
+
+
+def record_payment_in(session: Session, redevable_id: int, amount_cents: int, received_on: date, payer: str,
+                      agent_id: int | None, *, means: str | None, reference: str | None, acte_id: int | None,
+                      chosen: list[str], rule: ImputationRule, today: date) -> Payment:
+    """:func:`record_payment` inside the caller's transaction (arguments already checked): for use
+    cases that record payments with other changes atomically (commissaires' bilans)."""
+    account = load_account(session, redevable_id, received_on, for_update=True)
+    acte = None
+    if acte_id is not None:
+        acte = session.get(Acte, int(acte_id))
+        if acte is None or acte.redevable_id not in account.family_ids:
+            raise PoursuitesError(f"Acte inconnu pour ce compte : {acte_id}.")
+    try:
+        imp = _imputation(account, amount_cents, received_on, rule, chosen, acte)
+    except ValueError as exc:
+        raise PoursuitesError(str(exc)) from None
+    payment = Payment(redevable_id=account.id, amount_cents=amount_cents, received_on=received_on, payer=payer,
+                      acte_id=acte.id if acte else None, means=means, reference=reference, rule=rule.value,
+                      overpayment_cents=imp.overpayment_cents, agent_id=agent_id)
+    session.add(payment)
+    for line in imp.lines:
+        c = account.creances[int(line.creance_id)]
+        set_rar(session, c, int(c.rar_cents) - line.amount_cents, "paiement", agent_id)
+        payment.imputations.append(Imputation(creance_id=c.id, amount_cents=line.amount_cents))
+    session.flush()
+    audit.add(session, agent_id, "paiement", "redevable", account.id, {
+        "payment_id": payment.id, "amount_cents": amount_cents, "received_on": received_on.isoformat(),
+        "payer": payer, "rule": rule.value, "overpayment_cents": imp.overpayment_cents,
+        "lines": [[int(line.creance_id), line.amount_cents] for line in imp.lines], "explication": imp.explanation,
+    })
+    refresh_payment_plans(session, account.id, max(today, received_on), agent_id)
+    payment.explanation = imp.explanation  # not stored: for the caller's message
     return payment
 
 
@@ -149,4 +159,4 @@ def describe(payment: Payment) -> str:
     return text
 
 
-__all__ = ["PAYERS", "describe", "record_payment", "reverse_payment"]
+__all__ = ["PAYERS", "describe", "record_payment", "record_payment_in", "reverse_payment"]

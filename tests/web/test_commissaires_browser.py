@@ -1,0 +1,75 @@
+"""In Chromium (Playwright): a comptable of the trésorerie amendes opens an account, follows the
+plan's link to the commissaire de justice, signs the saisine and finds the dossier in the list."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+_CJ = Path(__file__).resolve().parent.parent / "mrf" / "commissaires"
+if str(_CJ) not in sys.path:
+    sys.path.append(str(_CJ))
+
+from cj_world import etudes_text  # noqa: E402
+
+from mrf.extensions import db  # noqa: E402
+from mrf.models import DossierCommissaire  # noqa: E402
+from mrf.services.admin.users import create_user  # noqa: E402
+from mrf.services.commissaires.etudes import import_etudes_text  # noqa: E402
+
+pytestmark = pytest.mark.browser
+PASSWORD = "mot-de-passe-de-test-1"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def _accessible(page, what: str) -> None:  # noqa: ANN001
+    """No serious or critical axe-core violation (as the other browser tests check)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)""")
+    assert not found, f"{what} : {found}"
+
+
+@pytest.fixture
+def page(chromium):  # noqa: ANN001, ANN201
+    """A page whose context lets axe-core be injected (the application's CSP forbids inline scripts)."""
+    context = chromium.new_context(bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_saisine_flow_in_the_browser(app, live_server, world, page) -> None:
+    with app.app_context():
+        import_etudes_text(etudes_text())
+        create_user("comptable.ta", "comptable", PASSWORD, "TA-A", "Comptable TA")
+    base = live_server.url
+    page.goto(base + "/login")
+    page.get_by_label("Identifiant").fill("comptable.ta")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/redevables/{world.mine}")
+    page.get_by_role("link", name="Amendes et titres du secteur local : confier à un commissaire de justice").click()
+    assert page.get_by_role("heading", name="Confier à un commissaire de justice — phase comminatoire").is_visible()
+    assert page.get_by_label("Confier AFM-0003").is_checked()
+    assert "Étude d'Auxerre" in page.content().replace("&#39;", "'")
+    _accessible(page, "saisine")
+    page.get_by_role("button", name="Signer la demande de phase et transmettre").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Commissaires de justice").is_visible()
+    with db.new_session() as s:
+        numero = s.query(DossierCommissaire).one().numero
+    rows = page.locator("#dossiers tbody tr")
+    assert rows.count() == 1 and numero in rows.nth(0).inner_text()
+    _accessible(page, "liste des dossiers")
+    page.get_by_role("link", name=numero).click()
+    assert page.get_by_role("heading", name=f"Dossier {numero}").is_visible()
+    assert "En cours" in page.content()
+    _accessible(page, "dossier")
+    page.goto(base + "/commissaires/statistiques")
+    assert page.get_by_role("heading", name="Statistiques des commissaires de justice").is_visible()
+    _accessible(page, "statistiques")

@@ -4,24 +4,18 @@ dossiers of one's own structure only, bilan upload, statistics (HTML and CSV), o
 from __future__ import annotations
 
 import io
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-_CJ = Path(__file__).resolve().parent.parent / "mrf" / "commissaires"
-if str(_CJ) not in sys.path:
-    sys.path.append(str(_CJ))
+from mrf.extensions import db
+from mrf.models import DossierCommissaire, Payment
+from mrf.services.admin.users import create_user
+from mrf.services.commissaires.etudes import import_etudes_text
 
-from cj_world import bilan_text, etudes_text, retour  # noqa: E402
+from cj_world import bilan_text, etudes_text, retour
 
-from mrf.extensions import db  # noqa: E402
-from mrf.models import DossierCommissaire, Payment  # noqa: E402
-from mrf.services.admin.users import create_user  # noqa: E402
-from mrf.services.commissaires.etudes import import_etudes_text  # noqa: E402
-
-PASSWORD = "mot-de-passe-de-test-1"
+PASSWORD = "cheval-agrafe-batterie-1"
 
 
 @pytest.fixture

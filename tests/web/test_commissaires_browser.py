@@ -3,24 +3,19 @@ plan's link to the commissaire de justice, signs the saisine and finds the dossi
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-_CJ = Path(__file__).resolve().parent.parent / "mrf" / "commissaires"
-if str(_CJ) not in sys.path:
-    sys.path.append(str(_CJ))
+from mrf.extensions import db
+from mrf.models import DossierCommissaire
+from mrf.services.admin.users import create_user
+from mrf.services.commissaires.etudes import import_etudes_text
 
-from cj_world import etudes_text  # noqa: E402
-
-from mrf.extensions import db  # noqa: E402
-from mrf.models import DossierCommissaire  # noqa: E402
-from mrf.services.admin.users import create_user  # noqa: E402
-from mrf.services.commissaires.etudes import import_etudes_text  # noqa: E402
+from cj_world import etudes_text
 
 pytestmark = pytest.mark.browser
-PASSWORD = "mot-de-passe-de-test-1"
+PASSWORD = "cheval-agrafe-batterie-1"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 

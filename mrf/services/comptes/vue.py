@@ -288,14 +288,12 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
         events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({anv.status})",
                                     detail=f"motif : {anv.ground} ; décideur : {anv.decider}",
                                     amount_cents=anv.amount_cents))
-    if actes:
-        files = select(DossierCommissaire).where(DossierCommissaire.acte_id.in_([a.id for a in actes]))
-        for bf in session.scalars(files):
-            if bf.received_on:
-                events.append(TimelineEvent(on=bf.received_on, kind="huissier",
-                                            label=f"Dossier confié au commissaire de justice ({bf.phase})",
-                                            detail=(f"issue : {bf.outcome}" if bf.outcome else
-                                                    f"échéance : {date_fr(bf.due_on)}" if bf.due_on else "")))
+    for dossier in session.scalars(select(DossierCommissaire).where(DossierCommissaire.redevable_id.in_(ids))):
+        events.append(TimelineEvent(on=dossier.transmis_le, kind="huissier",
+                                    label=f"Dossier {dossier.numero} confié au commissaire de justice "
+                                          f"(phase {dossier.phase})",
+                                    detail=f"échéance de la phase : {date_fr(dossier.echeance)}",
+                                    amount_cents=dossier.montant_cents))
     if creance_ids:
         for e in session.scalars(select(CreanceEvent).where(CreanceEvent.creance_id.in_(creance_ids))
                                  .order_by(CreanceEvent.id).limit(500)):

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -283,21 +283,19 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
     pending_satd = (select(Acte.redevable_id.label("rid"), _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"))
                     .where(Acte.kind.in_(SATD_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
                            ~exists().where(TiersAnswer.acte_id == Acte.id)))
-    pending_bailiff = (select(Acte.redevable_id.label("rid"), DossierCommissaire.due_on.label("d"))
-                       .join(Acte, Acte.id == DossierCommissaire.acte_id)
-                       .where(DossierCommissaire.outcome.is_(None), DossierCommissaire.due_on.is_not(None)))
+    pending_bailiff = select(DossierCommissaire.redevable_id.label("rid"), DossierCommissaire.echeance.label("d"))
     pending_request = (select(Demande.redevable_id.label("rid"), Demande.received_on.label("d"))
                        .where(~exists().where(RequestDecision.request_id == Demande.id)))
     if family is not None:
         pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
-        pending_bailiff = pending_bailiff.where(Acte.redevable_id.in_(family))
+        pending_bailiff = pending_bailiff.where(DossierCommissaire.redevable_id.in_(family))
         pending_request = pending_request.where(Demande.redevable_id.in_(family))
     pending = union_all(pending_satd, pending_bailiff, pending_request).subquery("pending")
     deadlines = select(pending.c.rid, func.min(pending.c.d).label("d")).group_by(pending.c.rid).subquery("dl")
 
     live = aliased(Redevable)
     sort_name = func.upper(func.coalesce(live.nom, "") + " " + func.coalesce(live.prenoms, ""))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return (select(structures.c.sid, structures.c.rid,
                    func.coalesce(agg.c.total, 0),
                    *[func.coalesce(agg.c[f"p_{p}"], 0) == 1 for p in PRODUCTS],
@@ -416,7 +414,7 @@ def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[in
         queries.append(select(Acte.redevable_id).join(TiersAnswer, TiersAnswer.acte_id == Acte.id)
                        .where(TiersAnswer.id > old.get("tiers_answer", 0)))
     if moved("bailiff_file"):
-        queries.append(select(Acte.redevable_id).join(DossierCommissaire, DossierCommissaire.acte_id == Acte.id)
+        queries.append(select(DossierCommissaire.redevable_id)
                        .where(DossierCommissaire.id > old.get("bailiff_file", 0)))
     if moved("request_decision"):
         queries.append(select(Demande.redevable_id)
@@ -462,7 +460,7 @@ def sync(full: bool = False) -> SyncReport:
                 old = dict(state.watermarks or {})
                 if not full and old == new:
                     return SyncReport("aucune")
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 dirty: set[int] = set()
                 if not full and old and not _new_batch_run(session, old):
                     dirty = _dirty(session, old, new)

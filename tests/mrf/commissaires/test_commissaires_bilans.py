@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
-from cj_world import SIRET_B, bilan_text, retour
-from mrf_poursuites_world import ON, count
 from sqlalchemy import select
 
 from mrf.extensions import db
@@ -15,6 +13,9 @@ from mrf.services.commissaires import actualisation, bilans, registre, saisine, 
 from mrf.services.errors import Refus
 from mrf.services.poursuites.actes import propose_anv
 from mrf.services.poursuites.paiements import record_payment
+
+from cj_world import SIRET_B, bilan_text, retour
+from mrf_poursuites_world import ON, count
 
 SAISI = ON - timedelta(days=20)
 
@@ -186,7 +187,7 @@ def test_stats_add_up_to_the_dossiers(world):
 
 
 def test_contestation_and_cancellation_go_out_and_suspend_or_close(world):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from mrf.models import CreanceEvent
     from mrf.services.poursuites.demandes import record_request
@@ -198,7 +199,7 @@ def test_contestation_and_cancellation_go_out_and_suspend_or_close(world):
     with db.transaction() as s:
         c = s.get(Creance, d.creances["local"])
         c.status = "annulee"
-        at = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
+        at = datetime(2026, 11, 23, 10, tzinfo=UTC)
         s.add(CreanceEvent(creance_id=c.id, kind="annulation", at=at, rar_before_cents=c.rar_cents,
                            rar_after_cents=0, changes={"status": ["en_cours", "annulee"]}))
     result = actualisation.actualiser(ON + timedelta(days=1))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from mrf.models import DossierCommissaire, Etude, Payment
+
 from cj_world import bilan_text, etudes_text, retour
 from mrf_poursuites_world import ON, count
-
-from mrf.models import DossierCommissaire, Etude, Payment
 
 
 def _run(cli, *args: str):  # noqa: ANN001, ANN202

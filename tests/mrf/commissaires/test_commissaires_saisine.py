@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from cj_world import SIRET_A, etudes_text
-from mrf_poursuites_world import ON, count, pdf_text
 from sqlalchemy import select
 
 from mrf.extensions import db
@@ -21,6 +19,9 @@ from mrf.models import (
 )
 from mrf.services.commissaires import saisine
 from mrf.services.commissaires.etudes import FichierRefuse, import_etudes_text
+
+from cj_world import SIRET_A, etudes_text
+from mrf_poursuites_world import ON, count, pdf_text
 
 
 def test_import_registers_etudes_and_territory(world):

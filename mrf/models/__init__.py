@@ -3,7 +3,7 @@
 from .base import Base
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
-from .panels import Assignment, Panel, PanelMember, ReassignmentProposal
+from .panels import Assignment, Panel, PanelMember, ReassignmentDecision, ReassignmentProposal
 from .poursuites import (
     Acte,
     ActeLine,
@@ -28,7 +28,8 @@ from .worklist import WorklistEntry, WorklistState
 __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base", "Creance",
     "CreanceEvent", "DebtorRequest", "Demande", "Document", "DocumentSequence", "DossierCommissaire", "ImportBatch",
-    "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink",
-    "Redevable", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord",
-    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState"
+    "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentDecision",
+    "ReassignmentProposal", "RecordLink", "Redevable", "Renseignement", "RequestDecision", "ReviewDecision",
+    "SatdLock", "SignInThrottle", "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession",
+    "WorklistEntry", "WorklistState"
 ]

@@ -230,7 +230,7 @@ def test_a_move_out_of_the_territory_produces_a_reassignment_proposal(world):
     assert service.reassignment_proposals(as_of=AS_OF) == []  # not repeated while pending
     assert count(ReassignmentProposal) == 1
 
-    decided = service.decide_reassignment(created[0]["id"], accept=True)
+    decided = service.decide_reassignment(created[0]["id"], accept=True, reason="déménagement confirmé")
     assert decided["decision"] == "acceptee"
     assert service.route_creance(world.add_creance(mover, "amendes", 500, "TA-89"))["structure"] == "SIP-S"
 

@@ -70,7 +70,8 @@ def assign_members(name: str, redevable_ids: Sequence[int], structure_code: str,
             raise Refus(f"Affectation refusée : la configuration {panel.configuration} confie les redevables à "
                         f"un(e) {expected.label} ; {structure_code} n'en est pas un(e).")
         groups = dict(session.execute(select(PanelMember.redevable_id, PanelMember.group)
-                                      .where(PanelMember.panel_id == panel.id, PanelMember.redevable_id.in_(ids))))
+                                      .where(PanelMember.panel_id == panel.id, PanelMember.redevable_id.in_(ids)))
+                      .all())
         wrong = [rid for rid in ids if groups.get(rid) != lib.Group.PANEL.value]
         if wrong:
             listed = ", ".join(str(r) for r in wrong[:20])

@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 import json
 
-from mrf_panels_world import AUXERRE
-from mrf_panels_world import World as Builder
 from sqlalchemy import func, select
 
 from mrf.extensions import db
 from mrf.models import Assignment, AuditLog, PanelMember, ReassignmentDecision, ReassignmentProposal
 from mrf.services.panels import composition as service
+
+from mrf_panels_world import AUXERRE
+from mrf_panels_world import World as Builder
 
 CODES = {"impots": "SIP-A", "amendes": "TA-A"}
 TOML = """name = "auxerre-form"
@@ -114,8 +115,8 @@ def test_manual_assignment_in_bulk_with_reason(world, client_for, csrf) -> None:
         "redevables": manual, "structure": "SIP-A", "motif": "adresse confirmée par le pôle",
         "csrf_token": csrf(centrale)})
     assert done.status_code == 302
-    assert _count(Assignment, Assignment.redevable_id.in_(manual), Assignment.structure_id == world.structures["SIP-A"]) \
-        == len(manual)
+    sip_a = Assignment.structure_id == world.structures["SIP-A"]
+    assert _count(Assignment, Assignment.redevable_id.in_(manual), sip_a) == len(manual)
     assert _count(AuditLog, AuditLog.action == "panel_affectation") == len(manual)
     assert "Aucun redevable traité n'attend d'affectation" in centrale.get("/panels/manuel").get_data(as_text=True)
 
@@ -143,8 +144,8 @@ def test_reassignment_listed_and_decided_once(world, client_for, csrf) -> None:
     centrale.post(f"/panels/reaffectations/{pid}", data={"decision": "accepter", "motif": "bail signé",
                                                           "csrf_token": csrf(centrale)})
     assert _count(ReassignmentDecision) == 1
-    assert _count(Assignment, Assignment.redevable_id == treated, Assignment.structure_id == world.structures["SIP-B"]) \
-        == 1
+    sip_b = Assignment.structure_id == world.structures["SIP-B"]
+    assert _count(Assignment, Assignment.redevable_id == treated, sip_b) == 1
     again = centrale.post(f"/panels/reaffectations/{pid}", data={"decision": "refuser", "motif": "erreur",
                                                                   "csrf_token": csrf(centrale)})
     assert "déjà été acceptée" in centrale.get(again.headers["Location"]).get_data(as_text=True)

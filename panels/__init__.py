@@ -7,6 +7,7 @@ Pure domain library: stdlib and numpy only; never imports the application, Flask
 from .assignment import Assigner, Placement, PlacementCode
 from .compose import compose_panel, place_accounts, randomise
 from .criteria import Criteria, criteria_from_mapping, load_criteria, parse_criteria
+from .criteria_toml import criteria_to_toml
 from .errors import CriteriaError, InputError, PanelError, TransitionRefused
 from .evaluation import GroupRate, Outcome, RateComparison, compare_recovery
 from .evaluation_calendar import complete_months, first_payment_day, month_since, pre_period_start
@@ -111,6 +112,7 @@ __all__ = [
     "complete_months",
     "compose_panel",
     "criteria_from_mapping",
+    "criteria_to_toml",
     "evaluate",
     "first_payment_day",
     "load_criteria",

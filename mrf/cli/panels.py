@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from panels import CriteriaError, PanelError, TransitionRefused
 from poursuites.model import euros
 
+from ..extensions import db
 from ..services.panels import composition as panel_service
 
 
@@ -185,20 +186,94 @@ def list_command(as_json: bool) -> None:
                    f"traités {_n(r['n_panel']):>7}  témoins {_n(r['n_control']):>7}  à affecter {_n(r['n_manual']):>5}")
 
 
-@panel.command("reaffectations")
-@click.argument("name", required=False)
+@panel.command("assign")
+@click.argument("name")
+@click.argument("redevable_ids", metavar="REDEVABLE_ID...", nargs=-1, required=True, type=int)
+@click.argument("structure")
+@click.option("--reason", required=True, help="Motif de l'affectation (obligatoire, gardé avec elle).")
 @with_appcontext
-def reassignments(name: str | None) -> None:
-    """Propose une réaffectation pour chaque traité dont l'adresse a quitté le territoire de sa structure."""
-    try:
-        created = panel_service.reassignment_proposals(name)
-    except panel_service.PanelNotFound as exc:
-        _fail(str(exc), 2)
-    except PanelError as exc:
-        _fail(str(exc), 1)
-    click.echo(f"{_n(len(created))} proposition(s) de réaffectation créée(s).")
-    for p in created:
-        click.echo(f"  redevable {p['redevable_id']} ({p['panel']}) : {p['reason']}")
+def assign(name: str, redevable_ids: tuple[int, ...], structure: str, reason: str) -> None:
+    """Affecte à la structure STRUCTURE un ou plusieurs redevables traités du panel publié NAME."""
+    from ..audit import actor
+    from ..services.panels import affectation
+
+    with db.new_session() as session:
+        agent_id = actor.resolve(session).agent_id
+    done = affectation.assign_members(name, redevable_ids, structure, reason, agent_id=agent_id)
+    for row in done:
+        click.echo(f"Redevable {row['redevable_id']} affecté à {row['structure']} ({row['reason']}).")
+
+
+class _ReassignmentGroup(click.Group):
+    """``reaffectations [NAME]`` lists; ``reaffectations decide ID …`` decides: a first word naming a
+    subcommand is that subcommand, not a panel name; ``NAME --json`` takes the option after the name."""
+
+    allow_interspersed_args = True  # click's groups stop at the first word (the subcommand)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            click.Command.parse_args(self, ctx, [])  # the group's own options take their defaults
+            # click keeps the subcommand and its arguments here until invoke()
+            if hasattr(ctx, "_protected_args"):
+                ctx._protected_args, ctx.args = args[:1], args[1:]
+            else:  # click < 8.2
+                ctx.protected_args, ctx.args = args[:1], args[1:]
+            return ctx.args
+        return super().parse_args(ctx, args)
+
+
+@panel.group("reaffectations", cls=_ReassignmentGroup, invoke_without_command=True)
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--detecter", "detect", is_flag=True,
+              help="Cherche d'abord les traités dont l'adresse a quitté le territoire de leur structure.")
+@click.pass_context
+@with_appcontext
+def reassignments(ctx: click.Context, name: str | None, as_json: bool, detect: bool) -> None:
+    """Liste les propositions de réaffectation (du panel NAME, ou de tous) et leur décision."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..services.panels import reaffectation
+
+    if detect:
+        try:
+            created = panel_service.reassignment_proposals(name)
+        except PanelError as exc:
+            _fail(str(exc), 1)
+        if not as_json:
+            click.echo(f"{_n(len(created))} proposition(s) de réaffectation créée(s).")
+    rows = reaffectation.list_proposals(name)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Aucune proposition de réaffectation.")
+    for p in rows:
+        d = p["decision"]
+        state = "en attente" if d is None else (f"{d['label']} le {d['decided_at'][:10]} par {d['agent'] or '–'}"
+                                                f" : {d['reason']}")
+        click.echo(f"  n° {p['id']:<6} {p['panel']:<24} redevable {p['redevable_id']:<8} "
+                   f"{p['from_structure'] or '–'} → {p['to_structure'] or 'à choisir'} — {p['reason']} — {state}")
+
+
+@reassignments.command("decide")
+@click.argument("proposal_id", metavar="ID", type=int)
+@click.option("--accept/--refuse", "accept", default=None, help="Accepter ou refuser la proposition.")
+@click.option("--reason", required=True, help="Motif de la décision (obligatoire).")
+@click.option("--structure", default=None, help="Structure retenue quand la proposition n'en nomme pas.")
+@with_appcontext
+def decide(proposal_id: int, accept: bool | None, reason: str, structure: str | None) -> None:
+    """Décide la proposition de réaffectation ID (--accept ou --refuse), avec un motif."""
+    from ..audit import actor
+    from ..services.panels import reaffectation
+
+    if accept is None:
+        _fail("Préciser --accept ou --refuse.", 2)
+    with db.new_session() as session:
+        agent_id = actor.resolve(session).agent_id
+    done = reaffectation.decide(proposal_id, accept, reason, agent_id=agent_id, structure_code=structure)
+    moved = f" : redevable {done['redevable_id']} affecté à {done['structure']}" if done["structure"] else ""
+    click.echo(f"Proposition {proposal_id} {reaffectation.DECISIONS[done['decision']]}{moved}.")
 
 
 COMMANDS = (panel,)

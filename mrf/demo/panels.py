@@ -49,7 +49,8 @@ def demo_criteria(name: str, configuration: int, products: tuple[str, ...], depa
         "min_total_cents = 5000",  # 50 € at least on the panel's products
         # no exclude_prescription_within_days: the demo population has no interrupting acts, so
         # most accounts hold an old amende already prescribed on paper
-        "control_share = 0.3",
+        # half and half: the largest comparable groups a demo population allows (evaluation, issue 18)
+        "control_share = 0.5",
         f"seed = {seed}",
         f"reference_date = {reference_date.isoformat()}",
     ]
@@ -70,6 +71,7 @@ def demo_panels(out_dir: Path, say: Say) -> None:
     if not accounts:
         say("Panels : aucun compte consolidé (rapprochement non fait) ; étape ignorée.")
         return
+    sizes: list[tuple[str, int, int]] = []
     for name, configuration, products, deps, structures, description in DEMO_PANELS:
         if statuses.get(name, lib.PanelState.DRAFT.value) != lib.PanelState.DRAFT.value:
             say(f"Panel {name} déjà {lib.PanelState(statuses[name]).label} : conservé tel quel.")
@@ -87,3 +89,8 @@ def demo_panels(out_dir: Path, say: Say) -> None:
         structures_line = ", ".join(f"{code} {n}" for code, n in panel.report["structures"].items()) or "aucune"
         say(f"Panel {name} publié ({path.name}) : {counts['panel']} traités, {counts['control']} témoins, "
             f"{counts['manual']} à affecter à la main ; structures : {structures_line}.")
+        sizes.append((name, counts["panel"], counts["control"]))
+    if sizes:
+        say("Tailles des groupes (traités / témoins) : "
+            + " ; ".join(f"{name} {treated} / {control}" for name, treated, control in sizes)
+            + f" ; en tout {sum(t for _, t, _ in sizes)} / {sum(c for _, _, c in sizes)}.")

@@ -12,7 +12,7 @@ from .commissaires import (
 )
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
-from .panels import Assignment, Panel, PanelMember, ReassignmentProposal
+from .panels import Assignment, Panel, PanelMember, ReassignmentDecision, ReassignmentProposal
 from .poursuites import (
     Acte,
     ActeLine,
@@ -36,7 +36,8 @@ __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "Base", "Creance",
     "CreanceEvent", "DebtorRequest", "Demande", "DemandeCommissaire", "Document", "DocumentSequence",
     "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire", "FichierEchange",
-    "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal",
-    "RecordLink", "Redevable", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle",
-    "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
+    "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentDecision",
+    "ReassignmentProposal", "RecordLink", "Redevable", "Renseignement", "RequestDecision", "ReviewDecision",
+    "SatdLock", "SignInThrottle", "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession",
+    "WorklistEntry", "WorklistState",
 ]

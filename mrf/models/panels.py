@@ -66,3 +66,17 @@ class ReassignmentProposal(Base):
     decision: Mapped[str | None] = mapped_column(String(16))  # acceptee, refusee
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+
+
+class ReassignmentDecision(Base):
+    """A decision on a reassignment proposal: accepted or refused, with its reason, who and when.
+    Append-only: the first decision row of a proposal is the one in force."""
+
+    __tablename__ = "reassignment_decision"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("reassignment_proposal.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # acceptee, refusee
+    structure_id: Mapped[int | None] = mapped_column(ForeignKey("structure.id"))  # retained when accepted
+    reason: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))

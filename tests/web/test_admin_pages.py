@@ -37,27 +37,19 @@ def test_review_queue_side_by_side_and_decision(world, client_for, csrf) -> None
 
 
 # ---------------------------------------------------------------- panels
-CRITERIA = """name = "panel-web"
-configuration = 1
-products = ["amendes", "impots"]
-departements = ["89"]
-control_share = 0.5
-seed = 3
-reference_date = 2026-01-01
-"""
+FORM = {"nom": "panel-web", "configuration": "1", "produits": ["amendes", "impots"], "departements": "89",
+        "part_temoin": "50", "graine": "3", "date_reference": "2026-01-01"}
 
 
 def test_panel_preview_save_publish(world, client_for, csrf) -> None:
     centrale = client_for("administration_centrale")
     assert "panel-test" in centrale.get("/panels").get_data(as_text=True)
-    preview = centrale.post("/panels/nouveau", data={"criteres": CRITERIA, "action": "apercu",
-                                                     "csrf_token": csrf(centrale)})
+    preview = centrale.post("/panels/nouveau", data={**FORM, "action": "apercu", "csrf_token": csrf(centrale)})
     assert preview.status_code == 200, preview.get_data(as_text=True)[-2000:]
     body = preview.get_data(as_text=True)
     assert "Aperçu du panel « panel-web »" in body and "Comptes examinés" in body
     assert _count(Panel, Panel.name == "panel-web") == 0  # a preview writes nothing
-    saved = centrale.post("/panels/nouveau", data={"criteres": CRITERIA, "action": "enregistrer",
-                                                   "csrf_token": csrf(centrale)})
+    saved = centrale.post("/panels/nouveau", data={**FORM, "action": "enregistrer", "csrf_token": csrf(centrale)})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/panels/panel-web")
     page = centrale.get("/panels/panel-web").get_data(as_text=True)
     assert "brouillon" in page and "Publier le panel" in page
@@ -70,10 +62,15 @@ def test_panel_preview_save_publish(world, client_for, csrf) -> None:
 def test_panel_criteria_errors_are_shown(world, client_for, csrf) -> None:
     centrale = client_for("administration_centrale")
     response = centrale.post("/panels/nouveau", data={"criteres": 'name = "x"\ncontrol_share = 1.5\n',
-                                                      "action": "apercu", "csrf_token": csrf(centrale)})
+                                                      "action": "importer", "csrf_token": csrf(centrale)})
     assert response.status_code == 400
     assert "Critères refusés" in response.get_data(as_text=True)
     assert "control_share" in response.get_data(as_text=True)
+    wrong = centrale.post("/panels/nouveau", data={**FORM, "part_temoin": "150", "communes": "89999",
+                                                   "action": "apercu", "csrf_token": csrf(centrale)})
+    body = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "strictement comprise entre 0 et 100" in body
+    assert "Code(s) commune INSEE inconnu(s) : 89999" in body
 
 
 # ---------------------------------------------------------------- users and audit

@@ -462,8 +462,9 @@ def reassignment_proposals(panel_name: str | None = None, *, as_of: date | None 
             .where(PanelMember.panel_id.in_([p.id for p in published]), PanelMember.group == lib.Group.PANEL.value)
         ).all()
         in_force = current_assignments(session, [m[1] for m in members])
-        pending = {(r.redevable_id, r.panel_id, r.to_structure_id) for r in session.scalars(
-            select(ReassignmentProposal).where(ReassignmentProposal.decision.is_(None)))}
+        from .reaffectation import pending_keys
+
+        pending = pending_keys(session)
         territory = load_territory(session)
         accounts = {a.redevable_id: a for a in load_account_summaries(session, as_of, {m[1] for m in members})}
     by_id = {p.id: p for p in published}
@@ -507,28 +508,9 @@ def reassignment_proposals(panel_name: str | None = None, *, as_of: date | None 
     return created
 
 
-
 def decide_reassignment(proposal_id: int, accept: bool, agent_id: int | None = None,
-                        structure_code: str | None = None) -> dict:
-    """Accept (a new Assignment to the proposed structure, or ``structure_code`` when the proposal
-    leaves it open) or refuse a pending proposal."""
-    with db.transaction() as session:
-        p = session.get(ReassignmentProposal, proposal_id, with_for_update=True)
-        if p is None:
-            raise PanelServiceError(f"Proposition de réaffectation inconnue : {proposal_id}.")
-        if p.decision is not None:
-            raise PanelServiceError(f"La proposition {proposal_id} a déjà été décidée ({p.decision}).")
-        target = p.to_structure_id
-        if accept:
-            if structure_code is not None:
-                target = session.scalar(select(Structure.id).where(Structure.code == structure_code))
-                if target is None:
-                    raise PanelServiceError(f"Structure inconnue : {structure_code}.")
-            if target is None:
-                raise PanelServiceError("Aucune structure proposée : indiquer la structure retenue.")
-            session.add(Assignment(redevable_id=p.redevable_id, structure_id=target, panel_id=p.panel_id,
-                                   reason=f"Réaffectation acceptée : {p.reason}", agent_id=agent_id))
-        p.decision = "acceptee" if accept else "refusee"
-        p.decided_at = datetime.now(timezone.utc)
-        p.decided_by_id = agent_id
-        return {"id": p.id, "decision": p.decision, "redevable_id": p.redevable_id}
+                        structure_code: str | None = None, reason: str = "") -> dict:
+    """Kept for callers of the first version: see :func:`mrf.services.panels.reaffectation.decide`."""
+    from .reaffectation import decide
+
+    return decide(proposal_id, accept, reason, agent_id, structure_code)

@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import pytest
-from mrf_panels_world import AS_OF, AUXERRE, AVALLON, CRITERIA, NEVERS, SENS
 from sqlalchemy import func, select
 
 from mrf.demo import panels as demo_panels
@@ -230,7 +229,7 @@ def test_a_move_out_of_the_territory_produces_a_reassignment_proposal(world):
     assert service.reassignment_proposals(as_of=AS_OF) == []  # not repeated while pending
     assert count(ReassignmentProposal) == 1
 
-    decided = service.decide_reassignment(created[0]["id"], accept=True)
+    decided = service.decide_reassignment(created[0]["id"], accept=True, reason="déménagement confirmé")
     assert decided["decision"] == "acceptee"
     assert service.route_creance(world.add_creance(mover, "amendes", 500, "TA-89"))["structure"] == "SIP-S"
 
@@ -284,10 +283,10 @@ def test_cli_bad_toml_exits_2_with_the_library_message(world, cli, tmp_path):
 
 # --------------------------------------------------------------------------- demo step
 def test_demo_step_builds_and_publishes_one_panel_per_configuration(app, tmp_path):
-    from mrf_panels_world import World
-
     from mrf.demo.structures import demo_structures
     from mrf.services.admin.structures import StructureSpec, upsert_structures
+
+    from mrf_panels_world import World
 
     upsert_structures([StructureSpec(s.code, s.name, s.type, s.departement, tuple(s.products), tuple(s.communes),
                                      s.configuration) for s in demo_structures()])

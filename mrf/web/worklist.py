@@ -9,8 +9,10 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..services.admin import access
+from ..services.comptes import priorite
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
+from ..services.poursuites.prochaine_action import prochaines_actions
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
@@ -46,17 +48,19 @@ def render_worklist():  # noqa: ANN201
         errors.append("Date de prescription illisible : saisissez une date au format JJ/MM/AAAA.")
     page = None
     query = None
+    actions = {}
     if structure_id is not None:
         if service.sync_if_needed().mode != "aucune":
             session.rollback()  # end the request's read snapshot: see the refreshed entries
         query = service.WorklistQuery(
-            structure_id=structure_id, sort=args.get("tri", "montant"), product=args.get("produit") or None,
+            structure_id=structure_id, sort=args.get("tri", "priorite"), product=args.get("produit") or None,
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
             pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
+        actions = prochaines_actions([row.redevable_id for row in page.rows])
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
-                           args=args, today=date.today())
+                           args=args, today=date.today(), deadline_kinds=priorite.DEADLINE_KINDS, actions=actions)
 
 
 @bp.route("/travail")

@@ -91,7 +91,8 @@ def _latest_decisions(session: Session) -> dict[tuple[int, int], bool]:
     rows = session.execute(select(ReviewDecision.left_record_id, ReviewDecision.right_record_id,
                                   ReviewDecision.decision)
                            .join(latest, ReviewDecision.id == latest.c.last))
-    return {(min(a, b), max(a, b)): decision == "same" for a, b, decision in rows}
+    # an undone decision (``annulee``, the latest) leaves the pair to the model again
+    return {(min(a, b), max(a, b)): decision == "same" for a, b, decision in rows if decision != "annulee"}
 
 
 def _key(record_id: int, source: dict[int, str]) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from mrf.extensions import db
-from mrf.models import Agent, AuditLog, Panel, ReviewDecision
+from mrf.models import Agent, AuditLog, Panel
 from mrf.services.admin.users import authenticate
 
 

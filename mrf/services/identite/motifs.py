@@ -68,6 +68,8 @@ def motif(pair: MatchPair, accept: float | None) -> str:
         return (f"Probabilité {p}, mais aucune donnée assez sûre (date de naissance ou identifiant) ne confirme "
                 f"le lien : le moteur ne lie pas seul sur ces indices.")
     against = sorted((f for f in fields if (f.get("weight") or 0) < 0), key=lambda f: f.get("weight") or 0)
-    reason = f" ; le point le plus contraire : {against[0].get('label', '')} ({against[0].get('level_label', '').lower()})" \
-        if against else ""
+    reason = ""
+    if against:
+        worst = against[0]
+        reason = f" ; le point le plus contraire : {worst.get('label', '')} ({worst.get('level_label', '').lower()})"
     return f"Probabilité {p}, entre le seuil de revue et le seuil d'acceptation : le score seul ne tranche pas{reason}."

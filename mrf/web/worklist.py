@@ -32,8 +32,10 @@ def render_worklist():  # noqa: ANN201
     errors: list[str] = []
     structure_id = current_user.structure_id
     structures = []
+    national = False
     if current_user.role == access.CENTRALE:
         structures = service.structure_options(session)
+        national = args.get("structure") == "national"
         structure_id = _int(args.get("structure"), 0) or None
         if structure_id is not None and structure_id not in {s[0] for s in structures}:
             structure_id = None
@@ -49,7 +51,7 @@ def render_worklist():  # noqa: ANN201
     page = None
     query = None
     actions = {}
-    if structure_id is not None:
+    if structure_id is not None or national:
         if service.sync_if_needed().mode != "aucune":
             session.rollback()  # end the request's read snapshot: see the refreshed entries
         query = service.WorklistQuery(
@@ -59,7 +61,8 @@ def render_worklist():  # noqa: ANN201
         page = service.fetch(session, query)
         actions = prochaines_actions([row.redevable_id for row in page.rows])
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
-                           structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
+                           structure_id="national" if national else structure_id, sorts=service.SORTS,
+                           products=PRODUCT_LABELS,
                            args=args, today=date.today(), deadline_kinds=priorite.DEADLINE_KINDS, actions=actions)
 
 

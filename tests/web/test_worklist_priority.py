@@ -103,3 +103,13 @@ def test_header_and_list_agree_on_prescription(world, client_for) -> None:
     entry = _entry(world.assigned, world.structures["SIP-A"])
     plan = build_plan(world.assigned)
     assert entry.nearest_prescription == plan.nearest_prescription
+
+
+def test_national_view_lists_each_account_once(world, client_for) -> None:
+    centrale = client_for("administration_centrale")
+    page = centrale.get("/travail?structure=national&tri=nom").get_data(as_text=True)
+    table = page.split('id="liste-de-travail"', 1)[1]
+    for name in ("BERNARD", "DUPONT", "MARTIN"):  # across SIP-A, SIP-B and TA-A
+        assert table.count(f">{name} ") == 1, name
+    assert "3 comptes" in page
+    assert "Vue nationale" in page

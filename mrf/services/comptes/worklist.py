@@ -108,7 +108,7 @@ COUNT_CAP = 10_000  # filtered lists are counted up to this many accounts
 # ------------------------------------------------------------------ reading a page
 @dataclass(frozen=True)
 class WorklistQuery:
-    structure_id: int
+    structure_id: int | None  # None: national view (central administration), each account once
     sort: str = "priorite"
     product: str | None = None
     min_total_cents: int | None = None
@@ -162,7 +162,13 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
     """One page of a structure's work list (call ``sync`` first for up-to-date entries)."""
     q = query.normalised()
     e = WorklistEntry
-    conditions = [e.structure_id == q.structure_id]
+    if q.structure_id is None:
+        # An account's figures are the same in every structure's list: keep one entry per account.
+        first = aliased(WorklistEntry)
+        conditions = [e.structure_id == select(func.min(first.structure_id))
+                      .where(first.redevable_id == e.redevable_id).scalar_subquery()]
+    else:
+        conditions = [e.structure_id == q.structure_id]
     if q.product:
         conditions.append(getattr(e, f"has_{q.product}") == true())
     if q.min_total_cents is not None:
@@ -194,7 +200,7 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
     entries = entries[:q.per_page]
     state = session.get(WorklistState, 1)
     capped = False
-    if len(conditions) == 1 and state is not None:
+    if len(conditions) == 1 and state is not None and q.structure_id is not None:
         total = int((state.counts or {}).get(str(q.structure_id), 0))
     else:
         # Counting 300,000 entries costs more than the page itself: count up to a cap.

@@ -61,7 +61,8 @@ def _action_class(label: str | None) -> str | None:
     return "autre"
 
 
-def simulate(accounts: list[Compte], order: str, months: int, per_month: int, today: date, seed: int) -> tuple[int, int]:
+def simulate(accounts: list[Compte], order: str, months: int, per_month: int, today: date,
+             seed: int) -> tuple[int, int]:
     from mrf.services.comptes import priorite
 
     rng = random.Random(seed)
@@ -76,11 +77,11 @@ def simulate(accounts: list[Compte], order: str, months: int, per_month: int, to
                 a.recoverable = 0
                 a.action = None
         if order == "priorite":
-            key = lambda a: (a.recoverable <= 0, not priorite.is_urgent(a.prescription, a.deadline, now),  # noqa: E731
-                             -a.recoverable, -a.rid)
+            ranked = sorted(live.values(), key=lambda a, now=now: (
+                a.recoverable <= 0, not priorite.is_urgent(a.prescription, a.deadline, now), -a.recoverable, -a.rid))
         else:
-            key = lambda a: (-(a.recoverable + a.barred), -a.rid)  # noqa: E731
-        for a in sorted(live.values(), key=key)[:per_month]:
+            ranked = sorted(live.values(), key=lambda a: (-(a.recoverable + a.barred), -a.rid))
+        for a in ranked[:per_month]:
             p = P_SUCCESS.get(a.action or "", 0.0)
             if a.recoverable > 0 and rng.random() < p:
                 recovered += a.recoverable

@@ -71,3 +71,13 @@ def test_different_person_is_applied_at_once_by_reclustering(records) -> None:  
     report = run_batch()  # the next batch run agrees with the decision
     acc = account_of()
     assert acc[a] != acc[b] and report.records == len(records)
+
+
+def test_pairs_to_examine_are_the_queue(records) -> None:  # noqa: F811
+    """The run's « paires à examiner » and the review page count the same pairs."""
+    report = run_batch()
+    with db.new_session() as s:
+        assert revue.pending_count(s) == report.review_pairs
+        statuses = set(s.scalars(select(MatchPair.status).where(MatchPair.status != "accepted")))
+    assert statuses <= set(revue.QUEUED_STATUSES)
+    assert f"{report.review_pairs} paires à examiner" in report.summary()

@@ -113,3 +113,9 @@ def test_national_view_lists_each_account_once(world, client_for) -> None:
         assert table.count(f">{name} ") == 1, name
     assert "3 comptes" in page
     assert "Vue nationale" in page
+
+
+def test_barred_debt_on_the_account_page_says_so_in_words(world, client_for) -> None:
+    _add_barred(world)
+    page = client_for("agent").get(f"/redevables/{world.assigned}").get_data(as_text=True)
+    assert "(prescription acquise)" in page  # WCAG 1.4.1: not only the red colour

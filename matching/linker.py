@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,6 +210,7 @@ def link(
     decisions: Mapping[tuple[RecordKey, RecordKey], bool] | None = None,
     progress: Progress | None = None,
     learn_from_decisions: bool = True,
+    learn_from: Collection[tuple[RecordKey, RecordKey]] | None = None,
 ) -> LinkResult:
     """Link and deduplicate ``records`` (any number of sources, each against the others and
     itself).
@@ -218,7 +219,9 @@ def link(
     the records. ``truth``: (source, id) → person, to report the blocking recall. ``decisions``:
     human decisions on pairs (True = same person, False = different), which override the model
     and, with ``learn_from_decisions``, refine it (:func:`matching.labels.learn`: m re-estimated,
-    acceptance threshold set by the labels).
+    acceptance threshold set by the labels). ``learn_from``: the pairs of ``decisions`` that are human
+    labels to learn from (default: all); the others (e.g. an application's "keep existing accounts
+    together" must-links) are imposed without being learned.
     """
     say = progress or (lambda _msg: None)
     settings = model.settings if model is not None else (settings or MatchSettings())
@@ -291,8 +294,15 @@ def link(
                 pair_codes = (left << 32) | right
         if learn_from_decisions:  # learn before the decisions are imposed on the scores
             decided = must | cannot
+            if learn_from is not None:
+                human = {tuple(sorted((position[a], position[b]))) for a, b in learn_from
+                         if a in position and b in position}
+                decided = decided & human
+                must_learn = must & human
+            else:
+                must_learn = must
             all_codes = np.asarray([(x << 32) | y for x, y in decided], np.int64)
-            same_codes = np.asarray([(x << 32) | y for x, y in must], np.int64)
+            same_codes = np.asarray([(x << 32) | y for x, y in must_learn], np.int64)
             labelled = np.isin(pair_codes, all_codes)
             model, scores = refine(model, scores, np.isin(pair_codes, same_codes), labelled)
             settings = model.settings

@@ -38,6 +38,8 @@ class WorklistEntry(Base):
     has_secteur_local: Mapped[bool] = mapped_column(default=False)
     nearest_prescription: Mapped[date | None]
     next_deadline: Mapped[date | None]
+    deadline_kind: Mapped[str | None] = mapped_column(String(16))  # satd, commissaire, demande
+    barred_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # time-barred: apart from total_due_cents
     sort_name: Mapped[str | None] = mapped_column(String(401))
     refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

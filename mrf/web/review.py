@@ -1,38 +1,35 @@
-"""Review of uncertain identity matches, side by side with their explanation (central administration)."""
+"""Review of uncertain identity matches: pairs side by side, one decision per pair, undo (central administration)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..services.admin import access
-from ..services.comptes import vue as account_view
+from ..services.identite import motifs
 from ..services.identite import revue as service
 from .access import role_required
 
 bp = Blueprint("review", __name__)
 
-FIELDS = (
-    ("source", "Source"), ("source_key", "Identifiant source"), ("numero_fiscal", "Numéro fiscal"),
-    ("nom", "Nom"), ("nom_naissance", "Nom de naissance"), ("nom_usage", "Nom d'usage"), ("prenoms", "Prénoms"),
-    ("sexe", "Sexe"), ("date_naissance", "Date de naissance"), ("date_naissance_brute", "Date de naissance reçue"),
-    ("lieu_naissance", "Lieu de naissance"), ("numero_voie", "Numéro"), ("voie", "Voie"),
-    ("code_postal", "Code postal"), ("commune", "Commune"), ("code_insee", "Code INSEE"),
-)
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
 
 
 @bp.route("/revue")
 @role_required(*access.REVIEW_ROLES)
 def queue():
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    pairs, total = service.pending(db.session, page)
-    items = [(p, account_view.explanation_table(p.pair.explanation)) for p in pairs]
-    return render_template("review/queue.html", items=items, total=total, page=page, fields=FIELDS,
-                           has_next=page * 20 < total, decisions=service.DECISIONS)
+    page = _page()
+    items, total = service.page(db.session, page)
+    recent = service.recent_decisions(db.session, 5)
+    return render_template("review/queue.html", items=items, total=total, page=page,
+                           has_next=page * service.PER_PAGE < total, decisions=service.DECISIONS, recent=recent,
+                           sources=motifs.SOURCES)
 
 
 @bp.route("/revue/<int:pair_id>", methods=["POST"])
@@ -42,11 +39,20 @@ def decide(pair_id: int):
     comment = (request.form.get("commentaire") or "")[:2000]
     try:
         service.decide(pair_id, decision, comment, current_user.id, request.remote_addr)
-    except LookupError:
-        abort(404)
+    except service.ReviewError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("review.queue", page=request.args.get("page", 1)))
+    flash(f"Décision enregistrée et appliquée aux comptes ({service.DECISIONS[decision].lower()}).", "success")
+    return redirect(url_for("review.queue", page=request.args.get("page", 1)))
+
+
+@bp.route("/revue/decision/<int:decision_id>/annuler", methods=["POST"])
+@role_required(*access.REVIEW_ROLES)
+def undo(decision_id: int):
+    try:
+        service.undo(decision_id, current_user.id, request.remote_addr)
     except service.ReviewError as exc:
         flash(str(exc), "error")
         return redirect(url_for("review.queue"))
-    flash(f"Décision enregistrée ({service.DECISIONS[decision].lower()}) : elle sera appliquée au prochain "
-          f"rapprochement.", "success")
+    flash("Décision annulée : les comptes sont rétablis et la paire revient dans la file.", "success")
     return redirect(url_for("review.queue"))

@@ -9,12 +9,15 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..services.admin import access
+from ..services.comptes import priorite
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
+from ..services.poursuites.prochaine_action import prochaines_actions
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
 bp = Blueprint("worklist", __name__)
+ACTIONS_PER_PAGE = 10
 
 
 def _int(value: str | None, default: int = 1) -> int:
@@ -30,8 +33,10 @@ def render_worklist():  # noqa: ANN201
     errors: list[str] = []
     structure_id = current_user.structure_id
     structures = []
+    national = False
     if current_user.role == access.CENTRALE:
         structures = service.structure_options(session)
+        national = args.get("structure") == "national"
         structure_id = _int(args.get("structure"), 0) or None
         if structure_id is not None and structure_id not in {s[0] for s in structures}:
             structure_id = None
@@ -46,17 +51,21 @@ def render_worklist():  # noqa: ANN201
         errors.append("Date de prescription illisible : saisissez une date au format JJ/MM/AAAA.")
     page = None
     query = None
-    if structure_id is not None:
+    actions = {}
+    if structure_id is not None or national:
         if service.sync_if_needed().mode != "aucune":
             session.rollback()  # end the request's read snapshot: see the refreshed entries
         query = service.WorklistQuery(
-            structure_id=structure_id, sort=args.get("tri", "montant"), product=args.get("produit") or None,
+            structure_id=structure_id, sort=args.get("tri", "priorite"), product=args.get("produit") or None,
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
             pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
+        # A plan costs tens of milliseconds: the top rows of the page get theirs, the others on the account.
+        actions = prochaines_actions([row.redevable_id for row in page.rows[:ACTIONS_PER_PAGE]])
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
-                           structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
-                           args=args, today=date.today())
+                           structure_id="national" if national else structure_id, sorts=service.SORTS,
+                           products=PRODUCT_LABELS,
+                           args=args, today=date.today(), deadline_kinds=priorite.DEADLINE_KINDS, actions=actions)
 
 
 @bp.route("/travail")

@@ -1,11 +1,11 @@
-"""Review queue, panels, users, audit log, the ``mrf user`` command and the demo accounts."""
+"""Panels, users, audit log, the ``mrf user`` command and the demo accounts."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from mrf.extensions import db
-from mrf.models import Agent, AuditLog, Panel, ReviewDecision
+from mrf.models import Agent, AuditLog, Panel
 from mrf.services.admin.users import authenticate
 
 
@@ -14,26 +14,7 @@ def _count(model, *where) -> int:  # noqa: ANN001
         return s.scalar(select(func.count()).select_from(model).where(*where))
 
 
-# ---------------------------------------------------------------- review queue
-def test_review_queue_side_by_side_and_decision(world, client_for, csrf) -> None:
-    centrale = client_for("administration_centrale")
-    page = centrale.get("/revue").get_data(as_text=True)
-    assert f"Paire n° {world.pair}" in page and "probabilité 61,0 %" in page
-    assert "MARTIN" in page and "BERNARD" in page and "9876543210987" in page  # both records
-    assert "Date de naissance" in page and "identique" in page and "Poids" in page  # the explanation
-    response = centrale.post(f"/revue/{world.pair}", data={"decision": "same", "commentaire": "vérifié",
-                                                            "csrf_token": csrf(centrale)})
-    assert response.status_code == 302
-    with db.new_session() as s:
-        decision = s.scalar(select(ReviewDecision))
-    assert decision.decision == "same" and decision.comment == "vérifié" and decision.agent_id is not None
-    assert "Aucune paire à revoir" in centrale.get("/revue").get_data(as_text=True)  # decided: gone
-    # Append-only: a second decision is a new row.
-    centrale.post(f"/revue/{world.pair}", data={"decision": "different", "csrf_token": csrf(centrale)})
-    assert _count(ReviewDecision) == 2
-    assert centrale.post("/revue/999999", data={"decision": "same", "csrf_token": csrf(centrale)}).status_code == 404
-    bad = centrale.post(f"/revue/{world.pair}", data={"decision": "peut-être", "csrf_token": csrf(centrale)})
-    assert "Décision inconnue" in centrale.get(bad.headers["Location"]).get_data(as_text=True)
+# The review queue is tested in test_review.py.
 
 
 # ---------------------------------------------------------------- panels

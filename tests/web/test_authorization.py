@@ -53,6 +53,7 @@ RULES: dict[tuple[str, str], tuple] = {
                                           {}),
     ("review.queue", "GET"): (lambda w: "/revue", _only({CENTRALE: 200}), None),
     ("review.decide", "POST"): (lambda w: f"/revue/{w.pair}", _only({CENTRALE: 302}), {}),
+    ("review.undo", "POST"): (lambda w: "/revue/decision/999999/annuler", _only({CENTRALE: 404}), {}),
     ("panels.index", "GET"): (lambda w: "/panels", _only({CENTRALE: 200}), None),
     ("panels.new", "GET"): (lambda w: "/panels/nouveau", _only({CENTRALE: 200}), None),
     ("panels.new", "POST"): (lambda w: "/panels/nouveau", _only({CENTRALE: 400}), {"criteres": "x ="}),

@@ -23,7 +23,7 @@ from mrf.services.comptes import vue as account_view
 from mrf.services.comptes import worklist
 
 
-def _names(client, query: str = "") -> list[str]:  # noqa: ANN001
+def _names(client, query: str = "?tri=montant") -> list[str]:  # noqa: ANN001
     page = client.get("/travail" + query).get_data(as_text=True)
     table = page.split('id="liste-de-travail"', 1)[1]
     return sorted((n for n in ("DUPONT", "BERNARD", "MARTIN") if n in table), key=table.index)
@@ -48,17 +48,17 @@ def test_the_list_of_my_structure(world, client_for) -> None:
 
 def test_filters_and_sorts(world, client_for) -> None:
     agent = client_for("agent")
-    assert _names(agent, "?produit=amendes") == ["DUPONT"]
-    assert _names(agent, "?min=500") == ["DUPONT"]
-    assert _names(agent, "?max=500,00") == ["BERNARD"]
+    assert _names(agent, "?tri=montant&produit=amendes") == ["DUPONT"]
+    assert _names(agent, "?tri=montant&min=500") == ["DUPONT"]
+    assert _names(agent, "?tri=montant&max=500,00") == ["BERNARD"]
     assert _names(agent, "?tri=montant_croissant") == ["BERNARD", "DUPONT"]
-    assert _names(agent, "?echeances=1") == ["DUPONT"]  # the SATD waits for the bank's answer
+    assert _names(agent, "?tri=montant&echeances=1") == ["DUPONT"]  # the SATD waits for the bank's answer
     assert _names(agent, "?tri=nom") == ["BERNARD", "DUPONT"]
     assert _names(agent, "?tri=prescription") == ["BERNARD", "DUPONT"]
     assert _names(agent, "?tri=echeance") == ["DUPONT", "BERNARD"]
     later = (date.today() + timedelta(days=365 * 10)).isoformat()
-    assert _names(agent, f"?prescription_avant={later}") == ["DUPONT", "BERNARD"]
-    assert _names(agent, "?prescription_avant=2000-01-01") == []
+    assert _names(agent, f"?tri=montant&prescription_avant={later}") == ["DUPONT", "BERNARD"]
+    assert _names(agent, "?tri=montant&prescription_avant=2000-01-01") == []
     bad = agent.get("/travail?min=beaucoup").get_data(as_text=True)
     assert "Montant minimum illisible" in bad
 
@@ -80,7 +80,7 @@ def test_aggregates_agree_with_the_account_page(world, client_for) -> None:
 def test_central_administration_chooses_a_structure(world, client_for) -> None:
     centrale = client_for("administration_centrale")
     assert "Choisissez une structure" in centrale.get("/travail").get_data(as_text=True)
-    assert _names(centrale, f"?structure={world.structures['TA-A']}") == ["DUPONT"]
+    assert _names(centrale, f"?tri=montant&structure={world.structures['TA-A']}") == ["DUPONT"]
 
 
 def test_pages(world, client_for) -> None:

@@ -34,13 +34,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     Date,
     Integer,
+    String,
     and_,
     case,
     cast,
@@ -50,6 +51,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     text,
     true,
@@ -75,6 +77,7 @@ from ...models import (
     Payment,
     RecordLink,
     Redevable,
+    Renseignement,
     RequestDecision,
     Structure,
     TiersAnswer,
@@ -82,16 +85,17 @@ from ...models import (
     WorklistState,
 )
 from ..poursuites.vocabulaire import TypeActe
-from . import famille
+from . import famille, priorite
 from .liste import PRODUCTS
 from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
 from .vocabulaire import StatutCreance
 
 SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
 SORTS = {
-    "montant": "Montant dû (décroissant)",
-    "montant_croissant": "Montant dû (croissant)",
-    "prescription": "Prescription la plus proche",
+    "priorite": "Priorité (urgent et recouvrable d'abord)",
+    "montant": "Montant recouvrable (décroissant)",
+    "montant_croissant": "Montant recouvrable (croissant)",
+    "prescription": "Prescription à venir la plus proche",
     "echeance": "Échéance la plus proche",
     "nom": "Nom",
 }
@@ -104,8 +108,8 @@ COUNT_CAP = 10_000  # filtered lists are counted up to this many accounts
 # ------------------------------------------------------------------ reading a page
 @dataclass(frozen=True)
 class WorklistQuery:
-    structure_id: int
-    sort: str = "montant"
+    structure_id: int | None  # None: national view (central administration), each account once
+    sort: str = "priorite"
     product: str | None = None
     min_total_cents: int | None = None
     max_total_cents: int | None = None
@@ -115,7 +119,7 @@ class WorklistQuery:
     per_page: int = PER_PAGE
 
     def normalised(self) -> WorklistQuery:
-        return replace(self, sort=self.sort if self.sort in SORTS else "montant",
+        return replace(self, sort=self.sort if self.sort in SORTS else "priorite",
                        product=self.product if self.product in PRODUCTS else None,
                        page=max(1, min(self.page, 100_000)), per_page=max(1, min(self.per_page, 200)))
 
@@ -128,8 +132,12 @@ class WorklistRow:
     date_naissance: date | None
     total_due_cents: int
     products: tuple[str, ...]
-    nearest_prescription: date | None
+    nearest_prescription: date | None  # the next one to come (barred créances are apart)
     next_deadline: date | None
+    deadline_kind: str | None = None  # satd, commissaire, demande (priorite.DEADLINE_KINDS)
+    barred_cents: int = 0  # time-barred, proposed for ANV; not in total_due_cents
+    employer_known: bool = False
+    priority: str = ""  # the priority as a sentence
 
 
 @dataclass(frozen=True)
@@ -154,7 +162,13 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
     """One page of a structure's work list (call ``sync`` first for up-to-date entries)."""
     q = query.normalised()
     e = WorklistEntry
-    conditions = [e.structure_id == q.structure_id]
+    if q.structure_id is None:
+        # An account's figures are the same in every structure's list: keep one entry per account.
+        first = aliased(WorklistEntry)
+        conditions = [e.structure_id == select(func.min(first.structure_id))
+                      .where(first.redevable_id == e.redevable_id).scalar_subquery()]
+    else:
+        conditions = [e.structure_id == q.structure_id]
     if q.product:
         conditions.append(getattr(e, f"has_{q.product}") == true())
     if q.min_total_cents is not None:
@@ -165,7 +179,13 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         conditions.append(e.nearest_prescription <= q.prescription_before)
     if q.pending_only:
         conditions.append(e.next_deadline.is_not(None))
+    rules = priorite.regles()
+    today = date.today()
+    urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days),
+                       e.next_deadline <= today + timedelta(days=rules.deadline_days)), 0), else_=1)
     order = {
+        "priorite": [case((e.total_due_cents > 0, 0), else_=1), urgent, e.total_due_cents.desc(),
+                     e.redevable_id.desc()],
         "montant": [e.total_due_cents.desc(), e.redevable_id.desc()],
         "montant_croissant": [e.total_due_cents.asc(), e.redevable_id.asc()],
         "prescription": [e.nearest_prescription.asc().nulls_last(), e.redevable_id.asc()],
@@ -173,14 +193,14 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         "nom": [e.sort_name.asc(), e.redevable_id.asc()],
     }[q.sort]
     columns = (e.redevable_id, e.total_due_cents, e.has_impots, e.has_amendes, e.has_secteur_local,
-               e.nearest_prescription, e.next_deadline)  # all in each sort index: index-only scans
+               e.nearest_prescription, e.next_deadline, e.deadline_kind, e.barred_cents)
     entries = list(session.execute(select(*columns).where(*conditions).order_by(*order)
                                    .limit(q.per_page + 1).offset((q.page - 1) * q.per_page)))
     has_next = len(entries) > q.per_page
     entries = entries[:q.per_page]
     state = session.get(WorklistState, 1)
     capped = False
-    if len(conditions) == 1 and state is not None:
+    if len(conditions) == 1 and state is not None and q.structure_id is not None:
         total = int((state.counts or {}).get(str(q.structure_id), 0))
     else:
         # Counting 300,000 entries costs more than the page itself: count up to a cap.
@@ -193,14 +213,23 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         names = {r.id: r for r in session.execute(
             select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance)
             .where(Redevable.id.in_([x.redevable_id for x in entries])))}
+    employers = set()
+    if entries:
+        employers = set(session.scalars(select(Renseignement.redevable_id).where(
+            Renseignement.redevable_id.in_([x.redevable_id for x in entries]), Renseignement.kind == "employeur")))
     rows = []
     for x in entries:
         r = names.get(x.redevable_id)
+        presc, deadline = _as_date(x.nearest_prescription), _as_date(x.next_deadline)
+        recoverable, barred = int(x.total_due_cents or 0), int(x.barred_cents or 0)
+        employer = x.redevable_id in employers
         rows.append(WorklistRow(
             redevable_id=x.redevable_id, nom=r.nom if r else None, prenoms=r.prenoms if r else None,
             date_naissance=r.date_naissance if r else None, total_due_cents=int(x.total_due_cents or 0),
             products=tuple(p for p in PRODUCTS if getattr(x, f"has_{p}")),
-            nearest_prescription=_as_date(x.nearest_prescription), next_deadline=_as_date(x.next_deadline)))
+            nearest_prescription=presc, next_deadline=deadline, deadline_kind=x.deadline_kind,
+            barred_cents=barred, employer_known=employer,
+            priority=priorite.phrase(recoverable, barred, presc, deadline, x.deadline_kind, employer, today)))
     return WorklistPage(query=q, rows=rows, total=total, total_capped=capped, next_page=has_next,
                         refreshed_at=state.refreshed_at if state else None)
 
@@ -242,7 +271,7 @@ def prescription_expression(sqlite: bool, product: Any, offence: Any, start: Any
 
 
 # ------------------------------------------------------------------ computing entries
-def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
+def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
     """SELECT of the work-list entries of every live account (``family`` None) or of the accounts
     whose ids (with those merged into them) are ``family``."""
     linked = aliased(Redevable)
@@ -263,11 +292,17 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
     last_act = last_act.group_by(ActeLine.creance_id).subquery("last_act")
     due = and_(cre.c.status == StatutCreance.EN_COURS, cre.c.rar_cents > 0)
     start = _greatest(sqlite, cre.c.date_prise_en_charge, func.coalesce(last_act.c.d, cre.c.date_prise_en_charge))
+    presc = prescription_expression(sqlite, cre.c.product, cre.c.offence_category, start)
+    # Recoverable = due and not yet time-barred (the library's rule: barred when the date is reached);
+    # barred amounts are apart (proposed for ANV) and the nearest prescription is the next one to come.
+    on = literal(today, Date)
+    recoverable = and_(due, presc > on)
+    barred = and_(due, presc <= on)
     agg = (select(cre.c.rid,
-                  func.sum(case((due, cre.c.rar_cents), else_=0)).label("total"),
+                  func.sum(case((recoverable, cre.c.rar_cents), else_=0)).label("total"),
+                  func.sum(case((barred, cre.c.rar_cents), else_=0)).label("barred"),
                   *[func.max(case((and_(due, cre.c.product == p), 1), else_=0)).label(f"p_{p}") for p in PRODUCTS],
-                  func.min(case((due, prescription_expression(sqlite, cre.c.product, cre.c.offence_category,
-                                                                  start)))).label("presc"))
+                  func.min(case((recoverable, presc))).label("presc"))
            .select_from(cre).outerjoin(last_act, last_act.c.cid == cre.c.cid)
            .group_by(cre.c.rid).subquery("agg"))
 
@@ -280,18 +315,28 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
     structures = union(select(cre.c.rid.label("rid"), cre.c.structure_id.label("sid")), assigned).subquery("st")
 
     tiers_days = int(delais("satd")["paiement_tiers_jours"])
-    pending_satd = (select(Acte.redevable_id.label("rid"), _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"))
+    pending_satd = (select(Acte.redevable_id.label("rid"), _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"),
+                           literal("satd").label("k"))
                     .where(Acte.kind.in_(SATD_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
                            ~exists().where(TiersAnswer.acte_id == Acte.id)))
-    pending_bailiff = select(DossierCommissaire.redevable_id.label("rid"), DossierCommissaire.echeance.label("d"))
-    pending_request = (select(Demande.redevable_id.label("rid"), Demande.received_on.label("d"))
+    pending_bailiff = select(DossierCommissaire.redevable_id.label("rid"), DossierCommissaire.echeance.label("d"),
+                             literal("commissaire").label("k"))
+    rules = priorite.regles(today)
+    answer_by = case(*[(Demande.kind == kind, _plus_days(sqlite, Demande.received_on, days))
+                       for kind, days in rules.request_days.items()],
+                     else_=_plus_days(sqlite, Demande.received_on, rules.default_request_days))
+    # A request's deadline is the date the administration must answer by, never its receipt date.
+    pending_request = (select(Demande.redevable_id.label("rid"), answer_by.label("d"), literal("demande").label("k"))
                        .where(~exists().where(RequestDecision.request_id == Demande.id)))
     if family is not None:
         pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
         pending_bailiff = pending_bailiff.where(DossierCommissaire.redevable_id.in_(family))
         pending_request = pending_request.where(Demande.redevable_id.in_(family))
     pending = union_all(pending_satd, pending_bailiff, pending_request).subquery("pending")
-    deadlines = select(pending.c.rid, func.min(pending.c.d).label("d")).group_by(pending.c.rid).subquery("dl")
+    # Earliest deadline and its kind in one aggregate: "YYYY-MM-DD:kind" strings sort as their dates.
+    coded = func.min(cast(pending.c.d, String) + literal(":") + pending.c.k)
+    deadlines = select(pending.c.rid, coded.label("dk")).group_by(pending.c.rid).subquery("dl")
+    deadline_day = func.substr(deadlines.c.dk, 1, 10)
 
     live = aliased(Redevable)
     sort_name = func.upper(func.coalesce(live.nom, "") + " " + func.coalesce(live.prenoms, ""))
@@ -299,7 +344,9 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
     return (select(structures.c.sid, structures.c.rid,
                    func.coalesce(agg.c.total, 0),
                    *[func.coalesce(agg.c[f"p_{p}"], 0) == 1 for p in PRODUCTS],
-                   agg.c.presc, deadlines.c.d, func.substr(sort_name, 1, 401), literal(now))
+                   agg.c.presc, deadline_day if sqlite else cast(deadline_day, Date),
+                   func.substr(deadlines.c.dk, 12), func.coalesce(agg.c.barred, 0),
+                   func.substr(sort_name, 1, 401), literal(now))
             .select_from(structures)
             .join(live, and_(live.id == structures.c.rid, live.merged_into_id.is_(None)))
             .outerjoin(agg, agg.c.rid == structures.c.rid)
@@ -307,7 +354,8 @@ def _entries_select(sqlite: bool, family: list[int] | None) -> Any:
 
 
 _ENTRY_COLUMNS = ["structure_id", "redevable_id", "total_due_cents", "has_impots", "has_amendes",
-                  "has_secteur_local", "nearest_prescription", "next_deadline", "sort_name", "refreshed_at"]
+                  "has_secteur_local", "nearest_prescription", "next_deadline", "deadline_kind", "barred_cents",
+                  "sort_name", "refreshed_at"]
 
 
 def _sqlite(session: Session) -> bool:
@@ -320,7 +368,8 @@ def refresh_all(session: Session) -> dict[str, int]:
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '256MB'"))
     session.execute(delete(WorklistEntry))
-    session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(_sqlite(session), None)))
+    session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(_sqlite(session), None,
+                                                                                     date.today())))
     return _counts(session, None)
 
 
@@ -354,7 +403,8 @@ def refresh_accounts(session: Session, redevable_ids: Iterable[int], counts: dic
             for sid, n in _counts(session, chunk).items():
                 counts[sid] = counts.get(sid, 0) - n
             session.execute(delete(WorklistEntry).where(WorklistEntry.redevable_id.in_(chunk)))
-        session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(sqlite, family)))
+        session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS,
+                                                          _entries_select(sqlite, family, date.today())))
         for chunk in chunks:
             for sid, n in _counts(session, chunk).items():
                 counts[sid] = counts.get(sid, 0) + n
@@ -443,7 +493,8 @@ def _new_batch_run(session: Session, old: dict[str, Any]) -> bool:
 
 def needs_sync(session: Session) -> bool:
     state = session.get(WorklistState, 1)
-    return state is None or state.watermarks != current_watermarks(session)
+    return (state is None or state.refreshed_at is None or _as_date(state.refreshed_at) != date.today()
+            or state.watermarks != current_watermarks(session))
 
 
 def sync(full: bool = False) -> SyncReport:
@@ -458,8 +509,11 @@ def sync(full: bool = False) -> SyncReport:
                     session.flush()
                 new = current_watermarks(session)
                 old = dict(state.watermarks or {})
-                if not full and old == new:
+                # Prescription depends on the day: entries computed on an earlier day are all recomputed.
+                stale_day = state.refreshed_at is None or _as_date(state.refreshed_at) != date.today()
+                if not full and old == new and not stale_day:
                     return SyncReport("aucune")
+                full = full or stale_day
                 now = datetime.now(UTC)
                 dirty: set[int] = set()
                 if not full and old and not _new_batch_run(session, old):

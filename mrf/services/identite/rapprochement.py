@@ -91,7 +91,8 @@ def _latest_decisions(session: Session) -> dict[tuple[int, int], bool]:
     rows = session.execute(select(ReviewDecision.left_record_id, ReviewDecision.right_record_id,
                                   ReviewDecision.decision)
                            .join(latest, ReviewDecision.id == latest.c.last))
-    return {(min(a, b), max(a, b)): decision == "same" for a, b, decision in rows}
+    # an undone decision (``annulee``, the latest) leaves the pair to the model again
+    return {(min(a, b), max(a, b)): decision == "same" for a, b, decision in rows if decision != "annulee"}
 
 
 def _key(record_id: int, source: dict[int, str]) -> tuple[str, str]:
@@ -134,11 +135,18 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
             for a, b in zip(members, members[1:], strict=False):  # keep existing accounts together (must-link chain)
                 if a in source_of and b in source_of:
                     decisions[(_key(a, source_of), _key(b, source_of))] = True
+        labels = []
         for (a, b), same in human.items():
             if a in source_of and b in source_of:
                 decisions[(_key(a, source_of), _key(b, source_of))] = same
+                labels.append((_key(a, source_of), _key(b, source_of)))
 
-        result = link(records, settings, decisions=decisions, progress=say)
+        # Every human decision (latest per pair) is a label: imposed (must-link / cannot-link, never
+        # overridden) and learned from (m re-estimated, acceptance threshold); the must-links that keep
+        # existing accounts together are imposed only — they are the engine's own past output.
+        if labels:
+            say(f"{len(labels)} décision(s) de revue prises comme étiquettes.")
+        result = link(records, settings, decisions=decisions, progress=say, learn_from=labels)
         report.stats = {k: v for k, v in result.stats.items() if isinstance(v, (int, float, str))}
         run.model = json.loads(result.model.to_json())
         say("Constitution des comptes consolidés…")
@@ -166,6 +174,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
             pair_rows.append({"run_id": run.id, "left_record_id": left, "right_record_id": right,
                               "probability": pair.probability, "explanation": pair.explanation,
                               "status": "review" if pair.status == "review" else "split"})
+        # the pairs the review queue will show: review band and split (the same count on the page)
         report.review_pairs = len(pair_rows) - report.accepted_pairs
         for pid, row in zip(reserve_ids(session, MatchPair.__table__, len(pair_rows)), pair_rows, strict=False):
             row["id"] = pid

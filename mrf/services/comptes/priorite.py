@@ -1,0 +1,99 @@
+"""Priority of an account in the work list: the rule (shared by the SQL sort and the sentence the agent
+reads) and its versioned data (``mrf/data/worklist.toml``: delays to answer a request, urgency horizons).
+
+Rule, in order (documented in docs/worklist.md):
+1. an account with something recoverable (créances en cours, prescription not yet acquired) comes before
+   one with nothing recoverable (time-barred amounts are apart, proposed for admission en non-valeur);
+2. among those, an urgent account first: prescription acquired within ``urgence.prescription_jours`` or
+   a deadline (tiers' answer to an SATD, bailiff's report, request to answer) within
+   ``urgence.echeance_jours``;
+3. then the larger recoverable amount first."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+
+DATA_PATH = Path(__file__).resolve().parents[2] / "data" / "worklist.toml"
+
+#: What the deadline of an account is about (code stored in the entry → French label).
+DEADLINE_KINDS = {
+    "satd": "réponse du tiers à la SATD attendue",
+    "commissaire": "compte rendu du commissaire de justice attendu",
+    "demande": "demande du redevable à traiter",
+}
+
+
+@dataclass(frozen=True)
+class Regles:
+    request_days: dict[str, int]
+    default_request_days: int
+    prescription_days: int
+    deadline_days: int
+
+
+@cache
+def regles(on: date | None = None) -> Regles:
+    """The delays in force on ``on`` (today by default)."""
+    on = on or date.today()
+    with DATA_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    days: dict[str, int] = {}
+    for row in data.get("demande", []):
+        start = date.fromisoformat(row["du"]) if row.get("du") else date.min
+        end = date.fromisoformat(row["au"]) if row.get("au") else date.max
+        if start <= on <= end:
+            days[row["kind"]] = int(row["jours"])
+    urgence = data["urgence"]
+    return Regles(request_days=days, default_request_days=min(days.values()) if days else 61,
+                  prescription_days=int(urgence["prescription_jours"]),
+                  deadline_days=int(urgence["echeance_jours"]))
+
+
+def is_urgent(prescription: date | None, deadline: date | None, today: date) -> bool:
+    r = regles()
+    return ((prescription is not None and prescription <= today + timedelta(days=r.prescription_days))
+            or (deadline is not None and deadline <= today + timedelta(days=r.deadline_days)))
+
+
+def _euros(cents: int) -> str:
+    whole = f"{cents // 100:,}".replace(",", "\u202f")
+    return f"{whole} €" if cents % 100 == 0 else f"{whole},{cents % 100:02d} €"
+
+
+def _delay(days: int) -> str:
+    if days <= 0:
+        return "aujourd'hui"
+    if days < 31:
+        return f"dans {days} jour{'s' if days > 1 else ''}"
+    months = days // 30
+    if months < 24:
+        return f"dans {months} mois"
+    return f"dans {days // 365} ans"
+
+
+def phrase(recoverable_cents: int, barred_cents: int, prescription: date | None, deadline: date | None,
+           deadline_kind: str | None, employer_known: bool, today: date) -> str:
+    """The priority of an account as a sentence: « 1 240 € recouvrables, employeur connu, prescription dans 3 mois »."""
+    parts: list[str] = []
+    if recoverable_cents > 0:
+        parts.append(f"{_euros(recoverable_cents)} recouvrables")
+    else:
+        parts.append("rien de recouvrable")
+    if employer_known and recoverable_cents > 0:
+        parts.append("employeur connu")
+    if deadline is not None:
+        label = DEADLINE_KINDS.get(deadline_kind or "", "échéance")
+        if deadline < today:
+            parts.append(f"{label}, échéance dépassée depuis le {deadline:%d/%m/%Y}")
+        else:
+            parts.append(f"{label} {_delay((deadline - today).days)}")
+    if prescription is not None and recoverable_cents > 0:
+        parts.append(f"prescription {_delay((prescription - today).days)}")
+    if barred_cents > 0:
+        parts.append(f"{_euros(barred_cents)} prescrits, à proposer en non-valeur")
+    sentence = ", ".join(parts)
+    return sentence[0].upper() + sentence[1:]

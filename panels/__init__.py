@@ -9,6 +9,18 @@ from .compose import compose_panel, place_accounts, randomise
 from .criteria import Criteria, criteria_from_mapping, load_criteria, parse_criteria
 from .errors import CriteriaError, InputError, PanelError, TransitionRefused
 from .evaluation import GroupRate, Outcome, RateComparison, compare_recovery
+from .evaluation_costs import CostComparison, GroupCost, MemberActivity, compare_costs
+from .evaluation_estimate import MemberOutcome, evaluate
+from .evaluation_result import Contrast, Evaluation, GroupEstimate, MonthPoint, ProductEvaluation
+from .evaluation_simulation import (
+    DEFAULT_MODEL,
+    SimulatedPayment,
+    SimulatedPrePeriod,
+    Simulation,
+    SimulationMember,
+    SimulationModel,
+    simulate,
+)
 from .lifecycle import Membership, Panel, PanelAction, PanelState, next_state
 from .model import (
     CONFIGURATION_PRODUCTS,
@@ -44,17 +56,26 @@ __all__ = [
     "BalanceTable",
     "CONFIGURATION_PRODUCTS",
     "CONFIGURATION_STRUCTURE_TYPE",
+    "Contrast",
+    "CostComparison",
     "CovariateBalance",
     "CreanceRouting",
     "Criteria",
     "CriteriaError",
+    "DEFAULT_MODEL",
+    "Evaluation",
     "Group",
+    "GroupCost",
+    "GroupEstimate",
     "GroupRate",
     "InputError",
     "LevelBalance",
     "ManualEntry",
     "Member",
+    "MemberActivity",
+    "MemberOutcome",
     "Membership",
+    "MonthPoint",
     "NewCreance",
     "Outcome",
     "PRODUCTS",
@@ -65,12 +86,18 @@ __all__ = [
     "PanelState",
     "Placement",
     "PlacementCode",
+    "ProductEvaluation",
     "RateComparison",
     "ReassignmentProposal",
     "Reliability",
     "Selection",
     "SelectionReport",
     "SelectionStep",
+    "SimulatedPayment",
+    "SimulatedPrePeriod",
+    "Simulation",
+    "SimulationMember",
+    "SimulationModel",
     "Stratum",
     "StratumCount",
     "StructureInfo",
@@ -78,9 +105,11 @@ __all__ = [
     "Territory",
     "TransitionRefused",
     "best_address",
+    "compare_costs",
     "compare_recovery",
     "compose_panel",
     "criteria_from_mapping",
+    "evaluate",
     "load_criteria",
     "next_state",
     "parse_criteria",
@@ -89,4 +118,5 @@ __all__ = [
     "randomise",
     "route_new_creance",
     "select",
+    "simulate",
 ]

@@ -12,7 +12,8 @@ from ..services.admin import structures as structure_service
 Say = Callable[[str], None]
 
 
-def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
+def run_demo(persons: int, seed: int, out_dir: Path, say: Say, *, months: int = 12,
+             instance_dir: Path | None = None) -> None:
     from ..services.identite.rapprochement import run_batch
     from ..services.panels.composition import demo_panels
     from .generate import generate_population
@@ -38,3 +39,6 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
     from .users import create_demo_users
 
     create_demo_users(say)
+    from .evaluation import demo_evaluation
+
+    demo_evaluation(instance_dir or out_dir, say, seed, months)

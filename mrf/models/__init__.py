@@ -2,6 +2,7 @@
 
 from .base import Base
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
+from .evaluation import PanelBaseline
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentProposal
 from .poursuites import (
@@ -25,7 +26,7 @@ from .worklist import WorklistEntry, WorklistState
 __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base",
     "Creance", "CreanceEvent", "DebtorRequest", "Document", "DocumentSequence", "ImportBatch", "Imputation", "MatchPair",
-    "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
+    "MatchRun", "Panel", "PanelBaseline", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink", "Redevable",
     "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SourceRecord", "Structure",
     "StructureCommune", "TiersAnswer", "WorklistEntry", "WorklistState",
 ]

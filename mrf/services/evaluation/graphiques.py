@@ -40,7 +40,7 @@ def _head(width: int, height: int, ident: str, title: str, desc: str) -> list[st
 def curve_chart(entry: dict[str, Any], ident: str = "courbe") -> str:
     """Cumulative rates of treated and control by month since publication, with pointwise 95 % bands."""
     months = entry.get("months") or []
-    title = f"{entry['label'][:1].upper()}{entry['label'][1:]} : taux de recouvrement cumulé depuis la publication"
+    title = f"{entry['label'][:1].upper()}{entry['label'][1:]} — taux de recouvrement cumulé"
     width, height, left, right, top, bottom = 640, 320, 56, 150, 40, 44
     pw, ph = width - left - right, height - top - bottom
     if not months:

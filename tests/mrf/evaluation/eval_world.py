@@ -85,3 +85,18 @@ class EvalWorld:
         publish_panel(name)
         if published_on is not None:
             antidate_publication(name, published_on)
+
+
+def build_evaluated() -> dict:
+    """Panel ``eval-web`` (6 treated, 6 control, 12 simulated months, published 23/11/2025) and
+    ``eval-mini`` (2 and 2), for the pages."""
+    from mrf.demo.evaluation import simulate_panel
+
+    w = EvalWorld()
+    treated = [w.debtor(impots=30_000 + 2_000 * k, amendes=12_000 + 900 * k)[0] for k in range(6)]
+    control = [w.debtor(impots=35_000 + 1_500 * k, amendes=10_000 + 800 * k)[0] for k in range(6)]
+    w.panel("eval-web", treated, control)
+    simulate_panel("eval-web", seed=5, months=12, today=date(2026, 11, 23))
+    small = [w.debtor(impots=10_000)[0] for _ in range(4)]
+    w.panel("eval-mini", small[:2], small[2:], date(2026, 1, 15))
+    return {"name": "eval-web", "ids": treated + control + small}

@@ -39,6 +39,7 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say, *, months: int = 
     from .users import create_demo_users
 
     create_demo_users(say)
-    from .evaluation import demo_evaluation
+    if months > 0:  # 0: panels published today, no simulated months (benchmarks/evaluation_demo.py)
+        from .evaluation import demo_evaluation
 
-    demo_evaluation(instance_dir or out_dir, say, seed, months)
+        demo_evaluation(instance_dir or out_dir, say, seed, months)

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 from markupsafe import Markup
 
 from ..services.admin import access
-from ..services.evaluation import export, graphiques
+from ..services.evaluation import export, graphiques, graphiques_png
 from ..services.evaluation import service as evaluation_service
 from .access import role_required
 
@@ -53,6 +53,15 @@ def show(name: str):
 def curve_svg(name: str, product: str):
     entry = _entry(evaluation_service.evaluate_panel(name), product)
     return _download(graphiques.curve_chart(entry), "image/svg+xml", f"evaluation-{name}-courbe-{product}.svg")
+
+
+@bp.route("/<name>/courbe-<product>.png")
+@role_required(*access.DASHBOARD_ROLES)
+def curve_png(name: str, product: str):
+    entry = _entry(evaluation_service.evaluate_panel(name), product)
+    response = Response(graphiques_png.curve_png(entry), mimetype="image/png")
+    response.headers["Content-Disposition"] = f'attachment; filename="evaluation-{name}-courbe-{product}.png"'
+    return response
 
 
 @bp.route("/<name>/ecarts.svg")

@@ -74,3 +74,14 @@ def test_svg_downloads_parse(client_for, evaluated) -> None:  # noqa: ANN001, AR
     curve = ET.fromstring(client.get("/evaluation/eval-web/courbe-amendes.svg").get_data())
     assert len(curve.findall(f"{SVG}polyline")) == 2 and len(curve.findall(f"{SVG}polygon")) == 2
     assert client.get("/evaluation/eval-web/courbe-inconnu.svg").status_code == 404
+
+
+def test_png_download_opens(client_for, evaluated) -> None:  # noqa: ANN001, ARG001
+    from PIL import Image
+
+    response = client_for("evaluateur").get("/evaluation/eval-web/courbe-impots.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    image = Image.open(io.BytesIO(response.get_data()))
+    assert image.format == "PNG" and image.size == (1280, 640)
+    colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+    assert (0, 0, 145) in colours and (201, 25, 30) in colours  # both groups' lines are drawn

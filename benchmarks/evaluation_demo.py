@@ -118,6 +118,14 @@ def main() -> int:
         true = sum(r["true"] for r in rs) / n
         mean = sum(r["estimate"] for r in rs) / n
         print(f"{product:<14} {n:>11} {coverage * 100:>9.1f}% {true:>8.4f} {mean:>8.4f} {mean - true:>+8.4f}")
+    print(f"\n{'panel':<26} {'produit':<14} {'intervalles':>11} {'couverture':>10} {'biais':>8}")
+    cells: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        cells[(r["panel"], r["product"])].append(r)
+    for (panel, product), rs in sorted(cells.items()):
+        bias = sum(r["estimate"] - r["true"] for r in rs) / len(rs)
+        print(f"{panel:<26} {product:<14} {len(rs):>11} {sum(r['covered'] for r in rs) / len(rs) * 100:>9.1f}% "
+              f"{bias:>+8.4f}")
     se = (0.95 * 0.05 / max(1, len(rows))) ** 0.5
     print(f"\nErreur Monte-Carlo d'une couverture de 95 % sur {len(rows)} intervalles : "
           f"± {1.96 * se * 100:.1f} points. Durée totale : {time.monotonic() - started:.0f} s.")

@@ -12,7 +12,8 @@ from ..services.admin import structures as structure_service
 Say = Callable[[str], None]
 
 
-def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
+def run_demo(persons: int, seed: int, out_dir: Path, say: Say, *, months: int = 12,
+             instance_dir: Path | None = None) -> None:
     from ..services.identite.rapprochement import run_batch
     from .generate import generate_population
     from .panels import demo_panels
@@ -41,3 +42,7 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say) -> None:
     from .users import create_demo_users
 
     create_demo_users(say)
+    if months > 0:  # 0: panels published today, no simulated months (benchmarks/evaluation_demo.py)
+        from .evaluation import demo_evaluation
+
+        demo_evaluation(instance_dir or out_dir, say, seed, months)

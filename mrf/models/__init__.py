@@ -11,6 +11,7 @@ from .commissaires import (
     FichierEchange,
 )
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
+from .evaluation import PanelBaseline
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentDecision, ReassignmentProposal
 from .poursuites import (
@@ -33,10 +34,10 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "Base", "Creance",
-    "CreanceEvent", "DebtorRequest", "Demande", "DemandeCommissaire", "Document", "DocumentSequence",
-    "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire", "FichierEchange",
-    "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentDecision",
+    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "Base", "Creance", "CreanceEvent",
+    "DebtorRequest", "Demande", "DemandeCommissaire", "Document", "DocumentSequence", "DossierCommissaire",
+    "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire", "FichierEchange", "ImportBatch", "Imputation",
+    "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember", "Payment", "ReassignmentDecision",
     "ReassignmentProposal", "RecordLink", "Redevable", "Renseignement", "RequestDecision", "ReviewDecision",
     "SatdLock", "SignInThrottle", "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession",
     "WorklistEntry", "WorklistState",

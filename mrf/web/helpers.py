@@ -87,6 +87,7 @@ NAV = (
     ("panels.index", "Panels", access.PANEL_ROLES),
     ("dashboard.index", "Tableau de bord", access.DASHBOARD_ROLES),
     ("commissaires.index", "Commissaires de justice", access.IDENTITY_ROLES),
+    ("evaluation.index", "Évaluation", access.DASHBOARD_ROLES),
     ("admin.users", "Utilisateurs", access.ADMIN_ROLES),
     ("admin.audit", "Journal d'audit", access.ADMIN_ROLES),
 )

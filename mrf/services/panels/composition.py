@@ -40,6 +40,7 @@ from ...models import (
 from ..comptes import famille
 from ..comptes.resume import load_account_summaries
 from ..errors import Introuvable, Refus
+from ..evaluation.baseline import member_details, record_baseline
 
 Say = Callable[[str], None]
 
@@ -249,6 +250,7 @@ def publish_panel(name: str, agent_id: int | None = None, on: date | None = None
         panel.status = lib.PanelState.PUBLISHED.value
         panel.published_at = now
         panel.published_by_id = agent_id
+        record_baseline(session, panel.id, now)  # issue 18: amounts due per member and category, frozen
         _audit(session, agent_id, "panel_publication", panel.name,
                {"on": on.isoformat(), "assignments": len(treated), "members": n_members})
     return panel
@@ -324,12 +326,14 @@ def show_panel(name: str) -> dict:
             in_force = {rid: a for rid, a in current_assignments(session, [r[0] for r in rows]).items()
                         if a.panel_id == panel.id and a.structure_id is not None}
         members = []
+        details = member_details(session, panel.id)
         for rid, group, sid, reason in rows:
             a = in_force.get(rid)
             if a is not None and a.structure_id != sid:
                 sid, reason = a.structure_id, a.reason
             members.append({"redevable_id": rid, "group": group,
-                            "structure": codes.get(sid) if sid is not None else None, "reason": reason})
+                            "structure": codes.get(sid) if sid is not None else None, "reason": reason,
+                            **details.get(rid, {"baseline": {}, "arrivals": {}})})
         report = dict(panel.report or {})
         report.pop("member_details", None)
         return {

@@ -258,7 +258,8 @@ def test_cli_build_publish_show_list(world, cli, tmp_path):
     assert data["name"] == "yonne-test" and data["configuration"] == 1 and data["seed"] == 11
     assert len(data["members"]) == 12
     for m in data["members"]:
-        assert set(m) == {"redevable_id", "group", "structure", "reason"}
+        assert set(m) == {"redevable_id", "group", "structure", "reason", "baseline", "arrivals"}
+        assert m["baseline"] and all(v > 0 for v in m["baseline"].values())  # issue 18: due at publication
         assert m["group"] in ("panel", "control")
     out = cli.invoke(args=["panel", "list"])
     assert "yonne-test" in out.output and "publie" in out.output

@@ -194,3 +194,16 @@ def test_mise_en_demeure_preview_then_issue(ctx) -> None:
         assert doc.acte_id == acte_id and "Mise en demeure de payer".upper() in doc.html and "300,00" in doc.html
     with pytest.raises(Refus, match="ne prévoit pas"):  # done: the plan moves on
         relances.issue(w.assigned, "mise_en_demeure", _id("agent.a"))
+
+
+def test_decision_on_another_structure_s_account_is_404(world, client_for, csrf, app) -> None:
+    with app.app_context():
+        req = demandes.record_request(world.other, "contestation", [world.creances["other"]], {},
+                                      received_on=TODAY)
+    comptable = client_for("comptable")
+    response = comptable.post(f"/demandes/{req.id}/decision", data={
+        f"d{req.id}-decision": "refusee", f"d{req.id}-motif": "Pas mon compte",
+        f"d{req.id}-decide_le": TODAY.isoformat(), "csrf_token": csrf(comptable)})
+    assert response.status_code == 404
+    assert _count(RequestDecision) == 0
+    assert "Pas mon compte" not in comptable.get("/comptable").get_data(as_text=True)

@@ -1,8 +1,8 @@
 """SQLAlchemy 2 typed models of the whole product, one module per area."""
 
 from .base import Base
-from .decisions import AnvProposition, AnvVerdict, DecisionLetter
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
+from .decisions import AnvProposition, AnvVerdict, DecisionLetter
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentProposal
 from .poursuites import (
@@ -27,8 +27,9 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "AnvProposition", "AnvVerdict", "Assignment", "AuditLog", "BailiffFile", "Base", "Creance",
-    "CreanceEvent", "DebtorRequest", "DecisionLetter", "Demande", "Document", "DocumentSequence", "DossierCommissaire", "ImportBatch",
+    "Acte", "ActeLine", "Agent", "AnvDecision", "AnvProposition", "AnvVerdict", "Assignment", "AuditLog",
+    "BailiffFile", "Base", "Creance", "CreanceEvent", "DebtorRequest", "DecisionLetter", "Demande", "Document",
+    "DocumentSequence", "DossierCommissaire", "ImportBatch",
     "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink",
     "Redevable", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord",
     "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState"

@@ -239,4 +239,5 @@ def refresh_payment_plans(session: Session, redevable_id: int | CompteCharge, on
     return out
 
 
-__all__ = ["decide_in", "decide_request", "latest_decision", "parse_schedule", "record_request", "refresh_payment_plans"]
+__all__ = ["decide_in", "decide_request", "latest_decision", "parse_schedule", "record_request",
+           "refresh_payment_plans"]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from poursuites.model import CreanceView, date_fr, euros
 
-from ...models import Demande, DecisionLetter, Document, RequestDecision
+from ...models import DecisionLetter, Demande, Document, RequestDecision
 from ..comptes.consolide import CompteCharge
 from .courriers import Courrier, comptable_of, issue, lignes, structure_of
 

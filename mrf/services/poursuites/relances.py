@@ -16,7 +16,8 @@ from ...models import Acte, ActeLine
 from ..admin import audit
 from ..comptes.consolide import CompteCharge, PoursuitesError, load_account
 from ..errors import Refus, refus_des_bibliotheques
-from .courriers import Courrier, LigneCreance, comptable_of, issue as issue_letter, lignes, structure_of
+from .courriers import Courrier, LigneCreance, comptable_of, lignes, structure_of
+from .courriers import issue as issue_letter
 from .habilitations import acting_agent
 from .plan import plan_for
 
@@ -81,8 +82,8 @@ def issue(redevable_id: int, kind: str, agent_id: int | None, on: date | None = 
         session.flush()
         if action is ActionKind.MISE_EN_DEMEURE:
             days = int(load("delais")["mise_en_demeure"]["delai_avant_poursuite_jours"])
-            body = (f"Malgré les avis précédents, les sommes ci-dessous, d'un montant total de {euros(ap.total_cents)}, "
-                    "restent impayées.",
+            body = ("Malgré les avis précédents, les sommes ci-dessous, d'un montant total de "
+                    f"{euros(ap.total_cents)}, restent impayées.",
                     f"Je vous mets en demeure de les régler avant le {date_fr(on + timedelta(days=days))}. "
                     "À défaut, des poursuites seront engagées sans autre avis, avec des frais à votre charge.")
             titre = "Mise en demeure de payer"

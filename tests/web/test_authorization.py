@@ -66,6 +66,9 @@ RULES: dict[tuple[str, str], tuple] = {
                                   _only({AGENT: 200, COMPTABLE: 200}), None),
     ("decisions.letter", "POST"): (lambda w: f"/redevables/{w.assigned}/courriers/mise_en_demeure",
                                    _only({AGENT: 302, COMPTABLE: 302}), {}),  # confirmed: issued, then refused
+    ("renseignements.add", "GET"): (lambda w: f"/redevables/{w.mine}/renseignements/nouveau",
+                                    _only({AGENT: 200, COMPTABLE: 200}), None),
+    ("renseignements.add", "POST"): (lambda w: f"/redevables/{w.mine}/renseignements/nouveau", _action("add"), {}),
     ("review.queue", "GET"): (lambda w: "/revue", _only({CENTRALE: 200}), None),
     ("review.decide", "POST"): (lambda w: f"/revue/{w.pair}", _only({CENTRALE: 302}), {}),
     ("panels.index", "GET"): (lambda w: "/panels", _only({CENTRALE: 200}), None),

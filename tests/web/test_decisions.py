@@ -207,3 +207,22 @@ def test_decision_on_another_structure_s_account_is_404(world, client_for, csrf,
     assert response.status_code == 404
     assert _count(RequestDecision) == 0
     assert "Pas mon compte" not in comptable.get("/comptable").get_data(as_text=True)
+
+
+def test_renseignement_added_from_the_account_page_feeds_the_plan(world, client_for, csrf) -> None:
+    agent = client_for("agent")
+    url = f"/redevables/{world.assigned}/renseignements/nouveau"
+    data = {"nature": "banque", "nom": "Crédit Agricole", "iban": "FR76 3000 6000 0112 3456 7890 188",
+            "source": "redevable", "fiabilite": "declaree", "observe_le": TODAY.isoformat(), "csrf_token": csrf(agent)}
+    refused = agent.post(url, data=data)
+    assert refused.status_code == 422 and "IBAN" in refused.get_data(as_text=True)
+    assert "Émettre la SATD conjointe — Crédit Agricole" not in agent.get(f"/redevables/{world.assigned}").get_data(
+        as_text=True)
+    ok = agent.post(url, data={**data, "iban": "FR7630006000011234567890189"})
+    assert ok.status_code == 302
+    page = agent.get(f"/redevables/{world.assigned}").get_data(as_text=True)
+    assert "Renseignement n° " in page and "Émettre la SATD conjointe — Crédit Agricole" in page
+    assert _count(AuditLog, AuditLog.action == "renseignement") >= 1
+    other = client_for("agent_b")
+    assert other.get(f"/redevables/{world.mine}/renseignements/nouveau").status_code == 200  # SIP-B manages one
+    assert client_for("agent_ta").get(f"/redevables/{world.other}/renseignements/nouveau").status_code == 404

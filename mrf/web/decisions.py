@@ -249,6 +249,34 @@ def letter(redevable_id: int, kind: str):
                            label=LETTERS[kind])
 
 
+# ---------------------------------------------------------------------------------- SATD preview
+@bp.route("/redevables/<int:redevable_id>/satd/apercu")
+@role_required(*access.ACTION_ROLES)
+def satd_preview(redevable_id: int):
+    """The joint SATD the plan proposes for one tiers — tiers, créances, amounts — with the button that issues it."""
+    from ..services.poursuites import actes
+
+    from .accounts import SatdForm
+
+    r = redevable_or_404(db.session, current_user, redevable_id)
+    try:
+        tiers_id = int(request.args.get("tiers", ""))
+    except ValueError:
+        abort(404)
+    family = worklist_family(r.id)
+    tiers = db.session.get(Renseignement, tiers_id)
+    if tiers is None or tiers.redevable_id not in family:
+        abort(404)
+    plan = actes.build_plan(r.id, date.today())
+    step = plan.step_for_tiers(tiers_id)
+    if step is None:
+        flash("Aucune SATD n'est prévue par le plan pour ce tiers aujourd'hui.", "error")
+        return redirect(url_for("accounts.show", redevable_id=r.id, _anchor="plan"))
+    creances = [plan.creances[str(c)] for c in step.creance_ids]
+    return render_template("decisions/satd_apercu.html", r=r, step=step, tiers=tiers, creances=creances,
+                           form=SatdForm(prefix="satd", formdata=None))
+
+
 # ---------------------------------------------------------------------------------- account page section
 @bp.app_template_global()
 def decisions_du_compte(redevable_id: int) -> dict:

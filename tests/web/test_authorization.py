@@ -69,6 +69,8 @@ RULES: dict[tuple[str, str], tuple] = {
     ("renseignements.add", "GET"): (lambda w: f"/redevables/{w.mine}/renseignements/nouveau",
                                     _only({AGENT: 200, COMPTABLE: 200}), None),
     ("renseignements.add", "POST"): (lambda w: f"/redevables/{w.mine}/renseignements/nouveau", _action("add"), {}),
+    ("decisions.satd_preview", "GET"): (lambda w: f"/redevables/{w.mine}/satd/apercu?tiers={w.bank}",
+                                        _only({AGENT: 200, COMPTABLE: 200}), None),
     ("review.queue", "GET"): (lambda w: "/revue", _only({CENTRALE: 200}), None),
     ("review.decide", "POST"): (lambda w: f"/revue/{w.pair}", _only({CENTRALE: 302}), {}),
     ("panels.index", "GET"): (lambda w: "/panels", _only({CENTRALE: 200}), None),

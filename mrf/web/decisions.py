@@ -255,7 +255,6 @@ def letter(redevable_id: int, kind: str):
 def satd_preview(redevable_id: int):
     """The joint SATD the plan proposes for one tiers — tiers, créances, amounts — with the button that issues it."""
     from ..services.poursuites import actes
-
     from .accounts import SatdForm
 
     r = redevable_or_404(db.session, current_user, redevable_id)

@@ -16,9 +16,11 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, audit, commissaires, demo, evaluation, imports, matching, panels, poursuites, setup, users
+    from . import (
+        accounts, audit, commissaires, decisions, demo, evaluation, imports, matching, panels, poursuites, setup, users,
+    )
 
-    for module in (setup, imports, demo, accounts, matching, panels, poursuites, users, audit, commissaires,
+    for module in (setup, imports, demo, accounts, matching, panels, poursuites, decisions, users, audit, commissaires,
                    evaluation):
         for command in module.COMMANDS:
             _map_refusals(command)

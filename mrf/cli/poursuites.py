@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import Redevable
 from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
 from ..services.poursuites import actes as service
-from ..services.poursuites import lot
+from ..services.poursuites import lot, mainlevee
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -146,16 +146,24 @@ def satd_batch(structure_code: str, out_dir: Path, on: str | None, limit: int | 
 @satd.command("release")
 @click.argument("acte_id", type=int)
 @click.option("--annulation", is_flag=True, help="Annulation (acte nul) plutôt que mainlevée.")
+@click.option("--partial", "partial", default=None, help="Mainlevée partielle : montant levé en euros.")
 @click.option("--motif", default="", help="Motif de la mainlevée ou de l'annulation.")
 @click.option("--date", "on", default=None, help="Date (JJ/MM/AAAA ; défaut : aujourd'hui).")
 @with_appcontext
-def satd_release(acte_id: int, annulation: bool, motif: str, on: str | None) -> None:
-    """Mainlevée (ou annulation) de la SATD ACTE_ID."""
-    try:
-        acte = service.release_satd(acte_id, "annulation" if annulation else "mainlevee", _date(on), None, motif)
-    except PoursuitesError as exc:
-        _fail(str(exc))
-    click.echo(f"{'Annulation' if annulation else 'Mainlevée'} enregistrée : acte n° {acte.id} (SATD n° {acte_id}).")
+def satd_release(acte_id: int, annulation: bool, partial: str | None, motif: str, on: str | None) -> None:
+    """Mainlevée totale ou partielle (avec ses courriers), ou annulation, de la SATD ACTE_ID."""
+    if annulation:
+        if partial:
+            _fail("Une annulation porte sur toute la SATD : --partial est sans objet.")
+        acte = service.release_satd(acte_id, "annulation", _date(on), None, motif)
+        click.echo(f"Annulation enregistrée : acte n° {acte.id} (SATD n° {acte_id}).")
+        return
+    from .decisions import _me
+
+    done = mainlevee.release(acte_id, _me(), motif, _date(on), _cents(partial) if partial else None)
+    what = "partielle" if done.partial else "totale"
+    click.echo(f"Mainlevée {what} de {service.euros(done.amount_cents)} enregistrée : acte n° {done.acte_id} "
+               f"(SATD n° {acte_id}) — courriers {', '.join(done.documents)}.")
 
 
 # ---------------------------------------------------------------------------------- payments

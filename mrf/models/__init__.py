@@ -12,6 +12,7 @@ from .commissaires import (
 )
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
 from .evaluation import PanelBaseline
+from .decisions import AnvProposition, AnvVerdict, DecisionLetter
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentDecision, ReassignmentProposal
 from .poursuites import (
@@ -34,11 +35,11 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "Base", "Creance", "CreanceEvent",
-    "DebtorRequest", "Demande", "DemandeCommissaire", "Document", "DocumentSequence", "DossierCommissaire",
-    "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire", "FichierEchange", "ImportBatch", "Imputation",
-    "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember", "Payment", "ReassignmentDecision",
-    "ReassignmentProposal", "RecordLink", "Redevable", "Renseignement", "RequestDecision", "ReviewDecision",
-    "SatdLock", "SignInThrottle", "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession",
-    "WorklistEntry", "WorklistState",
+    "Acte", "ActeLine", "Agent", "AnvDecision", "AnvProposition", "AnvVerdict", "Assignment", "AuditLog", "Base",
+    "Creance", "CreanceEvent", "DebtorRequest", "DecisionLetter", "Demande", "DemandeCommissaire", "Document",
+    "DocumentSequence", "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire",
+    "FichierEchange", "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember",
+    "Payment", "ReassignmentDecision", "ReassignmentProposal", "RecordLink", "Redevable", "Renseignement",
+    "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord", "Structure",
+    "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
 ]

@@ -34,13 +34,15 @@ def register_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .commissaires import bp as commissaires_bp
     from .dashboard import bp as dashboard_bp
+    from .decisions import bp as decisions_bp
     from .evaluation import bp as evaluation_bp
     from .home import bp as home_bp
     from .panels import bp as panels_bp
+    from .renseignements import bp as renseignements_bp
     from .review import bp as review_bp
     from .search import bp as search_bp
     from .worklist import bp as worklist_bp
 
     for blueprint in (auth_bp, home_bp, worklist_bp, search_bp, accounts_bp, review_bp, panels_bp, dashboard_bp,
-                      evaluation_bp, admin_bp, commissaires_bp):
+                      evaluation_bp, admin_bp, commissaires_bp, decisions_bp, renseignements_bp):
         app.register_blueprint(blueprint)

@@ -14,8 +14,17 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from poursuites.model import date_fr
@@ -85,6 +94,10 @@ class RequestForm(FlaskForm):
     creances = MultiCheckboxField("Créances concernées", coerce=int)
     recue_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente.")])
     details = TextAreaField("Détails (motifs, échéancier proposé…)", validators=[Optional(), Length(max=4000)])
+    sursis = BooleanField("Contestation : sursis de paiement demandé", default=True)
+    nb_echeances = IntegerField("Nombre d'échéances proposées", validators=[
+        Optional(), NumberRange(1, 120, "De 1 à 120 échéances.")])
+    premiere_echeance = DateField("Première échéance", validators=[Optional()])
 
 
 class SatdForm(FlaskForm):
@@ -253,10 +266,17 @@ def record_request(redevable_id: int):
         flash("Demande non enregistrée : corrigez les champs signalés.", "error")
         return _render(redevable.id, {**_blank_forms(), "demande": form}, 400)
     details = {"texte": form.details.data or "", "recue_le": form.recue_le.data.isoformat()}
+    if form.type_demande.data == "contestation":
+        details["sursis"] = bool(form.sursis.data)
+    if form.type_demande.data == "plan_reglement" and form.nb_echeances.data:
+        details["nb_echeances"] = form.nb_echeances.data
+        if form.premiere_echeance.data:
+            details["premiere_echeance"] = form.premiere_echeance.data.isoformat()
     creance_ids = list(form.creances.data) or [c.creance.id for c in account.due_creances]
     try:
         demandes.record_request(redevable.id, form.type_demande.data, creance_ids, details,
-                                agent_id=current_user.id, received_on=form.recue_le.data)
+                                agent_id=current_user.id, received_on=form.recue_le.data,
+                                grant=False)  # the comptable decides, from his queue
     except ErreurService as exc:
         flash(f"Demande non enregistrée : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="demande"))

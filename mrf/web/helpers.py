@@ -83,6 +83,7 @@ NAV = (
     # (endpoint, label, roles)
     ("worklist.worklist", "Liste de travail", access.IDENTITY_ROLES),
     ("search.search", "Recherche", access.IDENTITY_ROLES),
+    ("decisions.queue", "À décider", frozenset({access.COMPTABLE})),
     ("review.queue", "Revue des rapprochements", access.REVIEW_ROLES),
     ("panels.index", "Panels", access.PANEL_ROLES),
     ("dashboard.index", "Tableau de bord", access.DASHBOARD_ROLES),

@@ -386,6 +386,8 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
         ids = [int(i) for i in (req.creance_ids or []) if int(i) in creances]
         dec = latest.get(req.id)
         if req.kind == "contestation":
+            if (req.details or {}).get("sursis") is False:
+                continue  # contested without sursis de paiement: recovery goes on
             closed = dec.decided_on if dec is not None and dec.status in CONTESTATION_CLOSED else None
             for cid in ids:
                 contestations.append(Contestation(str(cid), req.received_on, closed))

@@ -155,46 +155,59 @@ def decide_request(request_id: int, status: str, decided_on: date | None = None,
                    comment: str | None = None, *, amount_cents: int | None = None) -> RequestDecision:
     """Record a decision on a request. A remise gracieuse ``acceptee`` lowers the RAR of its
     créances that admit one (all of it, or ``amount_cents`` from the oldest debt on)."""
-    decided_on = decided_on or date.today()
     with db.transaction() as session:
-        req = session.get(Demande, int(request_id))
-        if req is None:
-            raise PoursuitesError(f"Demande inconnue : {request_id}.")
-        allowed = REQUEST_STATUSES[req.kind]
-        if status not in allowed:
-            raise PoursuitesError(f"Décision « {status} » impossible sur cette demande "
-                                  f"(attendu : {', '.join(allowed)}).")
-        if decided_on < req.received_on:
-            raise PoursuitesError("La décision ne peut précéder la demande.")
-        latest = session.scalar(select(RequestDecision).where(RequestDecision.request_id == req.id)
-                                .order_by(RequestDecision.decided_on.desc(), RequestDecision.id.desc()).limit(1))
-        if req.kind == "plan_reglement" and status == "acceptee" and not (req.details or {}).get("echeancier"):
-            raise PoursuitesError("Plan de règlement sans échéancier : enregistrer la demande avec ses échéances.")
-        if req.kind != "plan_reglement" and latest is not None and latest.status in ("acceptee", "refusee", "retiree"):
-            raise PoursuitesError(f"Demande déjà décidée ({latest.status} le {date_fr(latest.decided_on)}).")
-        text = comment
-        if req.kind == "remise_gracieuse" and status == "acceptee":
-            account = load_account(session, req.redevable_id, decided_on, for_update=True)
-            possible = [int(r["creance_id"]) for r in (req.details or {}).get("routes", []) if r.get("possible")]
-            views = [account.views[c] for c in possible if c in account.views]
-            due = sum(v.rar_cents for v in views if not v.cancelled)
-            if due <= 0:
-                raise PoursuitesError("Aucune créance de la demande n'admet de remise : rien à remettre.")
-            granted = due if amount_cents is None else int(amount_cents)
-            if not 0 < granted <= due:
-                raise PoursuitesError(f"Montant de la remise invalide : entre 0,01 € et {euros(due)}.")
-            imp = impute(granted, views, decided_on, ImputationRule.PLUS_ANCIENNE_DABORD)
-            for line in imp.lines:
-                c = account.creances[int(line.creance_id)]
-                set_rar(session, c, int(c.rar_cents) - line.amount_cents, "remise_gracieuse", agent_id)
-            text = (comment + " — " if comment else "") + f"Remise gracieuse accordée : {euros(granted)}."
-        decision = RequestDecision(request_id=req.id, status=status, decided_on=decided_on, comment=text,
-                                   agent_id=agent_id)
-        session.add(decision)
-        session.flush()
-        audit.add(session, agent_id, "decision_demande", "redevable", req.redevable_id,
-                  {"request_id": req.id, "kind": req.kind, "status": status})
+        return decide_in(session, request_id, status, decided_on or date.today(), agent_id, comment,
+                         amount_cents=amount_cents)
+
+
+def decide_in(session: Session, request_id: int, status: str, decided_on: date, agent_id: int | None,
+              comment: str | None, *, amount_cents: int | None = None) -> RequestDecision:
+    """:func:`decide_request` inside the caller's transaction."""
+    req = session.get(Demande, int(request_id))
+    if req is None:
+        raise PoursuitesError(f"Demande inconnue : {request_id}.")
+    allowed = REQUEST_STATUSES[req.kind]
+    if status not in allowed:
+        raise PoursuitesError(f"Décision « {status} » impossible sur cette demande "
+                              f"(attendu : {', '.join(allowed)}).")
+    if decided_on < req.received_on:
+        raise PoursuitesError("La décision ne peut précéder la demande.")
+    latest = latest_decision(session, req.id)
+    if req.kind == "plan_reglement" and status == "acceptee" and not (req.details or {}).get("echeancier"):
+        raise PoursuitesError("Plan de règlement sans échéancier : enregistrer la demande avec ses échéances.")
+    if req.kind != "plan_reglement" and latest is not None and latest.status in ("acceptee", "refusee", "retiree"):
+        raise PoursuitesError(f"Demande déjà décidée ({latest.status} le {date_fr(latest.decided_on)}).")
+    if req.kind == "plan_reglement" and latest is not None and latest.status == status:
+        raise PoursuitesError(f"Demande déjà dans cet état ({status} le {date_fr(latest.decided_on)}).")
+    text = comment
+    if req.kind == "remise_gracieuse" and status == "acceptee":
+        account = load_account(session, req.redevable_id, decided_on, for_update=True)
+        possible = [int(r["creance_id"]) for r in (req.details or {}).get("routes", []) if r.get("possible")]
+        views = [account.views[c] for c in possible if c in account.views]
+        due = sum(v.rar_cents for v in views if not v.cancelled)
+        if due <= 0:
+            raise PoursuitesError("Aucune créance de la demande n'admet de remise : rien à remettre.")
+        granted = due if amount_cents is None else int(amount_cents)
+        if not 0 < granted <= due:
+            raise PoursuitesError(f"Montant de la remise invalide : entre 0,01 € et {euros(due)}.")
+        imp = impute(granted, views, decided_on, ImputationRule.PLUS_ANCIENNE_DABORD)
+        for line in imp.lines:
+            c = account.creances[int(line.creance_id)]
+            set_rar(session, c, int(c.rar_cents) - line.amount_cents, "remise_gracieuse", agent_id)
+        text = (comment + " — " if comment else "") + f"Remise gracieuse accordée : {euros(granted)}."
+    decision = RequestDecision(request_id=req.id, status=status, decided_on=decided_on, comment=text,
+                               agent_id=agent_id)
+    session.add(decision)
+    session.flush()
+    audit.add(session, agent_id, "decision_demande", "redevable", req.redevable_id,
+              {"request_id": req.id, "kind": req.kind, "status": status})
     return decision
+
+
+def latest_decision(session: Session, request_id: int) -> RequestDecision | None:
+    """The decision in force on a request (the latest one)."""
+    return session.scalar(select(RequestDecision).where(RequestDecision.request_id == request_id)
+                          .order_by(RequestDecision.decided_on.desc(), RequestDecision.id.desc()).limit(1))
 
 
 def refresh_payment_plans(session: Session, redevable_id: int | CompteCharge, on: date,
@@ -218,7 +231,13 @@ def refresh_payment_plans(session: Session, redevable_id: int | CompteCharge, on
         out.append(decision)
     if out:
         session.flush()
+        from .lettres_demandes import letter_for_decision  # here: the letters module imports this one
+
+        for decision in out:
+            if decision.status == "defaillant":  # poursuites resume: the debtor is told why
+                letter_for_decision(session, account, decision, agent_id)
     return out
 
 
-__all__ = ["decide_request", "parse_schedule", "record_request", "refresh_payment_plans"]
+__all__ = ["decide_in", "decide_request", "latest_decision", "parse_schedule", "record_request",
+           "refresh_payment_plans"]

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..services.admin import access
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
+from ..services.panels.perimetre import GROUP_LABELS
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
@@ -52,11 +53,12 @@ def render_worklist():  # noqa: ANN201
         query = service.WorklistQuery(
             structure_id=structure_id, sort=args.get("tri", "montant"), product=args.get("produit") or None,
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
-            pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
+            pending_only=args.get("echeances") == "1", group=args.get("groupe") or None,
+            page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
-                           args=args, today=date.today())
+                           args=args, today=date.today(), groups=GROUP_LABELS)
 
 
 @bp.route("/travail")

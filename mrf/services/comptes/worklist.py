@@ -81,6 +81,7 @@ from ...models import (
     WorklistEntry,
     WorklistState,
 )
+from ..panels.perimetre import GROUP_LABELS, members_in_group, scopes_of
 from ..poursuites.vocabulaire import TypeActe
 from . import famille
 from .liste import PRODUCTS
@@ -111,12 +112,14 @@ class WorklistQuery:
     max_total_cents: int | None = None
     prescription_before: date | None = None
     pending_only: bool = False
+    group: str | None = None  # panel, control, none (place in the experiment)
     page: int = 1
     per_page: int = PER_PAGE
 
     def normalised(self) -> WorklistQuery:
         return replace(self, sort=self.sort if self.sort in SORTS else "montant",
                        product=self.product if self.product in PRODUCTS else None,
+                       group=self.group if self.group in GROUP_LABELS else None,
                        page=max(1, min(self.page, 100_000)), per_page=max(1, min(self.per_page, 200)))
 
 
@@ -130,6 +133,8 @@ class WorklistRow:
     products: tuple[str, ...]
     nearest_prescription: date | None
     next_deadline: date | None
+    group: str = "none"  # panel, control, none
+    group_label: str = "Hors panel"
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,10 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         conditions.append(e.nearest_prescription <= q.prescription_before)
     if q.pending_only:
         conditions.append(e.next_deadline.is_not(None))
+    if q.group == "none":
+        conditions.append(e.redevable_id.not_in(members_in_group(None)))
+    elif q.group:
+        conditions.append(e.redevable_id.in_(members_in_group(q.group)))
     order = {
         "montant": [e.total_due_cents.desc(), e.redevable_id.desc()],
         "montant_croissant": [e.total_due_cents.asc(), e.redevable_id.asc()],
@@ -193,14 +202,17 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         names = {r.id: r for r in session.execute(
             select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance)
             .where(Redevable.id.in_([x.redevable_id for x in entries])))}
+    scopes = scopes_of(session, [x.redevable_id for x in entries])
     rows = []
     for x in entries:
         r = names.get(x.redevable_id)
+        scope = scopes[x.redevable_id]
         rows.append(WorklistRow(
             redevable_id=x.redevable_id, nom=r.nom if r else None, prenoms=r.prenoms if r else None,
             date_naissance=r.date_naissance if r else None, total_due_cents=int(x.total_due_cents or 0),
             products=tuple(p for p in PRODUCTS if getattr(x, f"has_{p}")),
-            nearest_prescription=_as_date(x.nearest_prescription), next_deadline=_as_date(x.next_deadline)))
+            nearest_prescription=_as_date(x.nearest_prescription), next_deadline=_as_date(x.next_deadline),
+            group=scope.group.value, group_label=scope.label))
     return WorklistPage(query=q, rows=rows, total=total, total_capped=capped, next_page=has_next,
                         refreshed_at=state.refreshed_at if state else None)
 

@@ -43,7 +43,8 @@ def publish(world: World, name: str, configuration: int, members: list[tuple[Deb
     with db.transaction() as s:
         ids = {code: sid for sid, code in s.execute(select(Structure.id, Structure.code))}
         panel = Panel(name=name, configuration=configuration, criteria_toml=f'name = "{name}"\n', seed=1,
-                      status="publie", published_at=datetime.now(timezone.utc), report={})
+                      status="publie", published_at=datetime.now(timezone.utc),
+                      report={"products": ["amendes", "hopital", "impots", "secteur_local"]})  # selected on all
         s.add(panel)
         s.flush()
         for d, group, code in members:

@@ -125,3 +125,15 @@ def test_an_office_of_a_control_member_issues_for_its_own_creances_only(world):
     publish(world, "mrf-c1-own", 1, [(d, "control", None)])
     service.issue_satd(d.id, d.tiers["banque"], None, ON, "TA-89")
     assert acts_of(d.id) == [("TA-89", {"TA-89"})]
+
+
+def test_route_creance_of_a_later_creance_follows_the_same_rule(world):
+    from mrf.services.panels.composition import route_creance
+
+    d = world.debtor(assigned=None)
+    publish(world, "mrf-c2-route", 2, [(d, "panel", "TA-89")])
+    hop = add_hospital_debt(world, d)  # after publication
+    assert route_creance(hop)["structure"] == "TA-89" and route_creance(hop)["follows_panel"]
+    water = route_creance(d.creances["local"])
+    assert water["structure"] == "SPL-AUXERRE" and not water["follows_panel"]
+    assert route_creance(d.creances["impots"])["structure"] == "SIP-AUXERRE"

@@ -78,3 +78,21 @@ def test_temoin_flag_visible_in_the_browser(app, live_server, world, page) -> No
     assert page.locator("#liste-de-travail tbody tr").count() == 1
     page.get_by_role("link", name="DUPONT JEAN PIERRE").click()
     assert page.locator("#groupe-experimentation").get_by_text(TEMOIN).is_visible()
+
+
+def test_an_office_issues_on_a_temoin_only_for_its_own_creances(app, world, client_for, csrf):
+    from sqlalchemy import select
+
+    from mrf.models import Acte, ActeLine
+
+    publish_control(world, app)
+    agent = client_for("agent_b")  # SIP-B holds the water bill (of the account merged into DUPONT)
+    response = agent.post(f"/redevables/{world.mine}/satd",
+                          data={"satd-renseignement": str(world.bank), "csrf_token": csrf(agent)})
+    assert response.status_code == 302
+    with app.app_context(), db.new_session() as s:
+        acts = list(s.scalars(select(Acte).where(Acte.redevable_id == world.mine,
+                                                 Acte.structure_id == world.structures["SIP-B"])))
+        assert len(acts) == 1
+        lines = list(s.scalars(select(ActeLine.creance_id).where(ActeLine.acte_id == acts[0].id)))
+    assert lines == [world.creances["eau"]]  # SIP-B's water bill only, not SIP-A's impôts nor TA-A's amende

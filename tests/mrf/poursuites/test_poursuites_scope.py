@@ -96,6 +96,8 @@ def test_control_member_gets_one_plan_per_office_and_acts_never_span_two_offices
     assert len(satd) == 3  # one per office, none joint across offices
     for step in data["steps"]:
         assert {by_id[cid]["comptable_origine"] for cid in step["creance_ids"]} == {step["comptable"]}
+    text = cli.invoke(args=["plan", str(d.id), "--date", DATE]).stdout
+    assert "Groupe : Témoin (panel mrf-c1-test) — circuit habituel" in text and "comptable TA-89" in text
     result = cli.invoke(args=["satd", "issue", str(d.id), "--out", str(tmp_path / "pdf"), "--date", DATE])
     assert result.exit_code == 0, result.output
     acts = acts_of(d.id)

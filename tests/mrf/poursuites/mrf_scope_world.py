@@ -3,7 +3,7 @@ structure, a témoin, and a hospital debt beside the world's impôt, amende and 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -43,7 +43,7 @@ def publish(world: World, name: str, configuration: int, members: list[tuple[Deb
     with db.transaction() as s:
         ids = {code: sid for sid, code in s.execute(select(Structure.id, Structure.code))}
         panel = Panel(name=name, configuration=configuration, criteria_toml=f'name = "{name}"\n', seed=1,
-                      status="publie", published_at=datetime.now(timezone.utc),
+                      status="publie", published_at=datetime.now(UTC),
                       report={"products": ["amendes", "hopital", "impots", "secteur_local"]})  # selected on all
         s.add(panel)
         s.flush()

@@ -97,13 +97,16 @@ def satd() -> None:
               help="Dossier où écrire les PDF.")
 @click.option("--tiers", "tiers", type=int, default=None, help="Identifiant du renseignement (tiers détenteur).")
 @click.option("--date", "on", default=None, help="Date d'émission (JJ/MM/AAAA ; défaut : aujourd'hui).")
+@click.option("--structure", "structure_code", default=None,
+              help="N'émettre que pour ce comptable (code de structure) ; refusé hors de son périmètre.")
 @with_appcontext
-def satd_issue(redevable_id: str, out_dir: Path, tiers: int | None, on: str | None) -> None:
+def satd_issue(redevable_id: str, out_dir: Path, tiers: int | None, on: str | None,
+               structure_code: str | None) -> None:
     """Émet la SATD conjointe du plan pour chaque tiers détenteur (ou le seul --tiers) et écrit les PDF."""
     rid = _account_id(redevable_id)
     when = _date(on)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths, errors = lot.issue_for_account(rid, tiers, when, out_dir)
+    paths, errors = lot.issue_for_account(rid, tiers, when, out_dir, structure_code)
     for path in paths:
         click.echo(str(path))
     for error in errors:

@@ -13,6 +13,7 @@ from ..services.comptes import priorite
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
 from ..services.poursuites.prochaine_action import prochaines_actions
+from ..services.panels.perimetre import GROUP_LABELS
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
@@ -58,14 +59,15 @@ def render_worklist():  # noqa: ANN201
         query = service.WorklistQuery(
             structure_id=structure_id, sort=args.get("tri", "priorite"), product=args.get("produit") or None,
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
-            pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
+            pending_only=args.get("echeances") == "1", group=args.get("groupe") or None,
+            page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
         # A plan costs tens of milliseconds: the top rows of the page get theirs, the others on the account.
         actions = prochaines_actions([row.redevable_id for row in page.rows[:ACTIONS_PER_PAGE]])
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id="national" if national else structure_id, sorts=service.SORTS,
-                           products=PRODUCT_LABELS,
-                           args=args, today=date.today(), deadline_kinds=priorite.DEADLINE_KINDS, actions=actions)
+                           products=PRODUCT_LABELS, args=args, today=date.today(),
+                           deadline_kinds=priorite.DEADLINE_KINDS, actions=actions, groups=GROUP_LABELS)
 
 
 @bp.route("/travail")

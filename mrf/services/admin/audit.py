@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "panel_enregistrement": "Enregistrement d'un panel",
     "panel_publication": "Publication d'un panel",
     "consultation_panel": "Consultation d'un panel",
+    "refus_traitement": "Action de traitement refusée (périmètre du panel)",
 }
 
 

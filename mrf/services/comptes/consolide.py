@@ -25,6 +25,10 @@ account merged into it:
 Thresholds, creditor kinds, ANV settings and signing towns are configuration data in
 ``mrf/data/poursuites.toml`` (versioned, with validity dates), read by :func:`config`.
 
+Comptable of each créance: :meth:`CompteCharge.comptable_for`, the rule of :mod:`panels.scope` (the
+assigned structure within its panel's configuration, else the original comptable; a témoin keeps
+only its original comptables), the account's place read by :func:`..panels.perimetre.scope_of`.
+
 Size (over 400 lines): one loader reading ten tables into the library's input; cutting
 :func:`load_account` into smaller readers is the next step of issue 16 (not done yet).
 """
@@ -40,6 +44,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panels.scope import Scope, categorie, comptable_now, in_scope
 from poursuites.catalogue import ActionKind
 from poursuites.model import (
     Adresse,
@@ -85,6 +90,7 @@ from ...models import (
     TiersAnswer,
 )
 from ..errors import Conflit, Introuvable, Refus
+from ..panels.perimetre import scope_of
 from ..poursuites.vocabulaire import ReponseTiers, TypeActe, TypeDemande
 from . import famille
 from .config import ConfigError, PoursuitesConfig, config
@@ -202,6 +208,7 @@ class CompteCharge:
     plans: list[PlanReglementInfo]
     contested: set[int]
     acts: dict[int, Acte] = field(default_factory=dict)
+    scope: Scope = field(default_factory=Scope)
 
     @property
     def id(self) -> int:
@@ -220,7 +227,14 @@ class CompteCharge:
         )
 
     def comptable_for(self, creance: Creance) -> Structure:
-        return self.assigned or self.structures[creance.structure_id]
+        """The structure pursuing the créance now (:func:`panels.scope.comptable_now`)."""
+        origine = self.structures[creance.structure_id]
+        code = comptable_now(self.scope, categorie(creance.product, bool(creance.is_hospital)), origine.code)
+        return self.assigned if self.assigned is not None and code == self.assigned.code else origine
+
+    def in_scope(self, creance: Creance) -> bool:
+        """True when the assigned structure is in charge of the créance (panel's configuration)."""
+        return self.assigned is not None and in_scope(self.scope, categorie(creance.product, bool(creance.is_hospital)))
 
 
 def resolve_root(session: Session, redevable_id: int) -> Redevable:
@@ -249,13 +263,15 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
     creances = {c.id: c for c in session.scalars(q)}
     cids = list(creances)
 
+    scope = scope_of(session, family)
     assignment = session.scalar(select(Assignment).where(Assignment.redevable_id.in_(family))
                                 .order_by(Assignment.id.desc()).limit(1))
     structure_ids = {c.structure_id for c in creances.values()}
-    if assignment is not None and assignment.structure_id is not None:
+    if scope.structure is not None and assignment is not None and assignment.structure_id is not None:
         structure_ids.add(assignment.structure_id)
     structures = {s.id: s for s in session.scalars(select(Structure).where(Structure.id.in_(structure_ids)))}
-    assigned = structures.get(assignment.structure_id) if assignment and assignment.structure_id else None
+    # a témoin has no assigned structure; a treated member only the one its panel assigned
+    assigned = structures.get(assignment.structure_id) if scope.structure is not None and assignment else None
 
     # acts on the créances, their cancellations and the tiers' answers
     acts: dict[int, Acte] = {}
@@ -429,19 +445,19 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
                                  .order_by(AnvDecision.decided_on, AnvDecision.id)):
             anv[d.creance_id] = d
 
-    base_views = []
-    for c in creances.values():
-        comptable = assigned or structures[c.structure_id]
-        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id)))
-    flagged = apply_requests(base_views, on, plans_lib, contestations)
-    views = {int(v.id): v for v in flagged}
-
-    return CompteCharge(
-        root=root, family_ids=family, on=on, config=cfg, creances=creances, views=views, structures=structures,
+    charge = CompteCharge(
+        root=root, family_ids=family, on=on, config=cfg, creances=creances, views={}, structures=structures,
         assigned=assigned, renseignements=renseignements, tiers=tiers, excluded_tiers=excluded,
         redevable_view=redevable_view, address_choice=choice, addresses=addresses, locks=locks,
-        next_generation=next_generation, anv=anv, plans=plans_info, contested=contested, acts=acts,
+        next_generation=next_generation, anv=anv, plans=plans_info, contested=contested, acts=acts, scope=scope,
     )
+    base_views = []
+    for c in creances.values():
+        comptable = charge.comptable_for(c)
+        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id)))
+    flagged = apply_requests(base_views, on, plans_lib, contestations)
+    charge.views = {int(v.id): v for v in flagged}
+    return charge
 
 
 def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_act: date | None,

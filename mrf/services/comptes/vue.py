@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from panels.scope import Scope, categorie, comptable_now, in_scope
 from poursuites.model import date_fr
 
 from ...models import (
@@ -37,6 +38,7 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
+from ..panels.perimetre import scope_of
 from ..poursuites.vocabulaire import TypeActe
 from . import famille
 from .liste import PRODUCT_LABELS, PRODUCTS
@@ -89,10 +91,12 @@ class Variant:
 @dataclass
 class CreanceRow:
     creance: Creance
-    structure_code: str
+    structure_code: str  # original comptable (structure of the source record)
     prescription: date | None
     prescription_reason: str
     paid_cents: int
+    comptable_code: str = ""  # the structure pursuing it now (panels.scope.comptable_now)
+    in_scope: bool = False  # in the treated member's panel configuration
 
 
 @dataclass
@@ -131,6 +135,7 @@ class AccountView:
     documents: list[Document]
     open_satd: list[Acte]
     structures: dict[int, Structure]
+    scope: Scope = field(default_factory=Scope)
 
     @property
     def creances(self) -> list[CreanceRow]:
@@ -174,6 +179,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
         for imp in session.scalars(select(Imputation).where(Imputation.creance_id.in_(creance_ids))):
             paid[imp.creance_id] += imp.amount_cents
 
+    scope = scope_of(session, ids)
     rows_by_product: dict[str, list[CreanceRow]] = defaultdict(list)
     nearest: date | None = None
     for c in creances:
@@ -193,9 +199,12 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
             reason = "délai de prescription inconnu pour ce produit"
         if c.status == StatutCreance.EN_COURS and c.rar_cents > 0 and presc is not None and presc > today:
             nearest = presc if nearest is None or presc < nearest else nearest
+        origine = structures[c.structure_id].code if c.structure_id in structures else ""
+        category = categorie(c.product, bool(c.is_hospital))
         rows_by_product[c.product].append(CreanceRow(
-            creance=c, structure_code=structures[c.structure_id].code if c.structure_id in structures else "",
-            prescription=presc, prescription_reason=reason, paid_cents=paid.get(c.id, 0)))
+            creance=c, structure_code=origine, prescription=presc, prescription_reason=reason,
+            paid_cents=paid.get(c.id, 0), comptable_code=comptable_now(scope, category, origine),
+            in_scope=in_scope(scope, category)))
     groups = []
     for product in [*PRODUCTS, *sorted(set(rows_by_product) - set(PRODUCTS))]:
         rows = rows_by_product.get(product)
@@ -236,6 +245,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
         documents=documents,
         open_satd=open_satd,
         structures=structures,
+        scope=scope,
     )
 
 

@@ -84,6 +84,7 @@ from ...models import (
     WorklistEntry,
     WorklistState,
 )
+from ..panels.perimetre import GROUP_LABELS, members_in_group, scopes_of
 from ..poursuites.vocabulaire import TypeActe
 from . import famille, priorite
 from .liste import PRODUCTS
@@ -115,12 +116,14 @@ class WorklistQuery:
     max_total_cents: int | None = None
     prescription_before: date | None = None
     pending_only: bool = False
+    group: str | None = None  # panel, control, none (place in the experiment)
     page: int = 1
     per_page: int = PER_PAGE
 
     def normalised(self) -> WorklistQuery:
         return replace(self, sort=self.sort if self.sort in SORTS else "priorite",
                        product=self.product if self.product in PRODUCTS else None,
+                       group=self.group if self.group in GROUP_LABELS else None,
                        page=max(1, min(self.page, 100_000)), per_page=max(1, min(self.per_page, 200)))
 
 
@@ -138,6 +141,8 @@ class WorklistRow:
     barred_cents: int = 0  # time-barred, proposed for ANV; not in total_due_cents
     employer_known: bool = False
     priority: str = ""  # the priority as a sentence
+    group: str = "none"  # panel, control, none
+    group_label: str = "Hors panel"
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,10 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         conditions.append(e.nearest_prescription <= q.prescription_before)
     if q.pending_only:
         conditions.append(e.next_deadline.is_not(None))
+    if q.group == "none":
+        conditions.append(e.redevable_id.not_in(members_in_group(None)))
+    elif q.group:
+        conditions.append(e.redevable_id.in_(members_in_group(q.group)))
     rules = priorite.regles()
     today = date.today()
     urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days),
@@ -213,6 +222,7 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         names = {r.id: r for r in session.execute(
             select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance)
             .where(Redevable.id.in_([x.redevable_id for x in entries])))}
+    scopes = scopes_of(session, [x.redevable_id for x in entries])
     employers = set()
     if entries:
         employers = set(session.scalars(select(Renseignement.redevable_id).where(
@@ -220,6 +230,7 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
     rows = []
     for x in entries:
         r = names.get(x.redevable_id)
+        scope = scopes[x.redevable_id]
         presc, deadline = _as_date(x.nearest_prescription), _as_date(x.next_deadline)
         recoverable, barred = int(x.total_due_cents or 0), int(x.barred_cents or 0)
         employer = x.redevable_id in employers
@@ -229,7 +240,8 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
             products=tuple(p for p in PRODUCTS if getattr(x, f"has_{p}")),
             nearest_prescription=presc, next_deadline=deadline, deadline_kind=x.deadline_kind,
             barred_cents=barred, employer_known=employer,
-            priority=priorite.phrase(recoverable, barred, presc, deadline, x.deadline_kind, employer, today)))
+            priority=priorite.phrase(recoverable, barred, presc, deadline, x.deadline_kind, employer, today),
+            group=scope.group.value, group_label=scope.label))
     return WorklistPage(query=q, rows=rows, total=total, total_capped=capped, next_page=has_next,
                         refreshed_at=state.refreshed_at if state else None)
 

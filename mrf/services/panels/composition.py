@@ -417,7 +417,9 @@ def membership_of(session: Session, redevable_id: int) -> lib.Membership | None:
     current = current_assignments(session, [redevable_id]).get(redevable_id)
     in_force = codes.get(current.structure_id) if (
         current is not None and current.panel_id == panel.id and current.structure_id is not None) else None
-    return _membership(panel, lib.PanelState.PUBLISHED, _products(panel), redevable_id, group,
+    # the assigned structure takes only its configuration's categories (panels.scope), whatever else was selected
+    products = tuple(p for p in _products(panel) if p in lib.CONFIGURATION_PRODUCTS.get(panel.configuration, ()))
+    return _membership(panel, lib.PanelState.PUBLISHED, products, redevable_id, group,
                        codes.get(sid) if sid is not None else None, reason, in_force)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from poursuites.anv import AnvProposal, MotifAnv
 from poursuites.anv import propose_anv as library_propose_anv
 from poursuites.model import Product, date_fr, euros
+from poursuites.plan import PlanStep
 from poursuites.satd import build_satd
 
 from ...extensions import db
@@ -50,6 +51,7 @@ from ..errors import refus_des_bibliotheques
 from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
 from .paiements import record_payment, reverse_payment
+from .perimetre import RefusTraitement, refus_hors_perimetre, refuse_same_day_satd, steps_to_issue
 from .plan import PlanView, plan_for
 from .presentation import plan_text
 from .renseignements import add_renseignement, address_proposals
@@ -87,14 +89,19 @@ def issue_satd(redevable_id: int, renseignement_id: int, agent_id: int | None = 
         rid = int(renseignement_id)
     except (TypeError, ValueError):
         raise PoursuitesError(f"Tiers détenteur inconnu : {renseignement_id}.") from None
-    with db.transaction() as session:
-        if structure_code is None and agent_id is not None:
-            agent = session.get(Agent, agent_id)
-            if agent is not None and agent.structure_id is not None:
-                structure_code = session.get(Structure, agent.structure_id).code
-        account = load_account(session, redevable_id, today)
-        refresh_payment_plans(session, account, today, agent_id)
-        return _issue(session, account, rid, agent_id, structure_code)
+    try:
+        with db.transaction() as session:
+            if structure_code is None and agent_id is not None:
+                agent = session.get(Agent, agent_id)
+                if agent is not None and agent.structure_id is not None:
+                    structure_code = session.get(Structure, agent.structure_id).code
+            account = load_account(session, redevable_id, today)
+            refresh_payment_plans(session, account, today, agent_id)
+            return _issue(session, account, rid, agent_id, structure_code)
+    except RefusTraitement as refus:
+        audit.record(agent_id, "refus_traitement", "redevable", refus.redevable_id,
+                     {"action": "satd", "renseignement_id": rid, "structure": structure_code, "motif": str(refus)})
+        raise
 
 
 def _why_no_step(account: CompteCharge, view: PlanView, rid: int) -> Exception:
@@ -120,9 +127,22 @@ def _issue(session, account: CompteCharge, rid: int, agent_id: int | None,  # no
     step = view.step_for_tiers(rid)
     if step is None:
         raise _why_no_step(account, view, rid)
-    if structure_code is not None and account.assigned is not None and account.assigned.code != structure_code:
-        raise PoursuitesError(f"Compte confié à {account.assigned.name} ({account.assigned.code}) : "
-                              "seule cette structure émet ses SATD.")
+    if structure_code is not None:
+        step = view.step_for_tiers(rid, structure_code)
+        if step is None:
+            raise refus_hors_perimetre(account, view, structure_code)
+        steps = [step]
+    else:
+        steps = steps_to_issue(account, view, rid)
+    documents: list[Document] = []
+    for step in steps:
+        refuse_same_day_satd(account, view, step, rid)
+        documents += _issue_step(session, account, step, rid, agent_id, structure_code)
+    return documents
+
+
+def _issue_step(session, account: CompteCharge, step: PlanStep, rid: int, agent_id: int | None,  # noqa: ANN001
+                structure_code: str | None) -> list[Document]:
     today = account.on
     tiers = tuple(sorted(step.tiers, key=lambda t: t.id != str(rid)))  # the tiers asked first
     by_structure: dict[int, list[int]] = defaultdict(list)

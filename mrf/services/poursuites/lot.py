@@ -16,6 +16,7 @@ from ..comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
 from ..comptes.liste import accounts_of_structure
 from ..errors import Introuvable
 from . import actes
+from .perimetre import RefusTraitement
 
 
 class StructureInconnue(Introuvable):
@@ -51,13 +52,19 @@ def issue_for_account(redevable_id: int, tiers: int | None, on: date, out: Path,
         targets = [tiers]
     else:
         view = actes.build_plan(redevable_id, on)
-        targets = [int(step.tiers[0].id) for step in view.satd_steps
-                   if structure_code is None
-                   or any(view.creances[c].comptable_code == structure_code for c in step.creance_ids)]
+        targets = list(dict.fromkeys(  # one call per tiers: it issues every comptable's step it may
+            int(step.tiers[0].id) for step in view.satd_steps
+            if structure_code is None or any(view.creances[c].comptable_code == structure_code
+                                             for c in step.creance_ids)))
+        if not targets and view.satd_steps and structure_code is not None and view.group != "none":
+            # SATD planned for the account's other comptables only: asking is acting outside one's scope (refused)
+            targets = [int(view.satd_steps[0].tiers[0].id)]
     paths, errors = [], []
     for target in targets:
         try:
             docs = actes.issue_satd(redevable_id, target, None, on, structure_code)
+        except RefusTraitement:
+            raise  # a treatment action refused by the panel's scope: the caller's refusal, not a failed SATD
         except (PoursuitesError, AccountNotFound, ConfigError) as exc:
             errors.append(f"Compte {redevable_id}, tiers {target} : {exc}")
             continue

@@ -14,8 +14,9 @@ def plan_text(view: PlanView) -> list[str]:
     """The plan in French, one line per item (for the command line)."""
     out = [f"Plan d'action coordonné — compte {view.redevable_id} ({view.redevable_name or 'sans nom'}), "
            f"au {date_fr(view.on)}"]
+    out.append(f"Groupe : {view.group_label}")
     if view.comptable:
-        out.append(f"Structure en charge du compte : {view.comptable}")
+        out.append(f"Structure affectée : {view.comptable} (pour les seules créances du périmètre du panel)")
     out.append(f"Reste à recouvrer : {euros(view.total_rar_cents)} ; couvert par le plan : {euros(view.planned_cents)}")
     if view.nearest_prescription is not None:
         c = view.creances.get(view.nearest_prescription_creance_id or "")
@@ -27,8 +28,9 @@ def plan_text(view: PlanView) -> list[str]:
         out.append("Aucune action à engager à cette date.")
     for i, s in enumerate(view.steps, 1):
         joint = " — conjointe" if s.is_joint else ""
+        comptable = view.step_comptable(s)
         out.append(f"{i}. {s.label}{joint} : {len(s.creance_ids)} créance(s), {euros(s.total_cents)} "
-                   f"({', '.join(p.label for p in s.products)})")
+                   f"({', '.join(p.label for p in s.products)})" + (f" — comptable {comptable}" if comptable else ""))
         if s.tiers:
             out.append("   Tiers : " + ", ".join(f"{t.name} [renseignement {t.id}]" for t in s.tiers))
         for cid in s.creance_ids:

@@ -17,7 +17,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     from .security.files import private_sqlite_file
 
     private_sqlite_file(url)  # created owner-only before Alembic's engine creates it world-readable

@@ -160,22 +160,25 @@ def montant_a_verser(group: Sequence[TiersDetenteur], total_cents: int, on: date
                 + q.explanation
             )
             return MontantAVerser("quotite_saisissable", text, monthly, "par mois", quotite=q, bareme=bareme)
-        rsa = rsa_personne_seule(on).montant_cents
+        rsa_figure = rsa_personne_seule(on)
+        rsa = rsa_figure.montant_cents
         text = (
             f"Vous prélèverez chaque mois la quotité saisissable de la rémunération ({who}) selon le barème "
             f"{bareme.annee} de l'article R3252-2 du code du travail, jusqu'à apurement de {euros(total_cents)}, "
-            f"en laissant toujours au redevable au moins {euros(rsa)} par mois (article R3252-5)."
+            f"en laissant toujours au redevable au moins {euros(rsa)}{rsa_figure.mention} par mois "
+            "(article R3252-5)."
         )
         return MontantAVerser("quotite_saisissable", text, None, "par mois", bareme=bareme, sbi_cents=rsa)
     if tiers.kind is TiersKind.BANQUE:
-        rsa = rsa_personne_seule(on).montant_cents
+        rsa_figure = rsa_personne_seule(on)
+        rsa = rsa_figure.montant_cents
         fee = frais_bancaires_satd(on).applique(total_cents)
         balances = [t.balance_cents for t in group if t.balance_cents is not None]
         if len(balances) == len(group):
             sb = saisie_bancaire(total_cents, sum(balances), on)
             text = (
-                f"Vous verserez les sommes excédant le solde bancaire insaisissable de {euros(rsa)}, dans la "
-                f"limite de {euros(total_cents)}. {sb.explanation}"
+                f"Vous verserez les sommes excédant le solde bancaire insaisissable de {euros(rsa)}"
+                f"{rsa_figure.mention}, dans la limite de {euros(total_cents)}. {sb.explanation}"
             )
             return MontantAVerser(
                 "solde_bancaire_insaisissable", text, sb.seizable_cents, "en une fois",
@@ -184,7 +187,8 @@ def montant_a_verser(group: Sequence[TiersDetenteur], total_cents: int, on: date
         blocage = delais("satd")
         text = (
             f"Vous verserez les sommes inscrites au crédit des comptes du redevable excédant le solde bancaire "
-            f"insaisissable de {euros(rsa)} (RSA d'une personne seule), dans la limite de {euros(total_cents)}. "
+            f"insaisissable de {euros(rsa)} (RSA d'une personne seule){rsa_figure.mention}, "
+            f"dans la limite de {euros(total_cents)}. "
             f"Les sommes saisies sont indisponibles pendant {blocage['blocage_compte_jours']} "
             f"{blocage['blocage_compte_unite']} à compter de la réception ({blocage['blocage_source']}). "
             f"Frais bancaires plafonnés à {euros(fee)} (10 % du montant dû, 100 € au plus)."

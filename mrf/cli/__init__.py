@@ -16,9 +16,9 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, audit, demo, imports, matching, panels, poursuites, setup, users
+    from . import accounts, audit, demo, imports, matching, panels, poursuites, setup, situations, users
 
-    for module in (setup, imports, demo, accounts, matching, panels, poursuites, users, audit):
+    for module in (setup, imports, demo, accounts, matching, panels, poursuites, situations, users, audit):
         for command in module.COMMANDS:
             _map_refusals(command)
             app.cli.add_command(command)

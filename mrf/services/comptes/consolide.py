@@ -49,7 +49,10 @@ from poursuites.model import (
     Fiabilite,
     OffenceKind,
     Product,
+    Reconnaissance,
     RedevableView,
+    SatdEnCours,
+    Situation,
     SourceInfo,
     TiersDetenteur,
     TiersKind,
@@ -88,12 +91,14 @@ from ..errors import Conflit, Introuvable, Refus
 from ..poursuites.vocabulaire import ReponseTiers, TypeActe, TypeDemande
 from . import famille
 from .config import ConfigError, PoursuitesConfig, config
+from .reconnaissances import reconnaissances_of
 from .resume import (
     CONTESTATION_CLOSED_STATUSES,
     INTERRUPTING_ACT_KINDS,
     PLAN_HONOURED_STATUSES,
     VOID_ACT_STATUSES,
 )
+from .situations import as_library, rows_in_force
 from .vocabulaire import StatutCreance
 
 #: Acts that end another act (``cancels_id``): a mainlevée lifts an SATD (which did interrupt
@@ -202,6 +207,7 @@ class CompteCharge:
     plans: list[PlanReglementInfo]
     contested: set[int]
     acts: dict[int, Acte] = field(default_factory=dict)
+    situations: tuple[Situation, ...] = ()  # in force or not: the library checks their dates
 
     @property
     def id(self) -> int:
@@ -217,7 +223,18 @@ class CompteCharge:
             redevable_id=str(self.root.id),
             creances=tuple(v for cid, v in self.views.items() if cid not in admitted),
             tiers=tuple(self.tiers.values()),
+            situations=self.situations,
+            satd_en_cours=self.satd_en_cours(),
         )
+
+    def satd_en_cours(self) -> tuple[SatdEnCours, ...]:
+        """The SATD locks in force, as the library's input (it then plans no second SATD for them)."""
+        out = []
+        for lk in sorted(self.locks.values(), key=lambda lk: (lk.issued_on, lk.acte_id, lk.creance_id)):
+            r = self.renseignements.get(lk.renseignement_id)
+            out.append(SatdEnCours(str(lk.creance_id), str(lk.renseignement_id), str(lk.acte_id), lk.issued_on,
+                                   (r.name or "") if r is not None else ""))
+        return tuple(out)
 
     def comptable_for(self, creance: Creance) -> Structure:
         return self.assigned or self.structures[creance.structure_id]
@@ -427,10 +444,12 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
                                  .order_by(AnvDecision.decided_on, AnvDecision.id)):
             anv[d.creance_id] = d
 
+    acknowledged = reconnaissances_of(session, cids, requests, on)
     base_views = []
     for c in creances.values():
         comptable = assigned or structures[c.structure_id]
-        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id)))
+        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id),
+                                       acknowledged.get(c.id, ())))
     flagged = apply_requests(base_views, on, plans_lib, contestations)
     views = {int(v.id): v for v in flagged}
 
@@ -439,11 +458,12 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
         assigned=assigned, renseignements=renseignements, tiers=tiers, excluded_tiers=excluded,
         redevable_view=redevable_view, address_choice=choice, addresses=addresses, locks=locks,
         next_generation=next_generation, anv=anv, plans=plans_info, contested=contested, acts=acts,
+        situations=as_library(rows_in_force(session, family)),
     )
 
 
 def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_act: date | None,
-                 mise_en_demeure: date | None) -> CreanceView:
+                 mise_en_demeure: date | None, reconnaissances: tuple[Reconnaissance, ...] = ()) -> CreanceView:
     product = Product(c.product)
     start = c.date_prise_en_charge  # mise en recouvrement / titre exécutoire / prise en charge
     return CreanceView(
@@ -462,6 +482,7 @@ def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_a
         cancelled=c.status == StatutCreance.ANNULEE,
         last_interrupting_act=last_act,
         date_mise_en_demeure=mise_en_demeure,
+        reconnaissances=reconnaissances,
     )
 
 

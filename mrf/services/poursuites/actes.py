@@ -49,6 +49,7 @@ from ..comptes.consolide import (
 from ..errors import refus_des_bibliotheques
 from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
+from .garde_fous import refuse_unconfirmed_figures, refuse_unseizable_tiers, situation_refusals
 from .paiements import record_payment, reverse_payment
 from .plan import PlanView, plan_for
 from .presentation import plan_text
@@ -101,25 +102,28 @@ def _why_no_step(account: CompteCharge, view: PlanView, rid: int) -> Exception:
     r = account.renseignements.get(rid)
     if r is None or r.kind == "adresse":
         return PoursuitesError(f"Tiers détenteur inconnu pour ce compte : {rid}.")
-    if rid in account.excluded_tiers:
-        return PoursuitesError(f"Tiers détenteur écarté : {account.excluded_tiers[rid]}.")
+    if rid in view.excluded_tiers:
+        return PoursuitesError(f"Tiers détenteur écarté : {view.excluded_tiers[rid].rstrip('.')}.")
     group = {int(t.id) for t in account.tiers.values()
              if rid in account.tiers and t.group_key == account.tiers[rid].group_key}
     locked = sorted({lk.creance_id for lk in account.locks.values() if lk.renseignement_id in group})
     if locked:
         refs = ", ".join(account.creances[c].reference for c in locked)
         return SatdDejaEnCours(f"créance(s) {refs}")
-    reasons = sorted({d.reason for d in view.decisions.values() if not d.eligible})
+    reasons = sorted(set(situation_refusals(account, rid))) or sorted(
+        {d.reason for d in view.decisions.values() if not d.eligible})
     return PoursuitesError("Aucune créance de ce compte n'est éligible à une SATD auprès de ce tiers à cette date"
                            + (" : " + " ; ".join(reasons[:5]) if reasons else "."))
 
 
 def _issue(session, account: CompteCharge, rid: int, agent_id: int | None,  # noqa: ANN001
            structure_code: str | None = None) -> list[Document]:
+    refuse_unseizable_tiers(account, rid)
     view = plan_for(account)
     step = view.step_for_tiers(rid)
     if step is None:
         raise _why_no_step(account, view, rid)
+    refuse_unconfirmed_figures(step, account.on)
     if structure_code is not None and account.assigned is not None and account.assigned.code != structure_code:
         raise PoursuitesError(f"Compte confié à {account.assigned.name} ({account.assigned.code}) : "
                               "seule cette structure émet ses SATD.")

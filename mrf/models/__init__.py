@@ -21,8 +21,8 @@ from .poursuites import (
     SatdLock,
     TiersAnswer,
 )
-from .situations import Remboursement, Situation
 from .security import SignInThrottle, WebSession
+from .situations import Remboursement, Situation
 from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
@@ -30,6 +30,7 @@ __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "Assignment", "AuditLog", "BailiffFile", "Base", "Creance",
     "CreanceEvent", "DebtorRequest", "Demande", "Document", "DocumentSequence", "DossierCommissaire", "ImportBatch",
     "Imputation", "MatchPair", "MatchRun", "Panel", "PanelMember", "Payment", "ReassignmentProposal", "RecordLink",
-    "Redevable", "Remboursement", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "Situation", "SourceRecord",
+    "Redevable", "Remboursement", "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle",
+    "Situation", "SourceRecord",
     "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState"
 ]

@@ -95,6 +95,7 @@ def test_no_satd_is_issued_on_an_unconfirmed_rsa_and_the_refusal_names_the_file(
 
     from poursuites.eligibility import check_figures
     from poursuites.model import TiersKind
+
     from poursuites_fixtures import flag_rsa_a_confirmer
 
     after = date(2026, 4, 1)

@@ -68,6 +68,7 @@ def test_figures_a_confirmer_name_the_data_file(monkeypatch):
     from datetime import date
 
     from poursuites.legal import figures_a_confirmer
+
     from poursuites_fixtures import flag_rsa_a_confirmer
 
     assert figures_a_confirmer(date(2026, 4, 1), rsa=True, bareme=True) == ()  # provisional RSA: usable

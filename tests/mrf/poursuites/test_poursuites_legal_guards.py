@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from mrf_poursuites_world import ON, count, pdf_text
 from sqlalchemy import select
 
 from mrf.extensions import db
@@ -14,6 +13,8 @@ from mrf.models import Acte, Creance, Document, Imputation, Payment, Rembourseme
 from mrf.services.comptes.consolide import PoursuitesError
 from mrf.services.poursuites import actes as service
 from mrf.services.poursuites import paiements, situations, surcouverture
+
+from mrf_poursuites_world import ON, count, pdf_text
 
 
 # ---------------------------------------------------------------------------------- situations

@@ -33,6 +33,7 @@ def register_web(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
+    from .garde_fous import bp as garde_fous_bp
     from .home import bp as home_bp
     from .panels import bp as panels_bp
     from .review import bp as review_bp
@@ -40,5 +41,5 @@ def register_web(app: Flask) -> None:
     from .worklist import bp as worklist_bp
 
     for blueprint in (auth_bp, home_bp, worklist_bp, search_bp, accounts_bp, review_bp, panels_bp, dashboard_bp,
-                      admin_bp):
+                      admin_bp, garde_fous_bp):
         app.register_blueprint(blueprint)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from mrf_poursuites_world import ON, count
-
 from mrf.models import Acte, Situation
+
+from mrf_poursuites_world import ON, count
 
 DATE = ON.strftime("%d/%m/%Y")
 

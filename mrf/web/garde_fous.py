@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
 from ..services.admin import access
+from ..services.comptes import situations as comptes_situations
 from ..services.errors import ErreurService
 from ..services.poursuites import paiements, situations, surcouverture
 from .access import redevable_or_404, role_required
@@ -52,9 +53,18 @@ def panel(redevable_id: int, today: date | None = None) -> dict[str, Any]:
             "can_release": current_user.role in access.ACTION_ROLES}
 
 
+def situation_badges(rows: list[Any]) -> dict[int, list[str]]:
+    """Labels of the situations in force per work-list row (one query for the page)."""
+    ids = [row.redevable_id for row in rows]
+    if not ids:
+        return {}
+    found = comptes_situations.labels_in_force(db.session, ids, date.today())
+    return {rid: [situations.libelle(k) for k in kinds] for rid, kinds in found.items()}
+
+
 @bp.app_context_processor
 def _inject() -> dict[str, Any]:
-    return {"garde_fous_panel": panel}
+    return {"garde_fous_panel": panel, "situation_badges": situation_badges}
 
 
 def _back(redevable_id: int, anchor: str):  # noqa: ANN202

@@ -48,3 +48,15 @@ def test_the_payment_preview_shows_the_refund_before_confirming(world, client_fo
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Excédent à rembourser" in page and "Confirmer" in page
     assert _count(Payment) == 0  # nothing recorded yet
+
+
+def test_the_work_list_shows_a_situation_badge(world, client_for):
+    from mrf.services.poursuites import situations
+
+    agent = client_for("agent")
+    assert "mrf-situation" not in agent.get("/travail").get_data(as_text=True)
+    situations.add_situation(world.mine, "deces", date(2026, 1, 5), "acte 2026-12")
+    page = agent.get("/travail").get_data(as_text=True)
+    row = page.split("DUPONT", 1)[1].split("</tr>", 1)[0]
+    assert "mrf-situation" in row and "décès du redevable" in row
+    assert "mrf-situation" not in page.split("BERNARD", 1)[1].split("</tr>", 1)[0]

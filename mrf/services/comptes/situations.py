@@ -4,6 +4,7 @@ poursuites library's values. Append-only rows: the one in force is the one no la
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,3 +26,15 @@ def rows_in_force(session: Session, family: Iterable[int]) -> list[Situation]:
 def as_library(rows: Iterable[Situation]) -> tuple[SituationLibrary, ...]:
     return tuple(SituationLibrary(SituationKind(r.kind), r.started_on, r.source, r.reference, r.ended_on)
                  for r in rows)
+
+
+def labels_in_force(session: Session, redevable_ids: Iterable[int], on: date) -> dict[int, list[str]]:
+    """Per account (among ``redevable_ids``, surviving accounts), the kinds of its situations in force on
+    ``on``: the work list shows them as badges."""
+    out: dict[int, list[str]] = {}
+    for row in rows_in_force(session, redevable_ids):
+        if row.started_on <= on and (row.ended_on is None or on <= row.ended_on):
+            kinds = out.setdefault(row.redevable_id, [])
+            if row.kind not in kinds:
+                kinds.append(row.kind)
+    return out

@@ -54,6 +54,13 @@ class SatdLine:
     amount_cents: int
     date_exigibilite: date
     recours: Recours
+    annee: int | None = None
+    date_titre: date | None = None  # mise en recouvrement (impôts), titre exécutoire (amendes, local)
+    amount_initial_cents: int = 0
+
+    @property
+    def titre_label(self) -> str:
+        return "mise en recouvrement" if self.product is Product.IMPOTS else "titre exécutoire"
 
     @property
     def product_label(self) -> str:
@@ -133,7 +140,9 @@ def build_satd(
             creance_id=c.id, product=c.product, nature=c.nature, reference=c.reference,
             creditor_name=c.creditor_name, comptable_code=c.comptable_code or comptable.code,
             comptable_name=c.comptable_name or comptable.nom, amount_cents=c.rar_cents,
-            date_exigibilite=c.date_exigibilite, recours=recours(c.product),
+            date_exigibilite=c.date_exigibilite, recours=recours(c.product), annee=c.annee,
+            date_titre=c.date_mise_en_recouvrement or c.date_titre or c.date_prise_en_charge,
+            amount_initial_cents=c.amount_initial_cents,
         )
         for c in creances
     )

@@ -483,6 +483,7 @@ def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_a
         last_interrupting_act=last_act,
         date_mise_en_demeure=mise_en_demeure,
         reconnaissances=reconnaissances,
+        annee=c.year,
     )
 
 

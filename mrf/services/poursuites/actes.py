@@ -49,7 +49,7 @@ from ..comptes.consolide import (
 from ..errors import refus_des_bibliotheques
 from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
-from .garde_fous import refuse_unconfirmed_figures, refuse_unseizable_tiers, situation_refusals
+from .garde_fous import refuse_unconfirmed_figures, refuse_unseizable_tiers, signed_by, situation_refusals
 from .paiements import record_payment, reverse_payment
 from .plan import PlanView, plan_for
 from .presentation import plan_text
@@ -143,7 +143,7 @@ def _issue(session, account: CompteCharge, rid: int, agent_id: int | None,  # no
         structure: Structure = structures[sid]
         cids = by_structure[sid]
         satd = build_satd(account.redevable_view, tiers, [account.views[c] for c in cids],
-                          comptable_view(structure, account.config.villes), today)
+                          signed_by(session, comptable_view(structure, account.config.villes), agent_id), today)
         acte = Acte(
             redevable_id=account.id, kind=step.action.value, structure_id=structure.id, renseignement_id=rid,
             amount_cents=satd.total_cents, issued_on=today, agent_id=agent_id, status="emis",

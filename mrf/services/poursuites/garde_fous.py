@@ -6,15 +6,20 @@ administrators."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import check_figures
-from poursuites.model import TiersKind
+from poursuites.model import ComptableView, TiersKind
 from poursuites.plan import PlanStep
 from poursuites.situations import refus_situation, refus_tiers
 
+from ...models import Agent
+from ..admin.access import COMPTABLE
 from ..comptes.consolide import CompteCharge, PoursuitesError
 
 log = logging.getLogger(__name__)
@@ -55,3 +60,14 @@ def situation_refusals(account: CompteCharge, renseignement_id: int) -> list[str
         if refus is not None:
             reasons.append(refus.reason)
     return reasons
+
+
+def signed_by(session: Session, comptable: ComptableView, agent_id: int | None) -> ComptableView:
+    """The comptable of an act with its signatory's name and quality (CRPA L212-1): the issuing agent,
+    as comptable public or by delegation of the comptable public."""
+    agent = session.get(Agent, agent_id) if agent_id is not None else None
+    if agent is None:
+        return comptable
+    name = (agent.display_name or agent.login).strip()
+    quality = "Le comptable public" if agent.role == COMPTABLE else "Pour le comptable public et par délégation"
+    return dataclasses.replace(comptable, signataire=name, qualite=quality)

@@ -201,3 +201,16 @@ def test_on_the_seeded_demo_no_satd_targets_a_caf(world):
                                                              Renseignement.kind == "caf"))
         with pytest.raises(PoursuitesError, match="L553-4"):
             service.issue_satd(d.id, caf_id, None, ON)
+
+
+def test_the_act_names_its_signatory_and_identifies_each_creance(world):
+    from mrf.services.admin.users import create_user
+
+    d = world.debtor()
+    agent = create_user("c.martin", "comptable", "cheval-agrafe-batterie-1", "SIP-AUXERRE", "Claire MARTIN")
+    docs = service.issue_satd(d.id, d.tiers["banque"], agent.id, ON)
+    for doc in docs:
+        text = pdf_text(doc.pdf)
+        assert "Claire MARTIN" in text and "Le comptable public" in text
+        assert "mise en recouvrement le 31/07/2025" in text and "titre exécutoire le 01/03/2025" in text
+        assert "montant pris en charge 1 200,00" in text.replace("\u202f", " ").replace("\u00a0", " ")

@@ -78,6 +78,7 @@ class MontantAVerser:
     bareme: BaremeSaisie | None = None
     sbi_cents: int | None = None
     bank_fee_cap_cents: int | None = None
+    blocage: str = ""  # bank, balance unknown: how long the sums are blocked, and the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,8 @@ def montant_a_verser(group: Sequence[TiersDetenteur], total_cents: int, on: date
         )
         return MontantAVerser(
             "solde_bancaire_insaisissable", text, None, "en une fois", sbi_cents=rsa, bank_fee_cap_cents=fee,
+            blocage=(f"{blocage['blocage_compte_jours']} {blocage['blocage_compte_unite']} "
+                     f"({blocage['blocage_source']})"),
         )
     text = (
         f"Vous verserez les sommes que vous détenez ou devrez pour le compte du redevable, dans la limite de "

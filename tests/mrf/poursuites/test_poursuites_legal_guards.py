@@ -214,3 +214,19 @@ def test_the_act_names_its_signatory_and_identifies_each_creance(world):
         assert "Claire MARTIN" in text and "Le comptable public" in text
         assert "mise en recouvrement le 31/07/2025" in text and "titre exécutoire le 01/03/2025" in text
         assert "montant pris en charge 1 200,00" in text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_the_employer_copy_applies_the_bareme_to_each_months_pay(world):
+    d = world.debtor(bank=False, employer=True)
+    docs = service.issue_satd(d.id, d.tiers["employeur"], None, ON)
+    text = pdf_text(docs[0].pdf)
+    assert "chaque mois sur la rémunération nette du mois" in text and "Barème 2026" in text
+    assert "à confirmer" not in text  # décret 2025-1299: the 2026 barème is confirmed
+
+
+def test_bank_and_debtor_copies_state_the_fifteen_working_days_when_the_balance_is_unknown(world):
+    d = world.debtor()
+    docs = service.issue_satd(d.id, d.tiers["banque"], None, ON)
+    for doc in docs:  # notice to the bank, notification to the debtor
+        text = pdf_text(doc.pdf)
+        assert "15 jours ouvrables" in text and "L162-1" in text, doc.kind

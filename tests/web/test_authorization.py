@@ -67,6 +67,13 @@ RULES: dict[tuple[str, str], tuple] = {
     ("admin.toggle", "POST"): (lambda w: f"/administration/utilisateurs/{w.victim_id}/activation",
                                _only({ADMIN: 302}), {"actif": "1"}),
     ("admin.audit", "GET"): (lambda w: "/administration/audit", _only({ADMIN: 200}), None),
+    # issue 19: an empty form is refused with a message on the account page (redirect)
+    ("garde_fous.add_situation", "POST"): (lambda w: f"/redevables/{w.mine}/situations", _only({COMPTABLE: 302}),
+                                           {}),
+    ("garde_fous.record_mainlevee", "POST"): (lambda w: f"/redevables/{w.mine}/mainlevees",
+                                              _only({AGENT: 302, COMPTABLE: 302}), {}),
+    ("garde_fous.preview_payment", "POST"): (lambda w: f"/redevables/{w.mine}/paiements/apercu",
+                                             _only({AGENT: 302, COMPTABLE: 302}), {}),
 }
 
 

@@ -87,12 +87,19 @@ class MontantDate:
     au: date | None
     source: str
     a_confirmer: bool
+    provisoire: bool = False  # an estimate of the statutory revaluation: usable, printed as provisional
+
+    @property
+    def mention(self) -> str:
+        """What an act prints after the amount when it is provisional ("" otherwise)."""
+        return f" (montant provisoire : {self.source})" if self.provisoire else ""
 
 
 def rsa_personne_seule(on: date) -> MontantDate:
     """RSA for a one-person household in force on ``on``: the SBI and the salary floor."""
     row = _select(load("rsa")["periode"], on, "le montant forfaitaire du RSA (personne seule)", "rsa")
-    return MontantDate(row["montant_cents"], row["du"], row.get("au"), row["source"], bool(row.get("a_confirmer")))
+    return MontantDate(row["montant_cents"], row["du"], row.get("au"), row["source"], bool(row.get("a_confirmer")),
+                       bool(row.get("provisoire")))
 
 
 # ---------------------------------------------------------------- thresholds and rates

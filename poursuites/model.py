@@ -182,6 +182,7 @@ class CreanceView:
     last_interrupting_act: date | None = None
     date_mise_en_demeure: date | None = None
     reconnaissances: tuple[Reconnaissance, ...] = ()  # debtor's acknowledgements (prescription)
+    annee: int | None = None  # year (impôts: year of imposition) or period the créance concerns
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +258,8 @@ class ComptableView:
     telephone: str = ""
     courriel: str = ""
     ville: str = ""
+    signataire: str = ""  # name of the signatory (CRPA L212-1)
+    qualite: str = "Le comptable public"  # quality of the signatory (CRPA L212-1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,13 @@ class SatdLine:
     amount_cents: int
     date_exigibilite: date
     recours: Recours
+    annee: int | None = None
+    date_titre: date | None = None  # mise en recouvrement (impôts), titre exécutoire (amendes, local)
+    amount_initial_cents: int = 0
+
+    @property
+    def titre_label(self) -> str:
+        return "mise en recouvrement" if self.product is Product.IMPOTS else "titre exécutoire"
 
     @property
     def product_label(self) -> str:
@@ -71,6 +78,7 @@ class MontantAVerser:
     bareme: BaremeSaisie | None = None
     sbi_cents: int | None = None
     bank_fee_cap_cents: int | None = None
+    blocage: str = ""  # bank, balance unknown: how long the sums are blocked, and the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +141,9 @@ def build_satd(
             creance_id=c.id, product=c.product, nature=c.nature, reference=c.reference,
             creditor_name=c.creditor_name, comptable_code=c.comptable_code or comptable.code,
             comptable_name=c.comptable_name or comptable.nom, amount_cents=c.rar_cents,
-            date_exigibilite=c.date_exigibilite, recours=recours(c.product),
+            date_exigibilite=c.date_exigibilite, recours=recours(c.product), annee=c.annee,
+            date_titre=c.date_mise_en_recouvrement or c.date_titre or c.date_prise_en_charge,
+            amount_initial_cents=c.amount_initial_cents,
         )
         for c in creances
     )
@@ -160,22 +170,25 @@ def montant_a_verser(group: Sequence[TiersDetenteur], total_cents: int, on: date
                 + q.explanation
             )
             return MontantAVerser("quotite_saisissable", text, monthly, "par mois", quotite=q, bareme=bareme)
-        rsa = rsa_personne_seule(on).montant_cents
+        rsa_figure = rsa_personne_seule(on)
+        rsa = rsa_figure.montant_cents
         text = (
             f"Vous prélèverez chaque mois la quotité saisissable de la rémunération ({who}) selon le barème "
             f"{bareme.annee} de l'article R3252-2 du code du travail, jusqu'à apurement de {euros(total_cents)}, "
-            f"en laissant toujours au redevable au moins {euros(rsa)} par mois (article R3252-5)."
+            f"en laissant toujours au redevable au moins {euros(rsa)}{rsa_figure.mention} par mois "
+            "(article R3252-5)."
         )
         return MontantAVerser("quotite_saisissable", text, None, "par mois", bareme=bareme, sbi_cents=rsa)
     if tiers.kind is TiersKind.BANQUE:
-        rsa = rsa_personne_seule(on).montant_cents
+        rsa_figure = rsa_personne_seule(on)
+        rsa = rsa_figure.montant_cents
         fee = frais_bancaires_satd(on).applique(total_cents)
         balances = [t.balance_cents for t in group if t.balance_cents is not None]
         if len(balances) == len(group):
             sb = saisie_bancaire(total_cents, sum(balances), on)
             text = (
-                f"Vous verserez les sommes excédant le solde bancaire insaisissable de {euros(rsa)}, dans la "
-                f"limite de {euros(total_cents)}. {sb.explanation}"
+                f"Vous verserez les sommes excédant le solde bancaire insaisissable de {euros(rsa)}"
+                f"{rsa_figure.mention}, dans la limite de {euros(total_cents)}. {sb.explanation}"
             )
             return MontantAVerser(
                 "solde_bancaire_insaisissable", text, sb.seizable_cents, "en une fois",
@@ -184,13 +197,16 @@ def montant_a_verser(group: Sequence[TiersDetenteur], total_cents: int, on: date
         blocage = delais("satd")
         text = (
             f"Vous verserez les sommes inscrites au crédit des comptes du redevable excédant le solde bancaire "
-            f"insaisissable de {euros(rsa)} (RSA d'une personne seule), dans la limite de {euros(total_cents)}. "
+            f"insaisissable de {euros(rsa)} (RSA d'une personne seule){rsa_figure.mention}, "
+            f"dans la limite de {euros(total_cents)}. "
             f"Les sommes saisies sont indisponibles pendant {blocage['blocage_compte_jours']} "
             f"{blocage['blocage_compte_unite']} à compter de la réception ({blocage['blocage_source']}). "
             f"Frais bancaires plafonnés à {euros(fee)} (10 % du montant dû, 100 € au plus)."
         )
         return MontantAVerser(
             "solde_bancaire_insaisissable", text, None, "en une fois", sbi_cents=rsa, bank_fee_cap_cents=fee,
+            blocage=(f"{blocage['blocage_compte_jours']} {blocage['blocage_compte_unite']} "
+                     f"({blocage['blocage_source']})"),
         )
     text = (
         f"Vous verserez les sommes que vous détenez ou devrez pour le compte du redevable, dans la limite de "

@@ -31,6 +31,7 @@ from .poursuites import (
     TiersAnswer,
 )
 from .security import SignInThrottle, WebSession
+from .situations import Remboursement, Situation
 from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistEntry, WorklistState
 
@@ -39,7 +40,7 @@ __all__ = [
     "Creance", "CreanceEvent", "DebtorRequest", "DecisionLetter", "Demande", "DemandeCommissaire", "Document",
     "DocumentSequence", "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire",
     "FichierEchange", "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember",
-    "Payment", "ReassignmentDecision", "ReassignmentProposal", "RecordLink", "Redevable", "Renseignement",
-    "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "SourceRecord", "Structure",
-    "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
+    "Payment", "ReassignmentDecision", "ReassignmentProposal", "RecordLink", "Redevable", "Remboursement",
+    "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "Situation", "SourceRecord",
+    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
 ]

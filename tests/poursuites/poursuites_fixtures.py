@@ -70,3 +70,16 @@ def redevable() -> RedevableView:
 def comptable() -> ComptableView:
     return ComptableView("089001", "SIP d'Auxerre (structure MRF)", ("10 rue du Trésor", "89000 Auxerre"),
                          "03 86 00 00 00", ville="Auxerre")
+
+
+def flag_rsa_a_confirmer(monkeypatch, since=None) -> None:  # noqa: ANN001 - pytest's monkeypatch
+    """Flag the RSA in force from ``since`` (1 April 2026 by default) ``a_confirmer``, as a data file
+    would while the decree is not verified: the guards must then refuse every act relying on it."""
+    import dataclasses
+
+    from poursuites import legal
+
+    since = since or date(2026, 4, 1)
+    real = legal.rsa_personne_seule
+    monkeypatch.setattr(legal, "rsa_personne_seule",
+                        lambda on: dataclasses.replace(real(on), a_confirmer=True) if on >= since else real(on))

@@ -90,13 +90,17 @@ def test_evaluate_all_gives_every_action_a_reason():
     assert decisions[ActionKind.PHASE_COMMINATOIRE].eligible
 
 
-def test_no_satd_is_issued_on_an_unconfirmed_rsa_and_the_refusal_names_the_file():
+def test_no_satd_is_issued_on_an_unconfirmed_rsa_and_the_refusal_names_the_file(monkeypatch):
     from datetime import date
 
     from poursuites.eligibility import check_figures
     from poursuites.model import TiersKind
 
-    after = date(2026, 4, 1)  # the 1 April 2026 RSA row is still flagged in data/rsa.toml
+    from poursuites_fixtures import flag_rsa_a_confirmer
+
+    after = date(2026, 4, 1)
+    assert check_figures("i1", ActionKind.SATD_BANQUE, None, after) is None  # provisional: usable
+    flag_rsa_a_confirmer(monkeypatch)  # as data/rsa.toml would be with a_confirmer = true
     d = check_figures("i1", ActionKind.SATD_BANQUE, None, after)
     assert d is not None and d.code == "figure_a_confirmer" and "poursuites/data/rsa.toml" in d.reason
     assert check_figures("i1", ActionKind.SATD_TIERS, TiersKind.EMPLOYEUR, after).code == "figure_a_confirmer"

@@ -64,11 +64,15 @@ def test_recourse_texts_per_product():
     assert "L1617-5" in recours(Product.SECTEUR_LOCAL).base_legale
 
 
-def test_figures_a_confirmer_name_the_data_file():
+def test_figures_a_confirmer_name_the_data_file(monkeypatch):
     from datetime import date
 
     from poursuites.legal import figures_a_confirmer
 
+    from poursuites_fixtures import flag_rsa_a_confirmer
+
+    assert figures_a_confirmer(date(2026, 4, 1), rsa=True, bareme=True) == ()  # provisional RSA: usable
+    flag_rsa_a_confirmer(monkeypatch)
     assert figures_a_confirmer(date(2026, 3, 31), rsa=True, bareme=True) == ()  # 2025 RSA, 2026 barème: confirmed
     [rsa] = figures_a_confirmer(date(2026, 4, 1), rsa=True, bareme=True)
     assert rsa.fichier == "poursuites/data/rsa.toml"
@@ -112,3 +116,15 @@ def test_direct_payment_during_phase_comminatoire_local_art_3():
     # a payment below the debt entrusted is imputed whole, nothing for the commissaire
     r = paiement_direct_comminatoire(40_000, Product.SECTEUR_LOCAL, 100_000, ON)
     assert (r.imputed_cents, r.fee_cents, r.excess_cents) == (40_000, 0, 0)
+
+
+def test_rsa_of_april_2026_is_the_provisional_estimate_with_its_source():
+    from datetime import date
+
+    from poursuites.legal import rsa_personne_seule
+
+    r = rsa_personne_seule(date(2026, 4, 1))
+    assert r.montant_cents == 65_234 == round(64_652 * 1.009)  # 646,52 € × 1,009 (L161-25 CSS, CCSS)
+    assert r.provisoire and not r.a_confirmer and "L161-25" in r.source
+    assert "montant provisoire" in r.mention
+    assert rsa_personne_seule(date(2026, 3, 31)).mention == ""  # the 2025 decree: no mention

@@ -18,7 +18,17 @@ def test_bank_satd_without_balance_states_the_fifteen_working_days(redevable, co
     assert satd.figures_a_confirmer == ()  # June 2025: RSA and barème confirmed
 
 
-def test_satd_after_april_2026_reports_the_unconfirmed_rsa(redevable, comptable):
+def test_satd_after_april_2026_prints_the_provisional_rsa(redevable, comptable):
+    bank = compte_bancaire("b1", IBAN, "Banque Exemple", source())
+    satd = build_satd(redevable, bank, [impot()], comptable, date(2026, 10, 5))
+    assert satd.figures_a_confirmer == ()
+    assert "652,34" in satd.montant.explanation and "montant provisoire" in satd.montant.explanation
+
+
+def test_satd_after_april_2026_reports_the_unconfirmed_rsa(redevable, comptable, monkeypatch):
+    from poursuites_fixtures import flag_rsa_a_confirmer
+
+    flag_rsa_a_confirmer(monkeypatch)
     employer = employeur("e1", "73282932000074", "Société Exemple", source(), annual_net_salary_cents=2_400_000)
     satd = build_satd(redevable, employer, [impot()], comptable, date(2026, 10, 5))
     [figure] = satd.figures_a_confirmer

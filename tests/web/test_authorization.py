@@ -122,6 +122,13 @@ RULES: dict[tuple[str, str], tuple] = {
     ("commissaires.signal", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/signal", _only({COMPTABLE: 400}), {}),
     ("commissaires.proposer_anv", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/anv", _only({COMPTABLE: 302}),
                                             {}),
+    # issue 19: an empty form is refused with a message on the account page (redirect)
+    ("garde_fous.add_situation", "POST"): (lambda w: f"/redevables/{w.mine}/situations", _only({COMPTABLE: 302}),
+                                           {}),
+    ("garde_fous.record_mainlevee", "POST"): (lambda w: f"/redevables/{w.mine}/mainlevees",
+                                              _only({AGENT: 302, COMPTABLE: 302}), {}),
+    ("garde_fous.preview_payment", "POST"): (lambda w: f"/redevables/{w.mine}/paiements/apercu",
+                                             _only({AGENT: 302, COMPTABLE: 302}), {}),
 }
 
 

@@ -82,6 +82,8 @@ def test_joint_satd_pdf_and_payment(live_server, world, page) -> None:
     form.get_by_label("Moyen de paiement").select_option("virement")
     form.get_by_role("button", name="Enregistrer le paiement").click()
     page.wait_for_load_state()
+    page.get_by_role("button", name="Confirmer et enregistrer le paiement").click()  # after the preview
+    page.wait_for_load_state()
     assert page.get_by_text(re.compile("Paiement de 200,00 € enregistré")).is_visible()
     after = page.locator("#total-du").inner_text()
     assert after != before
@@ -112,6 +114,7 @@ def test_core_actions_work_without_javascript(live_server, world, chromium) -> N
         page.get_by_role("link", name="DUPONT JEAN PIERRE").click()
         page.get_by_label("Montant reçu (€)").fill("10")
         page.get_by_role("button", name="Enregistrer le paiement").click()
+        page.get_by_role("button", name="Confirmer et enregistrer le paiement").click()  # after the preview
         assert page.get_by_text(re.compile("Paiement de 10,00 € enregistré")).is_visible()
     finally:
         context.close()

@@ -54,7 +54,10 @@ from poursuites.model import (
     Fiabilite,
     OffenceKind,
     Product,
+    Reconnaissance,
     RedevableView,
+    SatdEnCours,
+    Situation,
     SourceInfo,
     TiersDetenteur,
     TiersKind,
@@ -94,12 +97,14 @@ from ..panels.perimetre import scope_of
 from ..poursuites.vocabulaire import ReponseTiers, TypeActe, TypeDemande
 from . import famille
 from .config import ConfigError, PoursuitesConfig, config
+from .reconnaissances import reconnaissances_of
 from .resume import (
     CONTESTATION_CLOSED_STATUSES,
     INTERRUPTING_ACT_KINDS,
     PLAN_HONOURED_STATUSES,
     VOID_ACT_STATUSES,
 )
+from .situations import as_library, rows_in_force
 from .vocabulaire import StatutCreance
 
 #: Acts that end another act (``cancels_id``): a mainlevée lifts an SATD (which did interrupt
@@ -209,6 +214,7 @@ class CompteCharge:
     contested: set[int]
     acts: dict[int, Acte] = field(default_factory=dict)
     scope: Scope = field(default_factory=Scope)
+    situations: tuple[Situation, ...] = ()  # in force or not: the library checks their dates
 
     @property
     def id(self) -> int:
@@ -224,7 +230,18 @@ class CompteCharge:
             redevable_id=str(self.root.id),
             creances=tuple(v for cid, v in self.views.items() if cid not in admitted),
             tiers=tuple(self.tiers.values()),
+            situations=self.situations,
+            satd_en_cours=self.satd_en_cours(),
         )
+
+    def satd_en_cours(self) -> tuple[SatdEnCours, ...]:
+        """The SATD locks in force, as the library's input (it then plans no second SATD for them)."""
+        out = []
+        for lk in sorted(self.locks.values(), key=lambda lk: (lk.issued_on, lk.acte_id, lk.creance_id)):
+            r = self.renseignements.get(lk.renseignement_id)
+            out.append(SatdEnCours(str(lk.creance_id), str(lk.renseignement_id), str(lk.acte_id), lk.issued_on,
+                                   (r.name or "") if r is not None else ""))
+        return tuple(out)
 
     def comptable_for(self, creance: Creance) -> Structure:
         """The structure pursuing the créance now (:func:`panels.scope.comptable_now`)."""
@@ -445,23 +462,26 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
                                  .order_by(AnvDecision.decided_on, AnvDecision.id)):
             anv[d.creance_id] = d
 
+    acknowledged = reconnaissances_of(session, cids, requests, on)
     charge = CompteCharge(
         root=root, family_ids=family, on=on, config=cfg, creances=creances, views={}, structures=structures,
         assigned=assigned, renseignements=renseignements, tiers=tiers, excluded_tiers=excluded,
         redevable_view=redevable_view, address_choice=choice, addresses=addresses, locks=locks,
         next_generation=next_generation, anv=anv, plans=plans_info, contested=contested, acts=acts, scope=scope,
+        situations=as_library(rows_in_force(session, family)),
     )
     base_views = []
     for c in creances.values():
         comptable = charge.comptable_for(c)
-        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id)))
+        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id),
+                                       acknowledged.get(c.id, ())))
     flagged = apply_requests(base_views, on, plans_lib, contestations)
     charge.views = {int(v.id): v for v in flagged}
     return charge
 
 
 def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_act: date | None,
-                 mise_en_demeure: date | None) -> CreanceView:
+                 mise_en_demeure: date | None, reconnaissances: tuple[Reconnaissance, ...] = ()) -> CreanceView:
     product = Product(c.product)
     start = c.date_prise_en_charge  # mise en recouvrement / titre exécutoire / prise en charge
     return CreanceView(
@@ -480,6 +500,8 @@ def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_a
         cancelled=c.status == StatutCreance.ANNULEE,
         last_interrupting_act=last_act,
         date_mise_en_demeure=mise_en_demeure,
+        reconnaissances=reconnaissances,
+        annee=c.year,
     )
 
 

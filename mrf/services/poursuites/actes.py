@@ -50,6 +50,7 @@ from ..comptes.consolide import (
 from ..errors import refus_des_bibliotheques
 from .demandes import decide_request, record_request, refresh_payment_plans
 from .documents import issue_satd_documents
+from .garde_fous import refuse_unconfirmed_figures, refuse_unseizable_tiers, signed_by, situation_refusals
 from .paiements import record_payment, reverse_payment
 from .perimetre import RefusTraitement, refus_hors_perimetre, refuse_same_day_satd, steps_to_issue
 from .plan import PlanView, plan_for
@@ -108,21 +109,23 @@ def _why_no_step(account: CompteCharge, view: PlanView, rid: int) -> Exception:
     r = account.renseignements.get(rid)
     if r is None or r.kind == "adresse":
         return PoursuitesError(f"Tiers détenteur inconnu pour ce compte : {rid}.")
-    if rid in account.excluded_tiers:
-        return PoursuitesError(f"Tiers détenteur écarté : {account.excluded_tiers[rid]}.")
+    if rid in view.excluded_tiers:
+        return PoursuitesError(f"Tiers détenteur écarté : {view.excluded_tiers[rid].rstrip('.')}.")
     group = {int(t.id) for t in account.tiers.values()
              if rid in account.tiers and t.group_key == account.tiers[rid].group_key}
     locked = sorted({lk.creance_id for lk in account.locks.values() if lk.renseignement_id in group})
     if locked:
         refs = ", ".join(account.creances[c].reference for c in locked)
         return SatdDejaEnCours(f"créance(s) {refs}")
-    reasons = sorted({d.reason for d in view.decisions.values() if not d.eligible})
+    reasons = sorted(set(situation_refusals(account, rid))) or sorted(
+        {d.reason for d in view.decisions.values() if not d.eligible})
     return PoursuitesError("Aucune créance de ce compte n'est éligible à une SATD auprès de ce tiers à cette date"
                            + (" : " + " ; ".join(reasons[:5]) if reasons else "."))
 
 
 def _issue(session, account: CompteCharge, rid: int, agent_id: int | None,  # noqa: ANN001
            structure_code: str | None = None) -> list[Document]:
+    refuse_unseizable_tiers(account, rid)
     view = plan_for(account)
     step = view.step_for_tiers(rid)
     if step is None:
@@ -136,6 +139,7 @@ def _issue(session, account: CompteCharge, rid: int, agent_id: int | None,  # no
         steps = steps_to_issue(account, view, rid)
     documents: list[Document] = []
     for step in steps:
+        refuse_unconfirmed_figures(step, account.on)
         refuse_same_day_satd(account, view, step, rid)
         documents += _issue_step(session, account, step, rid, agent_id, structure_code)
     return documents
@@ -159,7 +163,7 @@ def _issue_step(session, account: CompteCharge, step: PlanStep, rid: int, agent_
         structure: Structure = structures[sid]
         cids = by_structure[sid]
         satd = build_satd(account.redevable_view, tiers, [account.views[c] for c in cids],
-                          comptable_view(structure, account.config.villes), today)
+                          signed_by(session, comptable_view(structure, account.config.villes), agent_id), today)
         acte = Acte(
             redevable_id=account.id, kind=step.action.value, structure_id=structure.id, renseignement_id=rid,
             amount_cents=satd.total_cents, issued_on=today, agent_id=agent_id, status="emis",

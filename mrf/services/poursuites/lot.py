@@ -49,16 +49,32 @@ def issue_for_account(redevable_id: int, tiers: int | None, on: date, out: Path,
     """Issue the SATD of the plan (every tiers, or one; only the créances of ``structure_code``
     when given): (paths written, French errors)."""
     if tiers is not None:
-        targets = [tiers]
-    else:
+        return _issue_to(redevable_id, [tiers], on, out, structure_code)
+    # the plan is recomputed after each SATD: once one covers a créance, the library plans no second
+    # full-amount SATD to another tiers for it (over-seizure)
+    paths: list[Path] = []
+    errors: list[str] = []
+    tried: set[int] = set()
+    while True:
         view = actes.build_plan(redevable_id, on)
         targets = list(dict.fromkeys(  # one call per tiers: it issues every comptable's step it may
             int(step.tiers[0].id) for step in view.satd_steps
-            if structure_code is None or any(view.creances[c].comptable_code == structure_code
-                                             for c in step.creance_ids)))
-        if not targets and view.satd_steps and structure_code is not None and view.group != "none":
+            if int(step.tiers[0].id) not in tried
+            and (structure_code is None
+                 or any(view.creances[c].comptable_code == structure_code for c in step.creance_ids))))
+        if not targets and not tried and view.satd_steps and structure_code is not None and view.group != "none":
             # SATD planned for the account's other comptables only: asking is acting outside one's scope (refused)
             targets = [int(view.satd_steps[0].tiers[0].id)]
+        if not targets:
+            return paths, errors
+        tried.add(targets[0])
+        more_paths, more_errors = _issue_to(redevable_id, targets[:1], on, out, structure_code)
+        paths += more_paths
+        errors += more_errors
+
+
+def _issue_to(redevable_id: int, targets: list[int], on: date, out: Path,
+              structure_code: str | None) -> tuple[list[Path], list[str]]:
     paths, errors = [], []
     for target in targets:
         try:

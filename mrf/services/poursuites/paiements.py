@@ -29,13 +29,16 @@ from ..comptes.consolide import CompteCharge, PoursuitesError, load_account
 from ..errors import refus_des_bibliotheques
 from .demandes import refresh_payment_plans
 from .rar import set_rar
+from .remboursements import impute_tiers, is_satd, record_refund
 from .vocabulaire import Payeur
 
 PAYERS: tuple[str, ...] = tuple(p.value for p in Payeur)
 
 
 def _imputation(account: CompteCharge, amount_cents: int, received_on: date, rule: ImputationRule,
-                chosen: list[str], acte: Acte | None) -> LibraryImputation:
+                chosen: list[str], acte: Acte | None, payer: str = Payeur.REDEVABLE.value) -> LibraryImputation:
+    if payer == Payeur.TIERS.value and is_satd(acte):
+        return impute_tiers(account, amount_cents, received_on, acte)  # the excess is refunded, never imputed
     views = list(account.compte(include_anv=True).creances)
     if acte is not None and rule is ImputationRule.CODE_CIVIL_1342_10:
         on_act = {str(line.creance_id) for line in acte.lines}
@@ -57,15 +60,10 @@ def _imputation(account: CompteCharge, amount_cents: int, received_on: date, rul
     return impute(amount_cents, views, received_on, rule, chosen_ids=chosen)
 
 
-@refus_des_bibliotheques(PoursuitesError)
-def record_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str = "redevable",
-                   agent_id: int | None = None, *, means: str | None = None, reference: str | None = None,
-                   acte_id: int | None = None, creance_ids: list[int] | tuple[int, ...] = (),
-                   rule: ImputationRule | str | None = None, today: date | None = None) -> Payment:
-    """Record and impute a payment received on the account. ``creance_ids``: the créances the
-    debtor chose to pay, in his order (imputation ``choisie_par_redevable``); ``acte_id``: the act
-    (SATD, bailiff file) the payment answers. Returns the ``Payment`` with its imputation lines."""
-    today = today or date.today()
+def _checked(amount_cents: int, received_on: date, payer: str, means: str | None, reference: str | None,
+             creance_ids: list[int] | tuple[int, ...], rule: ImputationRule | str | None,
+             today: date) -> tuple[ImputationRule, list[str]]:
+    """The payment's input checked (French refusals): its imputation rule and the chosen créances."""
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise PoursuitesError("Le montant du paiement doit être un nombre de centimes strictement positif.")
     if payer not in PAYERS:
@@ -81,6 +79,45 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
         rule = ImputationRule(rule)
     except ValueError:
         raise PoursuitesError(f"Règle d'imputation inconnue : « {rule} ».") from None
+    return rule, chosen
+
+
+@refus_des_bibliotheques(PoursuitesError)
+def preview_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str = "redevable", *,
+                    acte_id: int | None = None, creance_ids: list[int] | tuple[int, ...] = (),
+                    rule: ImputationRule | str | None = None, today: date | None = None) -> LibraryImputation:
+    """What :func:`record_payment` would impute, and what it would leave to refund (read only): the entry
+    form shows it before the agent confirms."""
+    today = today or date.today()
+    rule, chosen = _checked(amount_cents, received_on, payer, None, None, creance_ids, rule, today)
+    with db.new_session() as session:
+        account = load_account(session, redevable_id, received_on)
+        acte = _acte_of(session, account, acte_id)
+        try:
+            return _imputation(account, amount_cents, received_on, rule, chosen, acte, payer)
+        except ValueError as exc:
+            raise PoursuitesError(str(exc)) from None
+
+
+def _acte_of(session, account: CompteCharge, acte_id: int | None) -> Acte | None:  # noqa: ANN001
+    if acte_id is None:
+        return None
+    acte = session.get(Acte, int(acte_id))
+    if acte is None or acte.redevable_id not in account.family_ids:
+        raise PoursuitesError(f"Acte inconnu pour ce compte : {acte_id}.")
+    return acte
+
+
+@refus_des_bibliotheques(PoursuitesError)
+def record_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str = "redevable",
+                   agent_id: int | None = None, *, means: str | None = None, reference: str | None = None,
+                   acte_id: int | None = None, creance_ids: list[int] | tuple[int, ...] = (),
+                   rule: ImputationRule | str | None = None, today: date | None = None) -> Payment:
+    """Record and impute a payment received on the account. ``creance_ids``: the créances the
+    debtor chose to pay, in his order (imputation ``choisie_par_redevable``); ``acte_id``: the act
+    (SATD, bailiff file) the payment answers. Returns the ``Payment`` with its imputation lines."""
+    today = today or date.today()
+    rule, chosen = _checked(amount_cents, received_on, payer, means, reference, creance_ids, rule, today)
     with db.transaction() as session:
         return record_payment_in(session, redevable_id, amount_cents, received_on, payer, agent_id, means=means,
                                  reference=reference, acte_id=acte_id, chosen=chosen, rule=rule, today=today)
@@ -92,13 +129,9 @@ def record_payment_in(session: Session, redevable_id: int, amount_cents: int, re
     """:func:`record_payment` inside the caller's transaction (arguments already checked): for use
     cases that record payments with other changes atomically (commissaires' bilans)."""
     account = load_account(session, redevable_id, received_on, for_update=True)
-    acte = None
-    if acte_id is not None:
-        acte = session.get(Acte, int(acte_id))
-        if acte is None or acte.redevable_id not in account.family_ids:
-            raise PoursuitesError(f"Acte inconnu pour ce compte : {acte_id}.")
+    acte = _acte_of(session, account, acte_id)
     try:
-        imp = _imputation(account, amount_cents, received_on, rule, chosen, acte)
+        imp = _imputation(account, amount_cents, received_on, rule, chosen, acte, payer)
     except ValueError as exc:
         raise PoursuitesError(str(exc)) from None
     payment = Payment(redevable_id=account.id, amount_cents=amount_cents, received_on=received_on, payer=payer,
@@ -110,7 +143,11 @@ def record_payment_in(session: Session, redevable_id: int, amount_cents: int, re
         set_rar(session, c, int(c.rar_cents) - line.amount_cents, "paiement", agent_id)
         payment.imputations.append(Imputation(creance_id=c.id, amount_cents=line.amount_cents))
     session.flush()
+    refund = None
+    if imp.overpayment_cents and payer == Payeur.TIERS.value and is_satd(acte):
+        refund = record_refund(session, account, payment, acte, imp, agent_id)
     audit.add(session, agent_id, "paiement", "redevable", account.id, {
+        "remboursement_id": refund.id if refund else None,
         "payment_id": payment.id, "amount_cents": amount_cents, "received_on": received_on.isoformat(),
         "payer": payer, "rule": rule.value, "overpayment_cents": imp.overpayment_cents,
         "lines": [[int(line.creance_id), line.amount_cents] for line in imp.lines], "explication": imp.explanation,
@@ -159,4 +196,4 @@ def describe(payment: Payment) -> str:
     return text
 
 
-__all__ = ["PAYERS", "describe", "record_payment", "record_payment_in", "reverse_payment"]
+__all__ = ["PAYERS", "describe", "preview_payment", "record_payment", "record_payment_in", "reverse_payment"]

@@ -1,5 +1,5 @@
-"""The coordinated plan of one account: the library's plan, with what the library does not know yet
-(SATD already in force, ANV admitted) applied in :func:`without_satd_in_force` and :func:`with_anv`.
+"""The coordinated plan of one account: the library's plan (which takes the SATD in force and the
+debtor's situations as input), with the ANV admitted applied in :func:`with_anv`.
 
 The plan is computed per comptable over that comptable's créances only (:func:`plan_per_comptable`):
 a joint act never covers créances of two comptables. For a treated member the assigned structure's
@@ -14,7 +14,7 @@ from typing import Any
 
 from panels.scope import categorie
 from poursuites.catalogue import ActionKind
-from poursuites.eligibility import Decision, evaluate
+from poursuites.eligibility import Decision
 from poursuites.model import (
     CreanceView,
     date_fr,
@@ -78,6 +78,7 @@ class PlanView:
             steps.append({
                 "rang": i, "action": s.action.value, "label": s.label, "joint": s.is_joint,
                 "comptable": self.step_comptable(s),
+                "tiers_kind": s.tiers_kind.value if s.tiers_kind else None,
                 "creance_ids": [int(c) for c in s.creance_ids], "total_cents": s.total_cents,
                 "products": [p.value for p in s.products],
                 "creances": [{"id": int(c), "reference": self.creances[c].reference, "rar_cents": cents_of(c)}
@@ -120,47 +121,6 @@ class PlanView:
         }
 
 
-def without_satd_in_force(plan: Plan, account: CompteCharge) -> tuple[list[PlanStep], dict[str, Decision]]:
-    """The plan's steps and decisions without the créances already under an SATD in force with the same
-    tiers (their reason says so). The one post-filter of the library's plan: ``plan_account`` takes no
-    SATD locks as input yet (``poursuites/`` is another team's; see issue 19)."""
-    on, seuils = account.on, account.config.seuils
-    decisions = dict(plan.decisions)
-    steps: list[PlanStep] = []
-    removed: dict[str, LockInfo] = {}
-    for step in plan.steps:
-        if not step.tiers:
-            steps.append(step)
-            continue
-        rids = [int(t.id) for t in step.tiers]
-        keep: list[str] = []
-        for cid in step.creance_ids:
-            lock = next((account.locks[(int(cid), r)] for r in rids if (int(cid), r) in account.locks), None)
-            if lock is None:
-                keep.append(cid)
-            else:
-                removed.setdefault(cid, lock)
-        if len(keep) == len(step.creance_ids):
-            steps.append(step)
-        elif keep:
-            views = [account.views[int(c)] for c in keep]
-            steps.append(dataclasses.replace(step, creance_ids=tuple(keep), total_cents=sum(v.rar_cents for v in views),
-                                             products=tuple(dict.fromkeys(v.product for v in views))))
-    in_steps = {cid for s in steps for cid in s.creance_ids}
-    for cid, lock in removed.items():
-        if cid in in_steps:
-            first = next(s for s in steps if cid in s.creance_ids)
-            decisions[cid] = evaluate(account.views[int(cid)], first.action, on, seuils)
-        else:
-            tiers = account.renseignements.get(lock.renseignement_id)
-            name = (tiers.name if tiers is not None else None) or "ce tiers"
-            decisions[cid] = Decision(cid, ActionKind.SATD_BANQUE if tiers is not None and tiers.kind == "banque"
-                                      else ActionKind.SATD_TIERS, False, "satd_en_cours",
-                                      f"SATD déjà en cours auprès de {name} (acte n° {lock.acte_id} du "
-                                      f"{date_fr(lock.issued_on)}).")
-    return steps, decisions
-
-
 def with_anv(decisions: dict[str, Decision], account: CompteCharge) -> None:
     """The reason of each créance admitted en non-valeur (left out of the library's input)."""
     for cid, d in account.anv_admitted.items():
@@ -196,12 +156,16 @@ def plan_per_comptable(account: CompteCharge) -> Plan:
 
 
 def plan_for(account: CompteCharge) -> PlanView:
-    """The coordinated plan of the account, per comptable, without the créances already under an SATD
-    in force with the same tiers (their reason says so)."""
+    """The coordinated plan of the account, per comptable: the créances under an SATD in force, the tiers
+    no SATD may reach and the debtor's situations are the library's (their reasons say so)."""
     on = account.on
     plan: Plan = plan_per_comptable(account)
-    steps, decisions = without_satd_in_force(plan, account)
+    steps, decisions = list(plan.steps), dict(plan.decisions)
     with_anv(decisions, account)
+    excluded = dict(account.excluded_tiers)
+    for exclu in plan.tiers_exclus:
+        for t in exclu.tiers:
+            excluded.setdefault(int(t.id), exclu.reason)
     in_steps = {cid for s in steps for cid in s.creance_ids}
     planned = sum(account.views[int(c)].rar_cents for c in in_steps)
     order = {str(cid): i for i, cid in enumerate(account.views)}
@@ -217,7 +181,7 @@ def plan_for(account: CompteCharge) -> PlanView:
         planned_cents=planned,
         creances={str(cid): v for cid, v in account.views.items()},
         comptable=account.assigned.code if account.assigned else None,
-        excluded_tiers=dict(account.excluded_tiers),
+        excluded_tiers=excluded,
         satd_en_cours=tuple(account.locks.values()),
         plans_reglement=tuple(account.plans),
         config_version=account.config.version,

@@ -40,7 +40,9 @@ def test_satd_issue_prints_only_paths_that_exist(world, cli, tmp_path):
     result = cli.invoke(args=["satd", "issue", str(d.id), "--out", str(out), "--date", DATE])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 4  # bank and employer: notice to the tiers + notification to the debtor each
+    # the bank SATD covers every créance: no second full-amount SATD to the employer (over-seizure, issue 19);
+    # notice to the tiers + notification to the debtor
+    assert len(lines) == 2 and "000001" in lines[0]
     for line in lines:
         path = Path(line)
         assert path.is_file() and path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")

@@ -15,7 +15,9 @@ import argparse
 import random
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,11 +27,26 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from poursuites.eligibility import SeuilsPoursuite  # noqa: E402
 from poursuites.catalogue import ActionKind  # noqa: E402
+from poursuites.eligibility import SeuilsPoursuite  # noqa: E402
 from poursuites.model import (  # noqa: E402
-    Adresse, ComptableView, CompteConsolide, CreanceView, CreditorKind, Fiabilite, OffenceKind, Product,
-    RedevableView, SourceInfo, TiersDetenteur, TiersKind,
+    Adresse,
+    ComptableView,
+    CompteConsolide,
+    CreanceView,
+    CreditorKind,
+    Fiabilite,
+    OffenceKind,
+    Product,
+    Reconnaissance,
+    ReconnaissanceKind,
+    RedevableView,
+    SatdEnCours,
+    Situation,
+    SituationKind,
+    SourceInfo,
+    TiersDetenteur,
+    TiersKind,
 )
 from poursuites.plan import plan_account  # noqa: E402
 
@@ -87,7 +104,8 @@ def _tiers(rng: random.Random, account: int) -> tuple[TiersDetenteur, ...]:
     out = []
     src = SourceInfo(Product.IMPOTS, ON - timedelta(days=rng.randint(1, 300)), Fiabilite.CONFIRMEE, "ficoba")
     for i in range(rng.choice((0, 0, 1, 1, 1, 2, 3))):
-        kind = rng.choice((TiersKind.BANQUE, TiersKind.BANQUE, TiersKind.EMPLOYEUR, TiersKind.CAISSE_RETRAITE, TiersKind.CAF))
+        kind = rng.choice((TiersKind.BANQUE, TiersKind.BANQUE, TiersKind.EMPLOYEUR, TiersKind.CAISSE_RETRAITE,
+                           TiersKind.CAF))
         if kind is TiersKind.BANQUE:
             out.append(TiersDetenteur(f"{account}-t{i}", kind, "Banque Exemple", rng.choice(IBANS), source=src,
                                       balance_cents=rng.randint(0, 500_000)))
@@ -100,14 +118,41 @@ def _tiers(rng: random.Random, account: int) -> tuple[TiersDetenteur, ...]:
     return tuple(out)
 
 
+_SITUATIONS = ((0.03, SituationKind.SURENDETTEMENT), (0.01, SituationKind.PROCEDURE_COLLECTIVE),
+               (0.005, SituationKind.RETABLISSEMENT_PERSONNEL), (0.005, SituationKind.DECES))
+
+
+def _extras(rng: random.Random, compte: CompteConsolide) -> CompteConsolide:
+    """Situations (5 % of accounts), an SATD in force (10 %), part-payments (10 % of créances)."""
+    situations: list[Situation] = []
+    draw, acc = rng.random(), 0.0
+    for share, kind in _SITUATIONS:
+        acc += share
+        if draw < acc:
+            situations.append(Situation(kind, ON - timedelta(days=rng.randint(10, 400)), "bench", "REF"))
+            break
+    locks: tuple[SatdEnCours, ...] = ()
+    if compte.tiers and rng.random() < 0.10:
+        c, t = compte.creances[0], compte.tiers[0]
+        locks = (SatdEnCours(c.id, t.id, f"A-{compte.redevable_id}", ON - timedelta(days=20), t.name),)
+    creances = tuple(
+        replace(c, reconnaissances=(Reconnaissance(ReconnaissanceKind.PAIEMENT_PARTIEL,
+                                                   ON - timedelta(days=rng.randint(30, 900))),))
+        if rng.random() < 0.10 else c
+        for c in compte.creances
+    )
+    return replace(compte, creances=creances, situations=tuple(situations), satd_en_cours=locks)
+
+
 def build_accounts(n: int, seed: int = SEED) -> list[CompteConsolide]:
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # a second stream: the base accounts stay those of earlier runs
     return [
-        CompteConsolide(
+        _extras(extra, CompteConsolide(
             f"R{a:07d}",
             tuple(_creance(rng, a, k) for k in range(rng.randint(2, 8))),
             _tiers(rng, a),
-        )
+        ))
         for a in range(n)
     ]
 
@@ -189,6 +234,12 @@ def main() -> None:
         print(f"comptes construits : {len(comptes)} ({creances} créances) en {t1 - t0:.1f} s")
         print(f"plan : {len(plans)} comptes planifiés en {t2 - t1:.1f} s "
               f"({satd} SATD dont {joint} multi-produits) — cible ≤ 60 s")
+        codes = Counter(d.code for p in plans for d in p.decisions.values())
+        caf_steps = sum(1 for p in plans for s in p.satd_steps if s.tiers_kind is TiersKind.CAF)
+        caf_excluded = sum(1 for p in plans for x in p.tiers_exclus if x.tiers_kind is TiersKind.CAF)
+        print(f"      SATD visant une CAF : {caf_steps} (CAF écartées : {caf_excluded}) ; refus par situation : "
+              + ", ".join(f"{k.value} {codes[k.value]}" for _, k in _SITUATIONS)
+              + f" ; satd_en_cours : {codes['satd_en_cours']}")
         del comptes, plans
 
     if args.documents:

@@ -7,10 +7,11 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .reference import Commune, fold_commune_name, load_reference
+from .reference import Commune, CommuneReference, fold_commune_name, load_reference
 from .text import fold, numbers_read, without_decimal_zero, without_decimal_zero_codes
 
 #: abbreviation → full word, for the street type (first word) and the usual title words
@@ -416,16 +417,96 @@ def strip_arrondissement(folded: str) -> str:
     return _ARRONDISSEMENT_SUFFIX.sub("", folded) or folded
 
 
+def raw_postcode(raw: str | None) -> str | None:
+    """A postal code as written, letters and digits only (``2600``, ``L-1009`` → ``L1009``,
+    ``SW1A 1AA`` → ``SW1A1AA``; a spreadsheet's decimal and O, I, l among digits undone): the
+    key of a place the reference does not know."""
+    text = fold(without_decimal_zero(raw or "")).replace(" ", "")
+    if text and sum(c.isdigit() for c in text) >= len(text) - 1:
+        text = numbers_read(text)
+    return text or None
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Folded country names (``data/pays.txt``): in a city field, the place is abroad."""
+    path = Path(__file__).resolve().parent / "data" / "pays.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def without_country(folded: str) -> tuple[str, bool]:
+    """A folded city without the country written after it (``MADRID ESPAGNE``, ``LISBOA
+    PORTUGAL``), and whether one was: ``LUXEMBOURG`` alone is both a city and a country."""
+    words = folded.split()
+    countries = country_names()
+    for k in (3, 2, 1):
+        if len(words) > k and " ".join(words[-k:]) in countries:
+            return " ".join(words[:-k]), True
+    return folded, len(words) <= 3 and folded in countries
+
+
+def _four_digits(raw: str | None) -> bool:
+    """A postal code written with four digits: a French one whose leading zero a spreadsheet
+    lost, or a foreign one (Belgium, Switzerland, Portugal, Australia…)."""
+    digits = raw_postcode(raw)
+    return digits is not None and len(digits) == 4 and digits.isdigit()
+
+
+def _city_confirms(ref: CommuneReference, folded: str | None, postcode: str) -> Commune | None:
+    """The commune of ``postcode`` whose name the typed city is (one typo allowed), else None."""
+    if not folded:
+        return None
+    for code in ref.communes_for_postcode(postcode):
+        name = fold_commune_name(ref.by_code[code].nom)
+        if name == folded or (len(folded) >= 5 and DamerauLevenshtein.distance(name, folded) <= 1):
+            return ref.by_code[code]
+    return None
+
+
+def _city_folded(city: str | None) -> str | None:
+    """The typed city, folded, without CEDEX nor arrondissement (no reference needed)."""
+    folded = fold(without_decimal_zero_codes(city or "")) or None
+    if folded:
+        folded = strip_arrondissement(_CITY_SUFFIX.sub("", folded)) or None
+    return folded
+
+
 @lru_cache(maxsize=200_000)
-def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | None, str | None, str | None]:
+def raw_commune(postcode: str | None, city: str | None) -> tuple[str | None, None, str | None]:
+    """(postal code as written, no INSEE code, folded city): a place without the reference."""
+    return raw_postcode(postcode), None, _city_folded(city)
+
+
+@lru_cache(maxsize=200_000)
+def normalise_commune(
+    postcode: str | None, city: str | None, reference: bool = True
+) -> tuple[str | None, str | None, str | None]:
     """(repaired postal code, INSEE code, folded city) for a (postal code, city) pair.
 
     The INSEE code is the one record linkage compares: a municipal arrondissement or a commune
     déléguée gives its commune (``13004 MARSEILLE 4E ARRONDISSEMENT`` and ``13004 MARSEILLE``
     are both 13055, see :meth:`CommuneReference.municipality`); the postal code keeps the
     arrondissement. Without a postal code, a name shared by several communes names the one
-    that holds most of their inhabitants (:meth:`CommuneReference.likeliest`)."""
+    that holds most of their inhabitants (:meth:`CommuneReference.likeliest`).
+
+    A four-digit postal code is a French one missing its leading zero only when the city
+    confirms it (``1300 BELLEY``); otherwise (``2600 KINGSTON``, ``1000 BRUXELLES``, or no
+    city) the place is left as written, never forced into a French commune. With ``reference``
+    off, every place is left as written (:func:`raw_commune`)."""
+    if not reference:
+        return raw_commune(postcode, city)
+    folded_city = _city_folded(city)
+    if folded_city and (abroad := without_country(folded_city))[1]:  # "MADRID (ESPAGNE)": never French
+        return raw_postcode(postcode), None, abroad[0] or folded_city
     ref = load_reference()
+    if _four_digits(postcode):
+        padded = "0" + (raw_postcode(postcode) or "")
+        folded = _city_folded(city)
+        commune = _city_confirms(ref, folded, padded)
+        if commune is None:
+            return raw_postcode(postcode), None, folded
+        return padded, ref.municipality(commune.code_insee), folded
     pc = normalise_postcode(postcode)
     folded = fold(without_decimal_zero_codes(city or "")) or None
     if folded and folded.isdigit() and len(folded) in (4, 5):  # a code alone in the city field
@@ -447,6 +528,11 @@ def normalise_commune(postcode: str | None, city: str | None) -> tuple[str | Non
     if commune is None and folded and pc is None:
         commune = ref.likeliest(folded)
     if commune is None:
+        return pc, None, folded
+    if pc and not ref.is_postcode(pc) and not pc.startswith("20" if commune.departement in ("2A", "2B")
+                                                             else commune.departement[:2]):
+        # a name found elsewhere in France beside a postal code France does not have (28001
+        # MADRID, 10115 BERLIN): a place abroad, not the commune of that name
         return pc, None, folded
     postcodes = ref.postcodes_of(commune.code_insee)
     if pc not in postcodes:

@@ -18,8 +18,13 @@ Key parts:
                          for MICHEL PIERRE and, typed in each other's field, PIERRE MICHEL
 ``birth_date``           the birth date (complete or partial)
 ``birth_year``           the year of birth
+``birth_monthday``       the day and month of a complete birth date (a typo in the year keeps it)
+``birth_date_digits``    the eight digits of a complete birth date, sorted: two swapped digits
+                         and day and month swapped keep it
 ``commune``              the commune (INSEE code, repaired), or the city as typed
-``postcode``             the postal code (repaired)
+``postcode``             the postal code (repaired; as written when the reference does not know it)
+``postcode_unknown``     the postal code of a record whose place the reference does not know (as
+                         written: abroad, or the reference switched off); nothing otherwise
 ``departement``          the département of the commune
 ``street``               the street (normalised)
 ``street_skeleton``      the street's distinct consonants (a typo in a vowel, a doubled letter
@@ -43,7 +48,8 @@ from .table import RecordTable
 KEY_PARTS = (
     "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first", "first_name_initial",
     "name_pair",
-    "birth_date", "birth_year", "commune", "postcode", "departement", "street", "street_skeleton", "number",
+    "birth_date", "birth_year", "birth_monthday", "birth_date_digits", "commune", "postcode", "postcode_unknown",
+    "departement", "street", "street_skeleton", "number",
     "identifier", "sex",
 )
 #: key part → table columns it reads (to leave those comparisons out of an EM session)
@@ -57,8 +63,11 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "name_pair": ("sur_birth", "sur_usage", "sur_last", "first_names", "first_name"),
     "birth_date": ("birth_date",),
     "birth_year": ("birth_date",),
+    "birth_monthday": ("birth_date",),
+    "birth_date_digits": ("birth_date",),
     "commune": ("commune",),
     "postcode": ("postcode",),
+    "postcode_unknown": ("postcode",),
     "departement": ("departement",),
     "street": ("street",),
     "street_skeleton": ("street",),
@@ -108,6 +117,20 @@ def default_blocking_rules() -> list[BlockingRule]:
         # names typed in each other's field: only these two rules pair them
         BlockingRule("noms+departement", ("name_pair", "departement")),
         BlockingRule("noms+annee", ("name_pair", "birth_year")),
+        # fallbacks that need no reference and survive one typo in the date: with the year
+        # (above), one of these two keeps every date that differs by one digit, two swapped
+        # digits or day and month swapped
+        BlockingRule("nom+prenom+jour-mois", ("surname_phonetic", "first_name_phonetic", "birth_monthday")),
+        BlockingRule("nom+chiffres-date", ("surname_phonetic", "birth_date_digits")),
+        BlockingRule("prenom+chiffres-date", ("first_name_phonetic", "birth_date_digits")),
+        # the postal code as written, where the reference does not know the place (abroad,
+        # towns typed freely, reference switched off): the commune keys above then hold only
+        # the town as typed
+        BlockingRule("nom+code-postal", ("surname_phonetic", "postcode_unknown")),
+        BlockingRule("prenom+code-postal", ("first_name_phonetic", "postcode_unknown")),
+        BlockingRule("nom+prenom+squelette-voie", ("surname_phonetic", "first_name_phonetic", "street_skeleton")),
+        BlockingRule("adresse+initiale+code-postal",
+                     ("street_skeleton", "number", "postcode_unknown", "first_name_initial")),
     ]
 
 
@@ -150,6 +173,18 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         if part == "first_name_phonetic":
             val = v.fn_phon_array()[val]
         return rec, val
+    if part in ("birth_monthday", "birth_date_digits"):
+        d = np.asarray(table.birth_date, dtype=np.int64)
+        rec = np.nonzero((d % 100 > 0) & (d // 100 % 100 > 0))[0]
+        d = d[rec]
+        if part == "birth_monthday":
+            return rec, d % 10000
+        digits = np.sort((d[:, None] // 10 ** np.arange(8)) % 10, axis=1)
+        return rec, (digits * 10 ** np.arange(8)).sum(axis=1)
+    if part == "postcode_unknown":
+        _, unresolved = v.commune_names()
+        rec = np.nonzero((table.postcode >= 0) & ((table.commune < 0) | unresolved[table.commune]))[0]
+        return rec, np.asarray(table.postcode[rec], dtype=np.int64)
     if part == "street_skeleton":
         rec = np.nonzero(table.street >= 0)[0]
         return rec, v.street_skeleton_hashes()[table.street[rec]].view(np.int64)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .csvio import InputError, check_columns, parse_maps, read_records
+from .labels import read_labels
 from .linker import link
 from .model import MatchModel
 from .records import ROLES, Record
@@ -43,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review-out", metavar="REVUE.csv", help="paires à revoir")
     p.add_argument("--model", metavar="MODELE.json", help="réutiliser un modèle entraîné")
     p.add_argument("--model-out", metavar="MODELE.json", help="enregistrer le modèle entraîné")
+    p.add_argument("--labels", metavar="ETIQUETTES.csv",
+                   help="décisions de revue (left_file,left_id,right_file,right_id,same) : imposées et apprises")
+    p.add_argument("--sans-referentiel", dest="no_reference", action="store_true",
+                   help="comparer lieux et codes postaux tels qu'écrits, sans le référentiel des communes")
     p.add_argument("--workers", type=int, default=1, help="fils de calcul pour les comparaisons (-1 = tous)")
     return parser
 
@@ -104,7 +109,7 @@ def run_link(args: argparse.Namespace) -> int:
             raise InputError(f"fichier introuvable : {p}")
         if not p.is_file():
             raise InputError(f"{p} n'est pas un fichier ordinaire")
-    _check_outputs(args, paths)
+    _check_outputs(args, paths + ([Path(args.labels)] if args.labels else []))
     if args.workers == 0 or args.workers < -1:
         raise InputError(f"--workers attend un nombre de fils positif, ou -1 pour tous, reçu {args.workers}")
     if args.date_format:
@@ -135,9 +140,17 @@ def run_link(args: argparse.Namespace) -> int:
     if args.date_format:
         settings.date_format = args.date_format
     settings.workers = args.workers
+    if args.no_reference:
+        settings.reference = False
     if model is not None:
         model.settings = settings
-    result = link(records, settings=settings, model=model, progress=_say)
+    decisions = None
+    if args.labels:
+        if not Path(args.labels).is_file():
+            raise InputError(f"fichier d'étiquettes introuvable : {args.labels}")
+        decisions = read_labels(Path(args.labels))
+        _say(f"{len(decisions)} décisions lues dans {args.labels}.")
+    result = link(records, settings=settings, model=model, decisions=decisions, progress=_say)
 
     with open(args.out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

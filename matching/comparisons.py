@@ -493,6 +493,7 @@ class FirstNamesComparison(Comparison):
     fuzzy_threshold: float = 0.9
     close_threshold: float = 0.8
     known_frequency: float = 2e-4
+    known_min_records: int = 10
     columns: tuple[str, ...] = ("first_names", "first_name")
     levels: tuple[Level, ...] = (
         Level("null", "Prénom absent d'un côté"),
@@ -510,14 +511,15 @@ class FirstNamesComparison(Comparison):
     def params(self) -> dict[str, Any]:
         return {
             "fuzzy_threshold": self.fuzzy_threshold, "close_threshold": self.close_threshold,
-            "known_frequency": self.known_frequency,
+            "known_frequency": self.known_frequency, "known_min_records": self.known_min_records,
         }
 
     def _word_relations(self, batch: PairBatch, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
         """:meth:`_relations` of the pairs of first-name words ``ta[k]``, ``tb[k]``; those of the
         frequent words are worked out once per reference table (they depend on its frequencies)."""
         reference = batch.reference_table
-        key = ("first-name word relations", self.fuzzy_threshold, self.close_threshold, self.known_frequency)
+        key = ("first-name word relations", self.fuzzy_threshold, self.close_threshold, self.known_frequency,
+               self.known_min_records)
         if key not in reference.memo and ta.size >= FREQUENT_PAIRS_BATCH:
             size = len(batch.left.vocabs.first_name)
 
@@ -556,6 +558,11 @@ class FirstNamesComparison(Comparison):
         # a frequent misspelling (THOMAZ beside THOMAS) stays a misspelling: an unlisted word
         # twenty times rarer than the listed-or-frequent word it is one typo away from
         rare_variant = (~listed[ta] & (f[ta] * 20 <= f[tb])) | (~listed[tb] & (f[tb] * 20 <= f[ta]))
+        # in a small population a repeated typing error passes the frequency bar: an unlisted word
+        # borne by fewer than ``known_min_records`` records, five times rarer, is one too (three
+        # AARNO beside fifty-seven AARON among 10,000 records)
+        few = f * int((batch.reference_table.first_names >= 0).sum()) < self.known_min_records
+        rare_variant |= (~listed[ta] & few[ta] & (f[ta] * 5 <= f[tb])) | (~listed[tb] & few[tb] & (f[tb] * 5 <= f[ta]))
         both_known = known[ta] & known[tb] & ~rare_variant
         short = np.minimum(tok_len[ta], tok_len[tb])
         phon = v.fn_phon_array()
@@ -902,6 +909,16 @@ class AddressComparison(Comparison):
         keys, unresolved = batch.left.vocabs.commune_names()
         both = (ca >= 0) & (cb >= 0)
         same_commune |= both & (unresolved[ca] | unresolved[cb]) & (keys[ca] == keys[cb])
+        # two places the reference does not know (abroad, or reference off): the same postal code
+        # as written, or the town typed with one slip (KINGSTON / KINGSTN), make one commune
+        foreign = np.nonzero(both & unresolved[ca] & unresolved[cb] & ~same_commune)[0]
+        if foreign.size:
+            same_commune[foreign[(pa[foreign] == pb[foreign]) & (pa[foreign] >= 0)]] = True
+            rest = foreign[~same_commune[foreign]]
+            if rest.size:
+                s = pair_scores(batch.left.vocabs.commune, ca[rest], cb[rest], JaroWinkler.normalized_similarity,
+                                batch.workers)
+                same_commune[rest[s >= self.street_threshold]] = True
         same_street = (sa == sb) & (sa >= 0)
         fuzzy_idx = np.nonzero(same_commune & ~same_street & (sa >= 0) & (sb >= 0))[0]
         if fuzzy_idx.size:

@@ -96,10 +96,15 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
         else:  # JJ/MM/AAAA or JJ/MM/AA
             value = _compose(_year(c, pivot), int(b), int(a))
     elif text.isdigit() and len(text) == 8:
-        if MIN_YEAR <= int(text[:4]) <= date.today().year and int(text[4:6]) <= 12:
+        year_first = MIN_YEAR <= int(text[:4]) <= date.today().year
+        if year_first and int(text[4:6]) <= 12:
             value = _compose(int(text[:4]), int(text[4:6]), int(text[6:]))
         else:
             value = _compose(int(text[4:]), int(text[2:4]), int(text[:2]))
+            if not value and year_first and 0 < int(text[6:]) <= 31:
+                # AAAAMMJJ with a month above 12: day and month swapped (19461910) or a digit
+                # mistyped (19931306 for 19931006); its digits kept, the comparison tells which
+                value = int(text)
     elif text.isdigit() and len(text) == 7:
         value = _date_without_leading_zero(text)
     elif text.isdigit() and len(text) == 5:

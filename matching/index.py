@@ -82,7 +82,7 @@ class MatchIndex:
         """Index ``records``; ``persons`` maps each (source, id) to its person (e.g. the
         ``clusters`` of a :class:`~matching.linker.LinkResult`); by default each record is
         its own person."""
-        table = build_table(records, date_format=model.settings.date_format)
+        table = build_table(records, date_format=model.settings.date_format, reference=model.settings.reference)
         keys = table.keys()
         person_of = [persons.get(k, k) if persons is not None else k for k in keys]
         return cls(table, person_of, model)
@@ -122,7 +122,8 @@ class MatchIndex:
         out, and so are those a person could not usefully review (a veto; no minimum evidence with
         the sexes different: :meth:`MatchModel.reviewable`). Records added with :meth:`add` are
         searched too."""
-        one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format)
+        one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format,
+                          reference=self.settings.reference)
         cands = self._candidates(one)
         if cands.size == 0:
             return []
@@ -161,7 +162,8 @@ class MatchIndex:
 
     def add(self, record: Record, person: Hashable) -> None:
         """Add a record (e.g. the new record once matched, or created as a new person)."""
-        one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format)
+        one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format,
+                          reference=self.settings.reference)
         self._recent = one if self._recent is None else self._recent.concat(one)
         row = len(self.table) + len(self._recent) - 1
         self.persons.append(person)

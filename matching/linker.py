@@ -13,6 +13,7 @@ from .blocking import blocking_recall, candidate_pairs
 from .cluster import Contradictions, cluster
 from .comparisons import PairBatch
 from .explain import explain_pair
+from .labels import refine
 from .model import MatchModel, Scores, compare_all
 from .records import Record, RecordKey
 from .settings import MatchSettings
@@ -20,6 +21,8 @@ from .table import RecordTable, build_table
 from .training import train
 
 Progress = Callable[[str], None]
+#: cut capacity of a link a reviewer decided: more than all the model's links of a cluster together
+MUST_LINK_CAPACITY = 1e9
 
 
 @dataclass(frozen=True)
@@ -160,11 +163,12 @@ class LinkResult:
 
 
 def contradiction_fn(
-    table: RecordTable, model: MatchModel, cannot: set[tuple[int, int]]
+    table: RecordTable, model: MatchModel, cannot: set[tuple[int, int]], must: set[tuple[int, int]] | None = None
 ) -> Callable[[np.ndarray, np.ndarray], Contradictions]:
     """What the clustering asks of two records of one component: a hard contradiction (a veto
     level, or a human "different persons" decision in ``cannot``), first names without relation
-    (soft), or first names compatible."""
+    (soft), or first names compatible. A human "same person" decision (``must``, row pairs
+    lower first) is never a contradiction, whatever the fields say."""
     comps = [c for c in model.settings.comparisons if c.veto_levels().any()]
 
     def contradicts(a: np.ndarray, b: np.ndarray) -> Contradictions:
@@ -187,6 +191,12 @@ def contradiction_fn(
         if cannot:
             codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
             hard |= np.isin(codes, np.asarray([(x << 32) | y for x, y in cannot], np.int64))
+        if must:
+            codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
+            same = np.isin(codes, np.asarray([(x << 32) | y for x, y in must], np.int64))
+            hard &= ~same
+            soft &= ~same
+            compatible |= same
         return Contradictions(hard, soft, compatible)
 
     return contradicts
@@ -199,13 +209,16 @@ def link(
     truth: Mapping[RecordKey, Any] | None = None,
     decisions: Mapping[tuple[RecordKey, RecordKey], bool] | None = None,
     progress: Progress | None = None,
+    learn_from_decisions: bool = True,
 ) -> LinkResult:
     """Link and deduplicate ``records`` (any number of sources, each against the others and
     itself).
 
     ``model``: a trained model to reuse (its settings then apply); otherwise one is trained on
     the records. ``truth``: (source, id) → person, to report the blocking recall. ``decisions``:
-    human decisions on pairs (True = same person, False = different), which override the model.
+    human decisions on pairs (True = same person, False = different), which override the model
+    and, with ``learn_from_decisions``, refine it (:func:`matching.labels.learn`: m re-estimated,
+    acceptance threshold set by the labels).
     """
     say = progress or (lambda _msg: None)
     settings = model.settings if model is not None else (settings or MatchSettings())
@@ -213,7 +226,7 @@ def link(
     timings: dict[str, float] = {}
 
     say(f"Normalisation de {len(records)} enregistrements…")
-    table = build_table(records, date_format=settings.date_format)
+    table = build_table(records, date_format=settings.date_format, reference=settings.reference)
     keys = table.keys()
     position = {key: i for i, key in enumerate(keys)}
     if len(position) != len(keys):
@@ -252,6 +265,7 @@ def link(
     right = np.concatenate(kept_right) if kept_right else np.zeros(0, np.int64)
 
     cannot: set[tuple[int, int]] = set()
+    must: set[tuple[int, int]] = set()
     if decisions:
         must_l, must_r = [], []
         for (ka, kb), same in decisions.items():
@@ -263,6 +277,7 @@ def link(
                 must_r.append(b)
             else:
                 cannot.add((a, b))
+        must = set(zip(must_l, must_r, strict=True))
         pair_codes = (left << 32) | right
         if must_l:
             codes = (np.asarray(must_l, np.int64) << 32) | np.asarray(must_r, np.int64)
@@ -274,6 +289,16 @@ def link(
                 left = np.concatenate([left, codes[new] >> 32])
                 right = np.concatenate([right, codes[new] & 0xFFFFFFFF])
                 pair_codes = (left << 32) | right
+        if learn_from_decisions:  # learn before the decisions are imposed on the scores
+            decided = must | cannot
+            all_codes = np.asarray([(x << 32) | y for x, y in decided], np.int64)
+            same_codes = np.asarray([(x << 32) | y for x, y in must], np.int64)
+            labelled = np.isin(pair_codes, all_codes)
+            model, scores = refine(model, scores, np.isin(pair_codes, same_codes), labelled)
+            settings = model.settings
+            say(f"Modèle affiné par {int(labelled.sum())} décisions ; seuil d'acceptation {settings.accept:.3f}.")
+        if must_l:
+            codes = (np.asarray(must_l, np.int64) << 32) | np.asarray(must_r, np.int64)
             forced = np.isin(pair_codes, codes)
             scores.match_weight[forced] = np.maximum(scores.match_weight[forced], 60.0)
             scores.veto[forced] = False
@@ -288,9 +313,12 @@ def link(
     say("Regroupement des liens en personnes…")
     prob = scores.probability
     accepted = (prob >= settings.accept) & scores.linkable
+    capacity = scores.match_weight[accepted].astype(np.float64)
+    if must:  # a human "same person" link is never the one a split cuts
+        codes = (left[accepted] << 32) | right[accepted]
+        capacity[np.isin(codes, np.asarray([(x << 32) | y for x, y in must], np.int64))] = MUST_LINK_CAPACITY
     labels, _ = cluster(
-        len(table), left[accepted], right[accepted], scores.match_weight[accepted],
-        contradiction_fn(table, model, cannot),
+        len(table), left[accepted], right[accepted], capacity, contradiction_fn(table, model, cannot, must),
     )
     timings["clustering"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

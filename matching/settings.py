@@ -29,7 +29,8 @@ class MatchSettings:
       record and at least 200,000);
     * ``em_max_pairs``: pairs per EM session at most (a random sample beyond);
     * ``workers``: threads for rapidfuzz (``-1`` = all cores);
-    * ``date_format``: an extra ``strptime`` format for birth dates.
+    * ``date_format``: an extra ``strptime`` format for birth dates;
+    * ``reference``: look places up in the French reference (off: places as written).
     """
 
     comparisons: list[Comparison] = field(default_factory=default_comparisons)
@@ -59,6 +60,11 @@ class MatchSettings:
     workers: int = 1
     seed: int = 20240601
     date_format: str | None = None
+    #: look places up in the French reference (communes, postal codes); off: every place is
+    #: compared as written (postcode, folded city), for data the reference does not know
+    reference: bool = True
+    #: the weight, in labelled pairs, of the EM estimate of m when reviewers' decisions refine it
+    label_prior_pairs: int = 500
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review <= self.accept <= 1.0:
@@ -85,7 +91,7 @@ class MatchSettings:
                 for k in (
                     "accept", "review", "u_sample_pairs", "em_max_pairs", "em_max_iterations",
                     "em_tolerance", "tf_adjustment", "tf_min_frequency", "chunk_size", "workers",
-                    "seed", "date_format",
+                    "seed", "date_format", "reference", "label_prior_pairs",
                 )
             },
         }

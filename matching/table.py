@@ -470,6 +470,12 @@ _DEPARTEMENT_FIRST = re.compile(r"^(\d{2,3}|2A|2B) (\D.*)$")
 _DEPARTEMENT_LAST = re.compile(r"^(\D.*?) (\d{2,3}|2A|2B)$")
 
 
+def _raw_place(raw: str | None) -> str | None:
+    """A birth place without the reference: "?" + the folded text ("NE A …" left out)."""
+    rest = _BORN_AT.sub("", fold(raw)) if raw else ""
+    return "?" + rest if rest else None
+
+
 def _place(raw: str | None) -> str | None:
     """INSEE code of a birth place's commune, or "?" + the folded text (abroad, unknown).
 
@@ -583,6 +589,17 @@ def _street_before_commune(
     return None
 
 
+def _departement(insee: str | None, postcode: str | None) -> str | None:
+    """The département of a commune; of a postal code the reference does not know, its first two
+    characters: French-like for five digits, "?" + them otherwise (a region abroad, never a
+    French département)."""
+    if insee:
+        return insee[:3] if insee.startswith("97") else insee[:2]
+    if not postcode:
+        return None
+    return postcode[:2] if len(postcode) == 5 and postcode.isdigit() else "?" + postcode[:2]
+
+
 def _lines(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -593,8 +610,10 @@ def build_table(
     records: Sequence[Record],
     vocabs: Vocabularies | None = None,
     date_format: str | None = None,
+    reference: bool = True,
 ) -> RecordTable:
-    """Normalise ``records`` into a :class:`RecordTable` (codes added to ``vocabs`` if given)."""
+    """Normalise ``records`` into a :class:`RecordTable` (codes added to ``vocabs`` if given).
+    ``reference`` off: places are compared as written, never looked up among French communes."""
     v = vocabs or Vocabularies()
     n = len(records)
 
@@ -667,7 +686,8 @@ def build_table(
     # --- dates, places, identifiers ------------------------------------------------------
     per, inverse = _map_unique(col("birth_date"), lambda raw: parse_birth_date(raw, date_format))
     dob = np.asarray(per, dtype=np.int32)[inverse]
-    per, inverse = _map_unique(col("birth_place"), lambda raw: v.place.add(_place(raw)))
+    place_of = _place if reference else _raw_place
+    per, inverse = _map_unique(col("birth_place"), lambda raw: v.place.add(place_of(raw)))
     place = _codes(per, inverse)
     per, inverse = _map_unique(
         col("identifier"), lambda raw: v.identifier.add(fold(raw).replace(" ", "") if raw else None)
@@ -695,11 +715,9 @@ def build_table(
         postcodes[i], cities[i] = with_locality(postcodes[i], cities[i], localities[st[i, 2]])
 
     def parse_commune(key: tuple[Any, Any]) -> tuple[int, int, int]:
-        pc, insee, city = normalise_commune(*key)
+        pc, insee, city = normalise_commune(*key, reference)
         commune = insee or ("?" + city if city else None)
-        dep = insee[:3] if insee and insee.startswith("97") else (insee[:2] if insee else (pc[:2] if pc else None))
-        return v.commune.add(commune), v.postcode.add(pc), v.departement.add(dep)
-
+        return v.commune.add(commune), v.postcode.add(pc), v.departement.add(_departement(insee, pc))
     per, inverse = _map_unique(list(zip(postcodes, cities)), parse_commune)
     cm = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
 
@@ -708,7 +726,7 @@ def build_table(
     if vocabs is None:
         v.population_departements = _departements_of_the_data(v, cm[:, 2])
     bare = np.nonzero((cm[:, 0] < 0) & (st[:, 1] >= 0))[0]
-    if bare.size and (departements := v.population_departements):
+    if reference and bare.size and (departements := v.population_departements):
         first_names = usual_first_names()
         read: dict[tuple[Any, Any, tuple[str, ...]], tuple[int, int, int, int] | None] = {}
         for i in bare.tolist():

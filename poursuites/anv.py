@@ -119,4 +119,5 @@ def propose_anv(
         + (f" ({justification.strip()})" if justification.strip() else "")
         + ". Décision : " + " ; ".join(deciders) + ". " + NOT_EXTINCTION
     )
-    return AnvProposal(redevable_id, on, motif, justification.strip(), tuple(lines), tuple(excluded), total, explanation)
+    return AnvProposal(redevable_id, on, motif, justification.strip(), tuple(lines), tuple(excluded), total,
+                       explanation)

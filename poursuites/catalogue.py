@@ -100,13 +100,11 @@ def actions_for(product: Product) -> list[ActionSpec]:
 
 
 def frais_de_poursuite_cents(creance: CreanceView, action: ActionKind, on: date) -> int:
-    """Frais de poursuite an act puts on the debtor (impôts only, art. 1912 CGI): a rate of the
-    RAR with a cap, for the acts listed in ``data/seuils.toml``; never on an SATD or a relance."""
+    """Frais de poursuite an act puts on the debtor (art. 1912 CGI): the rate of its kind of act
+    (art. 396 C annexe II, ``data/seuils.toml``) on the RAR, within 5 % and 500 €, for every product
+    the comptable recovers; none on a relance, a phase comminatoire or (until confirmed) an SATD."""
     from .legal import frais_de_poursuite
 
-    if creance.product is not Product.IMPOTS or not CATALOGUE[action].frais:
+    if not CATALOGUE[action].frais:
         return 0
-    taux = frais_de_poursuite(on)
-    if action.value not in taux.actes:
-        return 0
-    return taux.applique(creance.rar_cents)
+    return frais_de_poursuite(on).montant(action.value, creance.product, creance.rar_cents)

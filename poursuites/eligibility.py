@@ -4,12 +4,17 @@ Preconditions, checked in this order (the first failing one is the reason):
 
 1. the créance is not cancelled;                     → ``annulee``
 2. something remains to be recovered;                → ``soldee``
+2b. no situation of the debtor in force forbids every act on it (rétablissement personnel,
+    procédure collective for earlier créances, décès — ``data/situations.toml``); → the situation's
+    kind (``retablissement_personnel``, ``procedure_collective``, ``deces``)
 3. it is due on the date;                            → ``non_exigible``
 4. it is not prescribed;                             → ``prescrite``
 5. it is not contested;                              → ``contestee``
 6. it is not in an honoured payment plan;            → ``plan_respecte``
 7. its initial amount reaches the legal floor of mise en recouvrement; → ``sous_seuil_legal``
-8. the action applies to its product;                → ``produit_non_couvert``
+8. no situation in force forbids this action (surendettement: enforcement suspended, C. conso.
+   L722-2); → the situation's kind (``surendettement``…)
+8b. the action applies to its product;               → ``produit_non_couvert``
 9. its RAR reaches the poursuite threshold configured for it (creditor + action, creditor,
    product + action, product; none configured: no threshold); → ``sous_seuil``
 10. for fee-bearing actions on impôts and local debts, a mise en demeure was sent at least
@@ -20,14 +25,15 @@ Thresholds are inclusive: a RAR equal to the threshold is eligible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .catalogue import CATALOGUE, ActionKind
-from .legal import delais, seuil_mise_en_recouvrement
-from .model import CreanceView, Product, date_fr, euros
+from .legal import delais, figures_a_confirmer, seuil_mise_en_recouvrement
+from .model import REMUNERATION_TIERS, CreanceView, Product, Situation, TiersKind, date_fr, euros
 from .prescription import prescription_date
+from .situations import refus_situation
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +75,18 @@ class SeuilsPoursuite:
 NO_THRESHOLDS = SeuilsPoursuite()
 
 
-def check_creance(c: CreanceView, on: date, prescription: date | None = None) -> Decision | None:
+def check_creance(
+    c: CreanceView, on: date, prescription: date | None = None, situations: Sequence[Situation] = ()
+) -> Decision | None:
     """The first failing common precondition (1–7) as a refusal, or None when all pass."""
     if c.cancelled:
         return Decision(c.id, None, False, "annulee", "Créance annulée : aucune poursuite possible.")
     if c.rar_cents <= 0:
         return Decision(c.id, None, False, "soldee", "Créance soldée : rien à recouvrer.")
+    if situations:
+        refus = refus_situation(c, None, situations, on)
+        if refus is not None:
+            return Decision(c.id, None, False, refus.code, refus.reason)
     if c.date_exigibilite > on:
         return Decision(
             c.id, None, False, "non_exigible",
@@ -106,9 +118,16 @@ def check_action(
     on: date,
     seuils: SeuilsPoursuite,
     prescription: date,
+    situations: Sequence[Situation] = (),
+    tiers_kind: TiersKind | None = None,
 ) -> Decision:
-    """Action-specific preconditions (8–10) for a créance that passed :func:`check_creance`."""
+    """Action-specific preconditions (8–10) for a créance that passed :func:`check_creance`
+    (``tiers_kind``: the tiers an SATD targets, for situations that still allow some tiers)."""
     spec = CATALOGUE[action]
+    if situations:
+        refus = refus_situation(c, action, situations, on, tiers_kind)
+        if refus is not None:
+            return Decision(c.id, action, False, refus.code, refus.reason)
     if c.product not in spec.products:
         return Decision(
             c.id, action, False, "produit_non_couvert",
@@ -142,19 +161,39 @@ def check_action(
     )
 
 
-def evaluate(c: CreanceView, action: ActionKind, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS) -> Decision:
-    """Is ``c`` eligible for ``action`` on ``on``? Always returns a decision with a French reason."""
+def evaluate(
+    c: CreanceView, action: ActionKind, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS,
+    situations: Sequence[Situation] = (), tiers_kind: TiersKind | None = None,
+) -> Decision:
+    """Is ``c`` eligible for ``action`` on ``on``? Always returns a decision with a French reason.
+    ``situations``: the debtor's recorded situations (surendettement…), checked on every attempt to issue."""
     pdate = prescription_date(c)
-    refused = check_creance(c, on, pdate)
+    refused = check_creance(c, on, pdate, situations)
     if refused is not None:
         return Decision(c.id, action, False, refused.code, refused.reason)
-    return check_action(c, action, on, seuils, pdate)
+    return check_action(c, action, on, seuils, pdate, situations, tiers_kind)
 
 
-def evaluate_all(c: CreanceView, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS) -> dict[ActionKind, Decision]:
+def evaluate_all(
+    c: CreanceView, on: date, seuils: SeuilsPoursuite = NO_THRESHOLDS, situations: Sequence[Situation] = ()
+) -> dict[ActionKind, Decision]:
     """Decision for every action of the catalogue."""
     pdate = prescription_date(c)
-    refused = check_creance(c, on, pdate)
+    refused = check_creance(c, on, pdate, situations)
     if refused is not None:
         return {a: Decision(c.id, a, False, refused.code, refused.reason) for a in ActionKind}
-    return {a: check_action(c, a, on, seuils, pdate) for a in ActionKind}
+    return {a: check_action(c, a, on, seuils, pdate, situations) for a in ActionKind}
+
+
+def check_figures(creance_id: str, action: ActionKind, tiers_kind: TiersKind | None, on: date) -> Decision | None:
+    """Refusal to issue ``action`` on ``on`` while a legal figure it relies on is flagged ``a_confirmer``
+    (code ``figure_a_confirmer``; the reason names the data file to update), None when all are confirmed.
+    An SATD to a bank relies on the RSA (SBI); to an employer or pension fund on the RSA and the barème."""
+    if action not in (ActionKind.SATD_BANQUE, ActionKind.SATD_TIERS):
+        return None
+    kind = TiersKind.BANQUE if action is ActionKind.SATD_BANQUE else tiers_kind
+    remuneration = kind in REMUNERATION_TIERS
+    figures = figures_a_confirmer(on, rsa=kind is TiersKind.BANQUE or remuneration, bareme=remuneration)
+    if not figures:
+        return None
+    return Decision(creance_id, action, False, "figure_a_confirmer", " ".join(f.message for f in figures))

@@ -169,8 +169,47 @@ def _impute_1342_10(
             amount -= due
             continue
         shares = pro_rata(amount, [(f"{c.reference}\x00{c.id}", c.rar_cents) for c in group])
-        for c, share in zip(group, shares):
+        for c, share in zip(group, shares, strict=True):
             if share:
                 out[c.id] = out.get(c.id, 0) + share
         amount = 0
     return amount
+
+
+@dataclass(frozen=True, slots=True)
+class PaiementTiers:
+    """A payment from a tiers under an SATD, imputed only to the créances that act covers."""
+
+    acte_id: str
+    imputation: Imputation
+    refund_cents: int  # what exceeds the act's créances: refunded, never imputed to another créance
+
+    @property
+    def refund_due(self) -> bool:
+        return self.refund_cents > 0
+
+
+def impute_paiement_tiers(
+    payment_cents: int,
+    acte_id: str,
+    acte_creance_ids: Sequence[str],
+    creances: Sequence[CreanceView],
+    on: date,
+) -> PaiementTiers:
+    """Impute a tiers' payment under the SATD ``acte_id`` to the créances it covers (art. 1342-10 among
+    them: due first, oldest first, pro rata on ties); the excess is a refund. Other créances of the
+    account, even of the same creditor, are never touched: the SATD only attached those sums."""
+    if not acte_creance_ids:
+        raise ValueError(f"La SATD n° {acte_id} ne couvre aucune créance : paiement à rembourser en totalité.")
+    by_id = {c.id: c for c in creances}
+    unknown = [i for i in acte_creance_ids if i not in by_id]
+    if unknown:
+        raise ValueError(f"Créance(s) de la SATD n° {acte_id} absentes du compte : {', '.join(unknown)}.")
+    covered = [by_id[i] for i in dict.fromkeys(acte_creance_ids)]
+    imp = impute(payment_cents, covered, on)
+    text = (f"Versement du tiers au titre de la SATD n° {acte_id} : imputé sur les seules créances de cet acte. "
+            + imp.explanation)
+    if imp.overpayment_cents:
+        text += " Le surplus n'est imputé sur aucune autre créance : il est remboursé."
+    imp = Imputation(imp.rule, imp.payment_cents, imp.lines, imp.overpayment_cents, text)
+    return PaiementTiers(acte_id, imp, imp.overpayment_cents)

@@ -123,6 +123,7 @@ class Taux:
     minimum_cents: int
     source: str
     actes: tuple[str, ...] = ()
+    produits: tuple[Product, ...] = ()  # empty: every product
 
     def applique(self, base_cents: int) -> int:
         """Rate applied to ``base_cents``, rounded half up to the cent, then min/cap applied."""
@@ -143,6 +144,7 @@ def _taux(section: str, on: date, what: str) -> Taux:
         minimum_cents=row.get("minimum_cents", 0),
         source=row["source"],
         actes=tuple(row.get("actes", ())),
+        produits=tuple(Product(p) for p in row.get("produits", ())),
     )
 
 
@@ -150,12 +152,48 @@ def frais_bancaires_satd(on: date) -> Taux:
     return _taux("frais_bancaires_satd", on, "le plafond des frais bancaires sur SATD")
 
 
-def frais_de_poursuite(on: date) -> Taux:
-    return _taux("frais_de_poursuite", on, "les frais de poursuite (art. 1912 CGI)")
+@dataclass(frozen=True, slots=True)
+class FraisDePoursuite:
+    """Art. 1912 CGI: a rate per kind of act (art. 396 C annexe II), within an overall rate and amount cap."""
+
+    taux_par_acte_bp: dict[str, int]
+    plafond_taux_bp: int
+    plafond_cents: int
+    minimum_cents: int
+    produits: tuple[Product, ...]
+    source: str
+
+    def montant(self, acte: str, product: Product, base_cents: int) -> int:
+        """Frais for ``acte`` on ``base_cents`` (cents, half up), 0 when the act or product bears none."""
+        rate = self.taux_par_acte_bp.get(acte)
+        if rate is None or product not in self.produits or base_cents <= 0:
+            return 0
+        value = max((base_cents * min(rate, self.plafond_taux_bp) + 5000) // 10000, self.minimum_cents)
+        return min(value, self.plafond_cents)
+
+
+def frais_de_poursuite(on: date) -> FraisDePoursuite:
+    row = _select(load("seuils")["frais_de_poursuite"], on, "les frais de poursuite (art. 1912 CGI)", "seuils")
+    return FraisDePoursuite(
+        taux_par_acte_bp=dict(row["taux_par_acte"]),
+        plafond_taux_bp=row["plafond_taux_bp"],
+        plafond_cents=row["plafond_cents"],
+        minimum_cents=row.get("minimum_cents", 0),
+        produits=tuple(Product(p) for p in row["produits"]),
+        source=row["source"],
+    )
 
 
 def frais_phase_comminatoire(on: date) -> Taux:
     return _taux("frais_phase_comminatoire", on, "la rémunération de la phase comminatoire")
+
+
+def sources_paiement_direct_comminatoire(on: date) -> dict[Product, str]:
+    """Article that governs a direct payment to the comptable during the phase comminatoire, per product."""
+    row = _select(load("seuils")["frais_phase_comminatoire"], on, "la rémunération de la phase comminatoire",
+                  "seuils")
+    return {Product.AMENDES: row["source_paiement_direct_amendes"],
+            Product.SECTEUR_LOCAL: row["source_paiement_direct_local"]}
 
 
 def seuil_cantonnement_satd(on: date) -> tuple[int, str]:
@@ -181,6 +219,13 @@ def delai_prescription(product: Product, offence_kind: OffenceKind | None = None
         key = product.value
     row = table[key]
     return DelaiPrescription(row["annees"], row["point_de_depart"], row["source"])
+
+
+@cache
+def reconnaissance_interrompt(product: Product) -> tuple[bool, str]:
+    """Does the debtor's acknowledgement (part-payment, request for a plan) interrupt prescription? (yes?, source)"""
+    row = load("delais")["reconnaissance"][product.value]
+    return bool(row["interrompt"]), row["source"]
 
 
 def delais(section: str) -> dict[str, Any]:
@@ -212,3 +257,34 @@ def recours(product: Product) -> Recours:
         delai=row["delai"],
         base_legale=row["base_legale"],
     )
+
+
+# ---------------------------------------------------------------- figures still to confirm
+@dataclass(frozen=True, slots=True)
+class FigureAConfirmer:
+    """A legal figure an act would rely on that is still flagged ``a_confirmer`` in its data file."""
+
+    fichier: str  # poursuites/data/<name>.toml
+    libelle: str
+    source: str
+
+    @property
+    def message(self) -> str:
+        return (f"{self.libelle} n'est pas confirmé ({self.source}) : aucun acte ne peut être émis sur ce "
+                f"chiffre ; mettre à jour {self.fichier} avec le texte en vigueur.")
+
+
+def figures_a_confirmer(on: date, *, rsa: bool = False, bareme: bool = False) -> tuple[FigureAConfirmer, ...]:
+    """The unconfirmed figures among those asked for: the RSA in force on ``on``, the barème of ``on.year``."""
+    out: list[FigureAConfirmer] = []
+    if rsa:
+        r = rsa_personne_seule(on)
+        if r.a_confirmer:
+            out.append(FigureAConfirmer("poursuites/data/rsa.toml",
+                                        f"Le montant du RSA en vigueur le {date_fr(on)}", r.source))
+    if bareme:
+        b = bareme_saisie(on.year)
+        if b.a_confirmer:
+            out.append(FigureAConfirmer("poursuites/data/bareme_saisie.toml",
+                                        f"Le barème {b.annee} des saisies sur rémunérations", b.source))
+    return tuple(out)

@@ -94,6 +94,61 @@ FIABILITE_LABELS: dict[Fiabilite, str] = {
 }
 
 
+class ReconnaissanceKind(StrEnum):
+    """An acknowledgement of the debt by the debtor (interrupts prescription, C. civ. 2240)."""
+
+    PAIEMENT_PARTIEL = "paiement_partiel"
+    DEMANDE_PLAN = "demande_plan"  # request for a payment plan or for delays
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return {ReconnaissanceKind.PAIEMENT_PARTIEL: "paiement partiel",
+                ReconnaissanceKind.DEMANDE_PLAN: "demande de plan de règlement",
+                ReconnaissanceKind.AUTRE: "reconnaissance de dette"}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnaissance:
+    kind: ReconnaissanceKind
+    date: date
+
+
+class SituationKind(StrEnum):
+    """A situation of the debtor that suspends or stops poursuites (rules in ``data/situations.toml``)."""
+
+    SURENDETTEMENT = "surendettement"  # recevabilité of the dossier (C. conso. L722-2)
+    RETABLISSEMENT_PERSONNEL = "retablissement_personnel"  # debts wiped out, amendes excepted (L711-4)
+    PROCEDURE_COLLECTIVE = "procedure_collective"  # jugement d'ouverture (C. com. L622-21)
+    DECES = "deces"
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """A recorded situation: its kind, its date (recevabilité, jugement, décès), where it comes from
+    (source extract, agent…), its reference (dossier or jugement number) and, if known, when it ended."""
+
+    kind: SituationKind
+    date: date
+    source: str = ""
+    reference: str = ""
+    fin: date | None = None
+
+    def active(self, on: date) -> bool:
+        return self.date <= on and (self.fin is None or on <= self.fin)
+
+
+@dataclass(frozen=True, slots=True)
+class SatdEnCours:
+    """An SATD in force: which créance it covers, sent to which tiers (``TiersDetenteur.id``), which act."""
+
+    creance_id: str
+    tiers_id: str
+    acte_id: str
+    issued_on: date
+    tiers_name: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class CreanceView:
     """One debt as the poursuites rules see it.
@@ -126,6 +181,7 @@ class CreanceView:
     cancelled: bool = False
     last_interrupting_act: date | None = None
     date_mise_en_demeure: date | None = None
+    reconnaissances: tuple[Reconnaissance, ...] = ()  # debtor's acknowledgements (prescription)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +266,8 @@ class CompteConsolide:
     redevable_id: str
     creances: tuple[CreanceView, ...]
     tiers: tuple[TiersDetenteur, ...] = ()
+    situations: tuple[Situation, ...] = ()
+    satd_en_cours: tuple[SatdEnCours, ...] = ()
 
 
 def euros(cents: int) -> str:

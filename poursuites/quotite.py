@@ -80,7 +80,7 @@ def quotite_saisissable(
     tranches: list[Tranche] = []
     total = Fraction(0)
     lower = 0
-    for upper, fraction in zip(thresholds, bareme.fractions):
+    for upper, fraction in zip(thresholds, bareme.fractions, strict=True):
         base = max(0, min(salary, upper) - lower)
         part = fraction * base
         tranches.append(Tranche(lower, upper, fraction, base, part))

@@ -136,7 +136,8 @@ def best_address(addresses: Sequence[Adresse]) -> AddressChoice:
         else:
             usable.append(a)
     if not usable:
-        return AddressChoice(None, "Aucune adresse utilisable : toutes ont fait l'objet d'un pli non distribuable.", tuple(rejected))
+        return AddressChoice(None, "Aucune adresse utilisable : toutes ont fait l'objet d'un pli non distribuable.",
+                             tuple(rejected))
     reliable = [a for a in usable if _source(a).fiabilite >= Fiabilite.DECLAREE]
     pool = reliable or usable
     for a in usable:
@@ -146,7 +147,8 @@ def best_address(addresses: Sequence[Adresse]) -> AddressChoice:
     for a in pool:
         if a is not chosen and normalise_address(a) != normalise_address(chosen):
             rejected.append((a, "moins récente"))
-    why = "la plus récente des adresses fiables" if reliable else "aucune adresse fiable : la plus récente des adresses connues"
+    why = ("la plus récente des adresses fiables" if reliable
+           else "aucune adresse fiable : la plus récente des adresses connues")
     text = f"Adresse retenue : {_describe(chosen)} — {why}."
     if rejected:
         text += " Écartées : " + " ; ".join(f"{x.one_line()} ({r})" for x, r in rejected) + "."

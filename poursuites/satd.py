@@ -14,9 +14,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .legal import BaremeSaisie, Recours, bareme_saisie, delais, frais_bancaires_satd, recours, rsa_personne_seule
+from .legal import (
+    BaremeSaisie,
+    FigureAConfirmer,
+    Recours,
+    bareme_saisie,
+    delais,
+    figures_a_confirmer,
+    frais_bancaires_satd,
+    recours,
+    rsa_personne_seule,
+)
 from .model import (
-    REMUNERATION_TIERS, ComptableView, CreanceView, Product, RedevableView, TiersDetenteur, TiersKind, euros,
+    REMUNERATION_TIERS,
+    ComptableView,
+    CreanceView,
+    Product,
+    RedevableView,
+    TiersDetenteur,
+    TiersKind,
+    euros,
 )
 from .quotite import Quotite, quotite_saisissable
 from .sbi import SaisieBancaire, saisie_bancaire
@@ -85,6 +102,18 @@ class Satd:
     def recours_par_produit(self) -> tuple[Recours, ...]:
         return tuple(recours(p) for p in self.products)
 
+    @property
+    def figures_a_confirmer(self) -> tuple[FigureAConfirmer, ...]:
+        """Unconfirmed legal figures this act relies on: while not empty, the act must not be issued."""
+        return figures_pour_tiers(self.tiers_principal.kind, self.date)
+
+
+def figures_pour_tiers(kind: TiersKind, on: date) -> tuple[FigureAConfirmer, ...]:
+    """Unconfirmed figures an SATD to this kind of tiers on ``on`` would rely on: the RSA (SBI, floor left
+    to an employee or pensioner) and the barème of the year (remuneration)."""
+    uses_rsa = kind is TiersKind.BANQUE or kind in REMUNERATION_TIERS
+    return figures_a_confirmer(on, rsa=uses_rsa, bareme=kind in REMUNERATION_TIERS)
+
 
 def build_satd(
     redevable: RedevableView,
@@ -152,9 +181,12 @@ def montant_a_verser(group: Sequence[TiersDetenteur], total_cents: int, on: date
                 "solde_bancaire_insaisissable", text, sb.seizable_cents, "en une fois",
                 saisie_bancaire=sb, sbi_cents=rsa, bank_fee_cap_cents=fee,
             )
+        blocage = delais("satd")
         text = (
             f"Vous verserez les sommes inscrites au crédit des comptes du redevable excédant le solde bancaire "
             f"insaisissable de {euros(rsa)} (RSA d'une personne seule), dans la limite de {euros(total_cents)}. "
+            f"Les sommes saisies sont indisponibles pendant {blocage['blocage_compte_jours']} "
+            f"{blocage['blocage_compte_unite']} à compter de la réception ({blocage['blocage_source']}). "
             f"Frais bancaires plafonnés à {euros(fee)} (10 % du montant dû, 100 € au plus)."
         )
         return MontantAVerser(

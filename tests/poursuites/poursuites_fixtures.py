@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from poursuites.model import (
-    Adresse, ComptableView, CreanceView, CreditorKind, Fiabilite, OffenceKind, Product, RedevableView, SourceInfo,
+    Adresse,
+    ComptableView,
+    CreanceView,
+    CreditorKind,
+    Fiabilite,
+    OffenceKind,
+    Product,
+    RedevableView,
+    SourceInfo,
 )
 
 ON = date(2025, 6, 2)
@@ -37,7 +45,8 @@ def amende(id: str = "a1", rar: int = 37_500, **kw) -> CreanceView:
 
 def local(id: str = "l1", rar: int = 48_000, **kw) -> CreanceView:
     base = dict(
-        id=id, product=Product.SECTEUR_LOCAL, nature="Frais d'hospitalisation", creditor_name="Centre hospitalier d'Auxerre",
+        id=id, product=Product.SECTEUR_LOCAL, nature="Frais d'hospitalisation",
+        creditor_name="Centre hospitalier d'Auxerre",
         creditor_code="CHA", reference=f"T-{id}", rar_cents=rar, amount_initial_cents=rar,
         date_exigibilite=date(2024, 10, 1), comptable_code="089002", comptable_name="Trésorerie hospitalière",
         date_prise_en_charge=date(2024, 9, 20), is_hospital=True, creditor_kind=CreditorKind.HOPITAL,

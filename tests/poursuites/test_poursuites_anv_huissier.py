@@ -2,15 +2,26 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.anv import MotifAnv, propose_anv
 from poursuites.huissier import (
-    ForfaitKind, ModeReversement, Phase, echeancier, fee_phase_comminatoire_amendes, forfait_cents,
-    forfait_taux_de_base, invoice_payment_deadline, phase_comminatoire_deadline, phase_judiciaire_deadline,
-    relances, relances_dues, resume_poursuites, reversement_deadline,
+    ForfaitKind,
+    ModeReversement,
+    Phase,
+    echeancier,
+    fee_phase_comminatoire_amendes,
+    forfait_cents,
+    forfait_taux_de_base,
+    invoice_payment_deadline,
+    phase_comminatoire_deadline,
+    phase_judiciaire_deadline,
+    relances,
+    relances_dues,
+    resume_poursuites,
+    reversement_deadline,
 )
 from poursuites.model import CreditorKind, Product
-from poursuites_fixtures import ON, amende, impot, local
 
 # ------------------------------------------------------------------ ANV
 

@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "poursuites", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "poursuites", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
 
 
 def test_quotite_json_exact_keys():
@@ -44,3 +45,13 @@ def test_sbi_json():
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == {"sbi_cents": 64_652, "seizable_cents": 135_348, "blocked_cents": 135_348,
                                     "bank_fee_cap_cents": 10_000}
+
+
+def test_quotite_2026_answers_without_any_unconfirmed_flag():
+    # 2026, 24 000 €, 2 dependants: hand-computed in test_poursuites_quotite (3 831,16 € / 319,26 €)
+    args = ("quotite", "--annual-net-salary", "24000", "--dependants", "2", "--year", "2026")
+    r = _run(*args, "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"annual_seizable_cents": 383_116, "monthly_seizable_cents": 31_926}
+    text = _run(*args)
+    assert text.returncode == 0 and "confirmer" not in text.stdout and "2025-1299" in text.stdout

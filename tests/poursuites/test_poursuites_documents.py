@@ -7,12 +7,12 @@ from datetime import date
 
 import pypdf
 import pytest
+from poursuites_fixtures import ON, amende, impot, local, source
 
 from poursuites.documents import TEMPLATES_DIR, render_satd_redevable, render_satd_tiers
 from poursuites.model import Product
 from poursuites.renseignements import compte_bancaire, employeur
 from poursuites.satd import build_satd
-from poursuites_fixtures import ON, amende, impot, local, source
 
 CREANCES = [impot("i1", rar=120_000), amende("a1", rar=37_500), local("l1", rar=48_000)]
 
@@ -34,7 +34,8 @@ def employer_satd():
 
 @pytest.fixture(scope="module")
 def rendered(employer_satd):
-    return render_satd_tiers(employer_satd, "SATD-2025-000123"), render_satd_redevable(employer_satd, "SATD-2025-000124")
+    return (render_satd_tiers(employer_satd, "SATD-2025-000123"),
+            render_satd_redevable(employer_satd, "SATD-2025-000124"))
 
 
 def test_satd_content(employer_satd):

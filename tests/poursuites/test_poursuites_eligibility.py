@@ -1,9 +1,10 @@
 from datetime import date
 
+from poursuites_fixtures import ON, amende, impot, local
+
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import SeuilsPoursuite, evaluate, evaluate_all
 from poursuites.model import Product
-from poursuites_fixtures import ON, amende, impot, local
 
 SATD = ActionKind.SATD_BANQUE
 
@@ -11,7 +12,8 @@ SATD = ActionKind.SATD_BANQUE
 def test_eligible_with_reason():
     d = evaluate(impot(), SATD, ON)
     assert d.eligible and d.code == "eligible"
-    assert d.reason.startswith("Éligible — Saisie administrative") and "1\u202f200,00\u00a0€" in d.reason and "31/07/2028" in d.reason
+    assert d.reason.startswith("Éligible — Saisie administrative")
+    assert "1\u202f200,00\u00a0€" in d.reason and "31/07/2028" in d.reason
 
 
 def test_cancelled():
@@ -86,3 +88,18 @@ def test_evaluate_all_gives_every_action_a_reason():
     assert all(d.reason for d in decisions.values())
     assert not decisions[ActionKind.MISE_EN_DEMEURE].eligible
     assert decisions[ActionKind.PHASE_COMMINATOIRE].eligible
+
+
+def test_no_satd_is_issued_on_an_unconfirmed_rsa_and_the_refusal_names_the_file():
+    from datetime import date
+
+    from poursuites.eligibility import check_figures
+    from poursuites.model import TiersKind
+
+    after = date(2026, 4, 1)  # the 1 April 2026 RSA row is still flagged in data/rsa.toml
+    d = check_figures("i1", ActionKind.SATD_BANQUE, None, after)
+    assert d is not None and d.code == "figure_a_confirmer" and "poursuites/data/rsa.toml" in d.reason
+    assert check_figures("i1", ActionKind.SATD_TIERS, TiersKind.EMPLOYEUR, after).code == "figure_a_confirmer"
+    assert check_figures("i1", ActionKind.SATD_TIERS, TiersKind.LOCATAIRE, after) is None  # no RSA, no barème
+    assert check_figures("i1", ActionKind.MISE_EN_DEMEURE, None, after) is None
+    assert check_figures("i1", ActionKind.SATD_BANQUE, None, date(2026, 3, 31)) is None  # 2025 RSA confirmed

@@ -1,9 +1,9 @@
 from datetime import date
 
 import pytest
+from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.imputation import ImputationRule, impute, pro_rata
-from poursuites_fixtures import ON, amende, impot, local
 
 
 def _amounts(imp):
@@ -39,7 +39,8 @@ def test_pro_rata_with_deterministic_remainder():
 
 def test_pro_rata_equal_remainders_go_by_reference():
     same = date(2024, 11, 2)
-    cs = [amende(x, rar=10_000, date_exigibilite=same, reference=ref) for x, ref in (("x", "C"), ("y", "A"), ("z", "B"))]
+    cs = [amende(x, rar=10_000, date_exigibilite=same, reference=ref)
+          for x, ref in (("x", "C"), ("y", "A"), ("z", "B"))]
     amounts = _amounts(impute(100, cs, ON))
     assert amounts == {"y": 34, "z": 33, "x": 33}
     assert sum(amounts.values()) == 100

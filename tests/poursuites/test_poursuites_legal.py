@@ -1,14 +1,18 @@
 from datetime import date
 
 import pytest
+from poursuites_fixtures import ON, amende, impot, local
 
 from poursuites.catalogue import CATALOGUE, ActionKind, actions_for, frais_de_poursuite_cents
 from poursuites.legal import (
-    LegalDataError, delai_prescription, frais_bancaires_satd, frais_phase_comminatoire, recours,
+    LegalDataError,
+    delai_prescription,
+    frais_bancaires_satd,
+    frais_phase_comminatoire,
+    recours,
     seuil_mise_en_recouvrement,
 )
 from poursuites.model import OffenceKind, Product
-from poursuites_fixtures import ON, amende, impot, local
 
 
 def test_recovery_minimums():
@@ -27,11 +31,17 @@ def test_rates_and_out_of_range_dates():
     assert frais_phase_comminatoire(ON).taux_bp == 1_255
 
 
-def test_frais_de_poursuite_only_on_impots_and_never_on_satd():
+def test_frais_de_poursuite_per_act_rate_for_every_product_and_never_on_satd():
+    # art. 396 C annexe II: mise en demeure (tient lieu de commandement) 3 %, saisie 5 %; art. 1912: 500 € at most
+    assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.MISE_EN_DEMEURE, ON) == 3_000  # 3 % of 1 000 €
     assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.SAISIE_VENTE, ON) == 5_000  # 5 %
     assert frais_de_poursuite_cents(impot(rar=5_000_000), ActionKind.SAISIE_VENTE, ON) == 50_000  # cap 500 €
+    assert frais_de_poursuite_cents(local(rar=48_000), ActionKind.MISE_EN_DEMEURE, ON) == 1_440  # 3 % of 480 €
+    assert frais_de_poursuite_cents(amende(rar=37_500), ActionKind.SAISIE_VENTE, ON) == 1_875  # 5 % of 375 €
+    assert frais_de_poursuite_cents(impot(rar=33_333), ActionKind.MISE_EN_DEMEURE, ON) == 1_000  # 999,99 → 1 000
     assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.SATD_BANQUE, ON) == 0
-    assert frais_de_poursuite_cents(amende(), ActionKind.SAISIE_VENTE, ON) == 0
+    assert frais_de_poursuite_cents(impot(rar=100_000), ActionKind.LETTRE_RELANCE, ON) == 0
+    assert frais_de_poursuite_cents(amende(), ActionKind.PHASE_COMMINATOIRE, ON) == 0
 
 
 def test_prescription_delays_from_data():
@@ -51,3 +61,53 @@ def test_recourse_texts_per_product():
     assert "ministère public" in recours(Product.AMENDES).creance
     assert "juge de l'exécution" in recours(Product.SECTEUR_LOCAL).forme
     assert "L1617-5" in recours(Product.SECTEUR_LOCAL).base_legale
+
+
+def test_figures_a_confirmer_name_the_data_file():
+    from datetime import date
+
+    from poursuites.legal import figures_a_confirmer
+
+    assert figures_a_confirmer(date(2026, 3, 31), rsa=True, bareme=True) == ()  # 2025 RSA, 2026 barème: confirmed
+    [rsa] = figures_a_confirmer(date(2026, 4, 1), rsa=True, bareme=True)
+    assert rsa.fichier == "poursuites/data/rsa.toml"
+    assert "rsa.toml" in rsa.message and "aucun acte ne peut être émis" in rsa.message
+    assert figures_a_confirmer(date(2026, 4, 1)) == ()  # nothing asked, nothing refused
+
+
+def test_phase_comminatoire_fee_covers_amendes_and_local_products_not_impots():
+    from poursuites.huissier import fee_phase_comminatoire
+    from poursuites.model import Product
+
+    assert fee_phase_comminatoire(100_000, Product.SECTEUR_LOCAL, ON) == 12_550  # 12,55 % of 1 000 €
+    assert fee_phase_comminatoire(1_000, Product.AMENDES, ON) == 627  # minimum 6,27 €
+    assert fee_phase_comminatoire(5_000_000, Product.AMENDES, ON) == 30_000  # maximum 300 €
+    with pytest.raises(ValueError, match="impôts"):
+        fee_phase_comminatoire(100_000, Product.IMPOTS, ON)
+
+
+def test_direct_payment_during_phase_comminatoire_amendes_art_2():
+    from poursuites.huissier import paiement_direct_comminatoire
+    from poursuites.model import Product
+
+    # 100 € paid on a 1 000 € amende: I + 12,55 % × I ≤ 100 € → I = 88,85 €, fee 11,15 € (11,150… half up)
+    r = paiement_direct_comminatoire(10_000, Product.AMENDES, 100_000, ON)
+    assert (r.imputed_cents, r.fee_cents, r.excess_cents) == (8_885, 1_115, 0)
+    assert "art. 2" in r.source
+    # 1 125,50 € pays the whole 1 000 € and its 125,50 € fee exactly
+    r = paiement_direct_comminatoire(112_550, Product.AMENDES, 100_000, ON)
+    assert (r.imputed_cents, r.fee_cents, r.excess_cents) == (100_000, 12_550, 0)
+
+
+def test_direct_payment_during_phase_comminatoire_local_art_3():
+    from poursuites.huissier import paiement_direct_comminatoire
+    from poursuites.model import Product
+
+    r = paiement_direct_comminatoire(112_550, Product.SECTEUR_LOCAL, 100_000, ON)
+    assert (r.imputed_cents, r.fee_cents, r.excess_cents) == (100_000, 12_550, 0) and "art. 3" in r.source
+    # another debt due at the comptable: the excess is not passed on to the commissaire
+    r = paiement_direct_comminatoire(112_550, Product.SECTEUR_LOCAL, 100_000, ON, autres_dettes_exigibles=True)
+    assert (r.imputed_cents, r.fee_cents, r.excess_cents) == (100_000, 0, 12_550)
+    # a payment below the debt entrusted is imputed whole, nothing for the commissaire
+    r = paiement_direct_comminatoire(40_000, Product.SECTEUR_LOCAL, 100_000, ON)
+    assert (r.imputed_cents, r.fee_cents, r.excess_cents) == (40_000, 0, 0)

@@ -1,11 +1,12 @@
 from datetime import date
 
+from poursuites_fixtures import ON, amende, impot, local, source
+
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import SeuilsPoursuite
 from poursuites.model import CompteConsolide, Product, TiersKind
 from poursuites.plan import plan_account
 from poursuites.renseignements import autre_tiers, compte_bancaire, employeur
-from poursuites_fixtures import ON, amende, impot, local, source
 
 IBAN_1 = "FR76 3000 6000 0112 3456 7890 189"
 IBAN_2 = "FR14 2004 1010 0505 0001 3M02 606"
@@ -94,6 +95,7 @@ def test_nearest_prescription_date():
 
 
 def test_other_tiers_kind_uses_satd_tiers():
-    caf = autre_tiers("c1", TiersKind.CAF, "CAF de l'Yonne", source())
-    plan = plan_account(CompteConsolide("R1", (amende(),), (caf,)), ON)
+    tenant = autre_tiers("t1", TiersKind.LOCATAIRE, "Locataire Exemple", source())
+    plan = plan_account(CompteConsolide("R1", (amende(),), (tenant,)), ON)
     assert [s.action for s in plan.steps] == [ActionKind.SATD_TIERS]
+    assert plan.steps[0].tiers_kind is TiersKind.LOCATAIRE

@@ -24,14 +24,15 @@ def test_no_float_money_literals_in_data():
     # Amounts in the data files are integer cents or whole euros; rates in basis points.
     import tomllib
 
+    def walk(value, where):
+        if isinstance(value, float):
+            raise AssertionError(f"valeur flottante dans {where}")
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{where}.{k}")
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{where}[{i}]")
+
     for path in (PKG / "data").glob("*.toml"):
-        def walk(value, where):
-            if isinstance(value, float):
-                raise AssertionError(f"valeur flottante dans {path.name} : {where}")
-            if isinstance(value, dict):
-                for k, v in value.items():
-                    walk(v, f"{where}.{k}")
-            if isinstance(value, list):
-                for i, v in enumerate(value):
-                    walk(v, f"{where}[{i}]")
-        walk(tomllib.loads(path.read_text(encoding="utf-8")), path.stem)
+        walk(tomllib.loads(path.read_text(encoding="utf-8")), path.name)

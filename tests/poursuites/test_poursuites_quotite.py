@@ -61,7 +61,34 @@ def test_2026_30000_one_dependant_reaches_the_last_tranche():
     # total 9 404,166… → 9 404,16 € ; monthly 783,68 €
     q = quotite_saisissable(3_000_000, 1, 2026)
     assert (q.annual_seizable_cents, q.monthly_seizable_cents) == (940_416, 78_368)
-    assert q.a_confirmer  # the 2026 row is flagged "à confirmer"
+    assert not q.a_confirmer and "confirmer" not in q.explanation  # décret n° 2025-1299
+    assert "2025-1299" in q.source
+
+
+def test_2026_24000_no_dependant_by_hand():
+    # 2026 thresholds (décret 2025-1299): 4 480 / 8 730 / 13 000 / 17 230 / 21 470 / 25 810.
+    #   4 480 × 1/20                  =   224,00
+    # (8 730 − 4 480)   4 250 × 1/10  =   425,00
+    # (13 000 − 8 730)  4 270 × 1/5   =   854,00
+    # (17 230 − 13 000) 4 230 × 1/4   = 1 057,50
+    # (21 470 − 17 230) 4 240 × 1/3   = 1 413,333…
+    # (24 000 − 21 470) 2 530 × 2/3   = 1 686,666…
+    # total 5 660,50 € ; monthly 471,708… → 471,70 € ; RSA floor 24 000 − 12 × 646,52 not binding
+    q = quotite_saisissable(2_400_000, 0, 2026)
+    assert (q.annual_seizable_cents, q.monthly_seizable_cents) == (566_050, 47_170)
+    assert not q.rsa_floor_applied
+
+
+def test_2026_24000_two_dependants_by_hand():
+    # + 2 × 1 740 = 3 480: 7 960 / 12 210 / 16 480 / 20 710 / 24 950 / 29 290.
+    #   7 960 × 1/20                  =   398,00
+    # (12 210 − 7 960)  4 250 × 1/10  =   425,00
+    # (16 480 − 12 210) 4 270 × 1/5   =   854,00
+    # (20 710 − 16 480) 4 230 × 1/4   = 1 057,50
+    # (24 000 − 20 710) 3 290 × 1/3   = 1 096,666…
+    # total 3 831,166… → 3 831,16 € ; monthly 319,263… → 319,26 €
+    q = quotite_saisissable(2_400_000, 2, 2026)
+    assert (q.annual_seizable_cents, q.monthly_seizable_cents) == (383_116, 31_926)
 
 
 def test_rsa_floor_leaves_the_rsa_every_month():
@@ -95,7 +122,8 @@ def test_unknown_year_raises_a_french_error():
 def test_bareme_years_and_flags():
     assert bareme_saisie(2024).seuils_cents[0] == 437_000
     assert bareme_saisie(2025).par_personne_a_charge_cents == 172_000
-    assert not bareme_saisie(2025).a_confirmer and bareme_saisie(2026).a_confirmer
+    assert not bareme_saisie(2025).a_confirmer and not bareme_saisie(2026).a_confirmer
+    assert bareme_saisie(2026).par_personne_a_charge_cents == 174_000
 
 
 def test_negative_inputs_are_refused():

@@ -1,12 +1,17 @@
 from datetime import date
 
 import pytest
+from poursuites_fixtures import source
 
 from poursuites.model import Adresse, Fiabilite, Product, SourceInfo
 from poursuites.renseignements import (
-    address_proposals, best_address, compte_bancaire, employeur, valid_iban, valid_siret,
+    address_proposals,
+    best_address,
+    compte_bancaire,
+    employeur,
+    valid_iban,
+    valid_siret,
 )
-from poursuites_fixtures import source
 
 
 def test_iban_and_siret_validation_in_french():

@@ -1,15 +1,22 @@
 from datetime import date
 
 import pytest
+from poursuites_fixtures import amende, impot, local
 
 from poursuites.catalogue import ActionKind
 from poursuites.eligibility import evaluate
 from poursuites.model import Product
 from poursuites.requests import (
-    Contestation, Echeance, Paiement, PlanDeReglement, PlanState, apply_requests, build_schedule, plan_status,
+    Contestation,
+    Echeance,
+    Paiement,
+    PlanDeReglement,
+    PlanState,
+    apply_requests,
+    build_schedule,
+    plan_status,
     remise_gracieuse_routes,
 )
-from poursuites_fixtures import amende, impot, local
 
 
 def _plan():
@@ -59,7 +66,8 @@ def test_apply_requests_plan_and_contestation():
     by_id = {c.id: c for c in out}
     assert by_id["i1"].in_honoured_plan and by_id["a1"].in_honoured_plan
     assert by_id["l1"].contested and not by_id["l2"].contested  # only the contested créance
-    assert evaluate(by_id["i1"], ActionKind.SATD_BANQUE, on).reason == "Plan de règlement respecté : poursuites suspendues."
+    assert (evaluate(by_id["i1"], ActionKind.SATD_BANQUE, on).reason
+            == "Plan de règlement respecté : poursuites suspendues.")
     assert evaluate(by_id["l2"], ActionKind.SATD_BANQUE, on).eligible
     # Missed instalment → flags cleared, poursuites resume.
     out = apply_requests(creances, date(2025, 3, 11), plans=[(_plan(), pays)])
@@ -72,7 +80,8 @@ def test_decided_contestation_no_longer_suspends():
 
 
 def test_remise_gracieuse_routes():
-    routes = {r.creance_id: r for r in remise_gracieuse_routes([impot("i1"), amende("a1"), local("l1")], ["i1", "a1", "l1"])}
+    creances = [impot("i1"), amende("a1"), local("l1")]
+    routes = {r.creance_id: r for r in remise_gracieuse_routes(creances, ["i1", "a1", "l1"])}
     assert routes["i1"].possible and "L247" in routes["i1"].base_legale
     assert not routes["a1"].possible and routes["a1"].product is Product.AMENDES
     assert routes["l1"].possible and "assemblée délibérante" in routes["l1"].autorite

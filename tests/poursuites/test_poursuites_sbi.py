@@ -54,3 +54,11 @@ def test_fee_cap_is_ten_percent_below_1000_euros():
 def test_overdrawn_account():
     r = saisie_bancaire(30_000, -5_000, date(2025, 6, 1))
     assert (r.sbi_cents, r.seizable_cents) == (0, 0)
+
+
+def test_blocking_is_fifteen_working_days_skipping_sundays_and_public_holidays():
+    # SATD on Sunday 1 June 2025: working days from Monday 2 June; Monday 9 June is Pentecost Monday.
+    # 2-7 June (6), 10-14 (11), 16-19 (15) → last day Thursday 19 June 2025.
+    r = saisie_bancaire(150_000, 200_000, date(2025, 6, 1))
+    assert r.blocking_days == 15 and r.blocking_end == date(2025, 6, 19)
+    assert "15 jours ouvrables (jusqu'au 19/06/2025 inclus)" in r.explanation

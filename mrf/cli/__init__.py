@@ -16,9 +16,9 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, demo, imports, matching, panels, poursuites, setup, users
+    from . import accounts, demo, imports, jobs, matching, panels, poursuites, setup, users
 
-    for module in (setup, imports, demo, accounts, matching, panels, poursuites, users):
+    for module in (setup, imports, demo, accounts, matching, panels, poursuites, users, jobs):
         for command in module.COMMANDS:
             _map_refusals(command)
             app.cli.add_command(command)

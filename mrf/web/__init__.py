@@ -32,11 +32,12 @@ def register_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
     from .home import bp as home_bp
+    from .jobs import bp as jobs_bp
     from .panels import bp as panels_bp
     from .review import bp as review_bp
     from .search import bp as search_bp
     from .worklist import bp as worklist_bp
 
     for blueprint in (auth_bp, home_bp, worklist_bp, search_bp, accounts_bp, review_bp, panels_bp, dashboard_bp,
-                      admin_bp):
+                      admin_bp, jobs_bp):
         app.register_blueprint(blueprint)

@@ -85,6 +85,7 @@ NAV = (
     ("review.queue", "Revue des rapprochements", access.REVIEW_ROLES),
     ("panels.index", "Panels", access.PANEL_ROLES),
     ("dashboard.index", "Tableau de bord", access.DASHBOARD_ROLES),
+    ("jobs.index", "Tâches", access.IDENTITY_ROLES),
     ("admin.users", "Utilisateurs", access.ADMIN_ROLES),
     ("admin.audit", "Journal d'audit", access.ADMIN_ROLES),
 )

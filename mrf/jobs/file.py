@@ -241,5 +241,8 @@ def demarrer_worker(burst: bool = False) -> None:
     """Serve the queue until stopped (or, with ``burst``, until it is empty)."""
     global _dans_worker
     _dans_worker = True
-    conn = connexion()
-    Worker([file_rq(conn)], connection=conn).work(burst=burst)
+    try:
+        conn = connexion()
+        Worker([file_rq(conn)], connection=conn).work(burst=burst)
+    finally:
+        _dans_worker = False

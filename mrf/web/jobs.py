@@ -27,11 +27,11 @@ bp = Blueprint("jobs", __name__, url_prefix="/taches")
 
 ROLES = frozenset().union(*(t.roles for t in taches.TACHES.values()))
 OBLIGATOIRE = "Ce champ est obligatoire."
+SOURCES = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 
 
 class ImportForm(FlaskForm):
-    source = SelectField("Source", choices=[("impots", "Impôts"), ("amendes", "Amendes"),
-                                            ("secteur_local", "Secteur local")])
+    source = SelectField("Source", choices=SOURCES)
     fichier = FileField("Fichier extrait (CSV)", validators=[FileRequired("Choisissez un fichier.")])
 
 
@@ -78,7 +78,7 @@ def _params(code: str, form: FlaskForm) -> tuple[dict, dict]:
         path = folder / f"{uuid.uuid4().hex}-{name}"
         upload.save(path)
         return ({"source": form.source.data, "chemin": str(path), "nom": upload.filename},
-                {"Source": dict(form.source.choices)[form.source.data], "Fichier": upload.filename})
+                {"Source": SOURCES[form.source.data], "Fichier": upload.filename})
     if code == "panel":
         return ({"criteres": form.criteres.data, "graine": form.graine.data},
                 {"Graine": form.graine.data if form.graine.data is not None else "celle des critères"})

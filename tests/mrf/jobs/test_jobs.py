@@ -148,8 +148,8 @@ def test_a_real_worker_runs_a_job_and_writes_its_progress(app, queue_name, recor
     job_id = file.lancer("rapprochement", {}, None, "test")
     env = {**os.environ, "MRF_DATABASE_URL": app.config["DATABASE_URL"], "MRF_JOBS_QUEUE": queue_name,
            "MRF_INSTANCE_PATH": app.instance_path, "MRF_SECRET_KEY": app.config["SECRET_KEY"]}
-    done = subprocess.run([sys.executable, "-c", "from mrf.cli import main; main()", "worker", "--burst"], env=env, capture_output=True,
-                          text=True, timeout=300, cwd=Path(__file__).parents[3])
+    command = [sys.executable, "-c", "from mrf.cli import main; main()", "worker", "--burst"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[3])
     assert done.returncode == 0, done.stderr[-2000:]
     etat = file.etat(job_id)
     assert etat.statut == "terminee", (etat.erreur, done.stderr[-2000:])

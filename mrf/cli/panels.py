@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from panels import CriteriaError, PanelError, TransitionRefused
 from poursuites.model import euros
 
+from ..services.admin import lectures
 from ..services.panels import composition as panel_service
 
 
@@ -153,6 +154,7 @@ def show(name: str, as_json: bool) -> None:
         data = panel_service.show_panel(name)
     except panel_service.PanelNotFound as exc:
         _fail(str(exc), 2)
+    lectures.en_ligne_de_commande("consultation_panel", "panel", name, {"membres": len(data["members"])})
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

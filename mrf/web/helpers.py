@@ -16,6 +16,7 @@ from poursuites.model import date_fr as library_date_fr
 from poursuites.model import euros as library_euros
 
 from ..services.admin import access
+from ..services.admin.audit_lisible import OBJECT_LABELS, details_lisibles
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -106,6 +107,8 @@ def navigation() -> list[dict[str, Any]]:
 def install(app: Flask) -> None:
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["date_fr"] = date_fr
+    app.jinja_env.filters["details_audit"] = details_lisibles
+    app.jinja_env.globals["object_labels"] = OBJECT_LABELS
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["ROLE_LABELS"] = access.ROLE_LABELS
     app.jinja_env.trim_blocks = True

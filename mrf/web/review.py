@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..extensions import db
-from ..services.admin import access
+from ..services.admin import access, lectures
 from ..services.comptes import vue as account_view
 from ..services.identite import revue as service
 from .access import role_required
@@ -30,6 +30,7 @@ def queue():
     except ValueError:
         page = 1
     pairs, total = service.pending(db.session, page)
+    lectures.file_de_revue(current_user.id, page, (p.pair.id for p in pairs), request.remote_addr)
     items = [(p, account_view.explanation_table(p.pair.explanation)) for p in pairs]
     return render_template("review/queue.html", items=items, total=total, page=page, fields=FIELDS,
                            has_next=page * 20 < total, decisions=service.DECISIONS)

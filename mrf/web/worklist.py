@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services.admin import access
+from ..services.admin import access, lectures
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
 from .access import role_required
@@ -54,6 +54,8 @@ def render_worklist():  # noqa: ANN201
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
             pending_only=args.get("echeances") == "1", page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
+        lectures.liste_de_travail(current_user.id, structure_id, query.page, (r.redevable_id for r in page.rows),
+                                  request.remote_addr)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id=structure_id, sorts=service.SORTS, products=PRODUCT_LABELS,
                            args=args, today=date.today())

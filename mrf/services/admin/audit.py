@@ -31,6 +31,22 @@ ACTION_LABELS = {
     "panel_enregistrement": "Enregistrement d'un panel",
     "panel_publication": "Publication d'un panel",
     "consultation_panel": "Consultation d'un panel",
+    "consultation_liste_travail": "Consultation de la liste de travail",
+    "consultation_revue": "Consultation de la revue des rapprochements",
+    "consultation_plan": "Consultation d'un plan d'action",
+    "consultation_liste_comptes": "Liste des comptes consolidés",
+    "lancement_tache": "Lancement d'une tâche longue",
+    "import": "Import d'un extrait",
+    "rapprochement": "Rapprochement des identités",
+    "fusion_comptes": "Fusion de comptes",
+    "rattachement_modifie": "Rattachement modifié",
+    "panel_brouillon": "Panel enregistré en brouillon",
+    "panel_cloture": "Clôture d'un panel",
+    "panel_affectation": "Affectation manuelle (panel)",
+    "renseignement": "Enregistrement d'un renseignement",
+    "anv": "Admission en non-valeur",
+    "decision_demande": "Décision sur une demande",
+    "panel_reaffectations": "Propositions de réaffectation (panel)",
 }
 
 

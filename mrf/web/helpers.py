@@ -51,7 +51,7 @@ def parse_euros(text: str | None) -> int | None:
     if "," in cleaned and "." in cleaned:
         cleaned = cleaned.replace(".", "")
     cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cleaned):  # ASCII digits: « ١٢٣ » or « ² » are not amounts
         return None
     try:
         return int((Decimal(cleaned) * 100).to_integral_value())
@@ -64,6 +64,8 @@ def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     text = text.strip()
+    if not text.isascii():  # strptime would read other scripts' digits
+        return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(text, fmt).date()

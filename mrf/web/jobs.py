@@ -21,6 +21,7 @@ from ..models import Structure
 from ..services.admin import access, audit
 from ..services.errors import ErreurService
 from .access import role_required
+from .formulaires import Formulaire
 from .helpers import parse_date
 
 bp = Blueprint("jobs", __name__, url_prefix="/taches")
@@ -30,28 +31,28 @@ OBLIGATOIRE = "Ce champ est obligatoire."
 SOURCES = {"impots": "Impôts", "amendes": "Amendes", "secteur_local": "Secteur local"}
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Formulaire):
     source = SelectField("Source", choices=SOURCES)
     fichier = FileField("Fichier extrait (CSV)", validators=[FileRequired("Choisissez un fichier.")])
 
 
-class PanelForm(FlaskForm):
+class PanelForm(Formulaire):
     criteres = TextAreaField("Critères (TOML)", validators=[DataRequired(OBLIGATOIRE),
                                                             Length(max=20_000, message="20 000 caractères au plus.")])
     graine = IntegerField("Graine (facultatif)", validators=[
         Optional(), NumberRange(min=0, max=2**31 - 1, message="Un entier entre 0 et 2 147 483 647.")])
 
 
-class SatdForm(FlaskForm):
+class SatdForm(Formulaire):
     date = StringField("Date d'émission (JJ/MM/AAAA, défaut : aujourd'hui)",
                        validators=[Optional(), Length(max=10, message="Date au format JJ/MM/AAAA.")])
 
 
-class ListeForm(FlaskForm):
+class ListeForm(Formulaire):
     complete = BooleanField("Recalcul complet")
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(Formulaire):
     """Only the CSRF token (a job without parameters)."""
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching import MatchIndex
+from matching import MatchIndex, Record
 
 from ...extensions import db
 from ...jobs.suivi import Suivi
@@ -64,10 +65,12 @@ def _rattacher(record_ids: list[int] | None, suivi: Suivi) -> str | None:
         session.flush()
         run_id = run.id
     totals = {"attached": 0, "created": 0, "review": 0}
+    accounts: dict[int, int] = {}  # provisional person (minus a record id) → account created for it
     suivi.debut(len(todo), "Rattachement des nouveaux enregistrements…")
     for start in range(0, len(todo), TAILLE_LOT):
         chunk = todo[start:start + TAILLE_LOT]
-        _attach_chunk(chunk, index, run_id, totals)
+        decisions = _decide(chunk, index)
+        _attach_chunk(decisions, run_id, accounts, totals)
         suivi.avance(len(chunk))
     with db.transaction() as session:
         run = session.get(MatchRun, run_id)
@@ -77,25 +80,40 @@ def _rattacher(record_ids: list[int] | None, suivi: Suivi) -> str | None:
             f"existant, {totals['created']} nouveau(x) compte(s), {totals['review']} paire(s) à examiner.")
 
 
-def _attach_chunk(chunk: list[int], index: MatchIndex, run_id: int, totals: dict[str, int]) -> None:
-    """One short transaction; records linked meanwhile (by a batch run) are skipped."""
+def _decide(chunk: list[int], index: MatchIndex) -> list[tuple[Record, Any, int]]:
+    """Match a chunk in memory, outside any transaction: (record, best candidate, person). A record
+    that joins no account gets a provisional person (minus its id), so that a later record of the same
+    person finds it; the account is created when the chunk is written."""
+    with db.new_session() as session:
+        records = _records(session, chunk)
+    decisions = []
+    for record in records:
+        candidates = index.match(record)
+        best = candidates[0] if candidates else None
+        person = int(best.person) if best is not None and best.status == "accept" else -int(record.id)
+        index.add(record, person)
+        decisions.append((record, best, person))
+    return decisions
+
+
+def _attach_chunk(decisions: list[tuple[Record, Any, int]], run_id: int, accounts: dict[int, int],
+                  totals: dict[str, int]) -> None:
+    """Write one chunk in one short transaction; records linked meanwhile (by a batch run) are skipped."""
     now = datetime.now(timezone.utc)
     with db.transaction() as session:
-        still = set(non_rattaches_parmi(session, chunk))
-        records = _records(session, still)
+        still = set(non_rattaches_parmi(session, [int(r.id) for r, _b, _p in decisions]))
+        decisions = [d for d in decisions if int(d[0].id) in still]
+        new_persons = sorted({p for _r, _b, p in decisions if p < 0 and p not in accounts})
+        created = [Redevable() for _ in new_persons]
+        session.add_all(created)
+        session.flush()
+        accounts.update({p: r.id for p, r in zip(new_persons, created, strict=True)})
         touched: set[int] = set()
-        for record in records:
-            candidates = index.match(record)
-            best = candidates[0] if candidates else None
-            if best is not None and best.status == "accept":
-                redevable_id, method = int(best.person), "incremental"
-                totals["attached"] += 1
-            else:
-                redevable = Redevable()
-                session.add(redevable)
-                session.flush()
-                redevable_id, method = redevable.id, "singleton"
-                totals["created"] += 1
+        for record, best, person in decisions:
+            redevable_id = accounts[person] if person < 0 else person
+            accepted = best is not None and best.status == "accept"  # an account, maybe one made in this run
+            method = "incremental" if accepted else "singleton"
+            totals["attached" if accepted else "created"] += 1
             if best is not None and best.status == "review":
                 left, right = sorted((int(record.id), int(best.record[1])))
                 session.add(MatchPair(run_id=run_id, left_record_id=left, right_record_id=right,
@@ -107,8 +125,6 @@ def _attach_chunk(chunk: list[int], index: MatchIndex, run_id: int, totals: dict
                                    probability=best.probability if method == "incremental" else None,
                                    explanation=explanation, run_id=run_id, linked_at=now))
             touched.add(redevable_id)
-            # a second record of the same person later in the chunk finds this one
-            index.add(record, redevable_id)
         session.flush()
         _refresh_display(session, touched)
 

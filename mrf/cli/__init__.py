@@ -17,12 +17,24 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     from . import (
-        accounts, audit, commissaires, decisions, demo, evaluation, imports, matching, panels, poursuites, setup,
-        situations, users,
+        accounts,
+        audit,
+        commissaires,
+        decisions,
+        demo,
+        evaluation,
+        imports,
+        jobs,
+        matching,
+        panels,
+        poursuites,
+        setup,
+        situations,
+        users,
     )
 
     for module in (setup, imports, demo, accounts, matching, panels, poursuites, situations, decisions, users, audit,
-                   commissaires, evaluation):
+                   commissaires, evaluation, jobs):
         for command in module.COMMANDS:
             _map_refusals(command)
             app.cli.add_command(command)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from poursuites.model import euros
 
+from ..services.admin import lectures
 from ..services.comptes.liste import AccountQueryError, list_accounts
 
 
@@ -32,6 +33,9 @@ def accounts_list(products: str, structure_code: str | None, limit: int | None, 
     except AccountQueryError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+    lectures.en_ligne_de_commande("consultation_liste_comptes", "comptes", None,
+                                  {"products": wanted, "structure": structure_code, "limit": limit,
+                                   "nombre": len(rows), "comptes": [row["id"] for row in rows]})
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return

@@ -13,6 +13,7 @@ from panels import CriteriaError, PanelError, TransitionRefused
 from poursuites.model import euros
 
 from ..extensions import db
+from ..services.admin import lectures
 from ..services.panels import composition as panel_service
 
 
@@ -154,6 +155,7 @@ def show(name: str, as_json: bool) -> None:
         data = panel_service.show_panel(name)
     except panel_service.PanelNotFound as exc:
         _fail(str(exc), 2)
+    lectures.en_ligne_de_commande("consultation_panel", "panel", name, {"membres": len(data["members"])})
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

@@ -20,6 +20,7 @@ from poursuites.model import date_fr
 
 from ..extensions import db
 from ..models import Redevable
+from ..services.admin import lectures
 from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
 from ..services.poursuites import actes as service
 from ..services.poursuites import lot, mainlevee
@@ -78,6 +79,7 @@ def plan(redevable_id: str, as_json: bool, on: str | None) -> None:
         view = service.build_plan(rid, _date(on))
     except (AccountNotFound, ConfigError) as exc:
         _fail(str(exc))
+    lectures.en_ligne_de_commande("consultation_plan", "redevable", rid)
     if as_json:
         click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -38,6 +38,7 @@ def register_web(app: Flask) -> None:
     from .evaluation import bp as evaluation_bp
     from .garde_fous import bp as garde_fous_bp
     from .home import bp as home_bp
+    from .jobs import bp as jobs_bp
     from .panels import bp as panels_bp
     from .renseignements import bp as renseignements_bp
     from .review import bp as review_bp
@@ -45,5 +46,6 @@ def register_web(app: Flask) -> None:
     from .worklist import bp as worklist_bp
 
     for blueprint in (auth_bp, home_bp, worklist_bp, search_bp, accounts_bp, review_bp, panels_bp, dashboard_bp,
-                      evaluation_bp, admin_bp, commissaires_bp, decisions_bp, renseignements_bp, garde_fous_bp):
+                      evaluation_bp, admin_bp, commissaires_bp, decisions_bp, renseignements_bp, garde_fous_bp,
+                      jobs_bp):
         app.register_blueprint(blueprint)

@@ -24,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from poursuites.model import date_fr
@@ -37,7 +37,8 @@ from ..services.comptes import worklist
 from ..services.errors import ErreurService
 from ..services.poursuites import actes, demandes, paiements
 from .access import redevable_or_404, role_required
-from .helpers import parse_euros
+from .formulaires import DatePassee, Formulaire, Identifiant, Montant
+from .helpers import euros
 
 bp = Blueprint("accounts", __name__)
 
@@ -52,36 +53,21 @@ REQUESTS = {"plan_reglement": "Plan de règlement", "contestation": "Contestatio
 REQUIRED = "Ce champ est obligatoire."
 
 
-def _amount(form: FlaskForm, field: StringField) -> None:  # noqa: ARG001
-    cents = parse_euros(field.data)
-    if cents is None or cents <= 0:
-        raise ValidationError("Montant illisible : saisissez un montant positif, par exemple « 150,00 ».")
-    field.cents = cents
-
-
-def _amount_or_zero(form: FlaskForm, field: StringField) -> None:  # noqa: ARG001
-    if not (field.data or "").strip():
-        field.cents = 0
-        return
-    cents = parse_euros(field.data)
-    if cents is None or cents < 0:
-        raise ValidationError("Montant illisible : saisissez par exemple « 150,00 ».")
-    field.cents = cents
-
-
-class PaymentForm(FlaskForm):
-    montant = StringField("Montant reçu (€)", validators=[DataRequired(REQUIRED), _amount])
-    recu_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente.")])
+class PaymentForm(Formulaire):
+    montant = StringField("Montant reçu (€)", validators=[DataRequired(REQUIRED), Montant()])
+    recu_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente."),
+                                                         DatePassee("La date de réception")])
     payeur = SelectField("Payé par", choices=PAYERS)
     moyen = SelectField("Moyen de paiement", choices=MEANS)
     reference = StringField("Référence (facultatif)", validators=[Optional(), Length(max=64)])
 
 
-class TiersAnswerForm(FlaskForm):
+class TiersAnswerForm(Formulaire):
     acte = SelectField("SATD concernée", coerce=int)
     reponse = SelectField("Réponse du tiers", choices=ANSWERS)
-    montant = StringField("Montant déclaré (€)", validators=[_amount_or_zero])
-    repondu_le = DateField("Date de la réponse", validators=[DataRequired("Date illisible ou absente.")])
+    montant = StringField("Montant déclaré (€)", validators=[Montant(zero_permis=True, vide_permis=True)])
+    repondu_le = DateField("Date de la réponse", validators=[DataRequired("Date illisible ou absente."),
+                                                             DatePassee("La date de la réponse")])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -89,10 +75,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Formulaire):
     type_demande = SelectField("Nature de la demande", choices=REQUESTS)
     creances = MultiCheckboxField("Créances concernées", coerce=int)
-    recue_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente.")])
+    recue_le = DateField("Date de réception", validators=[DataRequired("Date illisible ou absente."),
+                                                          DatePassee("La date de réception")])
     details = TextAreaField("Détails (motifs, échéancier proposé…)", validators=[Optional(), Length(max=4000)])
     sursis = BooleanField("Contestation : sursis de paiement demandé", default=True)
     nb_echeances = IntegerField("Nombre d'échéances proposées", validators=[
@@ -100,8 +87,8 @@ class RequestForm(FlaskForm):
     premiere_echeance = DateField("Première échéance", validators=[Optional()])
 
 
-class SatdForm(FlaskForm):
-    renseignement = HiddenField(validators=[DataRequired()])
+class SatdForm(Formulaire):
+    renseignement = HiddenField(validators=[DataRequired(), Identifiant()])
 
 
 def _load(redevable_id: int):  # noqa: ANN202
@@ -240,6 +227,12 @@ def record_tiers_answer(redevable_id: int):
     if not form.validate_on_submit():
         if form.acte.errors and request.form.get("reponse-acte"):
             abort(404)  # an act of another account: as if it did not exist
+        flash("Réponse non enregistrée : corrigez les champs signalés.", "error")
+        return _render(redevable.id, {**_blank_forms(), "reponse": form}, 400)
+    acte = session.get(Acte, form.acte.data)
+    if acte is not None and acte.amount_cents is not None and form.montant.cents > acte.amount_cents:
+        form.montant.errors = [f"Le montant déclaré dépasse celui de la SATD ({euros(acte.amount_cents)}) : "
+                               "un tiers ne verse pas plus que la somme saisie."]
         flash("Réponse non enregistrée : corrigez les champs signalés.", "error")
         return _render(redevable.id, {**_blank_forms(), "reponse": form}, 400)
     try:

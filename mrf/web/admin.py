@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -12,12 +11,13 @@ from ..extensions import db
 from ..services.admin import access, audit, user_admin
 from ..services.admin import users as user_service
 from .access import role_required
+from .formulaires import Formulaire
 from .helpers import parse_date
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
 
 
-class UserForm(FlaskForm):
+class UserForm(Formulaire):
     login = StringField("Identifiant", validators=[DataRequired("Ce champ est obligatoire."), Length(max=64),
                                                    Regexp(r"^[A-Za-z0-9._-]+$",
                                                           message="Lettres, chiffres, point, tiret, souligné.")])

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..security import sessions
 from ..services.admin import audit
 from ..services.admin import users as user_service
+from .formulaires import Formulaire
 from .security import CurrentAgent
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Formulaire):
     login = StringField("Identifiant", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Mot de passe", validators=[DataRequired(), Length(max=256)])
 
@@ -33,6 +33,9 @@ def login():
             return redirect(url_for("home.index"))
         flash(outcome.message, "error")
         return render_template("auth/login.html", form=form), 401
+    if request.method == "POST":
+        flash("Saisissez votre identifiant et votre mot de passe.", "error")
+        return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form)
 
 

@@ -17,6 +17,7 @@ from poursuites.model import date_fr as library_date_fr
 from poursuites.model import euros as library_euros
 
 from ..services.admin import access
+from ..services.admin.audit_lisible import OBJECT_LABELS, details_lisibles
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -51,7 +52,7 @@ def parse_euros(text: str | None) -> int | None:
     if "," in cleaned and "." in cleaned:
         cleaned = cleaned.replace(".", "")
     cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cleaned):  # ASCII digits: « ١٢٣ » or « ² » are not amounts
         return None
     try:
         return int((Decimal(cleaned) * 100).to_integral_value())
@@ -64,6 +65,8 @@ def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     text = text.strip()
+    if not text.isascii():  # strptime would read other scripts' digits
+        return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(text, fmt).date()
@@ -89,6 +92,7 @@ NAV = (
     ("dashboard.index", "Tableau de bord", access.DASHBOARD_ROLES),
     ("commissaires.index", "Commissaires de justice", access.IDENTITY_ROLES),
     ("evaluation.index", "Évaluation", access.DASHBOARD_ROLES),
+    ("jobs.index", "Tâches", access.IDENTITY_ROLES),
     ("admin.users", "Utilisateurs", access.ADMIN_ROLES),
     ("admin.audit", "Journal d'audit", access.ADMIN_ROLES),
 )
@@ -140,6 +144,8 @@ def install(app: Flask) -> None:
     app.before_request(_refuse_huge_numbers)
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["date_fr"] = date_fr
+    app.jinja_env.filters["details_audit"] = details_lisibles
+    app.jinja_env.globals["object_labels"] = OBJECT_LABELS
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["ROLE_LABELS"] = access.ROLE_LABELS
     app.jinja_env.trim_blocks = True

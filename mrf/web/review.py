@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..services.admin import access
+from ..services.admin import access, lectures
 from ..services.identite import motifs
 from ..services.identite import revue as service
 from .access import role_required
@@ -26,6 +26,7 @@ def _page() -> int:
 def queue():
     page = _page()
     items, total = service.page(db.session, page)
+    lectures.file_de_revue(current_user.id, page, (item.pair.id for item in items), request.remote_addr)
     recent = service.recent_decisions(db.session, 5)
     return render_template("review/queue.html", items=items, total=total, page=page,
                            has_next=page * service.PER_PAGE < total, decisions=service.DECISIONS, recent=recent,

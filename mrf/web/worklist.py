@@ -8,12 +8,12 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..services.admin import access
+from ..services.admin import access, lectures
 from ..services.comptes import priorite
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
-from ..services.poursuites.prochaine_action import prochaines_actions
 from ..services.panels.perimetre import GROUP_LABELS
+from ..services.poursuites.prochaine_action import prochaines_actions
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
@@ -64,6 +64,8 @@ def render_worklist():  # noqa: ANN201
         page = service.fetch(session, query)
         # A plan costs tens of milliseconds: the top rows of the page get theirs, the others on the account.
         actions = prochaines_actions([row.redevable_id for row in page.rows[:ACTIONS_PER_PAGE]])
+        lectures.liste_de_travail(current_user.id, structure_id, query.page, (r.redevable_id for r in page.rows),
+                                  request.remote_addr)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id="national" if national else structure_id, sorts=service.SORTS,
                            products=PRODUCT_LABELS, args=args, today=date.today(),

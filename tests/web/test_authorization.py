@@ -36,7 +36,7 @@ def _only(roles: dict[str, int]) -> dict[str, int]:
 RULES: dict[tuple[str, str], tuple] = {
     ("static", "GET"): (lambda w: "/static/dsfr/dsfr.min.css", {k: 200 for k in KEYS}, None),
     ("auth.login", "GET"): (lambda w: "/login", {k: 200 for k in KEYS}, None),
-    ("auth.login", "POST"): (lambda w: "/login", {k: 200 for k in KEYS}, {}),  # empty form: shown again
+    ("auth.login", "POST"): (lambda w: "/login", {k: 400 for k in KEYS}, {}),  # empty form: shown again, says why
     ("auth.logout", "POST"): (lambda w: "/logout", {k: 302 for k in KEYS}, {}),
     ("home.index", "GET"): (lambda w: "/", {ANON: 302, AGENT: 200, COMPTABLE: 200, CENTRALE: 200, EVAL: 302,
                                             ADMIN: 302}, None),
@@ -129,6 +129,10 @@ RULES: dict[tuple[str, str], tuple] = {
                                               _only({AGENT: 302, COMPTABLE: 302}), {}),
     ("garde_fous.preview_payment", "POST"): (lambda w: f"/redevables/{w.mine}/paiements/apercu",
                                              _only({AGENT: 302, COMPTABLE: 302}), {}),
+    ("jobs.index", "GET"): (lambda w: "/taches", _identity(), None),
+    ("jobs.start", "POST"): (lambda w: "/taches/import", _only({CENTRALE: 303}), {}),  # no file: back to the list
+    ("jobs.show", "GET"): (lambda w: "/taches/suivi/inconnue", _identity(404), None),
+    ("jobs.restart", "POST"): (lambda w: "/taches/suivi/inconnue/relancer", _identity(404), {}),
 }
 
 

@@ -17,7 +17,7 @@ from eval_world import build_evaluated  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mot-de-passe-de-test-1"
+PASSWORD = "cheval-agrafe-batterie-1"
 SCREENSHOT = Path("/work/briefs/evaluation.png")
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 

@@ -7,7 +7,7 @@ committed together."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +35,22 @@ ACTION_LABELS = {
     "panel_publication": "Publication d'un panel",
     "consultation_panel": "Consultation d'un panel",
     "refus_traitement": "Action de traitement refusée (périmètre du panel)",
+    "consultation_liste_travail": "Consultation de la liste de travail",
+    "consultation_revue": "Consultation de la revue des rapprochements",
+    "consultation_plan": "Consultation d'un plan d'action",
+    "consultation_liste_comptes": "Liste des comptes consolidés",
+    "lancement_tache": "Lancement d'une tâche longue",
+    "import": "Import d'un extrait",
+    "rapprochement": "Rapprochement des identités",
+    "fusion_comptes": "Fusion de comptes",
+    "rattachement_modifie": "Rattachement modifié",
+    "panel_brouillon": "Panel enregistré en brouillon",
+    "panel_cloture": "Clôture d'un panel",
+    "panel_affectation": "Affectation manuelle (panel)",
+    "renseignement": "Enregistrement d'un renseignement",
+    "anv": "Admission en non-valeur",
+    "decision_demande": "Décision sur une demande",
+    "panel_reaffectations": "Propositions de réaffectation (panel)",
 }
 
 
@@ -110,9 +126,9 @@ def search(session: Session, flt: AuditFilter, page: int = 1, per_page: int = 50
     if flt.object_id:
         query = query.where(AuditLog.object_id == flt.object_id)
     if flt.since:
-        query = query.where(AuditLog.at >= datetime.combine(flt.since, time.min, timezone.utc))
+        query = query.where(AuditLog.at >= datetime.combine(flt.since, time.min, UTC))
     if flt.until:
-        query = query.where(AuditLog.at < datetime.combine(flt.until + timedelta(days=1), time.min, timezone.utc))
+        query = query.where(AuditLog.at < datetime.combine(flt.until + timedelta(days=1), time.min, UTC))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = max(1, page)
     rows = session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc())

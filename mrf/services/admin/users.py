@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -69,7 +69,7 @@ def authenticate(login: str, password: str, ip: str | None = None) -> LoginOutco
     Unknown, deactivated and existing logins get the same messages, delays and work (one scrypt
     check); every failure is in the audit trail with its reason."""
     refused = "Identifiant ou mot de passe incorrect."
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     address = ip or "inconnue"
     with db.transaction() as session:
         agent = session.scalar(select(Agent).where(Agent.login == login))

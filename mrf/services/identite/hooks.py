@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from .rapprochement import attach_new_records
+from ...jobs.verrou import TacheEnCours
+from .rattachement import rattacher_en_attente
 
 
 def after_import(record_ids: list[int]) -> str | None:
-    """Attach new source records to accounts when a batch match has run; a French sentence or None."""
-    return attach_new_records(record_ids) if record_ids else None
+    """Attach new source records to accounts when a batch match has run; a French sentence or None.
+    While a matching runs, the records wait: the next attach (or matching) takes them."""
+    if not record_ids:
+        return None
+    try:
+        return rattacher_en_attente(record_ids)
+    except TacheEnCours:
+        return (f"{len(record_ids)} nouvel(s) enregistrement(s) en attente de rattachement : un rapprochement est "
+                "en cours ; ils seront rattachés par la prochaine tâche de rattachement.")

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
 
-from matching import MatchIndex, MatchModel, MatchSettings, Record, link
+from matching import MatchModel, MatchSettings, Record, link
 from matching.text import fold
 
 from ...extensions import db
@@ -312,60 +312,9 @@ def latest_model(session: Session) -> MatchModel | None:
         return None
 
 
-def attach_new_records(record_ids: list[int], say: Say = lambda _m: None) -> str | None:
-    """Attach records imported after the last batch run to existing accounts (or new ones).
+def attach_new_records(record_ids: list[int], say: Say = lambda _m: None) -> str | None:  # noqa: ARG001
+    """Attach records imported after the last batch run (and any left unlinked), in short transactions:
+    see ``rattachement``. A French sentence, or None when no batch run exists yet."""
+    from .rattachement import rattacher_en_attente
 
-    Returns a French sentence, or None when no batch run exists yet (the next batch run will
-    take the records)."""
-    with db.transaction() as session:
-        model = latest_model(session)
-        if model is None:
-            return None
-        linked = set(session.scalars(select(RecordLink.source_record_id)
-                                     .where(RecordLink.source_record_id.in_(record_ids))))
-        todo = [rid for rid in record_ids if rid not in linked]
-        if not todo:
-            return None
-        run = MatchRun(kind="incremental", model=None)
-        session.add(run)
-        session.flush()
-        person_rows = session.execute(select(RecordLink.source_record_id, RecordLink.redevable_id)).all()
-        persons_by_record = dict(person_rows)
-        say(f"Index des {len(persons_by_record)} enregistrements déjà rattachés…")
-        known = _records(session, persons_by_record) if persons_by_record else []
-        index = MatchIndex.build(known, model, {r.key: persons_by_record[int(r.id)] for r in known})
-        attached = created = review = 0
-        now = datetime.now(timezone.utc)
-        for record in _records(session, todo):
-            candidates = index.match(record)
-            best = candidates[0] if candidates else None
-            if best is not None and best.status == "accept":
-                redevable_id = int(best.person)
-                attached += 1
-                method = "incremental"
-            else:
-                redevable = Redevable()
-                session.add(redevable)
-                session.flush()
-                redevable_id = redevable.id
-                created += 1
-                method = "singleton"
-            if best is not None and best.status == "review":
-                left, right = sorted((int(record.id), int(best.record[1])))
-                session.add(MatchPair(run_id=run.id, left_record_id=left, right_record_id=right,
-                                      probability=best.probability, explanation=best.explanation,
-                                      status="review"))
-                review += 1
-            explanation = ({"avec_enregistrement": int(best.record[1]), **_compact(best.explanation)}
-                           if method == "incremental" else None)
-            session.add(RecordLink(source_record_id=int(record.id), redevable_id=redevable_id, method=method,
-                                   probability=best.probability if method == "incremental" else None,
-                                   explanation=explanation, run_id=run.id, linked_at=now))
-            index.add(record, redevable_id)
-        session.flush()
-        _refresh_display(session, set(session.scalars(
-            select(RecordLink.redevable_id).where(RecordLink.source_record_id.in_(todo)))))
-        run.finished_at = datetime.now(timezone.utc)
-        run.stats = {"records": len(todo), "attached": attached, "created": created, "review": review}
-    return (f"Rapprochement au fil de l'eau : {attached} enregistrement(s) rattaché(s) à un compte existant, "
-            f"{created} nouveau(x) compte(s), {review} paire(s) à examiner.")
+    return rattacher_en_attente(record_ids)

@@ -1,0 +1,181 @@
+"""A 20,000-line import on SQLite while agents browse: the slowest page and the 5xx count.
+
+A demo database (``mrf demo``, default 1,500 persons) is served by waitress on 127.0.0.1; a second,
+independent population (another seed) gives the extract to import: its records are new, so the
+import is followed by the attach of every one of them to accounts (short transactions). Meanwhile
+``--clients`` signed-in agents open their work list, accounts and the search, in bounded loops (until
+the import ends, at most ``--max-seconds`` and ``--max-requests`` per client).
+
+    python benchmarks/import_while_browsing.py [--lines 20000] [--persons 1500] [--clients 4]
+
+Target: no page over 1 s, no 5xx."""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MRF = [sys.executable, "-c", "from mrf.cli import main; main()"]
+PASSWORD = "mot-de-passe-de-mesure-42"
+
+
+def _run(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:  # noqa: ANN003
+    return subprocess.run(MRF + args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kw)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _extract(persons: int, lines: int, folder: Path) -> Path:
+    """The impots file of another population, cut to ``lines`` lines."""
+    sys.path.insert(0, str(ROOT))
+    from mrf.demo.generate import generate_population
+
+    files = generate_population(persons, seed=7, out_dir=folder)
+    src = Path(files.impots).read_text(encoding="utf-8").splitlines(keepends=True)
+    out = folder / "extrait_impots.csv"
+    out.write_text("".join(src[:lines + 1]), encoding="utf-8")
+    return out
+
+
+class Client(threading.Thread):
+    def __init__(self, base: str, login: str, paths: list[str], stop: threading.Event, max_requests: int) -> None:
+        super().__init__(daemon=True)
+        self.base, self.login, self.paths, self.stop, self.max_requests = base, login, paths, stop, max_requests
+        self.times: list[float] = []
+        self.errors_5xx = 0
+        self.failure: str | None = None
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def sign_in(self) -> None:
+        page = self.opener.open(self.base + "/login", timeout=30).read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"login": self.login, "password": PASSWORD, "csrf_token": token}).encode()
+        self.opener.open(self.base + "/login", data=data, timeout=30).read()
+
+    def run(self) -> None:
+        try:
+            self.sign_in()
+            self.browse()
+        except Exception as exc:  # noqa: BLE001 - reported at the end
+            self.failure = f"{exc.__class__.__name__}: {exc}"
+
+    def browse(self) -> None:
+        i = 0
+        while not self.stop.is_set() and i < self.max_requests:
+            path = self.paths[i % len(self.paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                self.opener.open(self.base + path, timeout=60).read()
+            except urllib.error.HTTPError as exc:
+                if exc.code >= 500:
+                    self.errors_5xx += 1
+            self.times.append(time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=20_000)
+    parser.add_argument("--persons", type=int, default=1_500)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--max-seconds", type=int, default=900)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="mrf-bench-iwb-") as tmp:
+        tmp_path = Path(tmp)
+        env = {**os.environ, "MRF_INSTANCE_PATH": str(tmp_path / "instance"), "MRF_SECRET_KEY": "cle-de-mesure",
+               "MRF_INSECURE_COOKIES": "1"}
+        env.pop("MRF_DATABASE_URL", None)
+        print(f"Démonstration de {args.persons} personnes…", flush=True)
+        _run(["demo", "--persons", str(args.persons), "--seed", "1"], env)
+        for i in range(args.clients):
+            _run(["user", "create", f"mesure{i}", "--role", "administration_centrale", "--password-stdin"], env,
+                 input=PASSWORD + "\n")
+        extract = _extract(max(args.persons, int(args.lines / 0.7) + 100), args.lines, tmp_path / "extrait")
+        print(f"Extrait de {args.lines} lignes : {extract}", flush=True)
+
+        import sqlite3
+
+        db = sqlite3.connect(tmp_path / "instance" / "mrf.sqlite3")
+        ids = [r[0] for r in db.execute("SELECT id FROM redevable WHERE merged_into_id IS NULL ORDER BY id LIMIT 50")]
+        structures = [r[0] for r in db.execute("SELECT id FROM structure ORDER BY id LIMIT 4")]
+        db.close()
+        paths = []
+        for n, rid in enumerate(ids):
+            paths.append(f"/redevables/{rid}")
+            if n % 5 == 0:
+                paths.append(f"/travail?structure={structures[n % len(structures)]}")
+            if n % 7 == 0:
+                paths.append("/recherche?nom=martin")
+
+        port = _free_port()
+        server = subprocess.Popen(MRF + ["serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
+                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/login", timeout=2).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            stop = threading.Event()
+            clients = [Client(base, f"mesure{i}", paths[i::1] or paths, stop, args.max_requests)
+                       for i in range(args.clients)]
+            for c in clients:
+                c.start()
+            time.sleep(2)  # browsing before the import starts
+            started = time.perf_counter()
+            imported = subprocess.Popen(MRF + ["import", "impots", str(extract)], env=env, cwd=ROOT,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            lines = []
+            for line in imported.stdout:  # the import's summary comes before the attach's
+                lines.append(f"[{time.perf_counter() - started:6.1f} s] {line.strip()}")
+                if time.perf_counter() - started > args.max_seconds:
+                    imported.kill()
+                    lines.append("(import arrêté : durée maximale atteinte)")
+                    break
+            imported.wait()
+            out = "\n".join(lines)
+            import_seconds = time.perf_counter() - started
+            stop.set()
+            for c in clients:
+                c.join(timeout=120)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    for c in clients:
+        if c.failure:
+            print(f"Client {c.login} arrêté : {c.failure}")
+    times = sorted(t for c in clients for t in c.times) or [0.0]
+    errors = sum(c.errors_5xx for c in clients)
+    p95 = times[int(0.95 * (len(times) - 1))] if times else 0.0
+    print(out.strip())
+    print(f"Import + rattachement : {import_seconds:.1f} s (code de sortie {imported.returncode})")
+    print(f"Pages servies pendant l'import : {len(times)} par {args.clients} clients")
+    print(f"Temps de page : médiane {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s")
+    print(f"Pages au-delà d'une seconde : {sum(t > 1.0 for t in times)} ; réponses 5xx : {errors}")
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,8 @@ panel of common debtors), randomised half treated, recoveries simulated by the d
 (panels.evaluation_simulation), then panels.evaluation_estimate.evaluate. Prints per product the true
 difference, the mean estimate and its bias, the coverage of the 95 % intervals (target 93–97 %) for
 the difference and the difference-in-differences, the mean interval widths, the minimal detectable
-effect, the share of seeds where the difference is significant (the power against the true effect), and the coverage of the curves' monthly bands against the exact expected cumulative rates
+effect, the share of seeds where the difference is significant (the power against the true effect), and
+the coverage of the curves' monthly bands against the exact expected cumulative rates
 (pointwise, every month, both groups). Exits 1 when a coverage falls outside the target band, so it can gate a release.
 """
 

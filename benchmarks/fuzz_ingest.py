@@ -38,10 +38,10 @@ def _structures() -> None:
 
 
 def run(backend: str, seeds: range, folder: Path) -> bool:
-    from ingest_fuzz import fuzz
-
     from mrf import create_app, schema
     from mrf.extensions import db
+
+    from ingest_fuzz import fuzz
 
     admin = None
     if backend == "postgresql":

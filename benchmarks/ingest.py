@@ -207,7 +207,7 @@ def write_files(outputs: dict[Path, float], lines: int, territory: list[Place], 
                     "date_exigibilite": f"{exigibilite}/{year + offset}",
                 }
                 cells = [row[c] for c in names]
-                for writer, (path, fraction) in zip(writers, outputs.items()):
+                for writer, (path, fraction) in zip(writers, outputs.items(), strict=False):
                     # a line that can be lowered is, with the odds that make FRACTION of all lines
                     if fraction and rar and not status and lowering[path].random() < fraction / RAR_PARTIAL:
                         changed = list(cells)

@@ -117,7 +117,8 @@ def run_splink(folder: Path, workers: int) -> dict[str, Any]:
         return [vocab.values[c] if c >= 0 else None for c in codes.tolist()]
 
     surname = [u or last or birth for u, last, birth in zip(
-        names(table.sur_usage, v.surname), names(table.sur_last, v.surname), names(table.sur_birth, v.surname))]
+        names(table.sur_usage, v.surname), names(table.sur_last, v.surname), names(table.sur_birth, v.surname),
+        strict=False)]
     dob = [f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}" if is_valid(d) else None
            for d in table.birth_date.tolist()]
     commune = names(table.commune, v.commune)
@@ -132,8 +133,9 @@ def run_splink(folder: Path, workers: int) -> dict[str, Any]:
         "dob": dob,
         "sex": [{1: "M", 2: "F"}.get(x) for x in table.sex.tolist()],
         "commune": commune,
-        "street_key": [f"{s}|{c}" if s and c else None for s, c in zip(street, commune)],
-        "address_key": [f"{n}|{s}|{c}" if n and s and c else None for n, s, c in zip(number, street, commune)],
+        "street_key": [f"{s}|{c}" if s and c else None for s, c in zip(street, commune, strict=False)],
+        "address_key": [f"{n}|{s}|{c}" if n and s and c else None
+                        for n, s, c in zip(number, street, commune, strict=False)],
     })
     prep_s = time.perf_counter() - t
     del table
@@ -221,13 +223,15 @@ def show(r: dict[str, Any]) -> str:
     return (
         f"  {r['system']:9s} paires P={r['pair_precision']:.4f} R={r['pair_recall']:.4f} F1={r['pair_f1']:.4f} | "
         f"groupes P={r['cluster_precision']:.4f} R={r['cluster_recall']:.4f} F1={r['cluster_f1']:.4f} "
-        f"| B3 P={r['bcubed_precision']:.4f} R={r['bcubed_recall']:.4f} F1={r['bcubed_f1']:.4f} | {r['time_s']:.1f} s, RSS {r['peak_rss_mb']:.0f} Mo |{extra}"
+        f"| B3 P={r['bcubed_precision']:.4f} R={r['bcubed_recall']:.4f} F1={r['bcubed_f1']:.4f} "
+        f"| {r['time_s']:.1f} s, RSS {r['peak_rss_mb']:.0f} Mo |{extra}"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000", help="nombres d'enregistrements sources, séparés par des virgules")
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="nombres d'enregistrements sources, séparés par des virgules")
     parser.add_argument("--splink", action="store_true", help="comparer avec Splink (DuckDB)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="fils de calcul (rapidfuzz, DuckDB)")

@@ -76,7 +76,7 @@ def ceiling(size: int, seed: int, data: Path, workers: int) -> None:
     same = person[left] == person[right]
     train = (half[left] == 0) & (half[right] == 0)
     test = (half[left] == 1) & (half[right] == 1)
-    test_keys = [k for k, h in zip(keys, half.tolist()) if h == 1]
+    test_keys = [k for k, h in zip(keys, half.tolist(), strict=False) if h == 1]
     test_truth = {k: truth[k] for k in test_keys}
 
     features, k = pair_features(result)
@@ -96,7 +96,8 @@ def ceiling(size: int, seed: int, data: Path, workers: int) -> None:
         accepted = test & (q >= threshold)
         labels, _ = cluster(len(keys), left[accepted], right[accepted], weight[accepted], contradicts)
         m = cluster_metrics({key: int(labels[i]) for i, key in enumerate(keys) if half[i] == 1}, test_truth)
-        print(f"  plafond supervisé, seuil {threshold:.2f} P={m.precision:.4f} R={m.recall:.4f} F1={m.f1:.4f}", flush=True)
+        print(f"  plafond supervisé, seuil {threshold:.2f} P={m.precision:.4f} R={m.recall:.4f} F1={m.f1:.4f}",
+              flush=True)
         if best is None or m.f1 > best[1].f1:
             best = (threshold, m)
         if m.precision >= 0.99 and (best_precise is None or m.f1 > best_precise[1].f1):
@@ -112,7 +113,8 @@ def ceiling(size: int, seed: int, data: Path, workers: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000", help="nombres d'enregistrements sources, séparés par des virgules")
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="nombres d'enregistrements sources, séparés par des virgules")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "mrf-bench-matching")

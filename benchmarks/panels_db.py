@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from mrf import schema  # noqa: E402
 from mrf.demo.structures import demo_structures  # noqa: E402
 from mrf.extensions import db  # noqa: E402
-from mrf.services.panels import composition as panel_service  # noqa: E402
-from mrf.services.comptes.resume import load_account_summaries  # noqa: E402
 from mrf.services.admin.structures import StructureSpec, upsert_structures  # noqa: E402
+from mrf.services.comptes.resume import load_account_summaries  # noqa: E402
+from mrf.services.panels import composition as panel_service  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("MRF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AS_OF = date(2026, 11, 23)
@@ -76,7 +76,7 @@ def populate(url: str, n: int, seed: int) -> dict[str, int]:
     amendes_by_dep = {dep: sid for sid, typ, dep in structures.values() if typ in ("tresorerie_amendes",
                                                                                    "tresorerie_mixte")}
     spl = {}
-    for code, (sid, typ, dep) in structures.items():
+    for _code, (sid, typ, dep) in structures.items():
         if typ == "tresorerie_spl":
             spl.setdefault(dep, sid)
     rng = np.random.default_rng(seed)

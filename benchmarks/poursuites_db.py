@@ -41,8 +41,8 @@ from mrf.models import (  # noqa: E402
     Renseignement,
     SourceRecord,
 )
-from mrf.services.poursuites import actes as service  # noqa: E402
 from mrf.services.admin.structures import StructureSpec, upsert_structures  # noqa: E402
+from mrf.services.poursuites import actes as service  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("MRF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ON = date(2026, 11, 23)

@@ -263,7 +263,8 @@ class Vocabularies:
             new_words = [c for t in self.fn_tokens_of[start:n] for c in t]
             total_before = 0 if offsets is None or start == 0 else int(offsets[start - 1] + lengths[start - 1])
             offsets = _grow(offsets, start, self.fn_tokens_of, lambda t: 0, np.int64, 0)[0]
-            offsets[start:n] = total_before + np.concatenate([[0], np.cumsum(lengths[start:n])[:-1]]) if n > start else []
+            offsets[start:n] = (total_before + np.concatenate([[0], np.cumsum(lengths[start:n])[:-1]])
+                                if n > start else [])
             flat_prev = np.zeros(0, np.int64) if array is None or start == 0 else array[:total_before]
             array = np.concatenate([flat_prev, np.asarray(new_words, dtype=np.int64)])
             self._cache["ff"] = (array, n)
@@ -360,7 +361,7 @@ class RecordTable:
 
     def keys(self) -> list[tuple[str, str]]:
         names = self.vocabs.source.values
-        return [(names[s], i) for s, i in zip(self.source.tolist(), self.ids)]
+        return [(names[s], i) for s, i in zip(self.source.tolist(), self.ids, strict=False)]
 
     def take(self, idx: np.ndarray) -> RecordTable:
         """A table of the given rows, sharing the vocabularies."""
@@ -469,7 +470,9 @@ def _map_unique(values: list[Any], fn: Callable[[Any], Any]) -> tuple[list[Any],
 
 
 def _codes(per_unique: list[int], inverse: np.ndarray) -> np.ndarray:
-    return np.asarray(per_unique, dtype=np.int32).reshape(-1)[inverse] if per_unique else np.full(len(inverse), MISSING, np.int32)
+    if not per_unique:
+        return np.full(len(inverse), MISSING, np.int32)
+    return np.asarray(per_unique, dtype=np.int32).reshape(-1)[inverse]
 
 
 _PLACE_WITH_DEPARTEMENT = re.compile(r"^(.*?)[\s-]*\(\s*(\d{2,3}|2A|2B)\s*\)$", re.IGNORECASE)
@@ -548,17 +551,18 @@ def _names_and_departement(raw: str) -> tuple[list[str], str | None]:
     return ([article + name, name] if article else [name]), departement
 
 
-def _first_names_of_the_data(v: Vocabularies, first_names: np.ndarray, surnames: tuple[np.ndarray, ...]) -> frozenset[str]:
+def _first_names_of_the_data(v: Vocabularies, first_names: np.ndarray,
+                             surnames: tuple[np.ndarray, ...]) -> frozenset[str]:
     """Words given as first names by at least three records, more often than as a surname: the
     first names of this population beyond the vendored list (MARGARET, ADELAIDE)."""
     codes, counts = np.unique(first_names[first_names >= 0], return_counts=True)
     as_first: dict[int, int] = {}
-    for code, count in zip(codes.tolist(), counts.tolist()):
+    for code, count in zip(codes.tolist(), counts.tolist(), strict=False):
         for word in v.fn_tokens_of[code]:
             as_first[word] = as_first.get(word, 0) + count
     slots = np.concatenate(surnames)
     names, name_counts = np.unique(slots[slots >= 0], return_counts=True)
-    as_surname = dict(zip((v.surname.values[c] for c in names.tolist()), name_counts.tolist()))
+    as_surname = dict(zip((v.surname.values[c] for c in names.tolist()), name_counts.tolist(), strict=False))
     words = v.first_name.values
     return frozenset(words[w] for w, c in as_first.items() if c >= 3 and c > as_surname.get(words[w], 0))
 
@@ -570,7 +574,7 @@ def _learn_glued_orders(
     least) writes them in its name field (:func:`~matching.names.glued_order`)."""
     records_of = Counter(sources)
     names_of: dict[str, list[str]] = {}
-    for s, raw in zip(glued_sources, glued_names):
+    for s, raw in zip(glued_sources, glued_names, strict=False):
         if raw and s not in v.glued_orders:
             names_of.setdefault(s, []).append(raw)
     for s, names in names_of.items():
@@ -582,7 +586,8 @@ def _departements_of_the_data(v: Vocabularies, departements: np.ndarray) -> froz
     """The départements that hold at least 1 % of the records whose commune is known (3 at least)."""
     codes, counts = np.unique(departements[departements >= 0], return_counts=True)
     floor = max(3, 0.01 * counts.sum())
-    return frozenset(v.departement.values[c] for c, k in zip(codes.tolist(), counts.tolist()) if k >= floor)
+    return frozenset(v.departement.values[c]
+                     for c, k in zip(codes.tolist(), counts.tolist(), strict=False) if k >= floor)
 
 
 def _street_before_commune(
@@ -720,7 +725,7 @@ def build_table(
             localities.append((pc, city))
         return v.number.add(num), v.street.add(street_key(st)), (len(localities) - 1 if pc or city else MISSING)
 
-    street_keys = list(zip(col("street_number"), col("street"), map(_lines, col("address"))))
+    street_keys = list(zip(col("street_number"), col("street"), map(_lines, col("address")), strict=False))
     per, inverse = _map_unique(street_keys, parse_street)
     st = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
     postcodes, cities = col("postcode"), col("city")
@@ -731,7 +736,7 @@ def build_table(
         pc, insee, city = normalise_commune(*key, reference)
         commune = insee or ("?" + city if city else None)
         return v.commune.add(commune), v.postcode.add(pc), v.departement.add(_departement(insee, pc))
-    per, inverse = _map_unique(list(zip(postcodes, cities)), parse_commune)
+    per, inverse = _map_unique(list(zip(postcodes, cities, strict=False)), parse_commune)
     cm = np.asarray(per, dtype=np.int32).reshape(-1, 3)[inverse] if per else np.full((n, 3), MISSING, np.int32)
 
     # a commune written at the end of an address line without postal code ("151 R JULES FERRY

@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
@@ -18,7 +18,7 @@ GENESIS = "0" * 64
 def canonical_at(at: datetime) -> str:
     """UTC, without offset, to the microsecond: SQLite gives back naive UTC, PostgreSQL aware datetimes."""
     if at.tzinfo is not None:
-        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+        at = at.astimezone(UTC).replace(tzinfo=None)
     return at.isoformat(sep=" ", timespec="microseconds")
 
 

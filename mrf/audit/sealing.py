@@ -6,7 +6,7 @@ on both. Outside a web request inside a command, a line without agent gets the C
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import has_request_context
@@ -41,8 +41,8 @@ def seal(session: Session, entries: list[AuditLog]) -> None:
                               .order_by(AuditLog.seq.desc()).limit(1)).first()
     seq, prev = (last.seq, last.hash) if last is not None else (0, chain.GENESIS)
     for entry in entries:
-        at = entry.at or datetime.now(timezone.utc)
-        entry.at = at.astimezone(timezone.utc) if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+        at = entry.at or datetime.now(UTC)
+        entry.at = at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
         if entry.details is None:
             entry.details = {}
         seq += 1

@@ -14,7 +14,7 @@ import json
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -42,7 +42,7 @@ def antidate_publication(name: str, published_on: date, agent_id: int | None = N
         if panel is None or panel.published_at is None:
             raise ValueError(f"Panel non publié : {name}.")
         before = panel.published_at.isoformat()
-        panel.published_at = datetime.combine(published_on, time(9, 0), tzinfo=timezone.utc)
+        panel.published_at = datetime.combine(published_on, time(9, 0), tzinfo=UTC)
         audit.add(session, agent_id, "panel_publication_antidatee", "panel", name[:64],
                   {"panel": name, "avant": before, "apres": panel.published_at.isoformat(),
                    "motif": "démonstration : mois simulés après la publication"})
@@ -50,7 +50,7 @@ def antidate_publication(name: str, published_on: date, agent_id: int | None = N
 
 def _already_simulated(panel: Panel, frozen_at: datetime | None) -> bool:
     """A publication already dated back (earlier than its baseline by more than a day)."""
-    published = panel.published_at if panel.published_at.tzinfo else panel.published_at.replace(tzinfo=timezone.utc)
+    published = panel.published_at if panel.published_at.tzinfo else panel.published_at.replace(tzinfo=UTC)
     return frozen_at is not None and frozen_at - published > timedelta(days=1)
 
 

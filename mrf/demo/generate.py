@@ -555,7 +555,7 @@ class _Generator:
         self.multi = 0
         self.namesakes: list[tuple[str, tuple[str, ...], str]] = []
         width = max(7, len(str(persons)))
-        self.pid_fmt = "P{:0%dd}" % width
+        self.pid_fmt = "P{:0" + str(width) + "d}"
 
     # -- places ------------------------------------------------------------------------------
     def address(self, dep: str | None = None) -> _Addr:

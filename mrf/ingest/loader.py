@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import DateTime, insert, literal, or_, select, update
@@ -139,7 +139,7 @@ def import_file(source: str, path: Path, rejects_path: Path | None = None, agent
             batch.creances_changed = report.creances_changed
             batch.creances_unchanged = report.creances_unchanged
             batch.records_created = report.records_created
-            batch.finished_at = datetime.now(timezone.utc)
+            batch.finished_at = datetime.now(UTC)
             session.add(AuditLog(agent_id=agent_id, action="import", object_type="import_batch",
                                  object_id=str(batch.id), details={"source": source, "fichier": path.name,
                                                                    "lignes": report.lines_read,
@@ -160,7 +160,7 @@ def _load_chunk(session: Session, source: str, chunk: Chunk, batch_id: int, repo
     (same values) or added to REPEATED with their reason (other values), and not merged."""
     if not chunk.count:
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     staging.load(session, chunk)
     count = chunk.count
     for line, reference, first_line, same in staging.take_repeats(session, chunk.count):

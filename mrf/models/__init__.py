@@ -11,8 +11,8 @@ from .commissaires import (
     FichierEchange,
 )
 from .creances import Creance, CreanceEvent, ImportBatch, SourceRecord
-from .evaluation import PanelBaseline
 from .decisions import AnvProposition, AnvVerdict, DecisionLetter
+from .evaluation import PanelBaseline
 from .identity import MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision
 from .panels import Assignment, Panel, PanelMember, ReassignmentDecision, ReassignmentProposal
 from .poursuites import (

@@ -28,7 +28,7 @@ class Etude(Base):
     centre_serveur: Mapped[str] = mapped_column(String(32), index=True)
     departement: Mapped[str] = mapped_column(String(3), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    territoire: Mapped[list["EtudeTerritoire"]] = relationship(back_populates="etude", cascade="all, delete-orphan")
+    territoire: Mapped[list[EtudeTerritoire]] = relationship(back_populates="etude", cascade="all, delete-orphan")
 
 
 class EtudeTerritoire(Base):
@@ -86,7 +86,7 @@ class DossierCommissaire(Base):
     code_postal_recu: Mapped[str | None] = mapped_column(String(16))  # as held by the account, when restored
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
-    lignes: Mapped[list["DossierLigne"]] = relationship(back_populates="dossier", cascade="all, delete-orphan")
+    lignes: Mapped[list[DossierLigne]] = relationship(back_populates="dossier", cascade="all, delete-orphan")
     etude: Mapped[Etude] = relationship()
 
 

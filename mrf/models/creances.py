@@ -56,7 +56,7 @@ class SourceRecord(Base):
     first_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     last_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    creances: Mapped[list["Creance"]] = relationship(back_populates="source_record")
+    creances: Mapped[list[Creance]] = relationship(back_populates="source_record")
 
 
 class Creance(Base):

@@ -24,7 +24,7 @@ class Redevable(Base):
     date_naissance: Mapped[date | None] = mapped_column(index=True)
     code_insee: Mapped[str | None] = mapped_column(String(5), index=True)  # best-known address
     search_text: Mapped[str | None] = mapped_column(Text)  # folded names of every variant
-    links: Mapped[list["RecordLink"]] = relationship(back_populates="redevable")
+    links: Mapped[list[RecordLink]] = relationship(back_populates="redevable")
 
 
 class RecordLink(Base):

@@ -25,7 +25,7 @@ class Panel(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
-    members: Mapped[list["PanelMember"]] = relationship(back_populates="panel", cascade="all, delete-orphan")
+    members: Mapped[list[PanelMember]] = relationship(back_populates="panel", cascade="all, delete-orphan")
 
 
 class PanelMember(Base):

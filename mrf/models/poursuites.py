@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, utcnow
@@ -19,7 +19,8 @@ class Renseignement(Base):
     __tablename__ = "renseignement"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     redevable_id: Mapped[int] = mapped_column(ForeignKey("redevable.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # banque, employeur, caisse_retraite, caf, locataire, notaire, autre, adresse
+    # banque, employeur, caisse_retraite, caf, locataire, notaire, autre, adresse
+    kind: Mapped[str] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(String(200))  # the tiers' name
     iban: Mapped[str | None] = mapped_column(String(34))
     bic: Mapped[str | None] = mapped_column(String(11))
@@ -84,7 +85,7 @@ class Acte(Base):
     status: Mapped[str] = mapped_column(String(16), default="emis")
     cancels_id: Mapped[int | None] = mapped_column(ForeignKey("acte.id"), index=True)  # a mainlevée / annulation
     details: Mapped[dict] = mapped_column(default=dict)
-    lines: Mapped[list["ActeLine"]] = relationship(back_populates="acte", cascade="all, delete-orphan")
+    lines: Mapped[list[ActeLine]] = relationship(back_populates="acte", cascade="all, delete-orphan")
 
 
 class ActeLine(Base):
@@ -139,7 +140,7 @@ class Payment(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
-    imputations: Mapped[list["Imputation"]] = relationship(back_populates="payment", cascade="all, delete-orphan")
+    imputations: Mapped[list[Imputation]] = relationship(back_populates="payment", cascade="all, delete-orphan")
 
 
 class Imputation(Base):

@@ -21,7 +21,7 @@ class Structure(Base):
     departement: Mapped[str] = mapped_column(String(3), index=True)
     products: Mapped[list] = mapped_column(default=list)  # ["impots", "amendes", "secteur_local"]
     configuration: Mapped[int | None]  # MRF experimental configuration (1, 2, 3) or None
-    communes: Mapped[list["StructureCommune"]] = relationship(
+    communes: Mapped[list[StructureCommune]] = relationship(
         back_populates="structure", cascade="all, delete-orphan"
     )
 

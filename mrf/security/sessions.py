@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, flash, session
 from sqlalchemy import select, update
@@ -29,13 +29,13 @@ def _digest(token: str) -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def begin(agent_id: int, ip: str | None) -> None:
     """Open a server-side session for a signed-in agent; the Flask session must have been cleared."""
     token = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     lifetime: timedelta = current_app.permanent_session_lifetime
     with db.transaction() as s:
         s.add(WebSession(token_hash=_digest(token), agent_id=agent_id, created_at=now, expires_at=now + lifetime,
@@ -53,7 +53,7 @@ def end(reason: str) -> None:
         return
     with db.transaction() as s:
         s.execute(update(WebSession).where(WebSession.token_hash == _digest(token), WebSession.ended_at.is_(None))
-                  .values(ended_at=datetime.now(timezone.utc), end_reason=reason))
+                  .values(ended_at=datetime.now(UTC), end_reason=reason))
 
 
 def current_agent(user_id: str) -> Agent | None:
@@ -68,7 +68,7 @@ def current_agent(user_id: str) -> Agent | None:
     web_session, agent = row
     if str(agent.id) != str(user_id) or not agent.active or web_session.ended_at is not None:
         return None
-    if _aware(web_session.expires_at) <= datetime.now(timezone.utc):
+    if _aware(web_session.expires_at) <= datetime.now(UTC):
         return None
     return agent
 

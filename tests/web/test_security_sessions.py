@@ -4,7 +4,7 @@ enumeration nor lockout of the rightful user, password policy on every form, bou
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -91,7 +91,7 @@ def test_idle_timeout_is_configurable(app, world) -> None:
 def test_a_session_ends_after_a_working_day(app, world) -> None:
     client = _signed_in(app)
     with db.transaction() as s:
-        s.execute(update(WebSession).values(expires_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        s.execute(update(WebSession).values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
     assert _is_sign_in_redirect(client.get("/travail"))
     assert app.permanent_session_lifetime == timedelta(hours=10)
 
@@ -166,7 +166,7 @@ def test_per_login_limit_spares_the_agents_usual_address(app, world) -> None:
 
     with app.app_context():
         assert authenticate("agent.a", PASSWORD, "10.0.0.1").agent is not None  # the usual workstation
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with db.transaction() as s:
             for n in range(throttle.LOGIN.free_failures):  # a distributed attack: one try per address
                 throttle.record_failure(s, "agent.a", f"192.0.2.{n % 250}", now)
@@ -185,7 +185,7 @@ def test_the_delay_grows_then_expires(app, world, csrf) -> None:
         _attempt(client, csrf, "agent.a")
     assert "réessayez dans 1 minute" in _attempt(client, csrf, "agent.a", PASSWORD).get_data(as_text=True)
     with db.transaction() as s:
-        s.execute(update(SignInThrottle).values(next_allowed_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        s.execute(update(SignInThrottle).values(next_allowed_at=datetime.now(UTC) - timedelta(seconds=1)))
     assert _attempt(client, csrf, "agent.a", PASSWORD).status_code == 302
 
 

@@ -11,7 +11,7 @@ its publication back in time (the simulated months after it) while its créances
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ def record_baseline(session: Session, panel_id: int, recorded_at: datetime | Non
     Returns the number of rows written."""
     if session.scalar(select(PanelBaseline.id).where(PanelBaseline.panel_id == panel_id).limit(1)) is not None:
         raise Conflit("La base de référence de ce panel a déjà été figée : elle ne peut être refaite.")
-    recorded_at = recorded_at or datetime.now(timezone.utc)
+    recorded_at = recorded_at or datetime.now(UTC)
     members = session.scalars(select(PanelMember.redevable_id).where(PanelMember.panel_id == panel_id)).all()
     due: dict[tuple[int, str], int] = defaultdict(int)
     for c in member_creances(session, members):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ class CreanceMembre:
 
 def aware(value: datetime) -> datetime:
     """SQLite gives naive datetimes back: they are UTC (``utcnow`` wrote them)."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def family_owner(session: Session, member_ids: Iterable[int]) -> dict[int, int]:

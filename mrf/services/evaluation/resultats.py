@@ -18,7 +18,7 @@ import bisect
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -134,7 +134,7 @@ def read_observation(session: Session, panel: Panel, as_of: date) -> Observation
     months = months_observed(published_on, as_of)
     bounds = [add_months(published_on, k) for k in range(months + 1)]  # bounds[k]: start of month k+1
     pre_start = add_months(published_on, -PRE_MONTHS)
-    pre_start_at = datetime.combine(pre_start, time.min, tzinfo=timezone.utc)
+    pre_start_at = datetime.combine(pre_start, time.min, tzinfo=UTC)
     products = panel_products(panel)
     frozen_at = recorded_at(session, panel.id) or aware(panel.published_at)
     groups = {int(rid): g for rid, g in session.execute(

@@ -12,7 +12,7 @@ What moved is written in the audit trail (``revue_appliquee``), which the undo r
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -43,7 +43,7 @@ def _move(session: Session, record_ids: list[int], to: int, now: datetime) -> No
 def apply(session: Session, decision_id: int, left: int, right: int, same: bool,
           agent_id: int | None, ip: str | None) -> dict:
     """Apply a decision inside the caller's transaction; returns what moved (also audited)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     a, b = _account_of(session, left), _account_of(session, right)
     moved: dict = {"merged": None, "moves": []}  # moves: [record ids, from account, to account]
     if a is None or b is None:
@@ -101,7 +101,7 @@ def _recluster(session: Session, account: int, now: datetime) -> list[list]:
 
 def undo(session: Session, decision_id: int, now: datetime | None = None) -> dict:
     """Reverse what decision ``decision_id`` moved (records still where it put them); what moved back."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     entry = session.scalar(select(AuditLog).where(AuditLog.action == APPLIED, AuditLog.object_type == "review_decision",
                                                   AuditLog.object_id == str(decision_id)).order_by(AuditLog.id.desc()))
     if entry is None:

@@ -15,7 +15,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
@@ -158,7 +158,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
         say("Enregistrement des liens et des explications…")
         best: dict[int, tuple[float, int, dict]] = {}
         pair_rows: list[dict] = []
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for pair in result.pairs:
             left, right = sorted((int(pair.left[1]), int(pair.right[1])))
             explanation = pair.explanation
@@ -183,7 +183,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
         _refresh_display(session, set(target.values()))
         report.accounts = len(set(target.values()))
         report.seconds = time.perf_counter() - started
-        run.finished_at = datetime.now(timezone.utc)
+        run.finished_at = datetime.now(UTC)
         run.stats = {"records": report.records, "accounts": report.accounts, "created": report.created,
                      "merged": report.merged, "split": report.split, "relinked": report.relinked,
                      "accepted_pairs": report.accepted_pairs, "review_pairs": report.review_pairs,
@@ -213,7 +213,7 @@ def _assign_accounts(session: Session, clusters: dict[int, list[int]], existing:
                   if (acc := existing.get(rid)) is not None and home.get(acc) != label}
     need_new = [label for label in clusters if label not in accounts_in]
     new_ids = reserve_ids(session, Redevable.__table__, len(need_new))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     insert_rows(session, Redevable.__table__, [{"id": i, "created_at": now} for i in new_ids])
     report.created = len(new_ids)
     report.split = len(moved_from)

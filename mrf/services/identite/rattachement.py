@@ -8,7 +8,7 @@ a killed attach is resumed by the next one, never forgotten."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -74,7 +74,7 @@ def _rattacher(record_ids: list[int] | None, suivi: Suivi) -> str | None:
         suivi.avance(len(chunk))
     with db.transaction() as session:
         run = session.get(MatchRun, run_id)
-        run.finished_at = datetime.now(timezone.utc)
+        run.finished_at = datetime.now(UTC)
         run.stats = {"records": len(todo), **totals}
     return (f"Rapprochement au fil de l'eau : {totals['attached']} enregistrement(s) rattaché(s) à un compte "
             f"existant, {totals['created']} nouveau(x) compte(s), {totals['review']} paire(s) à examiner.")
@@ -99,7 +99,7 @@ def _decide(chunk: list[int], index: MatchIndex) -> list[tuple[Record, Any, int]
 def _attach_chunk(decisions: list[tuple[Record, Any, int]], run_id: int, accounts: dict[int, int],
                   totals: dict[str, int]) -> None:
     """Write one chunk in one short transaction; records linked meanwhile (by a batch run) are skipped."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.transaction() as session:
         still = set(non_rattaches_parmi(session, [int(r.id) for r, _b, _p in decisions]))
         decisions = [d for d in decisions if int(d[0].id) in still]

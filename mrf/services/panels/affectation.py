@@ -5,7 +5,7 @@ transaction (a refused member refuses the whole batch: nothing half written)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -56,7 +56,7 @@ def assign_members(name: str, redevable_ids: Sequence[int], structure_code: str,
     ids = sorted(set(redevable_ids))
     if not ids:
         raise Refus("Affectation refusée : aucun redevable choisi.")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.transaction() as session:
         panel = _get(session, name, lock=True)
         if panel.status != lib.PanelState.PUBLISHED.value:

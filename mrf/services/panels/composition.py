@@ -15,7 +15,7 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -234,7 +234,7 @@ def publish_panel(name: str, agent_id: int | None = None, on: date | None = None
             detail = ", ".join(f"{n} dans « {p} »" for p, n in overlaps)
             raise lib.TransitionRefused(
                 f"Publication refusée : des redevables du panel appartiennent déjà à un panel publié ({detail}).")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         treated = session.execute(
             select(PanelMember.redevable_id, PanelMember.structure_id, PanelMember.reason)
             .where(PanelMember.panel_id == panel.id, PanelMember.group == lib.Group.PANEL.value,
@@ -268,7 +268,7 @@ def close_panel(name: str, agent_id: int | None = None, on: date | None = None) 
                   published_on=published_on).close(on)
         members = session.scalars(select(PanelMember.redevable_id).where(PanelMember.panel_id == panel.id)).all()
         in_force = current_assignments(session, members)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         ended = [{"redevable_id": rid, "structure_id": None, "panel_id": panel.id,
                   "reason": f"Clôture du panel {panel.name} : fin de la gestion mutualisée, retour au circuit "
                             f"habituel", "created_at": now, "agent_id": agent_id}

@@ -4,7 +4,7 @@ writes the new ``Assignment``. One transaction each, audited."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -82,7 +82,7 @@ def decide(proposal_id: int, accept: bool, reason: str, agent_id: int | None = N
                     raise Refus(f"Décision refusée : structure inconnue « {structure_code} ».")
             if target is None:
                 raise Refus("Décision refusée : aucune structure proposée ; indiquer la structure retenue.")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         decision = "acceptee" if accept else "refusee"
         session.add(ReassignmentDecision(proposal_id=p.id, decision=decision, structure_id=target if accept else None,
                                          reason=reason, decided_at=now, agent_id=agent_id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -42,7 +42,7 @@ def _drop_triggers() -> None:
 def _chain(n: int) -> list[chain.ChainLine]:
     lines, prev = [], chain.GENESIS
     for seq in range(1, n + 1):
-        at = datetime(2026, 12, 7, 10, 0, seq, tzinfo=timezone.utc)
+        at = datetime(2026, 12, 7, 10, 0, seq, tzinfo=UTC)
         digest = chain.line_hash(seq, at, 1, "consultation", "redevable", str(seq), {"k": [seq]}, "10.0.0.1", prev)
         lines.append(chain.ChainLine(seq * 10, seq, at, 1, "consultation", "redevable", str(seq), {"k": [seq]},
                                      "10.0.0.1", prev, digest))
@@ -58,7 +58,7 @@ def test_chain_names_the_first_changed_removed_or_inserted_line() -> None:
     assert chain.verify([*lines[:2], *lines[3:]]).broken_id == 40  # line 3 removed: line 4 named
     reseq = [*lines[:2], *[chain.ChainLine(**{**line.__dict__, "seq": line.seq - 1}) for line in lines[3:]]]
     assert chain.verify(reseq).broken_id == 40  # renumbered: the link to the previous hash is wrong
-    assert chain.line_hash(1, datetime(2026, 1, 1, 11, 0, tzinfo=timezone.utc), None, "a", "b", None, {}, None,
+    assert chain.line_hash(1, datetime(2026, 1, 1, 11, 0, tzinfo=UTC), None, "a", "b", None, {}, None,
                            chain.GENESIS) == chain.line_hash(1, datetime(2026, 1, 1, 11, 0), None, "a", "b", None,
                                                              {}, None, chain.GENESIS)  # naive = UTC (SQLite)
 
@@ -110,7 +110,7 @@ def test_a_deleted_line_is_found(app, cli) -> None:
 def test_a_line_inserted_behind_the_application_is_named(app, cli) -> None:
     audit.record(None, "consultation", "redevable", 1)
     _raw("INSERT INTO audit_log (at, action, object_type, details) VALUES (:at, 'faux', 'agent', '{}')",
-         at=datetime.now(timezone.utc))
+         at=datetime.now(UTC))
     result = cli.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "non chaînée" in result.output
 
@@ -158,8 +158,8 @@ def test_migration_chains_existing_lines(database_url: str, tmp_path) -> None:
             for n in range(3):
                 conn.execute(text("INSERT INTO audit_log (at, action, object_type, object_id, details) "
                                   "VALUES (:at, 'consultation', 'redevable', :o, :d)"),
-                             {"at": datetime(2026, 1, 1, 9, n, tzinfo=timezone.utc), "o": str(n),
-                              "d": '{"n": %d}' % n})
+                             {"at": datetime(2026, 1, 1, 9, n, tzinfo=UTC), "o": str(n),
+                              "d": f'{{"n": {n}}}'})
         schema.upgrade(url)
         from sqlalchemy.orm import Session
 

@@ -4,7 +4,7 @@ long before publication, so that the pre-period is known), a panel published the
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from mrf.services.admin.structures import StructureSpec, upsert_structures
 from mrf.services.panels.composition import publish_panel
 
 AUXERRE = "89024"
-LONG_AGO = datetime(2024, 1, 10, 8, 0, tzinfo=timezone.utc)
+LONG_AGO = datetime(2024, 1, 10, 8, 0, tzinfo=UTC)
 CRITERIA = """name = "{name}"
 configuration = 1
 products = ["amendes", "impots"]
@@ -68,7 +68,7 @@ class EvalWorld:
     def arrival(self, redevable_id: int, product: str, amount: int) -> int:
         """A créance of the debtor that reaches the database now (after publication)."""
         with db.transaction() as s:
-            return self.creance(s, redevable_id, product, amount, datetime.now(timezone.utc))
+            return self.creance(s, redevable_id, product, amount, datetime.now(UTC))
 
     def panel(self, name: str, treated: list[int], control: list[int], published_on: date | None = None) -> None:
         """A draft with these members, published (baseline frozen), then dated back to ``published_on``."""

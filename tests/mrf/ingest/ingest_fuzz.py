@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest_files import VALID_ROWS, fiscal_number
 from sqlalchemy import func, select
 
 from mrf.extensions import db
 from mrf.ingest.bounds import FIELD_LIMIT, FIRST_DATE, LAST_DATE, MAX_AMOUNT_CENTS
 from mrf.ingest.formats import FORMATS, Source
 from mrf.models import Base, Creance, SourceRecord
+
+from ingest_files import VALID_ROWS, fiscal_number
 
 SOURCES = (Source.IMPOTS, Source.AMENDES, Source.SECTEUR_LOCAL)
 AMOUNT_COLUMNS = ("montant_initial", "reste_a_recouvrer")

@@ -6,6 +6,7 @@ SQLite, 6 on PostgreSQL); benchmarks/fuzz_ingest.py runs the same and prints the
 from __future__ import annotations
 
 import pytest
+
 from ingest_fuzz import fuzz
 
 

@@ -7,7 +7,6 @@ import csv
 from pathlib import Path
 
 import pytest
-from ingest_files import AMENDE_ROW, IMPOTS_ROW, TITRE_ROW, VALID_ROWS, count, impots_file, run_import, write_csv
 from sqlalchemy import func, select
 
 from mrf.extensions import db
@@ -15,6 +14,8 @@ from mrf.ingest.bounds import FIELD_LENGTHS, FIELD_LIMIT, MAX_COLUMNS
 from mrf.ingest.formats import AMENDES, FORMATS, IMPOTS, Source
 from mrf.ingest.parse import LineRejected, parse_amount_cents, parse_date
 from mrf.models import Creance, CreanceEvent, ImportBatch, SourceRecord
+
+from ingest_files import AMENDE_ROW, IMPOTS_ROW, TITRE_ROW, VALID_ROWS, count, impots_file, run_import, write_csv
 
 
 def tables() -> tuple[int, ...]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 
 import pytest
-from ingest_files import IMPOTS_ROW, NF1, NF2, count, fiscal_number, impots_file, run_import, write_csv
 from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.ingest.formats import AMENDES, IMPOTS, SECTEUR_LOCAL
 from mrf.models import Creance, CreanceEvent, SourceRecord
 from mrf.services.admin.structures import StructureSpec, upsert_structures
+
+from ingest_files import IMPOTS_ROW, NF1, NF2, count, fiscal_number, impots_file, run_import, write_csv
 
 
 def test_valid_file_is_imported_with_amounts_in_cents(cli, structures, tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mrf_poursuites_world import ON, pdf_text
-
 from mrf.services.poursuites import actes as service
+
+from mrf_poursuites_world import ON, pdf_text
 
 DATE = ON.strftime("%d/%m/%Y")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from mrf_poursuites_world import ON, count
 from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 from stdnum.fr import siret as stdnum_siret
@@ -14,6 +13,7 @@ from mrf.demo.renseignements import _employers, demo_renseignements, make_iban, 
 from mrf.extensions import db
 from mrf.models import Renseignement
 from mrf.services.poursuites import actes as service
+
 from mrf_poursuites_world import ON, count
 
 

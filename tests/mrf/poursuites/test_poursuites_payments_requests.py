@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from mrf_poursuites_world import ON, SIRET, count
 from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import AnvDecision, Creance, CreanceEvent, Imputation, Payment, RequestDecision
 from mrf.services.poursuites import actes as service
+
 from mrf_poursuites_world import ON, SIRET, count
 
 

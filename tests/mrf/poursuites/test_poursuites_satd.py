@@ -8,13 +8,13 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from mrf_poursuites_world import IBAN_SAME_BANK, ON, count, pdf_text
 from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import Acte, ActeLine, AuditLog, Document, Renseignement, SatdLock
 from mrf.services.comptes import consolide as compte_consolide
 from mrf.services.poursuites import actes as service
+
 from mrf_poursuites_world import IBAN_SAME_BANK, ON, count, pdf_text
 
 MESSAGE = "Une SATD est déjà en cours pour cette créance auprès de ce tiers"

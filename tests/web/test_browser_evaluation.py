@@ -4,16 +4,11 @@ under the strict CSP), the table and the download links; a screenshot is kept fo
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-_EVAL = str(Path(__file__).resolve().parents[1] / "mrf" / "evaluation")
-if _EVAL not in sys.path:
-    sys.path.append(_EVAL)
-
-from eval_world import build_evaluated  # noqa: E402
+from eval_world import build_evaluated
 
 pytestmark = pytest.mark.browser
 

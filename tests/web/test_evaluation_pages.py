@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-_EVAL = str(Path(__file__).resolve().parents[1] / "mrf" / "evaluation")
-if _EVAL not in sys.path:
-    sys.path.append(_EVAL)
-
-from eval_world import build_evaluated  # noqa: E402
+from eval_world import build_evaluated
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from mrf_scope_world import add_hospital_debt, add_mixed_structure, publish
 from sqlalchemy import select
 
 from mrf.extensions import db
@@ -15,6 +14,7 @@ from mrf.services.poursuites import actes as service
 from mrf.services.poursuites.perimetre import RefusTraitement, SatdMemeJour
 
 from mrf_poursuites_world import ON
+from mrf_scope_world import add_hospital_debt, add_mixed_structure, publish
 
 DATE = ON.strftime("%d/%m/%Y")
 

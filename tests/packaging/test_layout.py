@@ -43,3 +43,24 @@ def test_no_test_edits_sys_path() -> None:
     helpers = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("*_fixtures.py")} | \
               {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("*_world.py")}
     assert helpers <= set(PYPROJECT["tool"]["pytest"]["ini_options"]["pythonpath"])
+
+
+def test_every_data_file_of_the_packages_is_package_data() -> None:
+    """A data file beside the code (a TOML of legal figures, a word list…) that no package-data pattern
+    names is missing from a normal install: the slow wheel test finds it, this finds it in a second."""
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]
+    for package in ("mrf", "poursuites", "matching", "panels"):
+        globs = [_glob_regex(g) for g in patterns.get(package, [])]
+        for path in (ROOT / package).rglob("*"):
+            if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(ROOT / package).as_posix()
+            assert any(g.fullmatch(relative) for g in globs), (
+                f"{package}/{relative} n'est couvert par aucun motif de package-data")
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """setuptools' glob as a regular expression over the whole relative path: ``*`` stays within one
+    folder, ``**/`` spans any number of them."""
+    out = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
+    return re.compile(out)

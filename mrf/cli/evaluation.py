@@ -16,9 +16,14 @@ from ..services.evaluation import service as evaluation_service
 
 
 def _echo_text(result: dict[str, Any]) -> None:
-    click.echo(f"Évaluation du panel {result['panel']} (configuration {result['configuration']}), publié le "
-               f"{date.fromisoformat(result['published_on']).strftime('%d/%m/%Y')} : "
-               f"{result['months_observed']} mois observés.")
+    if "panels" in result:  # several panels evaluated as one sample
+        scope = f" de configuration {result['configuration']}" if result["configuration"] else ""
+        click.echo(f"Évaluation de l'ensemble des panels{scope} ({', '.join(result['panels'])}) : "
+                   f"{result['months_observed']} mois observés par chacun.")
+    else:
+        click.echo(f"Évaluation du panel {result['panel']} (configuration {result['configuration']}), publié le "
+                   f"{date.fromisoformat(result['published_on']).strftime('%d/%m/%Y')} : "
+                   f"{result['months_observed']} mois observés.")
     entries = [*result["products"], *([result["pooled"]] if result.get("pooled") else [])]
     if not entries:
         click.echo("Aucun membre n'avait de somme due à la publication sur les produits du panel : rien à évaluer.")
@@ -43,13 +48,29 @@ def evaluation() -> None:
 @evaluation.command("show")
 @click.argument("name", required=False)
 @click.option("--all", "all_panels", is_flag=True, help="Tous les panels publiés ou clos.")
+@click.option("--ensemble", "together", is_flag=True,
+              help="Tous les panels publiés évalués comme un seul échantillon (avec --configuration : ceux-là).")
+@click.option("--configuration", type=click.IntRange(1, 3), default=None,
+              help="Avec --ensemble : les panels de cette configuration seulement.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (taux en fractions, montants en centimes).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date d'observation (défaut : aujourd'hui).")
 @with_appcontext
-def show(name: str | None, all_panels: bool, as_json: bool, as_of: Any) -> None:
+def show(name: str | None, all_panels: bool, together: bool, configuration: int | None, as_json: bool,
+         as_of: Any) -> None:
     """Taux de recouvrement des traités et des témoins, écart, double différence, courbes."""
     day = as_of.date() if as_of else None
+    if together:
+        if name or all_panels:
+            raise Refus("--ensemble s'emploie sans nom de panel ni --all.")
+        result = evaluation_service.evaluate_together(day, configuration)
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            _echo_text(result)
+        return
+    if configuration is not None:
+        raise Refus("--configuration s'emploie avec --ensemble.")
     if all_panels == bool(name):
         raise Refus("Indiquer soit le nom d'un panel, soit --all.")
     results = evaluation_service.evaluate_all(day) if all_panels else [evaluation_service.evaluate_panel(name, day)]

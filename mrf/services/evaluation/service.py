@@ -7,6 +7,7 @@ here to the amounts counted apart as well)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -94,3 +95,39 @@ def evaluated_panels() -> list[dict[str, Any]]:
 
 def evaluate_all(as_of: date | None = None) -> list[dict[str, Any]]:
     return [evaluate_panel(p["name"], as_of) for p in evaluated_panels()]
+
+
+#: Member ids of panel k are shifted by (k + 1) × this, so that one debtor in two panels stays two units.
+PANEL_ID_SHIFT = 10**15
+
+
+def evaluate_together(as_of: date | None = None, configuration: int | None = None) -> dict[str, Any]:
+    """Every published (or closed) panel evaluated as one sample — or those of one configuration:
+    each panel's members over the months every panel has observed. ``{"panel": "ensemble", ...}``."""
+    as_of = as_of or date.today()
+    with db.new_session() as session:
+        query = select(Panel).where(Panel.status.in_(EVALUATED_STATES), Panel.published_at.is_not(None))
+        if configuration is not None:
+            query = query.where(Panel.configuration == configuration)
+        panels = list(session.scalars(query.order_by(Panel.published_at, Panel.id)))
+        if not panels:
+            raise Refus("Aucun panel publié" + (f" de configuration {configuration}" if configuration else "")
+                        + " : rien à évaluer ensemble.")
+        observations = [read_observation(session, panel, as_of) for panel in panels]
+    months = min(obs.months for obs in observations)
+    outcomes = [
+        dataclasses.replace(m, redevable_id=(k + 1) * PANEL_ID_SHIFT + m.redevable_id,
+                            recovered_cents_by_month=tuple(m.recovered_cents_by_month[:months]))
+        for k, obs in enumerate(observations) for m in obs.outcomes
+    ]
+    result = lib.evaluate(outcomes).to_dict()
+    return {
+        "panel": "ensemble",
+        "panels": [panel.name for panel in panels],
+        "configuration": configuration,
+        "months_observed": months,
+        "min_group": MIN_GROUP,
+        "confidence": result["confidence"],
+        "products": result["products"],
+        "pooled": result["pooled"],
+    }

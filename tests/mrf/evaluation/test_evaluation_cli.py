@@ -46,6 +46,31 @@ def test_show_json_keys(cli, demo_panel) -> None:  # noqa: ANN001
     assert isinstance(every, list) and [r["panel"] for r in every] == [demo_panel]
 
 
+def test_panels_together_are_one_sample(cli, eval_world) -> None:  # noqa: ANN001
+    """--ensemble: both panels' members in one estimate (n adds up), each panel's units kept apart."""
+    for name, seed in (("eval-a", 11), ("eval-b", 12)):
+        treated = [eval_world.debtor(impots=30_000 + 2_000 * k, amendes=12_000)[0] for k in range(6)]
+        control = [eval_world.debtor(impots=35_000 + 1_500 * k, amendes=10_000)[0] for k in range(6)]
+        eval_world.panel(name, treated, control)
+        simulate_panel(name, seed=seed, months=12, today=TODAY)
+    args = ["evaluation", "show", "--json", "--as-of", TODAY.isoformat()]
+    alone = {name: json.loads(cli.invoke(args=[*args[:2], name, *args[2:]]).stdout) for name in ("eval-a", "eval-b")}
+    out = cli.invoke(args=[*args, "--ensemble"])
+    assert out.exit_code == 0, out.output
+    together = json.loads(out.stdout)
+    assert together["panel"] == "ensemble" and together["panels"] == ["eval-a", "eval-b"]
+    for entry in together["products"]:
+        parts = [next(p for p in alone[n]["products"] if p["product"] == entry["product"]) for n in alone]
+        for group in ("treated", "control"):
+            assert entry[group]["n"] == sum(p[group]["n"] for p in parts) == 12
+            assert entry[group]["baseline_cents"] == sum(p[group]["baseline_cents"] for p in parts)
+            assert entry[group]["recovered_cents"] == sum(p[group]["recovered_cents"] for p in parts)
+    refused = cli.invoke(args=["evaluation", "show", "eval-a", "--ensemble"])
+    assert refused.exit_code == 2 and "--ensemble" in refused.stderr
+    text = cli.invoke(args=["evaluation", "show", "--ensemble", "--as-of", TODAY.isoformat()])
+    assert "Évaluation de l'ensemble des panels (eval-a, eval-b)" in text.stdout
+
+
 def test_show_text_is_french(cli, demo_panel) -> None:  # noqa: ANN001
     out = cli.invoke(args=["evaluation", "show", demo_panel, "--as-of", TODAY.isoformat()])
     assert out.exit_code == 0

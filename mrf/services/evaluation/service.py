@@ -70,6 +70,13 @@ def _evaluate(panel: Panel, obs: Observation) -> dict[str, Any]:
     }
 
 
+def _observed_until(panel: Panel, as_of: date) -> date:
+    """A closed panel is observed until its closure: after it, its members are no longer treated apart."""
+    if panel.closed_at is not None:
+        return min(as_of, panel.closed_at.date())
+    return as_of
+
+
 def evaluate_panel(name: str, as_of: date | None = None) -> dict[str, Any]:
     """``{"panel": NAME, "products": [...], ...}``: every rate a fraction, every amount in cents."""
     as_of = as_of or date.today()
@@ -80,7 +87,7 @@ def evaluate_panel(name: str, as_of: date | None = None) -> dict[str, Any]:
         if panel.status not in EVALUATED_STATES or panel.published_at is None:
             raise PanelNonPublie(f"Le panel « {name} » n'est pas publié : il n'a ni base de référence ni mois "
                                  "d'observation à évaluer.")
-        obs = read_observation(session, panel, as_of)
+        obs = read_observation(session, panel, _observed_until(panel, as_of))
     return _evaluate(panel, obs)
 
 
@@ -113,7 +120,7 @@ def evaluate_together(as_of: date | None = None, configuration: int | None = Non
         if not panels:
             raise Refus("Aucun panel publié" + (f" de configuration {configuration}" if configuration else "")
                         + " : rien à évaluer ensemble.")
-        observations = [read_observation(session, panel, as_of) for panel in panels]
+        observations = [read_observation(session, panel, _observed_until(panel, as_of)) for panel in panels]
     months = min(obs.months for obs in observations)
     outcomes = [
         dataclasses.replace(m, redevable_id=(k + 1) * PANEL_ID_SHIFT + m.redevable_id,

@@ -71,6 +71,25 @@ def test_panels_together_are_one_sample(cli, eval_world) -> None:  # noqa: ANN00
     assert "Évaluation de l'ensemble des panels (eval-a, eval-b)" in text.stdout
 
 
+def test_a_closed_panel_is_observed_until_its_closure(cli, demo_panel) -> None:  # noqa: ANN001
+    from datetime import datetime
+
+    from sqlalchemy import update
+
+    from mrf.extensions import db
+    from mrf.models import Panel
+
+    args = ["evaluation", "show", demo_panel, "--json", "--as-of", TODAY.isoformat()]
+    assert json.loads(cli.invoke(args=args).stdout)["months_observed"] == 12
+    with db.transaction() as s:
+        published = s.scalar(update(Panel).where(Panel.name == demo_panel)
+                             .values(status="clos").returning(Panel.published_at))
+        s.execute(update(Panel).where(Panel.name == demo_panel).values(
+            closed_at=datetime(published.year + (published.month + 5) // 12, (published.month + 5) % 12 + 1,
+                               min(published.day, 28))))
+    assert json.loads(cli.invoke(args=args).stdout)["months_observed"] < 12
+
+
 def test_show_text_is_french(cli, demo_panel) -> None:  # noqa: ANN001
     out = cli.invoke(args=["evaluation", "show", demo_panel, "--as-of", TODAY.isoformat()])
     assert out.exit_code == 0

@@ -78,5 +78,7 @@ def _create_app() -> Flask:
 def main(ctx: click.Context, as_login: str | None) -> None:
     """MRF — recouvrement forcé mutualisé : compte consolidé et poursuites coordonnées."""
     from .audit import check_cli_actor
+    from .schema_check import require_schema
 
+    require_schema(ctx)
     check_cli_actor(ctx, as_login)

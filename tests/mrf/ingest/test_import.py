@@ -292,3 +292,4 @@ def test_file_changing_many_creances_updates_them_chunk_by_chunk_with_their_even
     again = loader.import_file("impots", impots_file(tmp_path, changed, name="impots3.csv"))
     assert (again.creances_changed, again.creances_unchanged, again.records_updated) == (0, 30, 0)
     assert count(CreanceEvent) == 20
+

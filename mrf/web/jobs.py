@@ -20,6 +20,7 @@ from ..jobs import file, taches
 from ..models import Structure
 from ..services.admin import access, audit
 from ..services.errors import ErreurService
+from ..services.poursuites import lot
 from .access import role_required
 from .formulaires import Formulaire
 from .helpers import parse_date
@@ -111,6 +112,16 @@ def index():
     except ErreurService as exc:
         rows, error = [], str(exc)
     return render_template("jobs/index.html", taches=_allowed(), forms=forms, rows=rows, error=error)
+
+
+@bp.route("/satd/apercu")
+@role_required(*ROLES)
+def satd_preview():
+    """What the batch SATD of the agent's structure would issue, before it is started."""
+    if not any(t.code == "satd" for t in _allowed()):
+        abort(403)
+    apercu = lot.preview_batch(_structure_code())
+    return render_template("jobs/satd_preview.html", apercu=apercu, form=SatdForm(prefix="satd"))
 
 
 @bp.route("/<code>", methods=["POST"])

@@ -132,6 +132,7 @@ RULES: dict[tuple[str, str], tuple] = {
     ("jobs.index", "GET"): (lambda w: "/taches", _identity(), None),
     ("jobs.start", "POST"): (lambda w: "/taches/import", _only({CENTRALE: 303}), {}),  # no file: back to the list
     ("jobs.show", "GET"): (lambda w: "/taches/suivi/inconnue", _identity(404), None),
+    ("jobs.satd_preview", "GET"): (lambda w: "/taches/satd/apercu", _only({AGENT: 200, COMPTABLE: 200}), None),
     ("jobs.restart", "POST"): (lambda w: "/taches/suivi/inconnue/relancer", _identity(404), {}),
 }
 

@@ -92,3 +92,20 @@ def test_someone_elses_job_is_not_found(queue, client_for):
     location = client.post("/taches/liste_travail", data={"liste_travail-csrf_token": token}).headers["Location"]
     assert client.get(location).status_code == 200
     assert client_for("agent_b").get(location).status_code == 404
+
+
+def test_batch_satd_is_previewed_before_it_is_started(client_for, world) -> None:  # noqa: ANN001
+    """The preview lists the SATD the batch would issue for the agent's structure (tiers, amount), and
+    its button starts the batch job; central administration has no structure's batch to preview."""
+    from mrf.services.poursuites import lot
+
+    agent = client_for("agent")
+    page = agent.get("/taches/satd/apercu")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "SATD par lot — aperçu avant émission" in text and "Confirmer et lancer" in text
+    apercu = lot.preview_batch("SIP-A")
+    assert f"{len(apercu.satd)} SATD seraient émises" in text
+    for s in apercu.satd:
+        assert s.tiers in text
+    assert client_for("administration_centrale").get("/taches/satd/apercu").status_code == 403

@@ -117,3 +117,47 @@ def issue_batch(roots: list[int], on: date, out: Path, structure_code: str,
         if each is not None:
             each(rid, paths)
     return report
+
+
+@dataclass(frozen=True)
+class SatdPrevue:
+    """One SATD the batch would issue: the account, the tiers, the créances and the amount."""
+
+    redevable_id: int
+    redevable: str
+    action: str
+    tiers: str
+    creances: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class ApercuLot:
+    structure: str
+    on: date
+    accounts: int  # accounts of the structure's work list
+    examined: int  # accounts whose plan was read for the preview
+    satd: tuple[SatdPrevue, ...]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(s.total_cents for s in self.satd)
+
+
+def preview_batch(structure_code: str, on: date | None = None, limit: int = 40) -> ApercuLot:
+    """What ``issue_batch`` would issue for the structure, read from the plans of the first ``limit``
+    accounts of its work list (a plan costs tens of milliseconds: the preview stays a page)."""
+    on = on or date.today()
+    ids = batch_accounts(structure_code)
+    prevues: list[SatdPrevue] = []
+    for rid in ids[:limit]:
+        try:
+            view = actes.build_plan(rid, on)
+        except (AccountNotFound, ConfigError, PoursuitesError):
+            continue
+        for step in view.satd_steps:
+            if view.step_comptable(step) not in (None, structure_code):
+                continue  # another comptable's SATD: not this structure's to issue
+            prevues.append(SatdPrevue(rid, view.redevable_name, step.label, step.tiers[0].name,
+                                      len(step.creance_ids), step.total_cents))
+    return ApercuLot(structure_code, on, len(ids), min(limit, len(ids)), tuple(prevues))

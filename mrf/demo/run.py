@@ -1,5 +1,6 @@
 """The whole chain on a generated population: structures, files, imports, matching, panels,
-renseignements and plans, demo users — in that order, each step from its own service."""
+renseignements, simulated months after publication (evaluation), commissaires de justice, demo
+users — in that order, each step from its own service."""
 
 from __future__ import annotations
 
@@ -36,13 +37,15 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say, *, months: int = 
     from .renseignements import demo_renseignements
 
     demo_renseignements(out_dir, say, seed)
+    if months > 0:  # 0: panels published today, no simulated months (benchmarks/evaluation_demo.py)
+        from .evaluation import demo_evaluation
+
+        # Before the commissaires' step: the simulated months are the only payments the evaluation's
+        # truth speaks of, and the bilans must not pay a créance the simulation then wants to pay.
+        demo_evaluation(instance_dir or out_dir, say, seed, months)
     from .etudes import demo_etudes
 
     demo_etudes(out_dir, say, seed)
     from .users import create_demo_users
 
     create_demo_users(say)
-    if months > 0:  # 0: panels published today, no simulated months (benchmarks/evaluation_demo.py)
-        from .evaluation import demo_evaluation
-
-        demo_evaluation(instance_dir or out_dir, say, seed, months)

@@ -4,6 +4,11 @@ The index keeps the normalised records of the existing persons and, for each blo
 the records' keys sorted (a dictionary look-up by binary search). A new record is normalised
 with the same vocabularies, its keys are looked up, and the few candidates found are scored by
 the trained model: no batch re-run. Persons are ranked by their best-matching record.
+
+Reviewers' decisions (``decisions``, as :func:`matching.linker.link` takes them) are honoured as
+in the batch run, never overridden: a record decided "same person" as a known record goes to that
+record's person whatever the model says (must-link), and never to the person of a record decided
+"different" (cannot-link).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import numpy as np
 from .blocking import rule_keys
 from .comparisons import PairBatch
 from .explain import explain_pair
+from .labels import MUST_LINK_WEIGHT, Decisions
 from .model import MatchModel, Scores, compare_all, prior_weight
 from .records import Record, RecordKey
 from .table import RecordTable, build_table
@@ -54,7 +60,8 @@ class MatchIndex:
     #: at the address of a father and a son both called JEAN DUPONT)
     ambiguity_margin: float = 3.0
 
-    def __init__(self, table: RecordTable, persons: list[Hashable], model: MatchModel) -> None:
+    def __init__(self, table: RecordTable, persons: list[Hashable], model: MatchModel,
+                 decisions: Decisions | None = None) -> None:
         self.table = table
         self.persons = persons
         self.model = model
@@ -71,6 +78,14 @@ class MatchIndex:
         # trained on, each known record is proportionally less likely to be the new one's.
         self.prior = float(np.clip(model.prior * trained / max(len(table), 1), 1e-15, 0.5))
         self.table.frequencies("surname")  # computed once, on the indexed population
+        # human decisions by record, both ways; rows of the records they name (indexed or added)
+        self._decided: dict[RecordKey, dict[RecordKey, bool]] = {}
+        for (a, b), same in (decisions or {}).items():
+            a, b = (a[0], str(a[1])), (b[0], str(b[1]))
+            self._decided.setdefault(a, {})[b] = bool(same)
+            self._decided.setdefault(b, {})[a] = bool(same)
+        self._row: dict[RecordKey, int] = (
+            {k: i for i, k in enumerate(table.keys()) if k in self._decided} if self._decided else {})
 
     @classmethod
     def build(
@@ -78,14 +93,16 @@ class MatchIndex:
         records: Sequence[Record],
         model: MatchModel,
         persons: Mapping[RecordKey, Hashable] | None = None,
+        decisions: Decisions | None = None,
     ) -> MatchIndex:
         """Index ``records``; ``persons`` maps each (source, id) to its person (e.g. the
         ``clusters`` of a :class:`~matching.linker.LinkResult`); by default each record is
-        its own person."""
+        its own person. ``decisions``: the reviewers' decisions, ``{(key, key): same}``, kept
+        by every later :meth:`match`."""
         table = build_table(records, date_format=model.settings.date_format, reference=model.settings.reference)
         keys = table.keys()
         person_of = [persons.get(k, k) if persons is not None else k for k in keys]
-        return cls(table, person_of, model)
+        return cls(table, person_of, model, decisions)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -124,7 +141,11 @@ class MatchIndex:
         searched too."""
         one = build_table([record], vocabs=self.table.vocabs, date_format=self.settings.date_format,
                           reference=self.settings.reference)
+        key = (record.source, str(record.id))
+        decided = {self._row[k]: same for k, same in self._decided.get(key, {}).items() if k in self._row}
         cands = self._candidates(one)
+        if decided:  # a record decided "same" is a candidate even when no blocking key finds it
+            cands = np.union1d(cands, np.fromiter(decided, np.int64))
         if cands.size == 0:
             return []
         n = len(self.table)
@@ -132,33 +153,53 @@ class MatchIndex:
         scored = [(self.table, main, self._score(one, self.table, main))] if main.size else []
         if recent.size:
             scored.append((self._recent, recent, self._score(one, self._recent, recent)))
+        same_persons = {self.persons[r] for r, same in decided.items() if same}
+        other_persons = {self.persons[r] for r, same in decided.items() if not same}
+        for t, rows, sc in scored:  # the decisions imposed on the scores, as the batch run does
+            offset = 0 if t is self.table else n
+            for k, row in enumerate(rows.tolist()):
+                same = decided.get(row + offset)
+                if same:
+                    sc.match_weight[k] = max(float(sc.match_weight[k]), MUST_LINK_WEIGHT)
+                    sc.veto[k] = False
+                    if sc.evidence is not None:
+                        sc.evidence[k] = True
+                elif same is not None:
+                    sc.veto[k] = True
         parts = [(t, rows, sc, self.model.reviewable(sc)) for t, rows, sc in scored]
         floor = self.settings.review if min_probability is None else min_probability
         ranked = sorted(
-            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k, ok[k]) for t, rows, sc, ok in parts
-             for k in range(len(rows))),
-            key=lambda x: -x[0],
+            ((float(sc.match_weight[k]), t, int(rows[k]), sc, k, ok[k],
+              decided.get(int(rows[k]) + (0 if t is self.table else n)) is True)
+             for t, rows, sc, ok in parts for k in range(len(rows))),
+            key=lambda x: (not x[6], -x[0]),  # the records decided "same" first, then by weight
         )
         out: list[Candidate] = []
         seen: set[Hashable] = set()
-        key = (record.source, str(record.id))
-        for weight, table, row, sc, k, reviewable in ranked:
-            p = float(sc.probability[k])
-            if p < floor or not reviewable:
-                continue
-            linkable = bool(sc.linkable[k])
+        for weight, table, row, sc, k, reviewable, forced in ranked:
             person = self.persons[row if table is self.table else n + row]
-            if person in seen:
+            if person in seen or (person in other_persons and person not in same_persons):
+                continue  # a person with a record decided "different" is never this record's
+            p = float(sc.probability[k])
+            if not forced and (p < floor or not reviewable):
                 continue
             seen.add(person)
             expl = explain_pair(self.model, sc, k, key, table.key(row), one.describe(0), table.describe(row))
             expl["prior"] = self.prior
             expl["prior_weight"] = prior_weight(self.prior)
-            status = "accept" if p >= self.settings.accept and linkable else "review"
+            if forced:
+                expl["decision"] = "same"
+            status = "accept" if p >= self.settings.accept and bool(sc.linkable[k]) else "review"
             out.append(Candidate(person, table.key(row), p, weight, status, expl))
-            if len(out) >= top:
+            if len(out) >= top and not forced:
                 break
-        return _ambiguous_to_review(out, self.ambiguity_margin)
+        if not same_persons:
+            return _ambiguous_to_review(out, self.ambiguity_margin)
+        # A human said "same": that person and no other. Decisions naming two persons, or a person
+        # also decided "different", are for a human again (the next batch run merges or splits).
+        clear = len(same_persons) == 1 and not same_persons & other_persons
+        return [replace(c, status="accept" if clear and c.person in same_persons else "review")
+                if c.status == "accept" else c for c in out]
 
     def add(self, record: Record, person: Hashable) -> None:
         """Add a record (e.g. the new record once matched, or created as a new person)."""
@@ -167,6 +208,8 @@ class MatchIndex:
         self._recent = one if self._recent is None else self._recent.concat(one)
         row = len(self.table) + len(self._recent) - 1
         self.persons.append(person)
+        if one.key(0) in self._decided:
+            self._row[one.key(0)] = row
         for r, rule in enumerate(self.settings.blocking_rules):
             _, qkeys = rule_keys(one, rule)
             for k in qkeys.tolist():

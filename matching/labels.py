@@ -30,6 +30,9 @@ Decisions = Mapping[tuple[RecordKey, RecordKey], bool]
 _SAME = {"1", "oui", "o", "true", "vrai", "same", "meme", "même", "identique"}
 _DIFFERENT = {"0", "non", "n", "false", "faux", "different", "différent", "differentes", "différentes"}
 LABEL_COLUMNS = ("left_file", "left_id", "right_file", "right_id", "same")
+#: match weight (bits) of a pair a human decided is one person, at least: accepted whatever the model
+#: says, in the batch run (:func:`matching.linker.link`) as in the daily flow (:class:`matching.MatchIndex`)
+MUST_LINK_WEIGHT = 60.0
 
 
 def read_labels(path: Path) -> dict[tuple[RecordKey, RecordKey], bool]:

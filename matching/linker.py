@@ -13,7 +13,7 @@ from .blocking import blocking_recall, candidate_pairs
 from .cluster import Contradictions, cluster
 from .comparisons import PairBatch
 from .explain import explain_pair
-from .labels import refine
+from .labels import MUST_LINK_WEIGHT, refine
 from .model import MatchModel, Scores, compare_all
 from .records import Record, RecordKey
 from .settings import MatchSettings
@@ -310,7 +310,7 @@ def link(
         if must_l:
             codes = (np.asarray(must_l, np.int64) << 32) | np.asarray(must_r, np.int64)
             forced = np.isin(pair_codes, codes)
-            scores.match_weight[forced] = np.maximum(scores.match_weight[forced], 60.0)
+            scores.match_weight[forced] = np.maximum(scores.match_weight[forced], MUST_LINK_WEIGHT)
             scores.veto[forced] = False
             if scores.evidence is not None:
                 scores.evidence[forced] = True

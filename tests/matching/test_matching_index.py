@@ -112,3 +112,68 @@ def test_a_record_that_fits_two_persons_equally_goes_to_review(setup):
     dated = small.match(Record("nouveau", "K", first_names="JEAN", last_name="VAUTRIN", birth_date="17/09/1985",
                                **home))
     assert dated[0].record == son.key and dated[0].status == "accept"
+
+
+# --- reviewers' decisions in the daily flow: honoured as the batch run does -------------------
+
+def test_a_same_person_decision_attaches_the_record_whatever_the_model_says(setup):
+    """The reviewer said ANNE MOREL (born 1960) and the record typed BRIGITTE MORELLI (born 1971)
+    are one person: the model vetoes the pair (dates differ) and no blocking key joins them, yet the
+    record goes to ANNE's person, and to no other; without the decision it goes to nobody."""
+    index, flow, *_ = setup
+    anne = Record("impots", "A1", first_names="ANNE", birth_name="MOREL", birth_date="12/03/1960",
+                  street="4 RUE PASTEUR", postcode="89000", city="AUXERRE")
+    twin = Record("impots", "B1", first_names="BRIGITTE", birth_name="MORELLI", birth_date="05/06/1971",
+                  street="9 RUE DU MOULIN", postcode="06000", city="NICE")
+    new = Record("amendes", "N1", first_names="BRIGITTE", last_name="MORELLI", birth_date="05/06/1971",
+                 street="9 RUE DU MOULIN", postcode="06000", city="NICE")
+    plain = MatchIndex.build([anne, twin, *flow], index.model)
+    assert plain.match(new)[0].record == twin.key and plain.match(new)[0].status == "accept"
+    decided = MatchIndex.build([anne, twin, *flow], index.model, decisions={(new.key, anne.key): True})
+    found = decided.match(new)
+    assert found[0].record == anne.key and found[0].status == "accept"
+    assert found[0].explanation["decision"] == "same" and found[0].probability > 0.999
+    assert [c.status for c in found[1:]] == ["review"] * (len(found) - 1)  # BRIGITTE is not taken
+
+
+def test_a_different_persons_decision_keeps_the_record_out_of_that_person(setup):
+    """An exact copy of a known record, decided "different" (twins, homonyms): never attached to
+    that person, nor offered for review again — the other records of that person included."""
+    index, flow, *_ = setup
+    known = Record("impots", "K1", first_names="PAUL", birth_name="VASSEROT", birth_date="02/01/1950",
+                   street="3 RUE PASTEUR", postcode="89000", city="AUXERRE")
+    also = Record("helios", "K2", first_names="PAUL", last_name="VASSEROT", birth_date="02/01/1950",
+                  street="3 R PASTEUR", postcode="89000", city="AUXERRE")
+    new = Record("amendes", "N2", first_names="PAUL", last_name="VASSEROT", birth_date="02/01/1950",
+                 street="3 RUE PASTEUR", postcode="89000", city="AUXERRE")
+    persons = {known.key: "P", also.key: "P"}
+    plain = MatchIndex.build([known, also, *flow], index.model, persons)
+    assert plain.match(new)[0].person == "P" and plain.match(new)[0].status == "accept"
+    decided = MatchIndex.build([known, also, *flow], index.model, persons,
+                               decisions={(known.key, new.key): False})
+    assert all(c.person != "P" for c in decided.match(new))
+
+
+def test_decisions_reach_records_added_after_the_index_was_built(setup):
+    """Two new records decided "same" (both imported since the batch): the second joins the
+    person the first was given, though nothing in their values agrees."""
+    index, flow, *_ = setup
+    first = Record("impots", "F1", first_names="ZEPHIRIN", birth_name="OUTREQUIN", birth_date="01/01/1931",
+                   street="1 RUE INCONNUE", postcode="06000", city="NICE")
+    second = Record("amendes", "F2", first_names="JULES", last_name="DARMONT", birth_date="14/07/1944")
+    decided = MatchIndex.build(flow, index.model, decisions={(second.key, first.key): True})
+    assert all(c.status != "accept" for c in decided.match(second))
+    decided.add(first, "P-F")
+    found = decided.match(second)
+    assert found[0].person == "P-F" and found[0].status == "accept"
+
+
+def test_same_person_decisions_naming_two_persons_are_left_to_a_human(setup):
+    index, flow, *_ = setup
+    a = Record("impots", "S1", first_names="PAUL", birth_name="VASSEROT", birth_date="02/01/1950")
+    b = Record("helios", "S2", first_names="PAULE", last_name="VASSEROT", birth_date="02/01/1952")
+    new = Record("amendes", "S3", first_names="PAUL", last_name="VASSEROT", birth_date="02/01/1950")
+    decided = MatchIndex.build([a, b, *flow], index.model, decisions={(new.key, a.key): True, (new.key, b.key): True})
+    found = decided.match(new)
+    assert {c.record for c in found} >= {a.key, b.key}
+    assert all(c.status == "review" for c in found)

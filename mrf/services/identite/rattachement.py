@@ -19,7 +19,7 @@ from matching import MatchIndex, Record
 from ...extensions import db
 from ...jobs.suivi import Suivi
 from ...models import MatchPair, MatchRun, RecordLink, Redevable, SourceRecord
-from .rapprochement import _compact, _records, _refresh_display, latest_model
+from .rapprochement import _compact, _latest_decisions, _records, _refresh_display, latest_model
 
 #: Records per transaction: small enough that a page never waits a second for the write lock.
 TAILLE_LOT = 200
@@ -58,7 +58,9 @@ def _rattacher(record_ids: list[int] | None, suivi: Suivi) -> str | None:
         suivi.debut(None, f"Index des enregistrements déjà rattachés ({len(todo)} à rattacher)…")
         persons_by_record = dict(session.execute(select(RecordLink.source_record_id, RecordLink.redevable_id)).all())
         known = _records(session, persons_by_record) if persons_by_record else []
-    index = MatchIndex.build(known, model, {r.key: persons_by_record[int(r.id)] for r in known})
+        decisions = _decisions_par_enregistrement(session)
+    # the reviewers' decisions are honoured as by ``mrf match``: never attached against a human decision
+    index = MatchIndex.build(known, model, {r.key: persons_by_record[int(r.id)] for r in known}, decisions)
     with db.transaction() as session:
         run = MatchRun(kind="incremental", model=None)
         session.add(run)
@@ -127,6 +129,16 @@ def _attach_chunk(decisions: list[tuple[Record, Any, int]], run_id: int, account
             touched.add(redevable_id)
         session.flush()
         _refresh_display(session, touched)
+
+
+def _decisions_par_enregistrement(session: Session) -> dict[tuple[tuple[str, str], tuple[str, str]], bool]:
+    """The latest human decision of each pair, keyed as the matching library keys records."""
+    human = _latest_decisions(session)
+    ids = sorted({i for pair in human for i in pair})
+    source = dict(session.execute(select(SourceRecord.id, SourceRecord.source).where(SourceRecord.id.in_(ids)))
+                  .all()) if ids else {}
+    return {((source[a], str(a)), (source[b], str(b))): same for (a, b), same in human.items()
+            if a in source and b in source}
 
 
 def non_rattaches_parmi(session: Session, ids: list[int]) -> list[int]:

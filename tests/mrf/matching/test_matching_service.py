@@ -103,6 +103,25 @@ def test_records_imported_after_a_batch_are_attached_incrementally(records):
     assert "1 enregistrement(s) rattaché(s)" in message
 
 
+def test_records_attached_incrementally_follow_the_reviewers_decisions(records):
+    """The daily attach honours human decisions as ``mrf match`` does: a copy of JEAN PIERRE LEROY
+    decided "different" from him goes to no account of his; a record decided "same" as LUC BERNARD
+    goes to his account though nothing in it agrees."""
+    run_batch()
+    father, luc = records[("impots", "2")], records[("impots", "4")]
+    with db.transaction() as s:
+        copy = add_record(s, "secteur_local", "T9", "LEROY", None, "JEAN PIERRE", date(1950, 6, 1),
+                          "3 AV FOCH", "58000", "NEVERS").id
+        odd = add_record(s, "secteur_local", "T10", "VASSEROT", None, "ODILE", date(1931, 1, 1),
+                         "1 RUE INCONNUE", "06000", "NICE").id
+        s.add(ReviewDecision(left_record_id=min(father, copy), right_record_id=max(father, copy),
+                             decision="different"))
+        s.add(ReviewDecision(left_record_id=min(luc, odd), right_record_id=max(luc, odd), decision="same"))
+    attach_new_records([copy, odd])
+    acc = account_of()
+    assert acc[copy] != acc[father] and acc[odd] == acc[luc]
+
+
 def test_merged_accounts_point_to_the_oldest(records):
     run_batch()
     a, b = records[("impots", "4")], records[("amendes", "A9")]

@@ -141,6 +141,13 @@ def _mistyped_type(word: str) -> bool:
                for t in _TYPE_WORDS if t[0] == word[0] or len(word) >= 4)
 
 
+#: street types written after the name, as addresses abroad have them (English), full or short;
+#: ST and DR are already read SAINT and DOCTEUR, which never end a French street
+_TRAILING_TYPES = frozenset(
+    "STREET ST SAINT ROAD RD DRIVE DR DOCTEUR CLOSE CL COURT CT CRESCENT CRES CR TERRACE TCE TERR LANE LN "
+    "AVENUE AVE AV PLACE PL WAY PARADE PDE HIGHWAY HWY".split())
+
+
 @lru_cache(maxsize=500_000)
 def street_key(street: str | None) -> str | None:
     """What identifies a street inside its commune: its name without the street type.
@@ -160,6 +167,8 @@ def street_key(street: str | None) -> str | None:
         rest = words[1:]
     else:
         rest = words
+    if len(rest) >= 2 and rest[-1] in _TRAILING_TYPES:
+        rest = rest[:-1]  # an English type, written after the name: WILLOW CLOSE, WILLOW CL
     return " ".join(rest) or street
 
 

@@ -10,6 +10,7 @@ Key parts:
 =======================  ======================================================================
 ``surname``              every surname of the record (birth, usage, unknown kind)
 ``surname_phonetic``     their French phonetic keys
+``surname_initial``      the initial of every surname
 ``first_name``           every first name (word) of the record
 ``first_name_phonetic``  their phonetic keys
 ``first_name_first``     the first first name only
@@ -25,6 +26,8 @@ Key parts:
 ``postcode``             the postal code (repaired; as written when the reference does not know it)
 ``postcode_unknown``     the postal code of a record whose place the reference does not know (as
                          written: abroad, or the reference switched off); nothing otherwise
+``commune_unknown``      the town as typed, of a record whose place the reference does not know
+                         (abroad, or the reference switched off); nothing otherwise
 ``departement``          the département of the commune
 ``street``               the street (normalised)
 ``street_skeleton``      the street's distinct consonants (a typo in a vowel, a doubled letter
@@ -43,19 +46,20 @@ from typing import Any
 
 import numpy as np
 
-from .table import RecordTable
+from .table import MISSING, RecordTable
 
 KEY_PARTS = (
-    "surname", "surname_phonetic", "first_name", "first_name_phonetic", "first_name_first", "first_name_initial",
+    "surname", "surname_phonetic", "surname_initial", "first_name", "first_name_phonetic", "first_name_first", "first_name_initial",
     "name_pair",
     "birth_date", "birth_year", "birth_monthday", "birth_date_digits", "commune", "postcode", "postcode_unknown",
-    "departement", "street", "street_skeleton", "number",
+    "commune_unknown", "departement", "street", "street_skeleton", "number",
     "identifier", "sex",
 )
 #: key part → table columns it reads (to leave those comparisons out of an EM session)
 PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "surname": ("sur_birth", "sur_usage", "sur_last"),
     "surname_phonetic": ("sur_birth", "sur_usage", "sur_last"),
+    "surname_initial": ("sur_birth", "sur_usage", "sur_last"),
     "first_name": ("first_names", "first_name"),
     "first_name_phonetic": ("first_names", "first_name"),
     "first_name_first": ("first_names", "first_name"),
@@ -68,6 +72,7 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "commune": ("commune",),
     "postcode": ("postcode",),
     "postcode_unknown": ("postcode",),
+    "commune_unknown": ("commune",),
     "departement": ("departement",),
     "street": ("street",),
     "street_skeleton": ("street",),
@@ -131,6 +136,25 @@ def default_blocking_rules() -> list[BlockingRule]:
         BlockingRule("nom+prenom+squelette-voie", ("surname_phonetic", "first_name_phonetic", "street_skeleton")),
         BlockingRule("adresse+initiale+code-postal",
                      ("street_skeleton", "number", "postcode_unknown", "first_name_initial")),
+        # typos in the names and in the place at once (issue 23): the date with the street, the
+        # number or the initials; the year or the day and month (a typo in the other) with the
+        # street and its number — few pairs, since a date is nearly a person
+        BlockingRule("date+squelette-voie", ("birth_date", "street_skeleton")),
+        BlockingRule("date+numero", ("birth_date", "number")),
+        BlockingRule("date+initiales", ("birth_date", "first_name_initial", "surname_initial")),
+        BlockingRule("annee+squelette-voie+numero", ("birth_year", "street_skeleton", "number")),
+        BlockingRule("jour-mois+squelette-voie+numero", ("birth_monthday", "street_skeleton", "number")),
+        BlockingRule("nom+numero+commune", ("surname_phonetic", "number", "commune")),
+        # a place the reference does not know has no département to narrow a key: the town or
+        # postal code as typed does, with the street, the number and initials (nothing on
+        # places the reference knows)
+        BlockingRule("squelette-voie+ville+initiale-nom", ("street_skeleton", "commune_unknown", "surname_initial")),
+        BlockingRule("squelette-voie+ville+initiale", ("street_skeleton", "commune_unknown", "first_name_initial")),
+        BlockingRule("numero+ville+initiales", ("number", "commune_unknown", "first_name_initial", "surname_initial")),
+        BlockingRule("numero+code-postal+initiales",
+                     ("number", "postcode_unknown", "first_name_initial", "surname_initial")),
+        BlockingRule("prenom+numero+ville", ("first_name_phonetic", "number", "commune_unknown")),
+        BlockingRule("squelette-voie+code-postal", ("street_skeleton", "postcode_unknown")),
     ]
 
 
@@ -150,6 +174,9 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         ok = val >= 0
         rec, val = rec[ok], val[ok]
         return rec, val  # a record's repeated keys are dropped when blocks are formed
+    if part == "surname_initial":
+        rec, names = part_values(table, "surname")
+        return rec, v._derived("surname initials", v.surname.values, lambda x: ord(x[0]), np.int64, MISSING)[names]
     if part == "name_pair":
         srec, sval = part_values(table, "surname_phonetic")
         frec, fval = part_values(table, "first_name_phonetic")
@@ -185,6 +212,11 @@ def part_values(table: RecordTable, part: str) -> tuple[np.ndarray, np.ndarray]:
         _, unresolved = v.commune_names()
         rec = np.nonzero((table.postcode >= 0) & ((table.commune < 0) | unresolved[table.commune]))[0]
         return rec, np.asarray(table.postcode[rec], dtype=np.int64)
+    if part == "commune_unknown":
+        _, unresolved = v.commune_names()
+        rec = np.nonzero(table.commune >= 0)[0]
+        rec = rec[unresolved[table.commune[rec]]]
+        return rec, np.asarray(table.commune[rec], dtype=np.int64)
     if part == "street_skeleton":
         rec = np.nonzero(table.street >= 0)[0]
         return rec, v.street_skeleton_hashes()[table.street[rec]].view(np.int64)

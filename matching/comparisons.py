@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from .dates import MIN_YEAR
 from .names import transliterated
 from .table import MISSING, RecordTable, Vocab, household_key
 
@@ -583,7 +585,11 @@ class FirstNamesComparison(Comparison):
             (dl <= 1) | ((dl <= 2) & (jw >= self.fuzzy_threshold) & (short >= 6))
         )
         initial_t = (short == 1) & (letter[ta] == letter[tb]) & different
-        close_t = ~both_known & (jw >= self.close_threshold) & (short >= 2) & different
+        # two typing errors in a short name (ERIC / EEIK, MARTHA / RNARTHA) leave few letters in
+        # place for Jaro-Winkler: an unusual word two edits from the other is close too (no
+        # evidence, no veto), never between two usual names (ANDREW / ANDREA)
+        close_t = ~both_known & (short >= 2) & different & (
+            (jw >= self.close_threshold) | ((dl <= 2) & (short >= 3)))
         # a masculine and a feminine first name are different first names; a word cut short
         # (MONIQU, JEROM) is no first name of the other gender, only a typing error
         candidates = np.nonzero((typo_t | phon_t | close_t) & both_known)[0]
@@ -692,7 +698,8 @@ def _valid(v: np.ndarray) -> np.ndarray:
     d, m, y = v % 100, v // 100 % 100, v // 10000
     mdays = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    ok = (m >= 1) & (m <= 12) & (d >= 1)
+    # a year outside the birth years a source can hold is a typo kept as digits (29970828)
+    ok = (m >= 1) & (m <= 12) & (d >= 1) & (y >= MIN_YEAR) & (y <= date.today().year)
     dmax = np.where((m == 2) & ~leap, 28, mdays[np.clip(m, 0, 12)])
     return ok & (d <= dmax)
 

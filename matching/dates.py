@@ -106,6 +106,10 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
                 # AAAAMMJJ with a month above 12: day and month swapped (19461910) or a digit
                 # mistyped (19931306 for 19931006); its digits kept, the comparison tells which
                 value = int(text)
+        if not value and _one_part_impossible(text):
+            # AAAAMMJJ with one digit mistyped into an impossible year or day (29970828,
+            # 19940763): its digits kept too, for a typo (one digit) to meet its twin
+            value = int(text)
     elif text.isdigit() and len(text) == 7:
         value = _date_without_leading_zero(text)
     elif text.isdigit() and len(text) == 5:
@@ -124,6 +128,14 @@ def parse_birth_date(raw: str | date | None, fmt: str | None = None) -> int:
     if value % 10000 and value // 100 % 100 == 0:
         value = value // 10000 * 10000  # a day without a month is no information
     return 0 if value in PLACEHOLDERS else value
+
+
+def _one_part_impossible(text: str) -> bool:
+    """Eight digits read AAAAMMJJ whose year, month or day (one of them only) is impossible: a
+    digit mistyped. Two or three impossible parts are no date (99999999 is a placeholder)."""
+    y, m, d = int(text[:4]), int(text[4:6]), int(text[6:])
+    wrong = (not MIN_YEAR <= y <= date.today().year) + (not 1 <= m <= 12) + (not 1 <= d <= 31)
+    return wrong == 1
 
 
 #: day 0 of a spreadsheet's serial dates (Excel, LibreOffice), right from March 1900 on

@@ -49,8 +49,8 @@ import numpy as np
 from .table import MISSING, RecordTable
 
 KEY_PARTS = (
-    "surname", "surname_phonetic", "surname_initial", "first_name", "first_name_phonetic", "first_name_first", "first_name_initial",
-    "name_pair",
+    "surname", "surname_phonetic", "surname_initial", "first_name", "first_name_phonetic", "first_name_first",
+    "first_name_initial", "name_pair",
     "birth_date", "birth_year", "birth_monthday", "birth_date_digits", "commune", "postcode", "postcode_unknown",
     "commune_unknown", "departement", "street", "street_skeleton", "number",
     "identifier", "sex",

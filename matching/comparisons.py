@@ -305,6 +305,7 @@ class SurnameComparison(Comparison):
               same_as="exact"),
         Level("birth_differs", "Même nom d'usage, noms de naissance différents (deux épouses d'une même famille)",
               veto=True),
+        Level("close", "Noms différents mais ressemblants (deux fautes de frappe ?)"),
         Level("other", "Noms différents"),
     )
 
@@ -348,14 +349,17 @@ class SurnameComparison(Comparison):
         )
         length = np.minimum(v_len[a], v_len[b])
         dl = np.full(len(a), 99.0, np.float32)
-        near = np.nonzero((jw < self.fuzzy_threshold) & (np.abs(v_len[a] - v_len[b]) <= 2) & (length >= 4))[0]
+        near = np.nonzero((jw < self.fuzzy_threshold) & (np.abs(v_len[a] - v_len[b]) <= 2) & (length >= 3))[0]
         if near.size:
             dl[near] = pair_scores(v.surname, a[near], b[near], DamerauLevenshtein.distance, batch.workers, 2)
         fuzzy = (jw >= self.fuzzy_threshold) | ((dl <= 1) & (length >= 4)) | ((dl <= 2) & (length >= 7))
         scanned = v.scan_key_hashes("surname")  # RNOREAU / MOREAU: two edits, one misreading
         fuzzy |= (scanned[a] == scanned[b]) & (length >= 4)
         phon = v.surname_phon_array()
-        levels = np.where(part, PART, np.where(fuzzy, FUZZY, np.where(phon[a] == phon[b], PHONETIC, OTHER)))
+        # two typing errors in a short name (ZHANG / HNG, WEBER / EWBEF): close, weighed apart
+        close = (dl <= 2) & (length >= 3)
+        levels = np.where(part, PART, np.where(fuzzy, FUZZY, np.where(phon[a] == phon[b], PHONETIC,
+                                                                       np.where(close, CLOSE, OTHER))))
         return levels.astype(np.int8)
 
     def _birth_names_differ(self, batch: PairBatch, A: np.ndarray, B: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -367,7 +371,7 @@ class SurnameComparison(Comparison):
         out = np.zeros(len(levels), bool)
         if idx.size:
             a, b = A[idx, 0], B[idx, 0]
-            differ = self._likeness(batch, a, b) == OTHER
+            differ = self._likeness(batch, a, b) >= CLOSE
             if differ.any():
                 spelt = batch.left.vocabs.compact_keys("surname")
                 sa, sb = spelt[a[differ]].astype(str), spelt[b[differ]].astype(str)
@@ -407,13 +411,13 @@ class SurnameComparison(Comparison):
                     start += sel.size
         levels = np.where(present, best, 0).astype(np.int8)
         levels[self._birth_names_differ(batch, A, B, levels)] = BIRTH_DIFFERS
-        worst = np.nonzero(levels == OTHER)[0]
+        worst = np.nonzero(levels >= CLOSE)[0]
         if worst.size:
             levels[worst[names_inverted(batch, worst)]] = EXACT  # names typed in each other's field
             # the wife under her husband's name gives her own first first name; a daughter whose
             # middle name is her mother's first name (LAURA CELINE / CELINE) does not
             fa, fb = batch.col("first_name")
-            worst = np.nonzero((levels == OTHER) & ((fa == fb) | (fa < 0) | (fb < 0)))[0]
+            worst = np.nonzero((levels >= CLOSE) & ((fa == fb) | (fa < 0) | (fb < 0)))[0]
             levels[worst[self._household(batch, worst)]] = HOUSEHOLD
         tf = None
         if (matched >= 0).any():
@@ -428,8 +432,9 @@ def _level_numbers(levels: tuple[Level, ...], *names: str) -> tuple[int, ...]:
 
 
 # the surname levels' numbers, by name (compare() above uses them)
-EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, BIRTH_DIFFERS, OTHER = _level_numbers(
-    SurnameComparison.levels, "exact", "cross", "part", "fuzzy", "phonetic", "household", "birth_differs", "other")
+EXACT, CROSS, PART, FUZZY, PHONETIC, HOUSEHOLD, BIRTH_DIFFERS, CLOSE, OTHER = _level_numbers(
+    SurnameComparison.levels, "exact", "cross", "part", "fuzzy", "phonetic", "household", "birth_differs", "close",
+    "other")
 
 
 # --- first names -------------------------------------------------------------------------------
@@ -721,6 +726,7 @@ class BirthDateComparison(Comparison):
         Level("exact", "Date de naissance identique"),
         Level("swap", "Date de naissance avec jour et mois inversés"),
         Level("typo", "Date de naissance à un chiffre près (faute de frappe)"),
+        Level("typo2", "Date de naissance à deux fautes près (deux chiffres, ou une inversion et un chiffre)"),
         Level("partial", "Date de naissance partielle compatible (00/00/AAAA, 01/01/AAAA)"),
         Level("same_year", "Dates de naissance différentes, même année", veto=True),
         Level("other", "Dates de naissance différentes", veto=True),
@@ -740,6 +746,7 @@ class BirthDateComparison(Comparison):
         exact = present & (a == b) & complete
         swap = present & complete & (ya == yb) & (da == mb) & (ma == db) & (da != ma)
         typo = np.zeros(n, dtype=bool)
+        typo2 = np.zeros(n, dtype=bool)
         check = np.nonzero(present & complete & ~exact & ~swap)[0]
         if check.size:
             da8, db8 = _digits(a[check]), _digits(b[check])
@@ -752,6 +759,12 @@ class BirthDateComparison(Comparison):
                     diff[:, k] & diff[:, k + 1] & (da8[:, k] == db8[:, k + 1]) & (da8[:, k + 1] == db8[:, k])
                 )
             typo[check] = (ham == 1) | ((ham == 2) & transposed)
+            # two typing errors (issue 23: FEBRL makes up to two per field): two digits, a
+            # transposition and a digit, or day and month swapped and a digit; no veto, and no
+            # evidence either (settings.evidence)
+            swapped = _digits(a[check] // 10000 * 10000 + a[check] % 100 * 100 + a[check] // 100 % 100)
+            typo2[check] = ~typo[check] & ((ham == 2) | ((ham == 3) & transposed)
+                                           | ((swapped != db8).sum(axis=1) == 1))
         placeholder_a = (ma == 1) & (da == 1)
         placeholder_b = (mb == 1) & (db == 1)
         part_a = (ma == 0) | (da == 0) | placeholder_a
@@ -765,7 +778,7 @@ class BirthDateComparison(Comparison):
             both_valid = _valid(a) & _valid(b)
         same_year = present & complete & both_valid & (ya == yb)
         other = present & complete & both_valid
-        levels = _first_level(n, [exact, swap, typo, partial, same_year, other], 7)
+        levels = _first_level(n, [exact, swap, typo, typo2, partial, same_year, other], 8)
         levels[~present] = 0
         return LevelResult(levels.astype(np.int8))
 

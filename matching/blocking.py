@@ -250,12 +250,25 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-def rule_keys(table: RecordTable, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
-    """(record index, 64-bit key) rows of a rule: one row per combination of the parts' values."""
-    rec, key = part_values(table, rule.parts[0])
+def rule_keys(table: RecordTable, rule: BlockingRule,
+              values: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(record index, 64-bit key) rows of a rule: one row per combination of the parts' values.
+    ``values``: the parts' values already worked out for ``table``, filled as they are (the daily
+    flow looks one record up by every rule: the rules share most of their parts)."""
+
+    def of(part: str) -> tuple[np.ndarray, np.ndarray]:
+        if values is None:
+            return part_values(table, part)
+        if part not in values:
+            values[part] = part_values(table, part)
+        return values[part]
+
+    rec, key = of(rule.parts[0])
     key = _splitmix(key.astype(np.uint64))
     for part in rule.parts[1:]:
-        prec, pval = part_values(table, part)
+        if rec.size == 0:  # no key (a place the reference knows, for an "unknown place" rule)
+            break
+        prec, pval = of(part)
         rec, a, b = _per_record_product(rec, prec, len(table))
         key = _splitmix(key[a] ^ _splitmix(pval[b].astype(np.uint64) + np.uint64(1)))
     return rec, key

@@ -109,8 +109,9 @@ class MatchIndex:
 
     def _candidates(self, one: RecordTable) -> np.ndarray:
         found: list[np.ndarray] = []
+        values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for r, rule in enumerate(self.settings.blocking_rules):
-            _, qkeys = rule_keys(one, rule)
+            _, qkeys = rule_keys(one, rule, values)
             if qkeys.size == 0:
                 continue
             skeys, recs = self._keys[r]
@@ -210,7 +211,8 @@ class MatchIndex:
         self.persons.append(person)
         if one.key(0) in self._decided:
             self._row[one.key(0)] = row
+        values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for r, rule in enumerate(self.settings.blocking_rules):
-            _, qkeys = rule_keys(one, rule)
+            _, qkeys = rule_keys(one, rule, values)
             for k in qkeys.tolist():
                 self._extra[r].setdefault(k, []).append(row)

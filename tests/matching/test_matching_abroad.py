@@ -122,3 +122,96 @@ def test_the_setting_travels_with_the_model():
                for i in range(3)]
     result = link(records, settings)
     assert result.table.vocabs.commune.values == ["?PARIS"]
+
+
+# --- issue 23, part 1: typing errors beyond one per field (FEBRL makes up to two) ---------------
+
+def _levels(comparison: str, pairs: list[tuple[dict, dict]], reference: bool = False) -> list[str]:
+    """Level names of ``comparison`` for pairs of records given by their fields, among a small
+    population (frequencies like real data: one typo is a rare word)."""
+    from matching_fixtures import population
+
+    records, _ = population(300, seed=4)
+    base = len(records)
+    for k, (a, b) in enumerate(pairs):
+        records += [Record("x", f"L{k}", **a), Record("y", f"R{k}", **b)]
+    table = build_table(records, reference=reference)
+    left = np.arange(base, len(records), 2)
+    comp = MatchSettings().comparison(comparison)
+    levels = comp.compare(PairBatch(table, table, left, left + 1, 1)).levels
+    return [comp.level_names()[x] for x in levels]
+
+
+def test_an_impossible_date_keeps_its_digits_and_meets_its_twin_as_a_typo():
+    from matching.dates import parse_birth_date
+
+    assert parse_birth_date("19940763") == 19940763  # day 63: a digit mistyped
+    assert parse_birth_date("29970828") == 29970828  # year 2997
+    assert parse_birth_date("99999999") == 0  # a placeholder, no date
+    assert parse_birth_date("20003285") == 0  # month and day impossible: no date either
+    dates = [("19940723", "19940763"), ("19970828", "29970828")]
+    assert _levels("birth_date", [({"birth_date": a}, {"birth_date": b}) for a, b in dates]) == ["typo", "typo"]
+
+
+def test_two_typing_errors_in_a_date_are_no_veto_and_no_evidence():
+    dates = [("19431015", "19531010"),  # two digits
+             ("19350623", "19530621"),  # two digits swapped, and one more
+             ("19350407", "19350703"),  # day and month swapped, and one digit
+             ("19461019", "19580307"),  # another date
+             ("19461019", "19461019")]
+    levels = _levels("birth_date", [({"birth_date": a}, {"birth_date": b}) for a, b in dates])
+    assert levels == ["typo2", "typo2", "typo2", "other", "exact"]
+    comp = MatchSettings().comparison("birth_date")
+    vetoed = dict(zip(comp.level_names(), comp.veto_levels().tolist(), strict=True))
+    assert not vetoed["typo2"] and vetoed["other"]
+    assert "typo2" not in MatchSettings().evidence["birth_date"]
+
+
+def test_two_typing_errors_in_an_unusual_name_make_it_close_not_different():
+    names = [("ERIC", "EEIK"), ("MARC", "RAMC"), ("HUGO", "UHGQ"), ("ANNE", "ANNIE"), ("ERIC", "PAUL")]
+    levels = _levels("first_names", [({"first_names": a}, {"first_names": b}) for a, b in names])
+    assert levels == ["close", "close", "close", "other", "other"]  # two usual names stay two names
+    surnames = [("ZHANG", "HNG"), ("WEBER", "EWBEF"), ("MARTIN", "BERNARD")]
+    levels = _levels("surname", [({"last_name": a}, {"last_name": b}) for a, b in surnames])
+    assert levels == ["close", "close", "other"]
+
+
+def test_an_english_street_type_after_the_name_is_no_part_of_the_street():
+    from matching.addresses import normalise_street, street_key
+
+    def key(s: str) -> str | None:
+        return street_key(normalise_street(s))
+
+    assert key("willow close") == key("Willow Cl") == "WILLOW"
+    assert key("king st") == key("KING STREET") == "KING"
+    assert key("RUE DE LA PLACE") == "PLACE"  # a French street that is one word stays whole
+    assert key("BD VICTOR HUGO") == "VICTOR HUGO"
+
+
+def test_typos_in_names_and_town_at_once_still_meet_on_the_date_or_the_street():
+    # every name and the town mistyped beyond their phonetic keys, the postcode too: the date and
+    # the street, or (no date) the street, the number and the town as typed
+    dated = [Record("a", "1", first_names="JANICE", last_name="JENSEN", birth_date="20030112",
+                    street="40 STATION CRESCENT", postcode="4286", city="KALGOORLIE"),
+             Record("b", "2", first_names="JAICE", last_name="JEMNSEN", birth_date="20030112",
+                    street="40 STATION CRESCENT", postcode="6286", city="KALGOKORLIE")]
+    undated = [Record("a", "1", first_names="KIMBERLY", last_name="ACOSTA", street="350 WILLOW CLOSE",
+                      postcode="7101", city="HOBART"),
+               Record("b", "2", first_names="KIMVBERLY", last_name="COSTA", street="350 WILLOW CL",
+                      postcode="7102", city="HOBART")]
+    for records in (dated, undated):
+        assert (0, 1) in _pairs(records), records[0]
+        assert (0, 1) in _pairs(records, reference=False), records[0]
+    moved = [undated[0], Record("b", "2", first_names="KIMVBERLY", last_name="COSTA", street="12 KING ROAD",
+                                postcode="2600", city="KINGSTON")]
+    assert (0, 1) not in _pairs(moved)
+
+
+def test_rules_on_the_town_as_typed_leave_places_the_reference_knows_alone():
+    from matching.blocking import part_values
+
+    french = [Record("a", "1", street="12 RUE DE LA PAIX", postcode="75002", city="PARIS")]
+    assert part_values(build_table(french), "commune_unknown")[0].size == 0
+    assert part_values(build_table(french, reference=False), "commune_unknown")[0].size == 1
+    abroad = [Record("a", "1", street="12 KING ROAD", postcode="2600", city="KINGSTON")]
+    assert part_values(build_table(abroad), "commune_unknown")[0].size == 1

@@ -936,6 +936,9 @@ class AddressComparison(Comparison):
         # two places the reference does not know (abroad, or reference off): the same postal code
         # as written, or the town typed with one slip (KINGSTON / KINGSTN), make one commune
         foreign = np.nonzero(both & unresolved[ca] & unresolved[cb] & ~same_commune)[0]
+        # towns typed with two slips (DUBBO / CLUBBO, HILL / HLLL): one town only for the same
+        # street, never "same commune" alone (two towns abroad may well be that close)
+        near_town = np.zeros(n, bool)
         if foreign.size:
             same_commune[foreign[(pa[foreign] == pb[foreign]) & (pa[foreign] >= 0)]] = True
             rest = foreign[~same_commune[foreign]]
@@ -943,8 +946,14 @@ class AddressComparison(Comparison):
                 s = pair_scores(batch.left.vocabs.commune, ca[rest], cb[rest], JaroWinkler.normalized_similarity,
                                 batch.workers)
                 same_commune[rest[s >= self.street_threshold]] = True
+                rest = rest[s < self.street_threshold]
+                rest = rest[(sa[rest] >= 0) & (sb[rest] >= 0)]
+                if rest.size:
+                    d = pair_scores(batch.left.vocabs.commune, ca[rest], cb[rest], DamerauLevenshtein.distance,
+                                    batch.workers, 2)
+                    near_town[rest[d <= 2]] = True
         same_street = (sa == sb) & (sa >= 0)
-        fuzzy_idx = np.nonzero(same_commune & ~same_street & (sa >= 0) & (sb >= 0))[0]
+        fuzzy_idx = np.nonzero((same_commune | near_town) & ~same_street & (sa >= 0) & (sb >= 0))[0]
         if fuzzy_idx.size:
             s = pair_scores(
                 batch.left.vocabs.street, sa[fuzzy_idx], sb[fuzzy_idx], JaroWinkler.normalized_similarity,
@@ -952,8 +961,8 @@ class AddressComparison(Comparison):
             )
             same_street[fuzzy_idx[s >= self.street_threshold]] = True
         # a lieu-dit has no number: the same lieu-dit without number on both sides is the whole address
-        exact = same_commune & same_street & (na == nb)
-        street = same_commune & same_street
+        exact = (same_commune | near_town) & same_street & (na == nb)
+        street = (same_commune | near_town) & same_street
         dep = (dpa == dpb) & (dpa >= 0)
         levels = _first_level(n, [exact, street, same_commune, dep], 5)
         levels[~(has_a & has_b)] = 0

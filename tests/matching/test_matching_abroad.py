@@ -215,3 +215,14 @@ def test_rules_on_the_town_as_typed_leave_places_the_reference_knows_alone():
     assert part_values(build_table(french, reference=False), "commune_unknown")[0].size == 1
     abroad = [Record("a", "1", street="12 KING ROAD", postcode="2600", city="KINGSTON")]
     assert part_values(build_table(abroad), "commune_unknown")[0].size == 1
+
+
+def test_a_town_abroad_typed_with_two_slips_is_one_town_for_one_street_only():
+    records = [Record("a", "1", street="236 CASTLE AVENUE", postcode="7139", city="DUBBO"),
+               Record("b", "2", street="236 CASTLE AVE", postcode="1739", city="CLUBBO"),
+               Record("c", "3", street="12 KING ROAD", postcode="1739", city="CLUBBO")]
+    table = build_table(records)
+    comp = AddressComparison()
+    batch = PairBatch(table, table, np.array([0, 0]), np.array([1, 2]), 1)
+    names = comp.level_names()
+    assert [names[x] for x in comp.compare(batch).levels] == ["exact", "other"]

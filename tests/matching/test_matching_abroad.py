@@ -112,7 +112,7 @@ def test_the_command_line_links_foreign_records_without_the_reference(tmp_path):
         pairs = [(r["left_id"].split("-")[1], r["right_id"].split("-")[1]) for r in csv.DictReader(fh)]
     right = sum(a == b for a, b in pairs)
     assert right == len(pairs)  # not one wrong link
-    assert right >= 0.7 * 400  # 0.77 today at this small size (the EM has few pairs to learn from)
+    assert right >= 0.8 * 400  # 0.87 today at this small size (the EM has few pairs to learn from)
 
 
 def test_the_setting_travels_with_the_model():

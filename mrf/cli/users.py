@@ -56,13 +56,31 @@ def worklist() -> None:
 
 @worklist.command("refresh")
 @click.option("--full", is_flag=True, help="Tout recalculer (sinon : seulement les comptes modifiés).")
+@click.option("--pages", type=click.IntRange(0, 1000), default=10, show_default=True,
+              help="Prochaines actions précalculées pour ce nombre de pages de chaque liste (0 : aucune).")
 @with_appcontext
-def worklist_refresh(full: bool) -> None:
-    """Met à jour les listes de travail (fait aussi automatiquement à l'affichage)."""
+def worklist_refresh(full: bool, pages: int) -> None:
+    """Met à jour les listes de travail et précalcule la prochaine action de leurs premières pages
+    (fait aussi automatiquement à l'affichage)."""
+    from ..extensions import db
     from ..services.comptes import worklist as service
+    from ..services.poursuites.prochaine_action import precalculer
 
     report = service.sync(full=full)
     click.echo(f"Listes de travail : mise à jour {report.mode} ({report.accounts} compte(s) recalculé(s)).")
+    if pages:
+        with db.new_session() as session:
+            ids = service.first_accounts(session, pages * service.PER_PAGE)
+        with click.progressbar(length=len(ids), label="Prochaines actions", show_pos=True) as bar:
+            last = [0]
+
+            def avance(done: int, _total: int) -> None:
+                bar.update(done - last[0])
+                last[0] = done
+
+            n = precalculer(ids, avance)
+        click.echo(f"Prochaines actions : {n} calculée(s), {len(ids) - n} déjà à jour "
+                   f"({pages} page(s) par structure).")
 
 
 COMMANDS = (user, worklist)

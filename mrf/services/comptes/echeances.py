@@ -6,9 +6,10 @@ plan, and the calendar of a dossier handed to a commissaire de justice (the rule
   (instalment due + grace period passed, payments short: ``plan_status`` says ``defaillant``), or already
   recorded ``defaillant``; the date is the missed instalment's. It stays on the list until poursuites
   resume on the plan's créances (an act issued on one of them since that date) or nothing is due on them.
-- **commissaire**: for a dossier *en cours*, the next of the platform's follow-ups to come (J+8, J+15,
-  J+40: ``relance_etude``) and the end of its phase (75 or 60 days comminatoire, 50 days judiciaire, plus
-  the extensions granted: ``fin_comminatoire``, ``fin_judiciaire``), whichever comes first; for a dossier
+- **commissaire**: for a dossier *en cours*, the end of its phase (75 or 60 days comminatoire, 50 days
+  judiciaire, plus the extensions granted: ``fin_comminatoire``, ``fin_judiciaire``) once it is within the
+  urgency horizon (``priorite``), before that the next of the platform's follow-ups to come (J+8, J+15,
+  J+40: ``relance_etude``, not urgent) or the end of the phase when none is left; for a dossier
   whose phase ended without full payment (*échu*: poursuites resume, art. 11), the end of the phase
   (``phase_echue``). A dossier suspended, paid or closed has no deadline."""
 
@@ -27,6 +28,7 @@ from ...models import Acte, ActeLine, Creance, Demande, Imputation, Payment, Req
 from ..commissaires.registre import charger
 from . import famille
 from .consolide import PLAN_GRANTED, schedule_of
+from .priorite import regles
 from .resume import VOID_ACT_STATUSES
 from .vocabulaire import StatutCreance
 
@@ -96,11 +98,13 @@ def _dossiers(session: Session, family: list[int] | None, today: date) -> dict[i
         if state.etat == "echu":
             _keep(out, d.redevable_id, (state.echeance, "phase_echue"))
         elif state.etat == "en_cours":
-            end = "fin_judiciaire" if d.phase == Phase.JUDICIAIRE.value else "fin_comminatoire"
-            candidates = [(state.echeance, end)]
-            candidates += [(r.due_on, "relance_etude") for i, r in enumerate(relances(d.transmis_le))
-                           if r.due_on >= today and not (i == 0 and state.accuse)]
-            _keep(out, d.redevable_id, min(candidates))
+            end = (state.echeance, "fin_judiciaire" if d.phase == Phase.JUDICIAIRE.value else "fin_comminatoire")
+            follow_ups = [(r.due_on, "relance_etude") for i, r in enumerate(relances(d.transmis_le))
+                          if r.due_on >= today and not (i == 0 and state.accuse)]
+            # The end of the phase once it is within the urgency horizon (the agent prepares what follows);
+            # before, the next follow-up of the étude (shown, not urgent).
+            soon = end[0] <= today + timedelta(days=regles(today).deadline_days)
+            _keep(out, d.redevable_id, end if soon or not follow_ups else min(follow_ups))
     return out
 
 

@@ -6,7 +6,7 @@ Rule, in order (documented in docs/worklist.md):
    one with nothing recoverable (time-barred amounts are apart, proposed for admission en non-valeur);
 2. among those, an urgent account first: prescription acquired within ``urgence.prescription_jours`` or
    a deadline (tiers' answer to an SATD, request to answer, instalment missed, commissaire's phase
-   ending or follow-up due) within
+   ending or ended; not the étude's follow-ups: ``NOT_URGENT_KINDS``) within
    ``urgence.echeance_jours``;
 3. then the larger recoverable amount first."""
 
@@ -33,6 +33,9 @@ DEADLINE_KINDS = {
 }
 #: Deadlines that are already past by nature (something missed or ended): the sentence gives their date.
 OVERDUE_KINDS = frozenset({"echeancier", "phase_echue"})
+#: Deadlines shown (column, sentence, sort, filter) that do not make an account urgent: the follow-up of an
+#: étude is a reminder, the recovery is in the commissaire's hands (the end of its phase is urgent).
+NOT_URGENT_KINDS = frozenset({"relance_etude"})
 #: Work-list filter « Échéance » (key → label, kinds of the nearest deadline).
 DEADLINE_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "echeancier": ("Échéancier manqué", ("echeancier",)),
@@ -69,10 +72,11 @@ def regles(on: date | None = None) -> Regles:
                   deadline_days=int(urgence["echeance_jours"]))
 
 
-def is_urgent(prescription: date | None, deadline: date | None, today: date) -> bool:
+def is_urgent(prescription: date | None, deadline: date | None, today: date, kind: str | None = None) -> bool:
     r = regles()
     return ((prescription is not None and prescription <= today + timedelta(days=r.prescription_days))
-            or (deadline is not None and deadline <= today + timedelta(days=r.deadline_days)))
+            or (deadline is not None and deadline <= today + timedelta(days=r.deadline_days)
+                and kind not in NOT_URGENT_KINDS))
 
 
 def _euros(cents: int) -> str:

@@ -257,8 +257,10 @@ def _priority_order(today: date) -> list[Any]:
     """ORDER BY of the rule « Priorité » (``priorite``)."""
     e = WorklistEntry
     rules = priorite.regles()
-    urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days),
-                       e.next_deadline <= today + timedelta(days=rules.deadline_days)), 0), else_=1)
+    deadline = and_(e.next_deadline <= today + timedelta(days=rules.deadline_days),
+                    or_(e.deadline_kind.is_(None), e.deadline_kind.not_in(sorted(priorite.NOT_URGENT_KINDS))))
+    urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days), deadline), 0),
+                  else_=1)
     return [case((e.total_due_cents > 0, 0), else_=1), urgent, e.total_due_cents.desc(), e.redevable_id.desc()]
 
 

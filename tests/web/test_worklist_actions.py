@@ -17,6 +17,8 @@ from mrf.models import (
     DossierCommissaire,
     DossierEvenement,
     Etude,
+    Imputation,
+    Payment,
     Renseignement,
     RequestDecision,
     WorklistAction,
@@ -125,14 +127,14 @@ def test_precompute_fills_the_first_pages(world, cli) -> None:
     assert precalculer(sorted(listed)) == 0  # nothing left to compute today
 
 
-def _missed_plan(world, missed_on: date) -> None:  # noqa: ANN001
+def _missed_plan(world, missed_on: date, grace_days: int = 0) -> None:  # noqa: ANN001
     """A payment plan granted on the BERNARD account, its first instalment (due ``missed_on``) unpaid."""
     with db.transaction() as s:
         req = Demande(redevable_id=world.assigned, kind="plan_reglement", received_on=missed_on - timedelta(days=30),
                       creance_ids=[world.creances["assigned"]],
-                      details={"echeancier": [{"due_on": missed_on.isoformat(), "amount_cents": 15_000},
-                                              {"due_on": (missed_on + timedelta(days=60)).isoformat(),
-                                               "amount_cents": 15_000}]})
+                      details={"delai_de_grace_jours": grace_days, "echeancier": [
+                          {"due_on": missed_on.isoformat(), "amount_cents": 15_000},
+                          {"due_on": (missed_on + timedelta(days=60)).isoformat(), "amount_cents": 15_000}]})
         s.add(req)
         s.flush()
         s.add(RequestDecision(request_id=req.id, status="acceptee", decided_on=missed_on - timedelta(days=25),
@@ -156,6 +158,22 @@ def test_missed_instalment_is_a_deadline(world, client_for) -> None:
         s.add(RequestDecision(request_id=req.id, status="annulee", decided_on=date.today(), comment="Annulé"))
     agent.get("/travail")
     assert _entry(world.assigned, world.structures["SIP-A"]).deadline_kind != "echeancier"
+
+
+def test_an_instalment_paid_within_the_grace_period_is_not_missed(world) -> None:
+    today = date.today()
+    _missed_plan(world, today - timedelta(days=8), grace_days=5)
+    with db.new_session() as s:
+        assert echeances.echeances(s, [world.assigned], today)[world.assigned] == (today - timedelta(days=8),
+                                                                                  "echeancier")
+    with db.transaction() as s:  # paid 4 days after the due date: within the 5 days of grace
+        payment = Payment(redevable_id=world.assigned, amount_cents=15_000, received_on=today - timedelta(days=4),
+                          payer="redevable", rule="test")
+        payment.imputations = [Imputation(creance_id=world.creances["assigned"], amount_cents=15_000)]
+        s.add(payment)
+    with db.new_session() as s:
+        assert world.assigned not in echeances.echeances(s, [world.assigned], today)
+        assert world.assigned not in echeances.echeances(s, None, today)  # the full refresh's rule too
 
 
 def test_missed_instalment_leaves_the_list_once_poursuites_resume(world, client_for) -> None:

@@ -259,3 +259,19 @@ def test_deadline_filter_ignores_unknown_values(world, client_for) -> None:
     html = client_for("agent").get("/travail?echeance=<script>").get_data(as_text=True)
     assert "<script>" not in html.split('id="liste-de-travail"', 1)[1]
     assert len(_rows(html)) >= 2
+
+
+def test_cli_show_gives_the_priority_deadline_and_next_action(world, cli) -> None:
+    from mrf.cli.users import worklist_show
+
+    choices = {p.name: p.type.choices for p in worklist_show.params if hasattr(p.type, "choices")}
+    assert set(choices["sort"]) == set(worklist.SORTS) and set(choices["deadline"]) == set(priorite.DEADLINE_FILTERS)
+    missed_on = date.today() - timedelta(days=20)
+    _missed_plan(world, missed_on)
+    result = cli.invoke(args=["worklist", "show", "--structure", "SIP-A", "--echeance", "echeancier"])
+    assert result.exit_code == 0, result.output
+    assert "BERNARD" in result.output and "DUPONT" not in result.output
+    assert f"Échéance : {missed_on:%d/%m/%Y} — échéance d'un échéancier manquée" in result.output
+    assert f"Prochaine action : {_plan_says(world.assigned)}" in result.output
+    unknown = cli.invoke(args=["worklist", "show", "--structure", "NULLE-PART"])
+    assert unknown.exit_code != 0 and "Structure inconnue" in unknown.output

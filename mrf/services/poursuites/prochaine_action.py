@@ -24,6 +24,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from poursuites.model import euros
+
 from ...extensions import db
 from ...models import WorklistAction, WorklistEntry
 from ..comptes.consolide import PoursuitesError, load_account
@@ -41,11 +43,6 @@ class ProchaineAction:
     tiers_kind: str | None = None  # poursuites.model.TiersKind value (SATD steps)
 
 
-def _euros(cents: int) -> str:
-    whole, rest = divmod(cents, 100)
-    return f"{whole:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
-
-
 def action_of(session: Session, redevable_id: int, today: date) -> ProchaineAction | None:
     """The first step of the account's coordinated plan on ``today`` (None: the plan cannot be loaded)."""
     try:
@@ -55,7 +52,7 @@ def action_of(session: Session, redevable_id: int, today: date) -> ProchaineActi
     if plan.steps:
         step = plan.steps[0]
         n = len(step.creance_ids)
-        return ProchaineAction(step.label, f"couvre {n} créance{'s' if n > 1 else ''} pour {_euros(step.total_cents)}",
+        return ProchaineAction(step.label, f"couvre {n} créance{'s' if n > 1 else ''} pour {euros(step.total_cents)}",
                                step.action.value, step.tiers_kind.value if step.tiers_kind else None)
     reasons = [d.reason for d in plan.decisions.values() if not d.eligible and d.reason]
     return ProchaineAction(None, reasons[0] if reasons else "aucune créance à poursuivre")

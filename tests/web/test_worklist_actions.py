@@ -275,3 +275,17 @@ def test_cli_show_gives_the_priority_deadline_and_next_action(world, cli) -> Non
     assert f"Prochaine action : {_plan_says(world.assigned)}" in result.output
     unknown = cli.invoke(args=["worklist", "show", "--structure", "NULLE-PART"])
     assert unknown.exit_code != 0 and "Structure inconnue" in unknown.output
+
+
+def test_the_refresh_job_precomputes_with_its_progress(world) -> None:
+    from mrf.jobs import taches
+    from mrf.jobs.suivi import Suivi
+
+    suivi = Suivi()
+    out = taches.TACHES["liste_travail"].executer({"pages": 1}, suivi, None)
+    with db.new_session() as s:
+        listed = set(s.scalars(select(WorklistEntry.redevable_id)))
+        stored = set(s.scalars(select(WorklistAction.redevable_id).where(WorklistAction.computed_on == date.today())))
+    assert stored == listed
+    assert suivi.total == len(listed) == suivi.fait  # the bar goes to its end
+    assert f"prochaines actions : {len(listed)} calculée(s)" in out["resume"]

@@ -289,3 +289,25 @@ def test_the_refresh_job_precomputes_with_its_progress(world) -> None:
     assert stored == listed
     assert suivi.total == len(listed) == suivi.fait  # the bar goes to its end
     assert f"prochaines actions : {len(listed)} calculée(s)" in out["resume"]
+
+
+def test_a_panel_published_then_closed_recomputes_every_action(world, client_for) -> None:
+    """A panel's status changes its members' scope, hence their plans: every stored action is dropped."""
+    from mrf.models import Panel
+
+    agent = client_for("agent")
+    agent.get("/travail")
+    with db.transaction() as s:
+        for a in s.scalars(select(WorklistAction)):
+            a.action = "SENTINELLE"
+    assert "SENTINELLE" in agent.get("/travail").get_data(as_text=True)  # read from the store
+    for status in ("publie", "clos"):
+        with db.transaction() as s:
+            s.scalar(select(Panel).where(Panel.name == world.panel)).status = status
+        html = agent.get("/travail").get_data(as_text=True)
+        assert "SENTINELLE" not in html, status
+        for rid, cell in _rows(html).items():
+            assert _plan_says(rid) in cell
+        with db.transaction() as s:
+            for a in s.scalars(select(WorklistAction)):
+                a.action = "SENTINELLE"

@@ -486,13 +486,14 @@ def current_watermarks(session: Session) -> dict[str, Any]:
     columns = [select(func.max(col)).scalar_subquery().label(name) for name, col in _ID_WATERMARKS.items()]
     columns.append(select(func.max(RecordLink.linked_at)).scalar_subquery().label("record_link_at"))
     # a panel published or closed changes the scope (hence the plan) of its members: full refresh
-    columns.append(select(func.count()).select_from(Panel).where(Panel.status != "brouillon")
-                   .scalar_subquery().label("panels"))
+    for status in ("publie", "clos"):
+        columns.append(select(func.count()).select_from(Panel).where(Panel.status == status)
+                       .scalar_subquery().label(f"panels_{status}"))
     row = session.execute(select(*columns)).one()._mapping
     out: dict[str, Any] = {name: int(row[name] or 0) for name in _ID_WATERMARKS}
     linked_at = row["record_link_at"]
     out["record_link_at"] = linked_at.isoformat() if isinstance(linked_at, datetime) else linked_at
-    out["panels"] = int(row["panels"] or 0)
+    out["panels"] = f"{int(row['panels_publie'] or 0)}/{int(row['panels_clos'] or 0)}"
     return out
 
 

@@ -54,6 +54,7 @@ class WorklistAction(Base):
     __tablename__ = "worklist_action"
     redevable_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     computed_on: Mapped[date]
+    entry_refreshed_at: Mapped[datetime | None]  # version of the account's entries the plan was computed after
     action_kind: Mapped[str | None] = mapped_column(String(32))  # poursuites.catalogue.ActionKind value
     tiers_kind: Mapped[str | None] = mapped_column(String(32))  # poursuites.model.TiersKind value
     action: Mapped[str | None] = mapped_column(String(200))  # French label of the step

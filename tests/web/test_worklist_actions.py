@@ -311,3 +311,33 @@ def test_a_panel_published_then_closed_recomputes_every_action(world, client_for
         with db.transaction() as s:
             for a in s.scalars(select(WorklistAction)):
                 a.action = "SENTINELLE"
+
+
+def test_an_action_computed_while_the_account_changed_is_never_shown(world, client_for, monkeypatch) -> None:
+    """A plan computed from data that changed before it was stored (another request committed a change and
+    refreshed the list meanwhile) is stamped with the older version of the entries: never read."""
+    from mrf.services.poursuites import prochaine_action as pa
+
+    agent = client_for("agent")
+    agent.get("/travail")
+    with db.transaction() as s:
+        s.query(WorklistAction).delete()
+    compute = pa.prochaines_actions
+
+    def meanwhile(ids, today=None):  # noqa: ANN001, ANN202
+        out = compute(ids, today)
+        with db.transaction() as s:  # a concurrent change on BERNARD's account, its list refreshed
+            s.add(Renseignement(redevable_id=world.assigned, kind="employeur", name="Scierie Bernard",
+                                siret="73282932000074", code_postal="89000", commune="AUXERRE", source="impots",
+                                observed_on=date.today(), reliability="confirmee"))
+        worklist.sync()
+        return {rid: pa.ProchaineAction("PÉRIMÉE", "calculée avant le changement") for rid in out}
+
+    monkeypatch.setattr(pa, "prochaines_actions", meanwhile)
+    pa.actions_du_jour([world.assigned])
+    monkeypatch.setattr(pa, "prochaines_actions", compute)
+    with db.new_session() as s:
+        assert world.assigned not in pa.stored(s, [world.assigned], date.today())
+    html = agent.get("/travail").get_data(as_text=True)
+    assert "PÉRIMÉE" not in html
+    assert _plan_says(world.assigned) in _rows(html)[world.assigned]

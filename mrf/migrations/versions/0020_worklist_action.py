@@ -20,6 +20,7 @@ def upgrade() -> None:
         'worklist_action',
         sa.Column('redevable_id', _ID, autoincrement=False, nullable=False),
         sa.Column('computed_on', sa.Date(), nullable=False),
+        sa.Column('entry_refreshed_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('action_kind', sa.String(length=32), nullable=True),
         sa.Column('tiers_kind', sa.String(length=32), nullable=True),
         sa.Column('action', sa.String(length=200), nullable=True),

@@ -12,15 +12,17 @@ computed once a day and kept in ``worklist_action``:
   payment, an act, an answer, a request, a renseignement, a situation… — loses its stored action, in
   the same transaction; every account on a full refresh (a new day, a batch match, a panel published).
   A stored action is valid on its ``computed_on`` day only (a plan depends on
-  the date: prescription, instalments, delays)."""
+  the date: prescription, instalments, delays), and only while the account's entries are those it was
+  computed after (``entry_refreshed_at``): a change committed while a plan was being computed makes it
+  stale, never shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,34 +73,47 @@ def prochaines_actions(redevable_ids: Iterable[int], today: date | None = None) 
     return out
 
 
+def _versions(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """When the entries of each account were last recomputed (an account's entries are recomputed together)."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(WorklistEntry.redevable_id, func.max(WorklistEntry.refreshed_at))
+                                .where(WorklistEntry.redevable_id.in_(ids)).group_by(WorklistEntry.redevable_id)).all())
+
+
 def stored(session: Session, redevable_ids: Iterable[int], today: date) -> dict[int, ProchaineAction]:
-    """The actions stored for ``today``."""
+    """The actions stored for ``today`` and computed since the account's entries were last recomputed."""
     ids = list(redevable_ids)
     if not ids:
         return {}
+    versions = _versions(session, ids)
     return {a.redevable_id: ProchaineAction(a.action, a.pourquoi, a.action_kind, a.tiers_kind)
             for a in session.scalars(select(WorklistAction).where(WorklistAction.redevable_id.in_(ids),
-                                                                  WorklistAction.computed_on == today))}
+                                                                  WorklistAction.computed_on == today))
+            if a.entry_refreshed_at == versions.get(a.redevable_id)}
 
 
-def _store(actions: dict[int, ProchaineAction], today: date, started: datetime) -> None:
-    """Keep the computed actions (one transaction). An account whose entries were recomputed since
-    ``started`` changed meanwhile: its action may be stale, it is not kept."""
+def _compute_and_store(ids: list[int], today: date) -> dict[int, ProchaineAction]:
+    """Compute the actions of these accounts and keep them (one short transaction), each stamped with the
+    version of the account's entries read *before* its plan: an account changed meanwhile gets a newer
+    version, so that its stale action is never read (whatever the order of the commits)."""
+    if not ids:
+        return {}
+    with db.new_session() as session:
+        versions = _versions(session, ids)
+    actions = prochaines_actions(ids, today)
     if not actions:
-        return
+        return actions
     try:
         with db.transaction() as session:
-            fresh = set(session.scalars(select(WorklistEntry.redevable_id).where(
-                WorklistEntry.redevable_id.in_(list(actions)), WorklistEntry.refreshed_at > started)))
-            keep = {rid: a for rid, a in actions.items() if rid not in fresh}
-            if not keep:
-                return
-            session.execute(delete(WorklistAction).where(WorklistAction.redevable_id.in_(list(keep))))
-            session.add_all(WorklistAction(redevable_id=rid, computed_on=today, action_kind=a.action_kind,
-                                           tiers_kind=a.tiers_kind, action=(a.action or None) and a.action[:200],
-                                           pourquoi=a.pourquoi[:400]) for rid, a in keep.items())
+            session.execute(delete(WorklistAction).where(WorklistAction.redevable_id.in_(list(actions))))
+            session.add_all(WorklistAction(redevable_id=rid, computed_on=today, entry_refreshed_at=versions.get(rid),
+                                           action_kind=a.action_kind, tiers_kind=a.tiers_kind,
+                                           action=(a.action or None) and a.action[:200], pourquoi=a.pourquoi[:400])
+                            for rid, a in actions.items())
     except IntegrityError:
         pass  # another request stored the same accounts' actions at the same time: theirs are as good
+    return actions
 
 
 def actions_du_jour(redevable_ids: Iterable[int], today: date | None = None) -> dict[int, ProchaineAction]:
@@ -107,12 +122,7 @@ def actions_du_jour(redevable_ids: Iterable[int], today: date | None = None) -> 
     ids = list(dict.fromkeys(redevable_ids))
     with db.new_session() as session:
         out = stored(session, ids, today)
-    missing = [rid for rid in ids if rid not in out]
-    if missing:
-        started = datetime.now(UTC)
-        computed = prochaines_actions(missing, today)
-        _store(computed, today, started)
-        out.update(computed)
+    out.update(_compute_and_store([rid for rid in ids if rid not in out], today))
     return out
 
 
@@ -121,16 +131,16 @@ def precalculer(first_ids: list[int], progress: Callable[[int, int], None] | Non
     """Compute and store the actions of these accounts not yet stored today (in chunks); how many were.
     ``progress(accounts up to date, accounts)`` after each chunk."""
     today = today or date.today()
+    known: set[int] = set()
     with db.new_session() as session:
-        known = set(stored(session, first_ids, today)) if len(first_ids) <= 10_000 else set(session.scalars(
-            select(WorklistAction.redevable_id).where(WorklistAction.computed_on == today)))
+        for i in range(0, len(first_ids), 5_000):
+            known.update(stored(session, first_ids[i:i + 5_000], today))
     wanted = list(dict.fromkeys(first_ids))
     todo = [rid for rid in wanted if rid not in known]
     done = 0
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i:i + CHUNK]
-        started = datetime.now(UTC)
-        _store(prochaines_actions(chunk, today), today, started)
+        _compute_and_store(chunk, today)
         done += len(chunk)
         if progress is not None:
             progress(len(wanted) - len(todo) + done, len(wanted))

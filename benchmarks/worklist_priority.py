@@ -46,6 +46,7 @@ class Compte:
     prescription: date | None
     deadline: date | None
     action: str | None
+    deadline_kind: str | None = None
 
 
 def _action_class(label: str | None) -> str | None:
@@ -78,7 +79,8 @@ def simulate(accounts: list[Compte], order: str, months: int, per_month: int, to
                 a.action = None
         if order == "priorite":
             ranked = sorted(live.values(), key=lambda a, now=now: (
-                a.recoverable <= 0, not priorite.is_urgent(a.prescription, a.deadline, now), -a.recoverable, -a.rid))
+                a.recoverable <= 0, not priorite.is_urgent(a.prescription, a.deadline, now,
+                                                                             a.deadline_kind), -a.recoverable, -a.rid))
         else:
             ranked = sorted(live.values(), key=lambda a: (-(a.recoverable + a.barred), -a.rid))
         for a in ranked[:per_month]:
@@ -132,7 +134,7 @@ def main() -> None:
                 accounts = [Compte(e.redevable_id, int(e.total_due_cents or 0), int(e.barred_cents or 0),
                                    e.nearest_prescription, e.next_deadline,
                                    _action_class(actions[e.redevable_id].action) if e.redevable_id in actions
-                                   else None) for e in entries_of]
+                                   else None, e.deadline_kind) for e in entries_of]
                 for order in totals:
                     for run in range(args.runs):
                         recovered, lost = simulate(accounts, order, args.months, args.per_month, today,

@@ -56,13 +56,82 @@ def worklist() -> None:
 
 @worklist.command("refresh")
 @click.option("--full", is_flag=True, help="Tout recalculer (sinon : seulement les comptes modifiés).")
+@click.option("--pages", type=click.IntRange(0, 1000), default=10, show_default=True,
+              help="Prochaines actions précalculées pour ce nombre de pages de chaque liste (0 : aucune).")
 @with_appcontext
-def worklist_refresh(full: bool) -> None:
-    """Met à jour les listes de travail (fait aussi automatiquement à l'affichage)."""
+def worklist_refresh(full: bool, pages: int) -> None:
+    """Met à jour les listes de travail et précalcule la prochaine action de leurs premières pages
+    (fait aussi automatiquement à l'affichage)."""
+    from ..extensions import db
     from ..services.comptes import worklist as service
+    from ..services.poursuites.prochaine_action import precalculer
 
     report = service.sync(full=full)
     click.echo(f"Listes de travail : mise à jour {report.mode} ({report.accounts} compte(s) recalculé(s)).")
+    if pages:
+        with db.new_session() as session:
+            ids = service.first_accounts(session, pages * service.PER_PAGE)
+        with click.progressbar(length=len(ids), label="Prochaines actions", show_pos=True) as bar:
+            last = [0]
+
+            def avance(done: int, _total: int) -> None:
+                bar.update(done - last[0])
+                last[0] = done
+
+            n = precalculer(ids, avance)
+        click.echo(f"Prochaines actions : {n} calculée(s), {len(ids) - n} déjà à jour "
+                   f"({pages} page(s) par structure).")
+
+
+@worklist.command("show")
+@click.option("--structure", "structure_code", default=None,
+              help="Code de la structure (sans : la vue nationale, toutes les structures).")
+@click.option("--tri", "sort", type=click.Choice(sorted(("priorite", "montant", "montant_croissant", "prescription",
+                                                          "echeance", "nom"))), default="priorite", show_default=True)
+@click.option("--echeance", "deadline", type=click.Choice(["echeancier", "commissaire", "satd", "demande"]),
+              default=None, help="Seulement les comptes dont l'échéance la plus proche est de ce type.")
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@with_appcontext
+def worklist_show(structure_code: str | None, sort: str, deadline: str | None, page: int) -> None:
+    """Affiche une page de la liste de travail : priorité, échéance et prochaine action de chaque compte."""
+    from sqlalchemy import select
+
+    from poursuites.model import date_fr, euros
+
+    from ..extensions import db
+    from ..models import Structure
+    from ..services.comptes import priorite
+    from ..services.comptes import worklist as service
+    from ..services.poursuites.prochaine_action import actions_du_jour
+
+    service.sync_if_needed()
+    with db.new_session() as session:
+        sid = None
+        if structure_code is not None:
+            sid = session.scalar(select(Structure.id).where(Structure.code == structure_code))
+            if sid is None:
+                raise click.ClickException(f"Structure inconnue : « {structure_code} ».")
+        result = service.fetch(session, service.WorklistQuery(structure_id=sid, sort=sort, deadline=deadline,
+                                                              page=page))
+    actions = actions_du_jour([r.redevable_id for r in result.rows])
+    where = f"structure {structure_code}" if structure_code else "vue nationale"
+    click.echo(f"Liste de travail ({where}), page {page} : {len(result.rows)} compte(s).")
+    for row in result.rows:
+        name = f"{row.nom or '(sans nom)'} {row.prenoms or ''}".strip()
+        click.echo(f"- {name} (compte {row.redevable_id}) — recouvrable {euros(row.total_due_cents)}")
+        click.echo(f"  Priorité : {row.priority}")
+        if row.next_deadline is not None:
+            click.echo(f"  Échéance : {date_fr(row.next_deadline)} — "
+                       f"{priorite.DEADLINE_KINDS.get(row.deadline_kind or '', 'échéance')}")
+        action = actions.get(row.redevable_id)
+        if action is None:
+            click.echo("  Prochaine action : plan indisponible (voir le compte)")
+        elif action.action:
+            click.echo(f"  Prochaine action : {action.action} ({action.pourquoi})")
+        else:
+            click.echo(f"  Prochaine action : aucune action possible : {action.pourquoi}")
+    if result.has_next:
+        click.echo(f"Page suivante : --page {page + 1}")
 
 
 COMMANDS = (user, worklist)

@@ -106,10 +106,19 @@ def executer_liste_travail(params: dict[str, Any], suivi: Suivi, agent_id: int |
     from ..services.comptes import worklist
 
     suivi.debut(None, "Mise à jour des listes de travail…")
+    from ..extensions import db
+    from ..services.poursuites.prochaine_action import precalculer
+
     report = worklist.sync(full=bool(params.get("complete")))
     labels = {"aucune": "déjà à jour", "partielle": "mise à jour partielle", "complete": "recalcul complet"}
+    pages = int(params.get("pages", 10))
+    with db.new_session() as session:
+        ids = worklist.first_accounts(session, pages * worklist.PER_PAGE) if pages > 0 else []
+    suivi.debut(len(ids), "Prochaines actions des premières pages…")
+    computed = precalculer(ids, lambda n, _total: suivi.a(n))
     return {"resume": f"Listes de travail : {labels.get(report.mode, report.mode)}, "
-                      f"{nombre(report.accounts)} compte(s) recalculé(s)."}
+                      f"{nombre(report.accounts)} compte(s) recalculé(s) ; prochaines actions : "
+                      f"{nombre(computed)} calculée(s) pour les {pages} premières pages de chaque liste."}
 
 
 TACHES: dict[str, Tache] = {t.code: t for t in (

@@ -33,7 +33,7 @@ from .poursuites import (
 from .security import SignInThrottle, WebSession
 from .situations import Remboursement, Situation
 from .structures import Agent, AuditLog, Structure, StructureCommune
-from .worklist import WorklistEntry, WorklistState
+from .worklist import WorklistAction, WorklistEntry, WorklistState
 
 __all__ = [
     "Acte", "ActeLine", "Agent", "AnvDecision", "AnvProposition", "AnvVerdict", "Assignment", "AuditLog", "Base",
@@ -42,5 +42,5 @@ __all__ = [
     "FichierEchange", "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember",
     "Payment", "ReassignmentDecision", "ReassignmentProposal", "RecordLink", "Redevable", "Remboursement",
     "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "Situation", "SourceRecord",
-    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistEntry", "WorklistState",
+    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistAction", "WorklistEntry", "WorklistState",
 ]

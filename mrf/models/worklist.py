@@ -44,6 +44,23 @@ class WorklistEntry(Base):
     refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WorklistAction(Base):
+    """The next action of one consolidated account as its poursuites plan says on ``computed_on``: the first
+    step (kind, tiers kind, label) and what it covers, or why no action is lawful (``action`` None).
+
+    A cache like the entries: valid on ``computed_on`` only, deleted with the account's entries when the
+    account changes (``mrf.services.poursuites.prochaine_action``)."""
+
+    __tablename__ = "worklist_action"
+    redevable_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    computed_on: Mapped[date]
+    entry_refreshed_at: Mapped[datetime | None]  # version of the account's entries the plan was computed after
+    action_kind: Mapped[str | None] = mapped_column(String(32))  # poursuites.catalogue.ActionKind value
+    tiers_kind: Mapped[str | None] = mapped_column(String(32))  # poursuites.model.TiersKind value
+    action: Mapped[str | None] = mapped_column(String(200))  # French label of the step
+    pourquoi: Mapped[str] = mapped_column(String(400), default="")
+
+
 class WorklistState(Base):
     """Watermarks of the last refresh (highest ids and link time seen), one row."""
 

@@ -13,12 +13,11 @@ from ..services.comptes import priorite
 from ..services.comptes import worklist as service
 from ..services.comptes.liste import PRODUCT_LABELS
 from ..services.panels.perimetre import GROUP_LABELS
-from ..services.poursuites.prochaine_action import prochaines_actions
+from ..services.poursuites.prochaine_action import actions_du_jour
 from .access import role_required
 from .helpers import parse_date, parse_euros
 
 bp = Blueprint("worklist", __name__)
-ACTIONS_PER_PAGE = 10
 
 
 def _int(value: str | None, default: int = 1) -> int:
@@ -60,16 +59,18 @@ def render_worklist():  # noqa: ANN201
             structure_id=structure_id, sort=args.get("tri", "priorite"), product=args.get("produit") or None,
             min_total_cents=min_total, max_total_cents=max_total, prescription_before=before,
             pending_only=args.get("echeances") == "1", group=args.get("groupe") or None,
+            deadline=args.get("echeance") or None,
             page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
-        # A plan costs tens of milliseconds: the top rows of the page get theirs, the others on the account.
-        actions = prochaines_actions([row.redevable_id for row in page.rows[:ACTIONS_PER_PAGE]])
+        # Every row's next action: stored for the day, or computed from the account's plan and stored.
+        actions = actions_du_jour([row.redevable_id for row in page.rows])
         lectures.liste_de_travail(current_user.id, structure_id, query.page, (r.redevable_id for r in page.rows),
                                   request.remote_addr)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,
                            structure_id="national" if national else structure_id, sorts=service.SORTS,
                            products=PRODUCT_LABELS, args=args, today=date.today(),
-                           deadline_kinds=priorite.DEADLINE_KINDS, actions=actions, groups=GROUP_LABELS)
+                           deadline_kinds=priorite.DEADLINE_KINDS, deadline_filters=priorite.DEADLINE_FILTERS,
+                           actions=actions, groups=GROUP_LABELS)
 
 
 @bp.route("/travail")

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 
 import pytest
 from sqlalchemy import select
 
 from mrf.extensions import db
-from mrf.models import Creance, MatchPair, MatchRun, RecordLink, SourceRecord
+from mrf.models import Creance, MatchPair, MatchRun, RecordLink, Redevable, SourceRecord
 
 from .test_browser import sign_in
 
@@ -92,3 +92,49 @@ def test_prioritised_work_list(live_server, world, wide_page) -> None:
     assert "90 000,00 € (prescrit)" in text.replace("\u202f", " ").replace("\u00a0", " ")  # words, not only red
     assert page.get_by_label("Trier par").input_value() == "priorite"
     assert "Prochaine action" in page.locator("#liste-de-travail thead").inner_text()
+
+
+def _many_accounts(world, n: int) -> None:  # noqa: ANN001
+    """``n`` more accounts in SIP-A's list, each with one recoverable amende (their plans differ from none)."""
+    with db.transaction() as s:
+        for i in range(n):
+            person = Redevable(nom=f"LISTE{i:02d}", prenoms="PAUL", date_naissance=date(1960 + i, 3, 1))
+            record = SourceRecord(source="amendes", source_key=f"WL-{i}", nom=f"LISTE{i:02d}", prenoms="PAUL",
+                                  date_naissance=date(1960 + i, 3, 1), code_postal="89000", commune="AUXERRE")
+            s.add_all([person, record])
+            s.flush()
+            s.add(RecordLink(source_record_id=record.id, redevable_id=person.id, method="singleton"))
+            s.add(Creance(source_record_id=record.id, product="amendes", reference=f"AM-WL-{i}", nature="AF",
+                          creditor_code="ETAT", creditor_name="État", amount_initial_cents=10_000 + i * 100,
+                          rar_cents=10_000 + i * 100, date_prise_en_charge=date.today().replace(day=1),
+                          date_exigibilite=date.today().replace(day=1), structure_id=world.structures["SIP-A"]))
+
+
+def test_next_action_beyond_the_tenth_row_and_a_missed_instalment(live_server, world, wide_page) -> None:
+    from mrf.services.comptes.consolide import load_account
+    from mrf.services.poursuites.plan import plan_for
+
+    from .test_worklist_actions import _missed_plan
+
+    _many_accounts(world, 12)
+    missed_on = date.today() - timedelta(days=20)
+    _missed_plan(world, missed_on)
+    page = wide_page
+    sign_in(page, live_server.url, "agent.a")
+    rows = page.locator("#liste-de-travail tbody tr")
+    assert rows.count() >= 14
+    for i in range(10, rows.count()):  # every row beyond the 10th says what to do next, as the plan says
+        row = rows.nth(i)
+        rid = int(row.locator("a").first.get_attribute("href").rsplit("/", 1)[1])
+        with db.new_session() as s:
+            plan = plan_for(load_account(s, rid, date.today()))
+        cell = row.locator("td.mrf-action").inner_text()
+        assert "Plan indisponible" not in cell
+        assert (plan.steps[0].label if plan.steps else "Aucune action possible") in cell, (i, cell)
+    page.get_by_label("Échéance la plus proche").select_option("echeancier")
+    page.get_by_role("button", name="Appliquer").click()
+    rows = page.locator("#liste-de-travail tbody tr")
+    assert rows.count() == 1
+    text = rows.nth(0).inner_text()
+    assert "BERNARD" in text
+    assert f"échéance d'un échéancier manquée le {missed_on:%d/%m/%Y}, reprendre les poursuites" in text

@@ -77,7 +77,8 @@ def test_priority_sort_puts_recoverable_and_urgent_first(world, client_for) -> N
     with db.new_session() as s:
         rows = worklist.fetch(s, q).rows
     assert q.normalised().sort == "priorite"
-    keys = [(r.total_due_cents <= 0, not priorite.is_urgent(r.nearest_prescription, r.next_deadline, date.today()),
+    keys = [(r.total_due_cents <= 0, not priorite.is_urgent(r.nearest_prescription, r.next_deadline, date.today(),
+                                                             r.deadline_kind),
              -r.total_due_cents) for r in rows]
     assert keys == sorted(keys) and len(rows) == len(entries)
     assert all(r.priority for r in rows) and "recouvrables" in rows[0].priority

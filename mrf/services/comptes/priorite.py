@@ -5,7 +5,8 @@ Rule, in order (documented in docs/worklist.md):
 1. an account with something recoverable (créances en cours, prescription not yet acquired) comes before
    one with nothing recoverable (time-barred amounts are apart, proposed for admission en non-valeur);
 2. among those, an urgent account first: prescription acquired within ``urgence.prescription_jours`` or
-   a deadline (tiers' answer to an SATD, bailiff's report, request to answer) within
+   a deadline (tiers' answer to an SATD, request to answer, instalment missed, commissaire's phase
+   ending or ended; not the étude's follow-ups: ``NOT_URGENT_KINDS``) within
    ``urgence.echeance_jours``;
 3. then the larger recoverable amount first."""
 
@@ -22,8 +23,26 @@ DATA_PATH = Path(__file__).resolve().parents[2] / "data" / "worklist.toml"
 #: What the deadline of an account is about (code stored in the entry → French label).
 DEADLINE_KINDS = {
     "satd": "réponse du tiers à la SATD attendue",
-    "commissaire": "compte rendu du commissaire de justice attendu",
     "demande": "demande du redevable à traiter",
+    "echeancier": "échéance d'un échéancier manquée : reprendre les poursuites",
+    "fin_comminatoire": "fin de la phase comminatoire du commissaire de justice",
+    "fin_judiciaire": "fin de la phase judiciaire du commissaire de justice",
+    "relance_etude": "relance de l'étude du commissaire de justice (suivi)",
+    "phase_echue": "phase du commissaire de justice terminée sans paiement intégral : reprendre les poursuites",
+    "commissaire": "dossier du commissaire de justice",  # entries computed before migration 0020
+}
+#: Deadlines that are already past by nature (something missed or ended): the sentence gives their date.
+OVERDUE_KINDS = frozenset({"echeancier", "phase_echue"})
+#: Deadlines shown (column, sentence, sort, filter) that do not make an account urgent: the follow-up of an
+#: étude is a reminder, the recovery is in the commissaire's hands (the end of its phase is urgent).
+NOT_URGENT_KINDS = frozenset({"relance_etude"})
+#: Work-list filter « Échéance » (key → label, kinds of the nearest deadline).
+DEADLINE_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "echeancier": ("Échéancier manqué", ("echeancier",)),
+    "commissaire": ("Commissaire de justice (fin de phase, relance)",
+                    ("fin_comminatoire", "fin_judiciaire", "relance_etude", "phase_echue", "commissaire")),
+    "satd": ("Réponse à une SATD", ("satd",)),
+    "demande": ("Demande du redevable", ("demande",)),
 }
 
 
@@ -53,10 +72,11 @@ def regles(on: date | None = None) -> Regles:
                   deadline_days=int(urgence["echeance_jours"]))
 
 
-def is_urgent(prescription: date | None, deadline: date | None, today: date) -> bool:
+def is_urgent(prescription: date | None, deadline: date | None, today: date, kind: str | None = None) -> bool:
     r = regles()
     return ((prescription is not None and prescription <= today + timedelta(days=r.prescription_days))
-            or (deadline is not None and deadline <= today + timedelta(days=r.deadline_days)))
+            or (deadline is not None and deadline <= today + timedelta(days=r.deadline_days)
+                and kind not in NOT_URGENT_KINDS))
 
 
 def _euros(cents: int) -> str:
@@ -87,7 +107,10 @@ def phrase(recoverable_cents: int, barred_cents: int, prescription: date | None,
         parts.append("employeur connu")
     if deadline is not None:
         label = DEADLINE_KINDS.get(deadline_kind or "", "échéance")
-        if deadline < today:
+        if deadline_kind in OVERDUE_KINDS:
+            what, _, then = label.partition(" : ")
+            parts.append(f"{what} le {deadline:%d/%m/%Y}" + (f", {then}" if then else ""))
+        elif deadline < today:
             parts.append(f"{label}, échéance dépassée depuis le {deadline:%d/%m/%Y}")
         else:
             parts.append(f"{label} {_delay((deadline - today).days)}")

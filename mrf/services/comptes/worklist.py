@@ -11,8 +11,9 @@ manages — the rule of ``access``. What each figure is, per account and over *a
   start = prise en charge, or the last interrupting act on the créance when later, plus the legal
   delay (``poursuites/data/delais.toml``, read through ``comptes.resume.prescription_years``);
 - next deadline: an SATD without the tiers' answer (issue date + the tiers' payment delay), a
-  bailiff file without outcome (its due date), or a debtor's request without decision (its
-  receipt date: to be handled).
+  debtor's request without decision (the date to answer by), and, computed by the libraries'
+  rules in ``echeances``, a missed instalment of a granted payment plan and the next deadline of a
+  dossier handed to a commissaire de justice (follow-up, end of phase, phase ended).
 
 Speed with a million debtors: computing those aggregates for a structure of 300,000 accounts takes
 seconds, so they are precomputed per (structure, account) in ``worklist_entry`` with one index per
@@ -43,6 +44,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -57,6 +59,7 @@ from sqlalchemy import (
     true,
     union,
     union_all,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -73,20 +76,24 @@ from ...models import (
     CreanceEvent,
     Demande,
     DossierCommissaire,
+    DossierEvenement,
     MatchRun,
+    Panel,
     Payment,
     RecordLink,
     Redevable,
     Renseignement,
     RequestDecision,
+    Situation,
     Structure,
     TiersAnswer,
+    WorklistAction,
     WorklistEntry,
     WorklistState,
 )
 from ..panels.perimetre import GROUP_LABELS, members_in_group, scopes_of
 from ..poursuites.vocabulaire import TypeActe
-from . import famille, priorite
+from . import echeances, famille, priorite
 from .liste import PRODUCTS
 from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
 from .vocabulaire import StatutCreance
@@ -117,6 +124,7 @@ class WorklistQuery:
     prescription_before: date | None = None
     pending_only: bool = False
     group: str | None = None  # panel, control, none (place in the experiment)
+    deadline: str | None = None  # kind of the nearest deadline (priorite.DEADLINE_FILTERS)
     page: int = 1
     per_page: int = PER_PAGE
 
@@ -124,6 +132,7 @@ class WorklistQuery:
         return replace(self, sort=self.sort if self.sort in SORTS else "priorite",
                        product=self.product if self.product in PRODUCTS else None,
                        group=self.group if self.group in GROUP_LABELS else None,
+                       deadline=self.deadline if self.deadline in priorite.DEADLINE_FILTERS else None,
                        page=max(1, min(self.page, 100_000)), per_page=max(1, min(self.per_page, 200)))
 
 
@@ -137,7 +146,7 @@ class WorklistRow:
     products: tuple[str, ...]
     nearest_prescription: date | None  # the next one to come (barred créances are apart)
     next_deadline: date | None
-    deadline_kind: str | None = None  # satd, commissaire, demande (priorite.DEADLINE_KINDS)
+    deadline_kind: str | None = None  # satd, demande, echeancier… (priorite.DEADLINE_KINDS)
     barred_cents: int = 0  # time-barred, proposed for ANV; not in total_due_cents
     employer_known: bool = False
     priority: str = ""  # the priority as a sentence
@@ -184,17 +193,15 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
         conditions.append(e.nearest_prescription <= q.prescription_before)
     if q.pending_only:
         conditions.append(e.next_deadline.is_not(None))
+    if q.deadline:
+        conditions.append(e.deadline_kind.in_(priorite.DEADLINE_FILTERS[q.deadline][1]))
     if q.group == "none":
         conditions.append(e.redevable_id.not_in(members_in_group(None)))
     elif q.group:
         conditions.append(e.redevable_id.in_(members_in_group(q.group)))
-    rules = priorite.regles()
     today = date.today()
-    urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days),
-                       e.next_deadline <= today + timedelta(days=rules.deadline_days)), 0), else_=1)
     order = {
-        "priorite": [case((e.total_due_cents > 0, 0), else_=1), urgent, e.total_due_cents.desc(),
-                     e.redevable_id.desc()],
+        "priorite": _priority_order(today),
         "montant": [e.total_due_cents.desc(), e.redevable_id.desc()],
         "montant_croissant": [e.total_due_cents.asc(), e.redevable_id.asc()],
         "prescription": [e.nearest_prescription.asc().nulls_last(), e.redevable_id.asc()],
@@ -244,6 +251,29 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
             group=scope.group.value, group_label=scope.label))
     return WorklistPage(query=q, rows=rows, total=total, total_capped=capped, next_page=has_next,
                         refreshed_at=state.refreshed_at if state else None)
+
+
+def _priority_order(today: date) -> list[Any]:
+    """ORDER BY of the rule « Priorité » (``priorite``)."""
+    e = WorklistEntry
+    rules = priorite.regles()
+    deadline = and_(e.next_deadline <= today + timedelta(days=rules.deadline_days),
+                    or_(e.deadline_kind.is_(None), e.deadline_kind.not_in(sorted(priorite.NOT_URGENT_KINDS))))
+    urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days), deadline), 0),
+                  else_=1)
+    return [case((e.total_due_cents > 0, 0), else_=1), urgent, e.total_due_cents.desc(), e.redevable_id.desc()]
+
+
+def first_accounts(session: Session, per_structure: int) -> list[int]:
+    """The first ``per_structure`` accounts of every structure's list in priority order (they include the
+    first ones of the national view), rank by rank: every structure's first page comes first."""
+    tops = [list(session.scalars(select(WorklistEntry.redevable_id).where(WorklistEntry.structure_id == int(sid))
+                                 .order_by(*_priority_order(date.today())).limit(per_structure)))
+            for sid in sorted((session.get(WorklistState, 1) or WorklistState()).counts or {}, key=int)]
+    out: dict[int, None] = {}
+    for rank in range(per_structure):
+        out.update(dict.fromkeys(top[rank] for top in tops if rank < len(top)))
+    return list(out)
 
 
 def structure_options(session: Session) -> list[tuple[int, str, str]]:
@@ -331,8 +361,6 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
                            literal("satd").label("k"))
                     .where(Acte.kind.in_(SATD_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
                            ~exists().where(TiersAnswer.acte_id == Acte.id)))
-    pending_bailiff = select(DossierCommissaire.redevable_id.label("rid"), DossierCommissaire.echeance.label("d"),
-                             literal("commissaire").label("k"))
     rules = priorite.regles(today)
     answer_by = case(*[(Demande.kind == kind, _plus_days(sqlite, Demande.received_on, days))
                        for kind, days in rules.request_days.items()],
@@ -342,9 +370,8 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
                        .where(~exists().where(RequestDecision.request_id == Demande.id)))
     if family is not None:
         pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
-        pending_bailiff = pending_bailiff.where(DossierCommissaire.redevable_id.in_(family))
         pending_request = pending_request.where(Demande.redevable_id.in_(family))
-    pending = union_all(pending_satd, pending_bailiff, pending_request).subquery("pending")
+    pending = union_all(pending_satd, pending_request).subquery("pending")
     # Earliest deadline and its kind in one aggregate: "YYYY-MM-DD:kind" strings sort as their dates.
     coded = func.min(cast(pending.c.d, String) + literal(":") + pending.c.k)
     deadlines = select(pending.c.rid, coded.label("dk")).group_by(pending.c.rid).subquery("dl")
@@ -379,10 +406,26 @@ def refresh_all(session: Session) -> dict[str, int]:
     if not _sqlite(session):
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '256MB'"))
+    today = date.today()
     session.execute(delete(WorklistEntry))
-    session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(_sqlite(session), None,
-                                                                                     date.today())))
+    session.execute(delete(WorklistAction))  # every account's next action is computed again
+    session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS, _entries_select(_sqlite(session), None, today)))
+    _apply_deadlines(session, None, today)
     return _counts(session, None)
+
+
+def _apply_deadlines(session: Session, family: list[int] | None, today: date) -> None:
+    """Bring forward the entries' deadline to a missed instalment or a commissaire's dossier deadline
+    when it comes first (``echeances``: rules computed by the libraries, not in SQL)."""
+    found = echeances.echeances(session, family, today)
+    if not found:
+        return
+    e = WorklistEntry.__table__.c
+    session.execute(
+        update(WorklistEntry.__table__)
+        .where(e.redevable_id == bindparam("rid"), or_(e.next_deadline.is_(None), e.next_deadline > bindparam("d")))
+        .values(next_deadline=bindparam("d"), deadline_kind=bindparam("k")),
+        [{"rid": rid, "d": d, "k": k} for rid, (d, k) in found.items()])
 
 
 def _counts(session: Session, family: list[int] | None) -> dict[str, int]:
@@ -415,8 +458,11 @@ def refresh_accounts(session: Session, redevable_ids: Iterable[int], counts: dic
             for sid, n in _counts(session, chunk).items():
                 counts[sid] = counts.get(sid, 0) - n
             session.execute(delete(WorklistEntry).where(WorklistEntry.redevable_id.in_(chunk)))
+            # the account changed: its next action is computed again at its next display
+            session.execute(delete(WorklistAction).where(WorklistAction.redevable_id.in_(chunk)))
         session.execute(insert(WorklistEntry).from_select(_ENTRY_COLUMNS,
                                                           _entries_select(sqlite, family, date.today())))
+        _apply_deadlines(session, family, date.today())
         for chunk in chunks:
             for sid, n in _counts(session, chunk).items():
                 counts[sid] = counts.get(sid, 0) + n
@@ -431,16 +477,23 @@ _ID_WATERMARKS = {
     "redevable": Redevable.id, "assignment": Assignment.id, "acte": Acte.id, "tiers_answer": TiersAnswer.id,
     "payment": Payment.id, "debtor_request": Demande.id, "request_decision": RequestDecision.id,
     "bailiff_file": DossierCommissaire.id, "anv_decision": AnvDecision.id, "match_run": MatchRun.id,
+    # not in the entries' figures but in their deadlines or in the plan of the next action
+    "bailiff_event": DossierEvenement.id, "renseignement": Renseignement.id, "situation": Situation.id,
 }
 
 
 def current_watermarks(session: Session) -> dict[str, Any]:
     columns = [select(func.max(col)).scalar_subquery().label(name) for name, col in _ID_WATERMARKS.items()]
     columns.append(select(func.max(RecordLink.linked_at)).scalar_subquery().label("record_link_at"))
+    # a panel published or closed changes the scope (hence the plan) of its members: full refresh
+    for status in ("publie", "clos"):
+        columns.append(select(func.count()).select_from(Panel).where(Panel.status == status)
+                       .scalar_subquery().label(f"panels_{status}"))
     row = session.execute(select(*columns)).one()._mapping
     out: dict[str, Any] = {name: int(row[name] or 0) for name in _ID_WATERMARKS}
     linked_at = row["record_link_at"]
     out["record_link_at"] = linked_at.isoformat() if isinstance(linked_at, datetime) else linked_at
+    out["panels"] = f"{int(row['panels_publie'] or 0)}/{int(row['panels_clos'] or 0)}"
     return out
 
 
@@ -469,7 +522,7 @@ def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[in
     if moved("assignment"):
         queries.append(select(Assignment.redevable_id).where(Assignment.id > old.get("assignment", 0)))
     for name, model in (("acte", Acte), ("payment", Payment), ("debtor_request", Demande),
-                        ("anv_decision", AnvDecision)):
+                        ("anv_decision", AnvDecision), ("renseignement", Renseignement), ("situation", Situation)):
         if moved(name):
             queries.append(select(model.redevable_id).where(model.id > old.get(name, 0)))
     if moved("tiers_answer"):
@@ -478,6 +531,10 @@ def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[in
     if moved("bailiff_file"):
         queries.append(select(DossierCommissaire.redevable_id)
                        .where(DossierCommissaire.id > old.get("bailiff_file", 0)))
+    if moved("bailiff_event"):
+        queries.append(select(DossierCommissaire.redevable_id)
+                       .join(DossierEvenement, DossierEvenement.dossier_id == DossierCommissaire.id)
+                       .where(DossierEvenement.id > old.get("bailiff_event", 0)))
     if moved("request_decision"):
         queries.append(select(Demande.redevable_id)
                        .join(RequestDecision, RequestDecision.request_id == Demande.id)
@@ -496,9 +553,11 @@ class SyncReport:
     accounts: int = 0
 
 
-def _new_batch_run(session: Session, old: dict[str, Any]) -> bool:
+def _new_batch_run(session: Session, old: dict[str, Any], new: dict[str, Any]) -> bool:
     """A batch match run re-clusters everything: recompute every entry. Incremental runs only
     attach records, which the link watermarks see."""
+    if old.get("panels") != new.get("panels"):
+        return True
     return session.scalar(select(func.count()).select_from(MatchRun).where(
         MatchRun.id > old.get("match_run", 0), MatchRun.kind != "incremental")) > 0
 
@@ -528,7 +587,7 @@ def sync(full: bool = False) -> SyncReport:
                 full = full or stale_day
                 now = datetime.now(UTC)
                 dirty: set[int] = set()
-                if not full and old and not _new_batch_run(session, old):
+                if not full and old and not _new_batch_run(session, old, new):
                     dirty = _dirty(session, old, new)
                     full = len(dirty) > FULL_REFRESH_ABOVE
                 else:

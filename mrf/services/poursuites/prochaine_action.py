@@ -1,41 +1,147 @@
-"""The next lawful action of each account of a work-list page, and why (the poursuites plan)."""
+"""The next lawful action of each account of the work list, and why: the first step of its poursuites plan.
+
+A plan costs milliseconds to tens of milliseconds per account (the account is loaded with a dozen
+queries), too much for every row of every page at every display. So the action of an account is
+computed once a day and kept in ``worklist_action``:
+
+- :func:`actions_du_jour` (the page): the stored actions of the rows, the missing ones computed from the
+  plan and stored;
+- :func:`precalculer` (``mrf worklist refresh``, the job « Mise à jour des listes de travail »): the
+  actions of the first pages of every structure's list, ahead of the agents;
+- the work-list refresh (``comptes.worklist``): an account whose entries are recomputed — it changed: a
+  payment, an act, an answer, a request, a renseignement, a situation… — loses its stored action, in
+  the same transaction; every account on a full refresh (a new day, a batch match, a panel published).
+  A stored action is valid on its ``computed_on`` day only (a plan depends on
+  the date: prescription, instalments, delays), and only while the account's entries are those it was
+  computed after (``entry_refreshed_at``): a change committed while a plan was being computed makes it
+  stale, never shown."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from poursuites.model import euros
 
 from ...extensions import db
+from ...models import WorklistAction, WorklistEntry
 from ..comptes.consolide import PoursuitesError, load_account
 from ..errors import Refus
 from .plan import plan_for
+
+CHUNK = 200  # actions computed and stored per transaction when precomputing
 
 
 @dataclass(frozen=True)
 class ProchaineAction:
     action: str | None  # French label of the first step of the plan, None when no action is lawful
     pourquoi: str  # French reason: what the step covers, or why nothing is lawful
+    action_kind: str | None = None  # poursuites.catalogue.ActionKind value of the step
+    tiers_kind: str | None = None  # poursuites.model.TiersKind value (SATD steps)
+
+
+def action_of(session: Session, redevable_id: int, today: date) -> ProchaineAction | None:
+    """The first step of the account's coordinated plan on ``today`` (None: the plan cannot be loaded)."""
+    try:
+        plan = plan_for(load_account(session, redevable_id, today))
+    except (PoursuitesError, Refus, LookupError):
+        return None
+    if plan.steps:
+        step = plan.steps[0]
+        n = len(step.creance_ids)
+        return ProchaineAction(step.label, f"couvre {n} créance{'s' if n > 1 else ''} pour {euros(step.total_cents)}",
+                               step.action.value, step.tiers_kind.value if step.tiers_kind else None)
+    reasons = [d.reason for d in plan.decisions.values() if not d.eligible and d.reason]
+    return ProchaineAction(None, reasons[0] if reasons else "aucune créance à poursuivre")
 
 
 def prochaines_actions(redevable_ids: Iterable[int], today: date | None = None) -> dict[int, ProchaineAction]:
-    """First step of the coordinated plan of each account (read only); an account the plan cannot load
-    is left out."""
+    """First step of the coordinated plan of each account, computed now (read only); an account the plan
+    cannot load is left out."""
     today = today or date.today()
     out: dict[int, ProchaineAction] = {}
     with db.new_session() as session:
         for rid in redevable_ids:
-            try:
-                plan = plan_for(load_account(session, rid, today))
-            except (PoursuitesError, Refus, LookupError):
-                continue
-            if plan.steps:
-                step = plan.steps[0]
-                n = len(step.creance_ids)
-                out[rid] = ProchaineAction(step.label, f"couvre {n} créance{'s' if n > 1 else ''} "
-                                                      f"pour {step.total_cents / 100:,.2f} €".replace(",", "\u202f")
-                                           .replace(".", ","))
-            else:
-                reasons = [d.reason for d in plan.decisions.values() if not d.eligible and d.reason]
-                out[rid] = ProchaineAction(None, reasons[0] if reasons else "aucune créance à poursuivre")
+            action = action_of(session, rid, today)
+            if action is not None:
+                out[rid] = action
     return out
+
+
+def _versions(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """When the entries of each account were last recomputed (an account's entries are recomputed together)."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(WorklistEntry.redevable_id, func.max(WorklistEntry.refreshed_at))
+                                .where(WorklistEntry.redevable_id.in_(ids)).group_by(WorklistEntry.redevable_id)).all())
+
+
+def stored(session: Session, redevable_ids: Iterable[int], today: date) -> dict[int, ProchaineAction]:
+    """The actions stored for ``today`` and computed since the account's entries were last recomputed."""
+    ids = list(redevable_ids)
+    if not ids:
+        return {}
+    versions = _versions(session, ids)
+    return {a.redevable_id: ProchaineAction(a.action, a.pourquoi, a.action_kind, a.tiers_kind)
+            for a in session.scalars(select(WorklistAction).where(WorklistAction.redevable_id.in_(ids),
+                                                                  WorklistAction.computed_on == today))
+            if a.entry_refreshed_at == versions.get(a.redevable_id)}
+
+
+def _compute_and_store(ids: list[int], today: date) -> dict[int, ProchaineAction]:
+    """Compute the actions of these accounts and keep them (one short transaction), each stamped with the
+    version of the account's entries read *before* its plan: an account changed meanwhile gets a newer
+    version, so that its stale action is never read (whatever the order of the commits)."""
+    if not ids:
+        return {}
+    with db.new_session() as session:
+        versions = _versions(session, ids)
+    actions = prochaines_actions(ids, today)
+    if not actions:
+        return actions
+    try:
+        with db.transaction() as session:
+            session.execute(delete(WorklistAction).where(WorklistAction.redevable_id.in_(list(actions))))
+            session.add_all(WorklistAction(redevable_id=rid, computed_on=today, entry_refreshed_at=versions.get(rid),
+                                           action_kind=a.action_kind, tiers_kind=a.tiers_kind,
+                                           action=(a.action or None) and a.action[:200], pourquoi=a.pourquoi[:400])
+                            for rid, a in actions.items())
+    except IntegrityError:
+        pass  # another request stored the same accounts' actions at the same time: theirs are as good
+    return actions
+
+
+def actions_du_jour(redevable_ids: Iterable[int], today: date | None = None) -> dict[int, ProchaineAction]:
+    """The next action of each account (the rows of a page): stored ones, the others computed and stored."""
+    today = today or date.today()
+    ids = list(dict.fromkeys(redevable_ids))
+    with db.new_session() as session:
+        out = stored(session, ids, today)
+    out.update(_compute_and_store([rid for rid in ids if rid not in out], today))
+    return out
+
+
+def precalculer(first_ids: list[int], progress: Callable[[int, int], None] | None = None,
+                today: date | None = None) -> int:
+    """Compute and store the actions of these accounts not yet stored today (in chunks); how many were.
+    ``progress(accounts up to date, accounts)`` after each chunk."""
+    today = today or date.today()
+    known: set[int] = set()
+    with db.new_session() as session:
+        for i in range(0, len(first_ids), 5_000):
+            known.update(stored(session, first_ids[i:i + 5_000], today))
+    wanted = list(dict.fromkeys(first_ids))
+    todo = [rid for rid in wanted if rid not in known]
+    done = 0
+    for i in range(0, len(todo), CHUNK):
+        chunk = todo[i:i + CHUNK]
+        _compute_and_store(chunk, today)
+        done += len(chunk)
+        if progress is not None:
+            progress(len(wanted) - len(todo) + done, len(wanted))
+    return done

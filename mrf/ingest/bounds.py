@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import Creance, SourceRecord
+from ..models import Creance, Situation, SourceRecord
 
 MAX_AMOUNT_EUROS = 10_000_000_000
 MAX_AMOUNT_CENTS = MAX_AMOUNT_EUROS * 100
@@ -63,4 +63,5 @@ FIELD_LENGTHS: dict[str, int] = {
     "code_collectivite": _creances.creditor_code.type.length,
     "collectivite": _creances.creditor_name.type.length,
     "budget": _creances.budget.type.length,
+    "reference_situation": Situation.__table__.c.reference.type.length,
 }

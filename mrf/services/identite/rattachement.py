@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from matching import MatchIndex, Record
 
 from ...extensions import db
+from ...ingest.situations import record_on_accounts
 from ...jobs.suivi import Suivi
 from ...models import MatchPair, MatchRun, RecordLink, Redevable, SourceRecord
 from .rapprochement import _compact, _records, _refresh_display, latest_model
@@ -127,6 +128,7 @@ def _attach_chunk(decisions: list[tuple[Record, Any, int]], run_id: int, account
             touched.add(redevable_id)
         session.flush()
         _refresh_display(session, touched)
+        record_on_accounts(session, [int(r.id) for r, _b, _p in decisions])  # situations the extracts declared
 
 
 def non_rattaches_parmi(session: Session, ids: list[int]) -> list[int]:

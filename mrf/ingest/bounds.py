@@ -12,7 +12,7 @@ and PostgreSQL. None is a legal figure: they are plausibility limits of the form
   arithmetic downstream (prescription, délais), and is never a real date of these files.
 - Text: at most the length of the column that stores it (String(n) of the models), counted in
   characters as PostgreSQL does; SQLite does not enforce lengths, so the check is here for both.
-- Header: at most MAX_COLUMNS columns (the largest format has 24) in at most MAX_HEADER_CHARS
+- Header: at most MAX_COLUMNS columns (the largest format has 29) in at most MAX_HEADER_CHARS
   characters; anything larger is not one of the formats and is refused before being parsed.
 - A field over FIELD_LIMIT characters (the csv module's default limit, kept explicit) cannot be a
   value of any column: its line is rejected without reading it further.

@@ -162,3 +162,19 @@ def test_a_new_record_attached_right_after_its_import_brings_its_situation(cli, 
     account = account_of("impots", NF2)
     assert account is not None
     assert situations() == [(account, "procedure_collective", date(2026, 1, 15), "impots", "RG 26/17", None)]
+
+
+def test_a_later_file_changing_the_breakdown_updates_it_with_an_event(cli, structures, tmp_path):
+    from mrf.models import CreanceEvent
+
+    split = {**IMPOTS_ROW, "montant_principal": "1 122,33", "montant_majorations": "112,23"}
+    assert run_import(cli, "impots", impots_file(tmp_path, [split], name="a.csv")).exit_code == 0
+    resplit = {**split, "montant_principal": "1 000,00", "montant_majorations": "234,56"}
+    assert run_import(cli, "impots", impots_file(tmp_path, [resplit], name="b.csv")).exit_code == 0
+    assert run_import(cli, "impots", impots_file(tmp_path, [IMPOTS_ROW], name="c.csv")).exit_code == 0
+    with db.new_session() as s:
+        creance = s.scalars(select(Creance)).one()
+        changes = [e.changes for e in s.scalars(select(CreanceEvent).order_by(CreanceEvent.id))]
+    assert (creance.principal_cents, creance.majorations_cents) == (None, None)
+    assert changes == [{"principal_cents": [112233, 100000], "majorations_cents": [11223, 23456]},
+                       {"principal_cents": [100000, None], "majorations_cents": [23456, None]}]

@@ -41,7 +41,8 @@ class Chunk:
     count: int  # number of créance rows
     rejected: list[tuple[int, str, list[str]]]
     duplicates: int = 0  # lines identical to an earlier line of the chunk with the same reference
-    # The situations the accepted lines declare: (line, source_key, kind, date ISO, reference), once each.
+    # The situations the accepted lines declare: (line, source_key, kind, date ISO, reference), one per line
+    # (a line may yet be taken out by staging.take_repeats; the step keeps each situation once).
     situations: list[tuple[int, str, str, str, str]] = field(default_factory=list)
 
 
@@ -59,7 +60,7 @@ def _chunk(parser: LineParser, batch: list[tuple[int, list[str] | None]], struct
     creances: dict[str, tuple[ParsedLine, int]] = {}
     rejected = []
     duplicates = 0
-    situations: dict[tuple[str, str, str, str], int] = {}
+    situations: list[tuple[int, str, str, str, str]] = []
     for line, row in batch:
         if row is None:
             rejected.append((line, f"Champ de plus de {FIELD_LIMIT} caractères : ligne illisible", []))
@@ -83,14 +84,14 @@ def _chunk(parser: LineParser, batch: list[tuple[int, list[str] | None]], struct
         creances[reference] = (parsed, digest)
         identities[parsed.source_key] = parsed.identity
         if parsed.situation is not None:
-            situations.setdefault((parsed.source_key, *parsed.situation), line)
+            situations.append((line, parsed.source_key, *parsed.situation))
     return Chunk(
         lines=len(batch),
         records=encode([(seq, key, *identity) for seq, (key, identity) in enumerate(identities.items())]),
         creances=encode([(seq, *p.creance, p.source_key, structures[p.structure_code], p.line, digest)
                          for seq, (p, digest) in enumerate(creances.values())]),
         count=len(creances), rejected=rejected, duplicates=duplicates,
-        situations=[(line, *declared) for declared, line in situations.items()])
+        situations=situations)
 
 
 def conflict_reason(reference: str, first_line: int) -> str:

@@ -178,3 +178,14 @@ def test_a_later_file_changing_the_breakdown_updates_it_with_an_event(cli, struc
     assert (creance.principal_cents, creance.majorations_cents) == (None, None)
     assert changes == [{"principal_cents": [112233, 100000], "majorations_cents": [11223, 23456]},
                        {"principal_cents": [100000, None], "majorations_cents": [23456, None]}]
+
+
+def test_a_situation_repeated_on_every_line_of_a_debtor_is_declared_once_from_its_first_line(cli, structures,
+                                                                                              tmp_path):
+    rows = [{**IMPOTS_ROW, "reference_avis": f"R{n}", **SURENDETTEMENT} for n in range(3)]
+    rows.insert(1, {**rows[0], "montant_initial": "1,00", "reste_a_recouvrer": "1,00"})  # R0 again, other values
+    path = impots_file(tmp_path, rows)
+    result = run_import(cli, "impots", path)
+    assert "3 valides, 1 rejetées" in result.output, result.output
+    with db.new_session() as s:
+        assert [(d.line, d.reference) for d in s.scalars(select(SituationDeclaree))] == [(2, "BDF-89-0042")]

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import DateTime, and_, bindparam, exists, func, insert, literal, select, update
+from sqlalchemy import DateTime, and_, bindparam, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import RecordLink, Situation, SituationDeclaree, SourceRecord
+from ..models import RecordLink, Redevable, Situation, SituationDeclaree, SourceRecord
 from .chunks import Chunk
 from .staging import STAGED_CREANCES
 
@@ -77,7 +77,11 @@ def record_on_accounts(session: Session, record_ids: Sequence[int] | None = None
             return 0
         pending = and_(pending, declared.c.source_record_id.in_(bindparam("ids", expanding=True)))
     params = {"ids": list(record_ids)} if record_ids is not None else {}
-    same = and_(situations.c.redevable_id == links.c.redevable_id, situations.c.kind == declared.c.kind,
+    # the account or an account merged into it (the family's rows are read together)
+    accounts = Redevable.__table__
+    family = select(accounts.c.id).where(or_(accounts.c.id == links.c.redevable_id,
+                                             accounts.c.merged_into_id == links.c.redevable_id))
+    same = and_(situations.c.redevable_id.in_(family), situations.c.kind == declared.c.kind,
                 situations.c.started_on == declared.c.started_on, situations.c.reference == declared.c.reference)
     records = SourceRecord.__table__
     # One row per (account, kind, date, reference): two records of one account, or two extracts, declaring
@@ -93,10 +97,7 @@ def record_on_accounts(session: Session, record_ids: Sequence[int] | None = None
                                        new), params).rowcount
     # every pending declaration of an attached record now has its situation on the account: point to it
     link = (select(func.min(situations.c.id))
-            .select_from(situations.join(links, situations.c.redevable_id == links.c.redevable_id))
-            .where(links.c.source_record_id == declared.c.source_record_id, situations.c.kind == declared.c.kind,
-                   situations.c.started_on == declared.c.started_on,
-                   situations.c.reference == declared.c.reference)
+            .where(links.c.source_record_id == declared.c.source_record_id, same)
             .scalar_subquery())
     attached = exists().where(links.c.source_record_id == declared.c.source_record_id)
     session.execute(update(declared).where(pending, attached).values(situation_id=link), params)

@@ -189,3 +189,27 @@ def test_a_situation_repeated_on_every_line_of_a_debtor_is_declared_once_from_it
     assert "3 valides, 1 rejetées" in result.output, result.output
     with db.new_session() as s:
         assert [(d.line, d.reference) for d in s.scalars(select(SituationDeclaree))] == [(2, "BDF-89-0042")]
+
+
+def test_a_situation_already_on_an_account_merged_into_this_one_is_not_recorded_again(cli, structures, tmp_path):
+    from mrf.models import Redevable
+
+    line = {**IMPOTS_ROW, **SURENDETTEMENT}
+    assert run_import(cli, "impots", impots_file(tmp_path, [line])).exit_code == 0
+    run_batch()
+    merged = account_of("impots", IMPOTS_ROW["numero_fiscal"])
+    assert run_import(cli, "amendes", write_csv(tmp_path / "a1.csv", list(AMENDES.names), [AMENDE_ROW])).exit_code == 0
+    with db.transaction() as s:  # the impôts account turns out to be the amendes person's: merged into a survivor
+        survivor = Redevable(nom="DUPONT", prenoms="MARIE")
+        s.add(survivor)
+        s.flush()
+        s.get(Redevable, merged).merged_into_id = survivor.id
+        record = s.scalar(select(SourceRecord.id).where(SourceRecord.source == "amendes"))
+        link = s.scalar(select(RecordLink).where(RecordLink.source_record_id == record))
+        if link is None:
+            s.add(RecordLink(source_record_id=record, redevable_id=survivor.id, method="manual"))
+        else:
+            link.redevable_id = survivor.id
+    amende = {**AMENDE_ROW, **SURENDETTEMENT}
+    assert run_import(cli, "amendes", write_csv(tmp_path / "a2.csv", list(AMENDES.names), [amende])).exit_code == 0
+    assert [(a, k) for a, k, *_rest in situations()] == [(merged, "surendettement")]

@@ -10,8 +10,9 @@ Two steps, both set-based and idempotent:
 - `record_on_accounts` turns the declarations of attached records into `Situation` rows of their
   account, source named after the extract: called by `record_declared` for records already attached,
   and by the matching service right after it attaches records. The same kind, date and reference on
-  the same account is one situation, whichever extract or line declared it, however often; the
-  situations recorded by hand are never touched (a correction by hand supersedes, it does not delete).
+  the same account (or on an account merged into it) is one situation, whichever extract or line
+  declared it, however often; the situations recorded by hand are never touched (a correction by hand
+  supersedes, it does not delete).
 """
 
 from __future__ import annotations

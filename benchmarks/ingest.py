@@ -206,7 +206,7 @@ def write_files(outputs: dict[Path, float], lines: int, territory: list[Place], 
                     "date_mise_en_recouvrement": f"{recouvrement}/{year + offset}",
                     "date_exigibilite": f"{exigibilite}/{year + offset}",
                 }
-                cells = [row[c] for c in names]
+                cells = [row.get(c, "") for c in names]  # the optional columns it does not fill stay empty
                 for writer, (path, fraction) in zip(writers, outputs.items(), strict=False):
                     # a line that can be lowered is, with the odds that make FRACTION of all lines
                     if fraction and rar and not status and lowering[path].random() < fraction / RAR_PARTIAL:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
@@ -29,6 +30,13 @@ TEMPLATES_DIR = templates.folder()
 
 SATD_TIERS = "documents/satd_tiers.html"
 SATD_REDEVABLE = "documents/satd_redevable.html"
+
+
+class Ventilation(NamedTuple):
+    """The breakdown of a créance's montant pris en charge, as its extract gave it."""
+
+    principal_cents: int
+    majorations_cents: int
 
 
 class RenderedDocument(NamedTuple):
@@ -126,11 +134,14 @@ def render_document(template: str, *, number: str, **context: Any) -> RenderedDo
     return RenderedDocument(html, pdf, hashlib.sha256(pdf).hexdigest())
 
 
-def render_satd_tiers(satd: Satd, number: str) -> RenderedDocument:
-    """The notice to the tiers détenteur."""
-    return render_document(SATD_TIERS, number=number, satd=satd)
+def render_satd_tiers(satd: Satd, number: str,
+                      ventilations: Mapping[str, Ventilation | None] | None = None) -> RenderedDocument:
+    """The notice to the tiers détenteur; each créance with its principal and majorations when
+    ``ventilations`` (by créance id) knows them, "non ventilé" otherwise."""
+    return render_document(SATD_TIERS, number=number, satd=satd, ventilations=ventilations or {})
 
 
-def render_satd_redevable(satd: Satd, number: str) -> RenderedDocument:
-    """The notification to the debtor, with délais et voies de recours per créance."""
-    return render_document(SATD_REDEVABLE, number=number, satd=satd)
+def render_satd_redevable(satd: Satd, number: str,
+                          ventilations: Mapping[str, Ventilation | None] | None = None) -> RenderedDocument:
+    """The notification to the debtor, with délais et voies de recours per créance (and its breakdown)."""
+    return render_document(SATD_REDEVABLE, number=number, satd=satd, ventilations=ventilations or {})

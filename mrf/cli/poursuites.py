@@ -1,6 +1,7 @@
 """``mrf plan``, ``mrf satd issue|batch|release``, ``mrf payment record``, ``mrf renseignement add|adresses``.
 
-Messages are in French; bad input (unknown account, amount, date, structure) exits with status 2.
+Messages are in French; bad input (unknown account, amount, date, structure) and every refused act (an SATD
+refused for one of the tiers, even when others were issued) exit with status 2, the reason on stderr.
 ``satd issue`` and ``satd batch`` print the path of each PDF written, one per line, and nothing
 else on stdout (messages and the progress bar go to stderr)."""
 
@@ -115,8 +116,8 @@ def satd_issue(redevable_id: str, out_dir: Path, tiers: int | None, on: str | No
         click.echo(error, err=True)
     if not paths and not errors:
         click.echo(f"Compte {rid} : aucune SATD prévue par le plan au {date_fr(when)}.", err=True)
-    if errors:
-        sys.exit(1)
+    if errors:  # every refusal, for one tiers or for all of them, exits 2 like any other refusal
+        sys.exit(2)
 
 
 @satd.command("batch")

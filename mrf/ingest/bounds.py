@@ -12,7 +12,7 @@ and PostgreSQL. None is a legal figure: they are plausibility limits of the form
   arithmetic downstream (prescription, délais), and is never a real date of these files.
 - Text: at most the length of the column that stores it (String(n) of the models), counted in
   characters as PostgreSQL does; SQLite does not enforce lengths, so the check is here for both.
-- Header: at most MAX_COLUMNS columns (the largest format has 24) in at most MAX_HEADER_CHARS
+- Header: at most MAX_COLUMNS columns (the largest format has 29) in at most MAX_HEADER_CHARS
   characters; anything larger is not one of the formats and is refused before being parsed.
 - A field over FIELD_LIMIT characters (the csv module's default limit, kept explicit) cannot be a
   value of any column: its line is rejected without reading it further.
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import Creance, SourceRecord
+from ..models import Creance, Situation, SourceRecord
 
 MAX_AMOUNT_EUROS = 10_000_000_000
 MAX_AMOUNT_CENTS = MAX_AMOUNT_EUROS * 100
@@ -63,4 +63,5 @@ FIELD_LENGTHS: dict[str, int] = {
     "code_collectivite": _creances.creditor_code.type.length,
     "collectivite": _creances.creditor_name.type.length,
     "budget": _creances.budget.type.length,
+    "reference_situation": Situation.__table__.c.reference.type.length,
 }

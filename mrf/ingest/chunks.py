@@ -8,7 +8,7 @@ import multiprocessing as mp
 import os
 import queue as queue_module
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from matching.reference import load_reference
@@ -41,6 +41,9 @@ class Chunk:
     count: int  # number of créance rows
     rejected: list[tuple[int, str, list[str]]]
     duplicates: int = 0  # lines identical to an earlier line of the chunk with the same reference
+    # The situations the accepted lines declare: (line, source_key, kind, date ISO, reference), one per line
+    # (a line may yet be taken out by staging.take_repeats; the step keeps each situation once).
+    situations: list[tuple[int, str, str, str, str]] = field(default_factory=list)
 
 
 def _chunks(source_file: SourceFile, fmt: SourceFormat, structures: dict[str, int], chunk_lines: int,
@@ -57,6 +60,7 @@ def _chunk(parser: LineParser, batch: list[tuple[int, list[str] | None]], struct
     creances: dict[str, tuple[ParsedLine, int]] = {}
     rejected = []
     duplicates = 0
+    situations: list[tuple[int, str, str, str, str]] = []
     for line, row in batch:
         if row is None:
             rejected.append((line, f"Champ de plus de {FIELD_LIMIT} caractères : ligne illisible", []))
@@ -69,7 +73,7 @@ def _chunk(parser: LineParser, batch: list[tuple[int, list[str] | None]], struct
         reference = parsed.creance[0]
         # The line's whole content, to tell a repeated line from a conflicting one (hash(): the
         # digests of one file are all made by this process, and fit a BIGINT).
-        digest = hash((parsed.source_key, parsed.identity, parsed.creance, parsed.structure_code))
+        digest = hash((parsed.source_key, parsed.identity, parsed.creance, parsed.structure_code, parsed.situation))
         first = creances.get(reference)
         if first is not None:
             if first[1] == digest:
@@ -79,12 +83,15 @@ def _chunk(parser: LineParser, batch: list[tuple[int, list[str] | None]], struct
             continue
         creances[reference] = (parsed, digest)
         identities[parsed.source_key] = parsed.identity
+        if parsed.situation is not None:
+            situations.append((line, parsed.source_key, *parsed.situation))
     return Chunk(
         lines=len(batch),
         records=encode([(seq, key, *identity) for seq, (key, identity) in enumerate(identities.items())]),
         creances=encode([(seq, *p.creance, p.source_key, structures[p.structure_code], p.line, digest)
                          for seq, (p, digest) in enumerate(creances.values())]),
-        count=len(creances), rejected=rejected, duplicates=duplicates)
+        count=len(creances), rejected=rejected, duplicates=duplicates,
+        situations=situations)
 
 
 def conflict_reason(reference: str, first_line: int) -> str:

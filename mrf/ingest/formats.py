@@ -20,7 +20,7 @@ class Source(StrEnum):
 class Column:
     name: str
     required: bool
-    kind: str  # text, date, amount, fiscal_number, sex, flag, postcode, commune, year
+    kind: str  # text, date, amount, fiscal_number, sex, flag, postcode, commune, year, situation
     label: str  # French, for documentation and messages
 
 
@@ -54,6 +54,20 @@ _AMOUNTS = (
     Column("montant_initial", True, "amount", "Montant pris en charge, en euros (1234,56)"),
     Column("reste_a_recouvrer", True, "amount", "Reste à recouvrer, en euros"),
     Column("statut", False, "status", "Vide ou EN_COURS ; ANNULEE pour une créance annulée"),
+    # The breakdown the acts print (both or neither; principal + majorations = montant_initial).
+    Column("montant_principal", False, "amount", "Dont principal, en euros (avec montant_majorations)"),
+    Column("montant_majorations", False, "amount",
+           "Dont majorations, pénalités et frais, en euros (avec montant_principal)"),
+)
+
+# A situation of the debtor that suspends or stops poursuites, as the source application knows it
+# (poursuites.model.SituationKind; recorded on the account once the line's debtor is attached).
+_SITUATION = (
+    Column("situation", False, "situation",
+           "surendettement, retablissement_personnel, procedure_collective ou deces"),
+    Column("date_situation", False, "date",
+           "Date de la situation : recevabilité, jugement d'ouverture, décès (obligatoire avec situation)"),
+    Column("reference_situation", False, "text", "Référence du dossier ou du jugement"),
 )
 
 IMPOTS = SourceFormat(
@@ -77,6 +91,7 @@ IMPOTS = SourceFormat(
         Column("date_mise_en_recouvrement", True, "date", "Date de mise en recouvrement"),
         Column("date_exigibilite", True, "date", "Date d'exigibilité"),
         Column("comptable", True, "text", "Code du poste comptable gestionnaire"),
+        *_SITUATION,
     ),
 )
 
@@ -100,6 +115,7 @@ AMENDES = SourceFormat(
         Column("date_titre", True, "date", "Date du titre exécutoire"),
         *_AMOUNTS,
         Column("comptable", True, "text", "Code du poste comptable gestionnaire"),
+        *_SITUATION,
     ),
 )
 
@@ -126,6 +142,7 @@ SECTEUR_LOCAL = SourceFormat(
         Column("date_emission", False, "date", "Date d'émission du titre"),
         Column("date_prise_en_charge", True, "date", "Date de prise en charge par le comptable"),
         Column("comptable", True, "text", "Code du poste comptable gestionnaire"),
+        *_SITUATION,
     ),
 )
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditLog, Creance, CreanceEvent, ImportBatch, SourceRecord, Structure
-from . import staging
+from . import situations, staging
 from .bulk import insert_rows, reserve_ids
 from .chunks import CHUNK_LINES, Chunk, conflict_reason, parsed_chunks
 from .formats import FORMATS, Source
@@ -171,6 +171,7 @@ def _load_chunk(session: Session, source: str, chunk: Chunk, batch_id: int, repo
             repeated[line] = conflict_reason(reference, first_line)
     _merge_records(session, source, batch_id, now, report)
     _merge_creances(session, source, count, batch_id, now, report)
+    situations.record_declared(session, source, chunk, batch_id)  # the single hook of mrf/ingest/situations.py
 
 
 def _merge_records(session: Session, source: str, batch_id: int, now: datetime, report: ImportReport) -> None:

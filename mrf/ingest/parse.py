@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 
 from matching.reference import CommuneReference
+from poursuites.model import SituationKind, euros
 
 from .bounds import FIELD_LENGTHS, FIRST_DATE, LAST_DATE, MAX_AMOUNT_CENTS, MAX_AMOUNT_DIGITS, MAX_AMOUNT_EUROS
 from .formats import Source, SourceFormat
@@ -24,7 +26,8 @@ IDENTITY_FIELDS = ("numero_fiscal", "nom", "nom_naissance", "nom_usage", "prenom
                    "code_postal", "commune", "code_insee")
 CREANCE_FIELDS = ("reference", "nature", "creditor_code", "creditor_name", "budget", "is_hospital",
                   "offence_category", "year", "amount_initial_cents", "rar_cents", "date_prise_en_charge",
-                  "date_exigibilite", "date_infraction", "date_emission", "status")
+                  "date_exigibilite", "date_infraction", "date_emission", "status", "principal_cents",
+                  "majorations_cents")
 _identity_tuple = itemgetter(*IDENTITY_FIELDS)
 _creance_tuple = itemgetter(*CREANCE_FIELDS)
 
@@ -36,6 +39,7 @@ class ParsedLine:
     identity: tuple  # SourceRecord columns, in IDENTITY_FIELDS order
     creance: tuple  # Creance columns except ids and structure, in CREANCE_FIELDS order
     structure_code: str
+    situation: tuple[str, str, str] | None = None  # (kind, date ISO, reference) the line declares
 
 
 def _digits(text: str) -> bool:
@@ -152,6 +156,47 @@ SEXES = {"M": "M", "H": "M", "1": "M", "F": "F", "2": "F"}
 FLAGS = {"O": True, "OUI": True, "1": True, "N": False, "NON": False, "0": False}
 STATUSES = {"": "en_cours", "EN_COURS": "en_cours", "EN COURS": "en_cours", "ANNULEE": "annulee",
             "ANNULÉE": "annulee", "SOLDEE": "soldee", "SOLDÉE": "soldee"}
+
+
+SITUATION_KINDS = frozenset(k.value for k in SituationKind)
+
+
+def _breakdown(row: dict[str, str], initial: int) -> tuple[int | None, int | None]:
+    """(principal, majorations) in cents, both or neither, adding up to the montant initial."""
+    principal_text, majorations_text = row.get("montant_principal", ""), row.get("montant_majorations", "")
+    if not principal_text and not majorations_text:
+        return None, None
+    if not (principal_text and majorations_text):
+        raise LineRejected("Ventilation incomplète : montant_principal et montant_majorations vont ensemble "
+                           "(les deux ou aucun)")
+    principal = parse_amount_cents(principal_text, "Montant principal")
+    majorations = parse_amount_cents(majorations_text, "Montant des majorations")
+    if principal + majorations != initial:
+        raise LineRejected(f"Ventilation incohérente : principal ({euros(principal)}) + majorations "
+                           f"({euros(majorations)}) ≠ montant initial ({euros(initial)})")
+    return principal, majorations
+
+
+def _situation(row: dict[str, str], parse_day: Callable[[str, str], str]) -> tuple[str, str, str] | None:
+    """(kind, date ISO, reference) of the situation the line declares, or None; a date or a reference
+    without a kind, a kind without a date, an unknown kind or a future date reject the line."""
+    kind_text = row.get("situation", "")
+    day_text = row.get("date_situation", "")
+    reference = _text(row.get("reference_situation", ""), "reference_situation") or ""
+    if not kind_text:
+        if day_text or reference:
+            raise LineRejected("Situation manquante : date_situation ou reference_situation sans situation")
+        return None
+    kind = kind_text.lower().replace("é", "e").replace(" ", "_").replace("-", "_")
+    if kind not in SITUATION_KINDS:
+        raise LineRejected(f"Situation inconnue : « {_shown(kind_text)} » (attendu : surendettement, "
+                           "retablissement_personnel, procedure_collective ou deces)")
+    if not day_text:
+        raise LineRejected("Date de la situation manquante (date_situation, obligatoire avec situation)")
+    day = parse_day(day_text, "Date de la situation")
+    if day > date.today().isoformat():
+        raise LineRejected(f"Date de la situation dans le futur : « {_shown(day_text)} »")
+    return kind, day, reference
 
 
 class LineParser:
@@ -308,6 +353,7 @@ class LineParser:
             "date_infraction": None,
             "date_emission": None,
         }
+        creance["principal_cents"], creance["majorations_cents"] = _breakdown(row, initial)
         if source is Source.IMPOTS:
             creance["nature"] = _text(row.get("impot") or _missing("impot", "impôt"), "impot")
             creance["creditor_code"] = "ETAT"
@@ -354,7 +400,7 @@ class LineParser:
                 "Date de prise en charge")
             creance["date_exigibilite"] = creance["date_prise_en_charge"]
         return ParsedLine(line=line, source_key=key, identity=identity, creance=_creance_tuple(creance),
-                          structure_code=structure)
+                          structure_code=structure, situation=_situation(row, self._date))
 
     @staticmethod
     def _year(text: str) -> int | None:

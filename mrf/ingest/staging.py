@@ -18,8 +18,11 @@ from .chunks import Chunk
 from .parse import CREANCE_FIELDS, IDENTITY_FIELDS
 
 # The créance values whose change is recorded as a CreanceEvent (with source_record_id).
+# The breakdown follows the file like the amount it splits: a file without it leaves the créance "non
+# ventilée" (an extract is the truth of its créances), never a breakdown of an amount it no longer has.
 TRACKED_CREANCE_FIELDS = ("amount_initial_cents", "rar_cents", "status", "structure_id", "nature",
-                          "creditor_code", "creditor_name", "date_exigibilite", "date_prise_en_charge")
+                          "creditor_code", "creditor_name", "date_exigibilite", "date_prise_en_charge",
+                          "principal_cents", "majorations_cents")
 
 _metadata = MetaData()
 

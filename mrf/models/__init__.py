@@ -31,7 +31,7 @@ from .poursuites import (
     TiersAnswer,
 )
 from .security import SignInThrottle, WebSession
-from .situations import Remboursement, Situation
+from .situations import Remboursement, Situation, SituationDeclaree
 from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistAction, WorklistEntry, WorklistState
 
@@ -41,6 +41,7 @@ __all__ = [
     "DocumentSequence", "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire",
     "FichierEchange", "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember",
     "Payment", "ReassignmentDecision", "ReassignmentProposal", "RecordLink", "Redevable", "Remboursement",
-    "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "Situation", "SourceRecord",
-    "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistAction", "WorklistEntry", "WorklistState",
+    "Renseignement", "RequestDecision", "ReviewDecision", "SatdLock", "SignInThrottle", "Situation",
+    "SituationDeclaree", "SourceRecord", "Structure", "StructureCommune", "TiersAnswer", "WebSession", "WorklistAction",
+    "WorklistEntry", "WorklistState",
 ]

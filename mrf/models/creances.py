@@ -80,6 +80,10 @@ class Creance(Base):
     year: Mapped[int | None]
     amount_initial_cents: Mapped[int] = mapped_column(BigInteger)
     rar_cents: Mapped[int] = mapped_column(BigInteger)  # reste à recouvrer
+    # Breakdown of amount_initial_cents when the extract gives it (both or neither, adding up to it):
+    # the acts print it; None prints "non ventilé".
+    principal_cents: Mapped[int | None] = mapped_column(BigInteger)
+    majorations_cents: Mapped[int | None] = mapped_column(BigInteger)
     date_prise_en_charge: Mapped[date]  # mise en recouvrement / titre exécutoire / prise en charge
     date_exigibilite: Mapped[date]
     date_infraction: Mapped[date | None]

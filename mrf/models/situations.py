@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, utcnow
@@ -42,3 +42,20 @@ class Remboursement(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+
+
+class SituationDeclaree(Base):
+    """A situation as an extract declared it for one source record (which file, which line): recorded on
+    the record's account as a Situation once the record is attached (mrf/ingest/situations.py)."""
+
+    __tablename__ = "situation_declaree"
+    __table_args__ = (UniqueConstraint("source_record_id", "kind", "started_on", "reference"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    started_on: Mapped[date]
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))  # the file that declared it
+    line: Mapped[int]  # its line in that file
+    situation_id: Mapped[int | None] = mapped_column(ForeignKey("situation.id"), index=True)  # once recorded
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,6 +25,7 @@ from matching.text import fold
 
 from ...extensions import db
 from ...ingest.bulk import insert_rows, reserve_ids
+from ...ingest.situations import record_on_accounts
 from ...models import AuditLog, MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision, SourceRecord
 
 Say = Callable[[str], None]
@@ -181,6 +182,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
         insert_rows(session, MatchPair.__table__, pair_rows)
         _write_links(session, target, existing, best, run.id, now, report)
         _refresh_display(session, set(target.values()))
+        record_on_accounts(session)  # the situations the extracts declared, on the accounts just made
         report.accounts = len(set(target.values()))
         report.seconds = time.perf_counter() - started
         run.finished_at = datetime.now(UTC)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from matching import MatchIndex, Record
 
 from ...extensions import db
+from ...ingest.situations import record_on_accounts
 from ...jobs.suivi import Suivi
 from ...models import MatchPair, MatchRun, RecordLink, Redevable, SourceRecord
 from .rapprochement import _compact, _latest_decisions, _records, _refresh_display, latest_model
@@ -129,6 +130,7 @@ def _attach_chunk(decisions: list[tuple[Record, Any, int]], run_id: int, account
             touched.add(redevable_id)
         session.flush()
         _refresh_display(session, touched)
+        record_on_accounts(session, [int(r.id) for r, _b, _p in decisions])  # situations the extracts declared
 
 
 def _decisions_par_enregistrement(session: Session) -> dict[tuple[tuple[str, str], tuple[str, str]], bool]:

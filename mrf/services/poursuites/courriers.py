@@ -8,17 +8,17 @@ The letter's content is a :class:`Courrier` (plain data); this module only turns
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from poursuites.documents import render_document
+from poursuites.documents import Ventilation, render_document
 from poursuites.model import ComptableView, CreanceView, RedevableView
 
 from ...models import Document, Structure
 from ..comptes.consolide import CompteCharge, comptable_view
-from .documents import next_numbers, store
+from .documents import next_numbers, store, ventilations
 
 TEMPLATE = "documents/courrier.html"
 
@@ -32,12 +32,18 @@ SERIES = {
 }
 
 
+#: The letters that identify each créance with its principal and majorations (or say "non ventilé").
+VENTILEES = frozenset({"mise_en_demeure", "lettre_relance"})
+
+
 @dataclass(frozen=True)
 class LigneCreance:
     reference: str
     libelle: str  # product — nature
     creancier: str
     montant_cents: int
+    creance_id: str = ""
+    ventilation: Ventilation | None = None  # principal and majorations, when the extract gave them
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,13 @@ class Courrier:
     total_cents: int | None = None
     echeancier: tuple[tuple[date, int, str], ...] = ()  # (due on, amount, split per créance)
     mentions: tuple[str, ...] = field(default_factory=tuple)
+    ventilee: bool = False  # each créance shows its principal and majorations (or "non ventilé")
 
 
 def lignes(views: Iterable[CreanceView], amounts: dict[str, int] | None = None) -> tuple[LigneCreance, ...]:
     """One row per créance: its RAR, or the amount given for it in ``amounts``."""
     return tuple(LigneCreance(v.reference, f"{v.product.label} — {v.nature}", v.creditor_name,
-                              (amounts or {}).get(v.id, v.rar_cents)) for v in views)
+                              (amounts or {}).get(v.id, v.rar_cents), creance_id=v.id) for v in views)
 
 
 def structure_of(account: CompteCharge, creance_ids: Sequence[int]) -> Structure:
@@ -75,6 +82,10 @@ def issue(session: Session, kind: str, account: CompteCharge, structure: Structu
           agent_id: int | None, acte_id: int | None = None) -> Document:
     """Number, render and store the letter ``courrier`` (inside the caller's transaction)."""
     number = next_numbers(session, SERIES[kind], structure, courrier.date.year)[0]
+    if kind in VENTILEES and courrier.creances:
+        known = ventilations(session, (line.creance_id for line in courrier.creances if line.creance_id))
+        courrier = replace(courrier, ventilee=True, creances=tuple(
+            replace(line, ventilation=known.get(line.creance_id)) for line in courrier.creances))
     rendered = render_document(TEMPLATE, number=number, c=courrier)
     doc = store(session, number, kind, account.id, acte_id, rendered, agent_id)
     session.flush()

@@ -9,17 +9,17 @@ SHA-256; it is never updated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from poursuites.documents import RenderedDocument, render_satd_redevable, render_satd_tiers
+from poursuites.documents import RenderedDocument, Ventilation, render_satd_redevable, render_satd_tiers
 from poursuites.satd import Satd
 
-from ...models import Document, DocumentSequence, Structure
+from ...models import Creance, Document, DocumentSequence, Structure
 
 NUMBER_MAX = 40  # document.number
 DIGITS = 6
@@ -53,16 +53,28 @@ def store(session: Session, number: str, kind: str, redevable_id: int, acte_id: 
     return doc
 
 
+def ventilations(session: Session, creance_ids: Iterable[str]) -> dict[str, Ventilation | None]:
+    """Principal and majorations of each créance (by its id as text, as the acts carry it), None when its
+    extract did not give them: the acts then say "non ventilé"."""
+    ids = sorted({int(i) for i in creance_ids})
+    rows = session.execute(select(Creance.id, Creance.principal_cents, Creance.majorations_cents)
+                           .where(Creance.id.in_(ids))) if ids else ()
+    return {str(cid): Ventilation(int(principal), int(majorations))
+            if principal is not None and majorations is not None else None
+            for cid, principal, majorations in rows}
+
+
 def issue_satd_documents(session: Session, satd: Satd, structure: Structure, redevable_id: int, acte_id: int,
                          agent_id: int | None) -> list[Document]:
     """The notice to the tiers and the notification to the debtor, numbered and stored."""
     numbers: Sequence[str] = next_numbers(session, "SATD", structure, satd.date.year, 2)
-    tiers = render_satd_tiers(satd, numbers[0])
-    redevable = render_satd_redevable(satd, numbers[1])
+    known = ventilations(session, (line.creance_id for line in satd.lines))
+    tiers = render_satd_tiers(satd, numbers[0], known)
+    redevable = render_satd_redevable(satd, numbers[1], known)
     return [
         store(session, numbers[0], "satd_tiers", redevable_id, acte_id, tiers, agent_id),
         store(session, numbers[1], "satd_redevable", redevable_id, acte_id, redevable, agent_id),
     ]
 
 
-__all__ = ["issue_satd_documents", "next_numbers", "store"]
+__all__ = ["issue_satd_documents", "next_numbers", "store", "ventilations"]

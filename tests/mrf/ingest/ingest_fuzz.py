@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from mrf.extensions import db
 from mrf.ingest.bounds import FIELD_LIMIT, FIRST_DATE, LAST_DATE, MAX_AMOUNT_CENTS
 from mrf.ingest.formats import FORMATS, Source
-from mrf.models import Base, Creance, SourceRecord
+from mrf.ingest.parse import SITUATION_KINDS
+from mrf.models import Base, Creance, SituationDeclaree, SourceRecord
 
 from ingest_files import VALID_ROWS, fiscal_number
 
@@ -70,9 +71,21 @@ def valid_rows(source: Source, rnd: random.Random) -> list[dict[str, str]]:
         for _ in range(rnd.randint(1, 3)):
             cents = rnd.choice((1, 99, 13500, 123456, 10**12))
             rar = rnd.randint(0, cents)
-            rows.append({**base, fmt.key_column: key, fmt.reference_column: f"REF-{rnd.randrange(300)}",
-                         "montant_initial": f"{cents // 100},{cents % 100:02d}",
-                         "reste_a_recouvrer": f"{rar // 100},{rar % 100:02d}"})
+            reference = rnd.randrange(300)
+            row = {**base, fmt.key_column: key, fmt.reference_column: f"REF-{reference}",
+                   "montant_initial": f"{cents // 100},{cents % 100:02d}",
+                   "reste_a_recouvrer": f"{rar // 100},{rar % 100:02d}"}
+            # the optional columns on some lines, drawn from what is already drawn (the seeds' files stay
+            # the same otherwise): a breakdown adding up, a situation of the debtor
+            if reference % 3 == 0:
+                majorations = cents // 10
+                principal = cents - majorations
+                row |= {"montant_principal": f"{principal // 100},{principal % 100:02d}",
+                        "montant_majorations": f"{majorations // 100},{majorations % 100:02d}"}
+            if n % 7 == 0:
+                row |= {"situation": ("surendettement", "deces", "procedure_collective")[n % 3],
+                        "date_situation": f"{1 + n % 28:02d}/03/2025", "reference_situation": f"DOSSIER-{n}"}
+            rows.append(row)
     return rows
 
 
@@ -265,6 +278,10 @@ def invalid_rows() -> list[str]:
             if c.year is not None and not FIRST_DATE.year <= c.year <= LAST_DATE.year:
                 problems.append(f"créance {c.reference!r} : année {c.year}")
             problems += _too_long(c, Creance.__table__, limits)
+            if (c.principal_cents is None) != (c.majorations_cents is None) or (
+                    c.principal_cents is not None
+                    and c.principal_cents + c.majorations_cents != c.amount_initial_cents):
+                problems.append(f"créance {c.reference!r} : ventilation {c.principal_cents} / {c.majorations_cents}")
         for r in s.scalars(select(SourceRecord)):
             if not r.source_key or r.sexe not in (None, "M", "F") or not _in_range(r.date_naissance):
                 problems.append(f"débiteur {r.source_key!r} : clé, sexe ou date de naissance")
@@ -274,6 +291,9 @@ def invalid_rows() -> list[str]:
             if r.numero_fiscal is not None and not (r.numero_fiscal.isascii() and r.numero_fiscal.isdigit()):
                 problems.append(f"débiteur {r.source_key!r} : numéro fiscal")
             problems += _too_long(r, SourceRecord.__table__, limits)
+        for d in s.scalars(select(SituationDeclaree)):
+            if d.kind not in SITUATION_KINDS or not _in_range(d.started_on) or len(d.reference) > 64:
+                problems.append(f"situation déclarée {d.id} : {d.kind!r}, {d.started_on}, {d.reference!r}")
     return problems
 
 

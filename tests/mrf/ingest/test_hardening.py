@@ -179,7 +179,7 @@ def test_an_endless_quoted_field_refuses_the_file_and_leaves_the_database_as_it_
 def test_a_header_of_too_many_columns_is_refused_at_once(cli, structures, tmp_path, extra, message):
     path = tmp_path / "large.csv"
     path.write_text(";".join(IMPOTS.names) + ";" + ";".join(f"c{i}" for i in range(extra)) + "\n"
-                    + ";".join(IMPOTS_ROW[c] for c in IMPOTS.names) + "\n", encoding="utf-8")
+                    + ";".join(IMPOTS_ROW.get(c, "") for c in IMPOTS.names) + "\n", encoding="utf-8")
     result = run_import(cli, "impots", path)
     assert result.exit_code == 2
     assert message in result.stderr

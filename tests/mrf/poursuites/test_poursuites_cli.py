@@ -50,8 +50,27 @@ def test_satd_issue_prints_only_paths_that_exist(world, cli, tmp_path):
     # again: nothing left to issue; the refusal goes to stderr, stdout stays empty
     again = cli.invoke(args=["satd", "issue", str(d.id), "--out", str(out), "--date", DATE,
                              "--tiers", str(d.tiers["banque"])])
-    assert again.exit_code == 1 and again.stdout == ""
+    assert again.exit_code == 2 and again.stdout == ""
     assert "Une SATD est déjà en cours pour cette créance auprès de ce tiers" in again.stderr
+
+
+def test_satd_issue_for_every_tiers_exits_2_on_a_refusal_with_the_reason_on_stderr(world, cli, tmp_path,
+                                                                                     monkeypatch):
+    from mrf.services.comptes.consolide import PoursuitesError
+
+    d = world.debtor(employer=True)
+    real = service.issue_satd
+
+    def refuse_the_bank(redevable_id, tiers_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if tiers_id == d.tiers["banque"]:
+            raise PoursuitesError("Refus simulé : barème à confirmer (poursuites/data/bareme_saisie.toml)")
+        return real(redevable_id, tiers_id, *args, **kwargs)
+
+    monkeypatch.setattr(service, "issue_satd", refuse_the_bank)
+    result = cli.invoke(args=["satd", "issue", str(d.id), "--out", str(tmp_path), "--date", DATE])
+    assert result.exit_code == 2, result.output
+    assert f"Compte {d.id}, tiers {d.tiers['banque']} : Refus simulé" in result.stderr
+    assert all(Path(line).is_file() for line in result.stdout.splitlines())  # stdout: only paths written
 
 
 def test_satd_batch_issues_the_work_list_and_continues_past_an_error(world, cli, tmp_path, monkeypatch):

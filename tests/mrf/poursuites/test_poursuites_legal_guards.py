@@ -230,3 +230,44 @@ def test_bank_and_debtor_copies_state_the_fifteen_working_days_when_the_balance_
     for doc in docs:  # notice to the bank, notification to the debtor
         text = pdf_text(doc.pdf)
         assert "15 jours ouvrables" in text and "L162-1" in text, doc.kind
+
+
+def _set_breakdown(creance_id: int, principal: int, majorations: int) -> None:
+    with db.transaction() as s:
+        c = s.get(Creance, creance_id)
+        assert principal + majorations == c.amount_initial_cents
+        c.principal_cents, c.majorations_cents = principal, majorations
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def test_the_acts_print_principal_and_majorations_or_say_non_ventile(world):
+    from mrf.services.admin.users import create_user
+    from mrf.services.poursuites import relances
+    from poursuites.model import euros
+
+    d = world.debtor()
+    with db.new_session() as s:
+        impot = s.get(Creance, d.creances["impots"])
+        initial = impot.amount_initial_cents
+    _set_breakdown(d.creances["impots"], initial - 10_000, 10_000)
+    majorations = _plain(f"dont principal {euros(initial - 10_000)} et majorations {euros(10_000)}")
+    docs = service.issue_satd(d.id, d.tiers["banque"], None, ON)
+    for doc in docs:  # the notice to the bank and the notification to the debtor
+        text = _plain(pdf_text(doc.pdf))
+        assert majorations in text, doc.kind
+        assert text.count("principal et majorations : non ventilé") == len(d.creances) - 1, doc.kind
+
+    # a letter to the debtor identifies its créances the same way
+    other = world.debtor()
+    _set_breakdown(other.creances["impots"], initial - 10_000, 10_000)
+    situations.add_situation(other.id, "surendettement", date(2026, 10, 1), "BDF-1", today=ON)  # relance only
+    agent = create_user("c.durand", "comptable", "cheval-agrafe-batterie-1", "SIP-AUXERRE", "Claire DURAND")
+    _acte, number = relances.issue(other.id, "relance", agent.id, ON)
+    with db.new_session() as s:
+        letter = s.scalar(select(Document).where(Document.number == number))
+    text = _plain(pdf_text(letter.pdf))
+    assert "Lettre de relance".upper() in text.upper() and majorations in text
+    assert "non ventilé" in text

@@ -1,7 +1,7 @@
 """worklist action: the next action of every account (its plan's first step), cached for the work list
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-07 19:30:00
 """
 import sqlalchemy as sa

@@ -8,7 +8,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..extensions import db
-from ..services.admin import access, audit, mots_de_passe, user_admin
+from ..services.admin import access, audit, audit_chaine, mots_de_passe, user_admin
 from ..services.admin import users as user_service
 from .access import role_required
 from .formulaires import Formulaire
@@ -115,3 +115,10 @@ def audit_log():
     return render_template("admin/audit.html", result=result, flt=flt, args=args, errors=errors,
                            actions=audit.known_actions(db.session), labels=audit.ACTION_LABELS)
 
+
+
+@bp.route("/audit/integrite")
+@role_required(*access.ADMIN_ROLES)
+def audit_chain():
+    """Read-only: the hash chain verified now, as ``mrf audit verify`` does."""
+    return render_template("admin/audit_chain.html", state=audit_chaine.etat(db.session))

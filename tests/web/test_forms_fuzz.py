@@ -4,14 +4,11 @@ server answer 5xx. Then the classes of input it found, each refused at the edge 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from mrf.jobs import file
 
 NASTY = st.sampled_from([
     "", " ", "0", "-1", "99999999999999999999", "1e400", "NaN", "inf", "١٢٣", "²", "½", "1 234,56", "12.345.678,9",
@@ -119,18 +116,6 @@ def test_panel_form(world, client_for, csrf, data) -> None:
 @given(data=_fields("login", "password"))
 def test_login_form(app, world, csrf, data) -> None:
     _check(_post(app.test_client(), csrf, "/login", data))
-
-
-@pytest.fixture
-def queue(app):
-    if not file.redis_disponible():
-        pytest.skip("Redis ne répond pas sur 127.0.0.1:6379 (redis-cli ping) : formulaires des tâches sautés")
-    name = f"mrf-test-{uuid.uuid4().hex[:8]}"
-    app.config["MRF_JOBS_QUEUE"] = name
-    yield app
-    conn = file.connexion()
-    for key in conn.scan_iter(f"*{name}*"):
-        conn.delete(key)
 
 
 @SETTINGS

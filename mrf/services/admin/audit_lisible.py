@@ -18,6 +18,8 @@ LABELS = {
     "counts": "Effectifs", "redevable_id": "Compte", "structure_id": "Structure n°", "q": "Recherche",
     "products": "Produits", "limit": "Limite", "nombre": "Nombre", "paiement": "Paiement", "kind": "Type",
     "payer": "Payeur", "reference": "Référence", "received_on": "Reçu le", "lignes": "Lignes",
+    "methode": "Méthode", "chemin": "Chemin", "sessions_fermees": "Sessions fermées", "login": "Identifiant",
+    "motif": "Motif", "jours": "Jours", "numero": "Numéro", "identifiant": "Identifiant", "canal": "Canal",
 }
 SHOWN_ITEMS = 12
 
@@ -59,5 +61,7 @@ OBJECT_LABELS = {
     "redevable": "Compte", "document": "Document", "agent": "Utilisateur", "acte": "Acte", "panel": "Panel",
     "match_pair": "Paire de rapprochement", "match_run": "Rapprochement", "source_record": "Enregistrement source",
     "import_batch": "Import", "structure": "Structure", "tache": "Tâche", "recherche": "Recherche",
-    "comptes": "Comptes consolidés",
+    "comptes": "Comptes consolidés", "dossier_commissaire": "Dossier de commissaire de justice",
+    "demande_commissaire": "Demande au commissaire de justice", "etude": "Étude de commissaire de justice",
+    "fichier": "Fichier", "page": "Page", "review_decision": "Décision de rapprochement",
 }

@@ -42,4 +42,11 @@ class Payeur(StrEnum):
     COMMISSAIRE_DE_JUSTICE = "huissier"  # stored value kept from before the profession's new name
 
 
-__all__ = ["Payeur", "ReponseTiers", "StatutAnv", "TypeActe", "TypeDemande"]
+#: Where a renseignement (bank account, employer, address) comes from: code → what a person reads.
+SOURCE_RENSEIGNEMENT_LABELS: dict[str, str] = {
+    "agent": "Constat de l'agent", "redevable": "Déclaration du redevable", "ficoba": "FICOBA",
+    "huissier": "Commissaire de justice", "caf": "CAF", "impots": "Impôts", "amendes": "Amendes",
+    "secteur_local": "Secteur local",
+}
+
+__all__ = ["SOURCE_RENSEIGNEMENT_LABELS", "Payeur", "ReponseTiers", "StatutAnv", "TypeActe", "TypeDemande"]

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from poursuites.model import euros
+
 from ...extensions import db
 from ..comptes.consolide import PoursuitesError, load_account
 from ..errors import Refus
@@ -33,8 +35,7 @@ def prochaines_actions(redevable_ids: Iterable[int], today: date | None = None) 
                 step = plan.steps[0]
                 n = len(step.creance_ids)
                 out[rid] = ProchaineAction(step.label, f"couvre {n} créance{'s' if n > 1 else ''} "
-                                                      f"pour {step.total_cents / 100:,.2f} €".replace(",", "\u202f")
-                                           .replace(".", ","))
+                                                      f"pour {euros(step.total_cents)}")
             else:
                 reasons = [d.reason for d in plan.decisions.values() if not d.eligible and d.reason]
                 out[rid] = ProchaineAction(None, reasons[0] if reasons else "aucune créance à poursuivre")

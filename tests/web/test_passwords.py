@@ -151,3 +151,14 @@ def test_cli_reset_and_set_password(app, world, cli) -> None:  # noqa: ARG001
     assert _agent("agent.b").must_change_password is False
     assert sign_in(app.test_client(), "agent.b", NEW).headers["Location"].endswith("/")
     assert "provisoire" not in cli.invoke(args=["user", "list"]).stdout
+
+
+def test_guessing_the_current_password_is_throttled_like_a_sign_in(app, world, client_for, csrf) -> None:
+    client = client_for("agent")
+    for _ in range(5):
+        assert "Mot de passe actuel incorrect" in _change(client, csrf, "pas-le-bon-mot-de-passe", NEW).get_data(
+            as_text=True)
+    refused = _change(client, csrf, PASSWORD, NEW)  # even the right one, until the delay has passed
+    assert refused.status_code == 400 and "Trop de tentatives" in refused.get_data(as_text=True)
+    assert len(_audit("echec_changement_mot_de_passe")) == 6 and _audit("changement_mot_de_passe") == []
+    assert sign_in(app.test_client(), "agent.a", NEW).status_code == 401

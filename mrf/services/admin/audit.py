@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "creation_utilisateur": "Création d'un utilisateur",
     "reinitialisation_mot_de_passe": "Réinitialisation d'un mot de passe (administrateur)",
     "changement_mot_de_passe": "Changement de son mot de passe",
+    "echec_changement_mot_de_passe": "Changement de mot de passe refusé (mot de passe actuel erroné)",
     "activation_utilisateur": "Réactivation d'un utilisateur",
     "desactivation_utilisateur": "Désactivation d'un utilisateur",
     "verification_journal": "Vérification de la chaîne du journal d'audit",

@@ -14,10 +14,10 @@ from werkzeug.security import check_password_hash
 
 from ...extensions import db
 from ...models import Agent, WebSession
-from ...security import passwords
+from ...security import passwords, throttle
 from ..errors import Introuvable, Refus
 from . import audit
-from .users import hash_password
+from .users import hash_password, wait_message
 
 # No look-alike characters (0/O, 1/l/I): the provisional password is read aloud or copied by hand.
 _ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -88,18 +88,36 @@ def reset(by_agent_id: int | None, *, login: str | None = None, agent_id: int | 
 
 def change(current: str, new: str, *, login: str | None = None, agent_id: int | None = None,
            keep_token_hash: str | None = None, ip: str | None = None, details: dict | None = None) -> int:
-    """A user's own change (current password required); ends their other sessions, returns how many."""
+    """A user's own change (current password required); ends their other sessions, returns how many.
+
+    A wrong current password counts as a failed sign-in (``mrf.security.throttle``): a session left open
+    cannot be used to guess the password at leisure."""
+    now = datetime.now(UTC)
     with db.transaction() as session:
         agent = _agent(session, login, agent_id)
-        if not check_password_hash(agent.password_hash, current):
+        address = ip or "inconnue"
+        wait = throttle.wait_before(session, agent.login, address, now)
+        wrong = wait.total_seconds() > 0 or not check_password_hash(agent.password_hash, current)
+        if wrong:
+            if wait.total_seconds() <= 0:
+                throttle.record_failure(session, agent.login, address, now)
+            audit.add(session, agent.id, "echec_changement_mot_de_passe", "agent", agent.id,
+                      {"login": agent.login, **(details or {})}, ip)
+    if wrong:  # after the commit: the failure and its audit line are kept
+        if wait.total_seconds() > 0:
+            raise MotDePasseActuelIncorrect(wait_message(wait.total_seconds()))
+        raise MotDePasseActuelIncorrect("Mot de passe actuel incorrect.")
+    if new == current:
+        raise MotDePasseRefuse("Le nouveau mot de passe doit être différent de l'actuel.")
+    with db.transaction() as session:
+        agent = _agent(session, login, agent_id)
+        if not check_password_hash(agent.password_hash, current):  # changed meanwhile by another session
             raise MotDePasseActuelIncorrect("Mot de passe actuel incorrect.")
-        if new == current:
-            raise MotDePasseRefuse("Le nouveau mot de passe doit être différent de l'actuel.")
         if refused := passwords.problems(new, agent.login, agent.display_name):
             raise MotDePasseRefuse(" ".join(refused))
         agent.password_hash = hash_password(new)
         agent.must_change_password = False
-        agent.password_changed_at = datetime.now(UTC)
+        agent.password_changed_at = now
         ended = _end_sessions(session, agent.id, "changement_mot_de_passe", keep_token_hash)
         audit.add(session, agent.id, "changement_mot_de_passe", "agent", agent.id,
                   {"login": agent.login, "sessions_fermees": ended, **(details or {})}, ip)

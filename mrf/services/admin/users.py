@@ -59,7 +59,7 @@ def create_user(login: str, role: str, password: str, structure_code: str | None
         return agent
 
 
-def _wait_message(wait_seconds: float) -> str:
+def wait_message(wait_seconds: float) -> str:
     minutes = max(1, -(-int(wait_seconds) // 60))
     return f"Trop de tentatives : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
 
@@ -81,7 +81,7 @@ def authenticate(login: str, password: str, ip: str | None = None) -> LoginOutco
             session.add(AuditLog(agent_id=agent_id, action="echec_connexion", object_type="agent",
                                  object_id=None if agent_id is None else str(agent_id), ip=ip,
                                  details={**failure, "motif": "tentatives_trop_nombreuses"}))
-            return LoginOutcome(None, _wait_message(wait.total_seconds()))
+            return LoginOutcome(None, wait_message(wait.total_seconds()))
         if agent is None or not agent.active:
             check_password_hash(_DUMMY_HASH, password)
             reason = "identifiant_inconnu" if agent is None else "compte_desactive"

@@ -53,3 +53,13 @@ def test_every_audit_action_and_object_written_by_the_code_has_a_label() -> None
                 objects.add(object_type)
     assert len(actions) > 20  # the scan does find the writes
     assert sorted(actions - set(ACTION_LABELS)) == [] and sorted(objects - set(OBJECT_LABELS)) == []
+
+
+def test_audit_details_show_labels_not_codes() -> None:
+    from mrf.services.admin.audit_lisible import details_lisibles
+
+    shown = dict(details_lisibles({"role": "administration_centrale", "products": ["impots", "secteur_local"],
+                                   "motif": "mot_de_passe_errone", "amount_cents": 9_999_900}))
+    assert shown == {"Rôle": "Administration centrale", "Produits": "Impôts, Secteur local",
+                     "Motif": "mot de passe erroné", "Montant": "99\u202f999,00\u00a0€"}
+    assert dict(details_lisibles({"motif": "Solde réglé"})) == {"Motif": "Solde réglé"}  # free text kept

@@ -7,6 +7,9 @@ from typing import Any
 
 from poursuites.model import date_fr, euros
 
+from ..comptes.vocabulaire import PRODUIT_LABELS, SOURCE_LABELS
+from .vocabulaire import ROLE_LABELS
+
 LABELS = {
     "amount_cents": "Montant", "montant_cents": "Montant", "page": "Page", "comptes": "Comptes affichés",
     "paires": "Paires affichées", "tache": "Tâche", "source": "Source", "fichier": "Fichier", "role": "Rôle",
@@ -23,6 +26,17 @@ LABELS = {
 }
 SHOWN_ITEMS = 12
 
+#: Why a sign-in failed (``users.authenticate``), as the journal shows it.
+MOTIFS_ECHEC = {
+    "identifiant_inconnu": "identifiant inconnu", "compte_desactive": "compte désactivé",
+    "mot_de_passe_errone": "mot de passe erroné", "tentatives_trop_nombreuses": "trop de tentatives",
+}
+#: Values of these keys are codes of a vocabulary: shown by its label table.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "role": ROLE_LABELS, "products": PRODUIT_LABELS, "product": PRODUIT_LABELS, "source": SOURCE_LABELS,
+    "motif": MOTIFS_ECHEC,
+}
+
 
 def _label(key: str) -> str:
     if key in LABELS:
@@ -34,6 +48,12 @@ def _label(key: str) -> str:
 def _value(key: str, value: Any) -> str:
     if value is None:
         return "—"
+    labels = VALUE_LABELS.get(key)
+    if labels is not None:
+        if isinstance(value, str):
+            return labels.get(value, value)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(labels.get(v, str(v)) for v in value)
     if isinstance(value, bool):
         return "oui" if value else "non"
     if key.endswith("_cents") and isinstance(value, int):

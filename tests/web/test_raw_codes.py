@@ -21,8 +21,8 @@ from mrf.services.poursuites import vocabulaire as poursuites
 pytestmark = pytest.mark.slow
 
 ROLES = ("agent.auxerre", "comptable.auxerre", "centrale", "evaluateur", "admin")
-START = ("/", "/travail", "/recherche?nom=a", "/panels", "/tableau-de-bord", "/evaluation", "/commissaires",
-         "/taches", "/revue", "/decisions", "/administration/utilisateurs", "/administration/audit",
+START = ("/", "/travail", "/recherche?nom=a", "/panels", "/tableau-de-bord", "/evaluation", "/commissaires/",
+         "/taches", "/revue", "/comptable", "/administration/utilisateurs", "/administration/audit",
          "/administration/audit/integrite")
 PAGES_PER_ROLE = 45
 PAGES_PER_ROUTE = 2  # two accounts, two panels…: every template, without reading the whole demo

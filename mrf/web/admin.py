@@ -92,6 +92,9 @@ def reset_password(agent_id: int):
         done = mots_de_passe.reset(current_user.id, agent_id=agent_id, ip=request.remote_addr)
     except mots_de_passe.Introuvable:
         abort(404)
+    except mots_de_passe.Refus as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.users"))
     return render_template("admin/password_reset.html", done=done)
 
 

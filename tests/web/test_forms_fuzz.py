@@ -113,6 +113,21 @@ def test_panel_form(world, client_for, csrf, data) -> None:
 
 
 @SETTINGS
+@given(data=_fields("current", "new", "confirm", current=["cheval-agrafe-batterie-1"]))
+def test_password_change_form(world, client_for, csrf, data) -> None:
+    client = client_for("agent")
+    _check(client.post("/mot-de-passe", data={**data, "csrf_token": csrf(client, "/mot-de-passe")}))
+
+
+@SETTINGS
+@given(agent_id=st.one_of(st.integers(min_value=-5, max_value=50), st.integers(min_value=2**31, max_value=2**70)))
+def test_password_reset_form(world, client_for, csrf, agent_id) -> None:
+    admin = client_for("administrateur")
+    _check(admin.post(f"/administration/utilisateurs/{agent_id}/mot-de-passe",
+                      data={"csrf_token": csrf(admin, "/administration/utilisateurs")}))
+
+
+@SETTINGS
 @given(data=_fields("login", "password"))
 def test_login_form(app, world, csrf, data) -> None:
     _check(_post(app.test_client(), csrf, "/login", data))

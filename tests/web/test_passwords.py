@@ -86,6 +86,9 @@ def test_reset_of_an_unknown_user_or_without_token(world, client_for, csrf) -> N
                          data={"csrf_token": csrf(agent, "/travail")})
     assert refused.status_code in (403, 404)
     assert _agent("admin").must_change_password is False
+    own = admin.post(f"/administration/utilisateurs/{_agent('admin').id}/mot-de-passe", data={"csrf_token": token})
+    assert own.status_code == 302 and _agent("admin").must_change_password is False
+    assert "Votre propre mot de passe se change" in admin.get("/administration/utilisateurs").get_data(as_text=True)
 
 
 def test_self_change_requires_the_current_password_and_the_policy(app, world, client_for, csrf) -> None:

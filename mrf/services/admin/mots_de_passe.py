@@ -24,7 +24,7 @@ _ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _GROUPS, _GROUP_LENGTH = 4, 4  # « k7mq-3xva-… »: 16 random characters, 80 bits
 
 
-__all__ = ["Introuvable", "MotDePasseActuelIncorrect", "MotDePasseRefuse", "Reinitialisation", "change",
+__all__ = ["Introuvable", "Refus", "MotDePasseActuelIncorrect", "MotDePasseRefuse", "Reinitialisation", "change",
            "provisional_password", "reset"]
 
 
@@ -75,6 +75,9 @@ def reset(by_agent_id: int | None, *, login: str | None = None, agent_id: int | 
     now = datetime.now(UTC)
     with db.transaction() as session:
         agent = _agent(session, login, agent_id)
+        if by_agent_id is not None and agent.id == by_agent_id:
+            raise Refus("Votre propre mot de passe se change avec « Changer mon mot de passe » (le mot de passe "
+                        "actuel est demandé), pas par une réinitialisation.")
         agent.password_hash = hash_password(provisional)
         agent.must_change_password = True
         agent.password_changed_at = now

@@ -132,6 +132,7 @@ ACCESSIBILITY = [
     ("evaluateur", lambda w: "/tableau-de-bord", "tableau de bord"),
     ("admin", lambda w: "/administration/audit", "journal d'audit"),
     ("admin", lambda w: "/administration/utilisateurs", "utilisateurs"),
+    ("admin", lambda w: "/administration/audit/integrite", "intégrité du journal"),
 ]
 
 

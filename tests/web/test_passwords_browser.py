@@ -38,3 +38,18 @@ def test_self_password_change_in_the_browser(live_server, world, chromium) -> No
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Liste de travail").is_visible()
     context.close()
+
+
+def test_admin_reset_page_in_the_browser(live_server, world, chromium) -> None:  # noqa: ARG001
+    """The reset button on the users page, then the page showing the provisional password once (accessible)."""
+    context = chromium.new_context(bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "admin")
+    page.goto(live_server.url + "/administration/utilisateurs")
+    page.get_by_role("button", name="Réinitialiser le mot de passe de agent.b").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Mot de passe de « agent.b » réinitialisé").is_visible()
+    assert len(page.locator("#mot-de-passe-provisoire").inner_text()) == 19
+    check_accessibility(page, "mot de passe provisoire")
+    context.close()

@@ -63,3 +63,14 @@ def test_audit_details_show_labels_not_codes() -> None:
     assert shown == {"Rôle": "Administration centrale", "Produits": "Impôts, Secteur local",
                      "Motif": "mot de passe erroné", "Montant": "99\u202f999,00\u00a0€"}
     assert dict(details_lisibles({"motif": "Solde réglé"})) == {"Motif": "Solde réglé"}  # free text kept
+
+
+def test_document_kinds_and_anv_deciders_have_labels() -> None:
+    from mrf.services.poursuites import anv
+    from mrf.services.poursuites.courriers import SERIES
+    from mrf.services.poursuites.vocabulaire import DECIDEUR_ANV_LABELS, DOCUMENT_LABELS
+
+    assert set(SERIES) | {"satd_tiers", "satd_redevable", "remboursement"} <= set(DOCUMENT_LABELS)
+    assert {*anv._DECIDERS.values(), "executif_delegation"} <= set(DECIDEUR_ANV_LABELS)
+    assert libelle("satd_tiers", "document") == "SATD — avis au tiers détenteur"
+    assert "Cour des comptes" in libelle("comptable_cour_des_comptes", "decideur_anv")  # from anv.toml

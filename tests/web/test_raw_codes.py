@@ -37,9 +37,10 @@ def _codes() -> set[str]:
     """Stored codes that are not French words: every code of the vocabularies with a label table."""
     words = set(ACTION_LABELS) | set(comptes.METHODE_RATTACHEMENT_LABELS) | {"publie", "impots", "satd_tiers"}
     words |= {m.value for m in poursuites.TypeActe} | set(comptes.STATUT_CREANCE_LABELS)
+    words |= set(poursuites.DOCUMENT_LABELS) | set(poursuites.DECIDEUR_ANV_LABELS) | {"satd tiers", "satd redevable"}
     # Codes that are also French words (« amendes », « annulation », « clos »…) cannot be told apart.
-    return {w for w in words if "_" in w or w in {"batch", "singleton", "incremental", "publie", "impots", "emis",
-                                                  "soldee", "annulee"}}
+    plain = {"batch", "singleton", "incremental", "publie", "impots", "emis", "soldee", "annulee"}
+    return {w for w in words if "_" in w or " " in w or w in plain}
 
 
 def _visible(body: str) -> str:

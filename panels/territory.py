@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from .errors import InputError
 from .model import SOURCE_PRIORITY, AddressObservation, Reliability, StructureInfo, StructureType
-from .text import departement_of
+from .text import date_fr, departement_of, source_label
 
 
 class AddressStatus(StrEnum):
@@ -33,11 +33,11 @@ class AddressChoice:
         return self.code_insee is not None
 
     def describe(self) -> str:
-        """``"adresse du 2026-03-01 issue de impots"`` (``, non vérifiée`` when so)."""
+        """``"adresse du 01/03/2026 (source : impôts)"`` (``, non vérifiée`` when so)."""
         obs = self.observation
         if obs is None:
             return "aucune adresse"
-        text = f"adresse du {obs.observed_on.isoformat()} issue de {obs.source}"
+        text = f"adresse du {date_fr(obs.observed_on)} (source : {source_label(obs.source)})"
         if obs.code_insee is None and self.code_insee is not None:
             text += f" (commune déduite du code postal {obs.postcode})"
         if self.status is AddressStatus.UNVERIFIED:

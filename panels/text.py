@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from .model import PRODUCT_LABELS
 
@@ -13,6 +14,16 @@ def euros(cents: int) -> str:
     whole, frac = divmod(abs(cents), 100)
     head = f"{sign}{whole:,}".replace(",", " ")
     return f"{head} €" if frac == 0 else f"{head},{frac:02d} €"
+
+
+def date_fr(d: date) -> str:
+    """``date(2026, 3, 1)`` → ``"01/03/2026"`` (the product's one date format)."""
+    return d.strftime("%d/%m/%Y")
+
+
+def source_label(source: str) -> str:
+    """A source of records in words: ``"impots"`` → ``"impôts"``, ``"secteur_local"`` → ``"secteur local"``."""
+    return PRODUCT_LABELS.get(source, source.replace("_", " "))
 
 
 def number(n: int) -> str:

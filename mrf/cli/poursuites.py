@@ -161,7 +161,7 @@ def satd_release(acte_id: int, annulation: bool, partial: str | None, motif: str
     if annulation:
         if partial:
             _fail("Une annulation porte sur toute la SATD : --partial est sans objet.")
-        acte = service.release_satd(acte_id, "annulation", _date(on), None, motif)
+        acte = service.annul_satd(acte_id, _date(on), None, motif)
         click.echo(f"Annulation enregistrée : acte n° {acte.id} (SATD n° {acte_id}).")
         return
     from .decisions import _me

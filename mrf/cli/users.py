@@ -1,4 +1,4 @@
-"""``mrf user``: create and list the application's users."""
+"""``mrf user``: create and list the application's users, reset or change a password."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..services.admin import users as user_service
+from ..services.admin.vocabulaire import ROLE_LABELS
 
 
 @click.group("user")
@@ -33,7 +34,44 @@ def create(login: str, role: str, structure_code: str | None, display_name: str 
     except user_service.UserError as exc:
         raise click.ClickException(str(exc)) from exc
     where = f", structure {structure_code}" if structure_code else ""
-    click.echo(f"Utilisateur « {agent.login} » créé (rôle {role}{where}).")
+    click.echo(f"Utilisateur « {agent.login} » créé (rôle {ROLE_LABELS[role]}{where}).")
+
+
+def _read_password(from_stdin: bool, prompt: str, confirm: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+@user.command("reset-password")
+@click.argument("login")
+@with_appcontext
+def reset_password(login: str) -> None:
+    """Réinitialise le mot de passe (administrateur) : un mot de passe provisoire, affiché une seule fois, à
+    changer par l'utilisateur à sa prochaine connexion ; ses sessions ouvertes sont fermées."""
+    from ..services.admin import mots_de_passe
+
+    done = mots_de_passe.reset(None, login=login)  # the audit line is signed by the command's author (--as)
+    click.echo(f"Mot de passe de « {done.login} » réinitialisé ; {done.sessions_ended} session(s) fermée(s).")
+    click.echo("Mot de passe provisoire (affiché une seule fois, à changer à la prochaine connexion) :")
+    click.echo(done.provisional)
+
+
+@user.command("set-password")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True,
+              help="Lire sur l'entrée standard le mot de passe actuel puis le nouveau (une ligne chacun).")
+@with_appcontext
+def set_password(login: str, password_stdin: bool) -> None:
+    """Change son propre mot de passe (le mot de passe actuel est exigé) ; les sessions ouvertes sont fermées."""
+    from ..audit.actor import system_user
+    from ..services.admin import mots_de_passe
+
+    current = _read_password(password_stdin, "Mot de passe actuel", confirm=False)
+    new = _read_password(password_stdin, "Nouveau mot de passe", confirm=True)
+    ended = mots_de_passe.change(current, new, login=login,
+                                 details={"canal": "cli", "utilisateur_systeme": system_user()})
+    click.echo(f"Mot de passe de « {login} » changé ; {ended} session(s) fermée(s).")
 
 
 @user.command("list")
@@ -46,7 +84,9 @@ def list_users() -> None:
     with db.new_session() as session:
         for agent, code in user_admin.list_users(session):
             state = "actif" if agent.active else "désactivé"
-            click.echo(f"{agent.login:<24} {agent.role:<24} {code or '-':<16} {state}")
+            if agent.must_change_password:
+                state += " (mot de passe provisoire)"
+            click.echo(f"{agent.login:<24} {ROLE_LABELS.get(agent.role, agent.role):<24} {code or '-':<16} {state}")
 
 
 @click.group("worklist")

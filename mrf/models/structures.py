@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, utcnow
@@ -52,6 +52,9 @@ class Agent(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A password set by an administrator (reset, creation) is provisional: changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None]
     structure: Mapped[Structure | None] = relationship()
 
 

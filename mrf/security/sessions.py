@@ -56,6 +56,12 @@ def end(reason: str) -> None:
                   .values(ended_at=datetime.now(UTC), end_reason=reason))
 
 
+def current_token_hash() -> str | None:
+    """The hash naming the current request's server-side session (kept open when a user changes password)."""
+    token = session.get(TOKEN_KEY)
+    return _digest(token) if isinstance(token, str) and token else None
+
+
 def current_agent(user_id: str) -> Agent | None:
     """Flask-Login's user loader: the agent only while the cookie's server-side session is open."""
     token = session.get(TOKEN_KEY)

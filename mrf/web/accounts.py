@@ -213,7 +213,7 @@ def record_payment(redevable_id: int):
         flash(f"Paiement non enregistré : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="paiement"))
     _after_action()
-    flash(f"Paiement de {cents / 100:.2f} € enregistré et imputé.".replace(".", ",", 1), "success")
+    flash(f"Paiement de {euros(cents)} enregistré et imputé.", "success")
     return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="creances"))
 
 

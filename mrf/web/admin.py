@@ -8,7 +8,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..extensions import db
-from ..services.admin import access, audit, user_admin
+from ..services.admin import access, audit, audit_chaine, mots_de_passe, user_admin
 from ..services.admin import users as user_service
 from .access import role_required
 from .formulaires import Formulaire
@@ -30,6 +30,10 @@ class UserForm(Formulaire):
                                                 message=f"Au moins {user_service.MIN_PASSWORD_LENGTH} caractères.")])
 
 
+class ResetForm(Formulaire):
+    """Only the CSRF token: the reset takes no input."""
+
+
 def _form() -> UserForm:
     form = UserForm()
     form.structure.choices = {"": "Aucune", **{code: f"{code} — {name}"
@@ -46,7 +50,8 @@ def users():
         if form.validate_on_submit():
             try:
                 user_service.create_user(form.login.data, form.role.data, form.password.data,
-                                         form.structure.data or None, form.display_name.data or None)
+                                         form.structure.data or None, form.display_name.data or None,
+                                         provisional=True)
             except user_service.UserError as exc:
                 flash(str(exc), "error")
                 status = 400
@@ -76,6 +81,23 @@ def toggle(agent_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/utilisateurs/<int:agent_id>/mot-de-passe", methods=["POST"])
+@role_required(*access.ADMIN_ROLES)
+def reset_password(agent_id: int):
+    """A provisional password, shown once in this answer only (never flashed: the cookie would carry it)."""
+    if not ResetForm().validate_on_submit():
+        flash("Formulaire expiré : recommencez.", "error")
+        return redirect(url_for("admin.users"))
+    try:
+        done = mots_de_passe.reset(current_user.id, agent_id=agent_id, ip=request.remote_addr)
+    except mots_de_passe.Introuvable:
+        abort(404)
+    except mots_de_passe.Refus as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/password_reset.html", done=done)
+
+
 @bp.route("/audit", endpoint="audit")
 @role_required(*access.ADMIN_ROLES)
 def audit_log():
@@ -96,3 +118,10 @@ def audit_log():
     return render_template("admin/audit.html", result=result, flt=flt, args=args, errors=errors,
                            actions=audit.known_actions(db.session), labels=audit.ACTION_LABELS)
 
+
+
+@bp.route("/audit/integrite")
+@role_required(*access.ADMIN_ROLES)
+def audit_chain():
+    """Read-only: the hash chain verified now, as ``mrf audit verify`` does."""
+    return render_template("admin/audit_chain.html", state=audit_chaine.etat(db.session))

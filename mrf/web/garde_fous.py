@@ -98,11 +98,12 @@ def record_mainlevee(redevable_id: int):
         flash("Mainlevée non enregistrée : SATD non indiquée.", "error")
         return _back(redevable.id, "situations")
     try:
-        acte = surcouverture.record_proposed_mainlevee(redevable.id, int(form.acte.data), current_user.id)
+        done = surcouverture.record_proposed_mainlevee(redevable.id, int(form.acte.data), current_user.id)
     except ErreurService as exc:
         flash(f"Mainlevée non enregistrée : {exc}", "error")
         return _back(redevable.id, "situations")
-    flash(f"Mainlevée de la SATD n° {acte.cancels_id} enregistrée (acte n° {acte.id}).", "success")
+    flash(f"Mainlevée de la SATD n° {done.satd_id} enregistrée (acte n° {done.acte_id}) — courriers "
+          f"{', '.join(done.documents)}.", "success")
     return _back(redevable.id, "chronologie")
 
 

@@ -13,11 +13,15 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, Map
 
+from panels.lifecycle import PanelState
 from poursuites.model import date_fr as library_date_fr
 from poursuites.model import euros as library_euros
 
 from ..services.admin import access
 from ..services.admin.audit_lisible import OBJECT_LABELS, details_lisibles
+from ..services.admin.vocabulaire import ROLE_LABELS
+from ..services.comptes import vocabulaire as comptes_vocabulaire
+from ..services.poursuites.vocabulaire import DECIDEUR_ANV_LABELS, DOCUMENT_LABELS, SOURCE_RENSEIGNEMENT_LABELS
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -40,6 +44,29 @@ def date_fr(value: date | datetime | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, datetime):
         text += value.strftime(" %H:%M")
     return text
+
+
+#: One label table per vocabulary (each lives in its area's ``vocabulaire`` module or library): the pages show
+#: ``code | libelle("produit")``, never the stored code.
+VOCABULAIRES: dict[str, dict[str, str]] = {
+    "produit": comptes_vocabulaire.PRODUIT_LABELS,
+    "source": comptes_vocabulaire.SOURCE_LABELS,
+    "statut_creance": comptes_vocabulaire.STATUT_CREANCE_LABELS,
+    "rattachement": comptes_vocabulaire.METHODE_RATTACHEMENT_LABELS,
+    "etat_panel": {state.value: state.label for state in PanelState},
+    "role": ROLE_LABELS,
+    "source_renseignement": SOURCE_RENSEIGNEMENT_LABELS,
+    "document": DOCUMENT_LABELS,
+    "decideur_anv": DECIDEUR_ANV_LABELS,
+}
+
+
+def libelle(code: object, vocabulaire: str) -> str:
+    """The French label of a stored ``code`` of ``vocabulaire``; « — » when there is none."""
+    if code is None or code == "":
+        return "—"
+    value = getattr(code, "value", code)
+    return VOCABULAIRES[vocabulaire].get(str(value), str(value))
 
 
 def parse_euros(text: str | None) -> int | None:
@@ -145,6 +172,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["date_fr"] = date_fr
     app.jinja_env.filters["details_audit"] = details_lisibles
+    app.jinja_env.filters["libelle"] = libelle
     app.jinja_env.globals["object_labels"] = OBJECT_LABELS
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["ROLE_LABELS"] = access.ROLE_LABELS

@@ -16,14 +16,13 @@ from ..services.admin import access
 from ..services.comptes import worklist
 from ..services.errors import ErreurService
 from ..services.poursuites.renseignements import add_renseignement
+from ..services.poursuites.vocabulaire import SOURCE_RENSEIGNEMENT_LABELS
 from .access import redevable_or_404, role_required
 
 bp = Blueprint("renseignements", __name__)
 
 KINDS = {"banque": "Compte bancaire", "employeur": "Employeur", "adresse": "Adresse"}
-SOURCES = {"agent": "Constat de l'agent", "redevable": "Déclaration du redevable", "ficoba": "FICOBA",
-           "huissier": "Commissaire de justice", "caf": "CAF", "impots": "Impôts", "amendes": "Amendes",
-           "secteur_local": "Secteur local"}
+SOURCES = SOURCE_RENSEIGNEMENT_LABELS
 RELIABILITIES = {"declaree": "Déclarée", "confirmee": "Confirmée", "ancienne": "Ancienne"}
 
 

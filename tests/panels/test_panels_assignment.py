@@ -40,7 +40,7 @@ def test_best_address_prefers_the_most_recent_reliable_one():
     # no reliable one: the most recent unverified, and it says so
     choice = best_address([newer_unverified, newest_npai, addr(JOIGNY, date(2024, 1, 1), "impots", U)])
     assert choice.observation == newer_unverified
-    assert choice.describe() == "adresse du 2026-01-01 issue de amendes, non vérifiée"
+    assert choice.describe() == "adresse du 01/01/2026 (source : amendes), non vérifiée"
 
 
 def test_best_address_same_day_prefers_impots_then_secteur_local():
@@ -70,7 +70,7 @@ def place(configuration, products, account):
 def test_configuration_1_goes_to_the_competent_sip_with_its_reason():
     p = place(1, ("amendes", "impots"), acct(1, commune=AUXERRE))
     assert p.code is PlacementCode.ASSIGNED and p.structure_code == "SIP-AUX"
-    assert p.reason == "SIP compétent pour la commune 89024 (Auxerre), adresse du 2026-03-01 issue de impots"
+    assert p.reason == "SIP compétent pour la commune 89024 (Auxerre), adresse du 01/03/2026 (source : impôts)"
     assert place(1, ("amendes", "impots"), acct(2, commune=SENS)).structure_code == "SIP-SENS"
 
 
@@ -126,7 +126,7 @@ def test_every_treated_member_has_exactly_one_competent_structure_or_is_in_the_m
             assert [s.code for s in competent] == [m.structure_code]
             assert by_code[m.structure_code].type == "sip"
             assert f"commune {m.code_insee} ({COMMUNES[m.code_insee]})" in m.reason
-            assert m.address is not None and m.address.observed_on.isoformat() in m.reason
+            assert m.address is not None and m.address.observed_on.strftime("%d/%m/%Y") in m.reason
     for m in result.control_members:
         assert m.structure_code is None and m.redevable_id not in manual
         assert m.reason.startswith("Groupe témoin")

@@ -145,7 +145,7 @@ def test_reassignment_proposal_on_move():
     # move to Sens: proposal to SIP-SENS
     p = propose_reassignment(ms, addr(SENS, date(2027, 3, 1), "amendes"), assigner)
     assert p is not None and (p.from_structure, p.to_structure) == ("SIP-AUX", "SIP-SENS")
-    assert p.reason.startswith("Déménagement (adresse du 2027-03-01 issue de amendes) hors du territoire de SIP-AUX")
+    assert p.reason.startswith("Déménagement (adresse du 01/03/2027 (source : amendes)) hors du territoire de SIP-AUX")
     assert p.reason.endswith("proposition SIP-SENS, SIP compétent pour la commune 89387 (Sens)")
     assert "(SIP d'Auxerre)" in p.reason
     # Migennes is still in SIP-AUX's territory (also in SIP-SENS's): the assignment stands

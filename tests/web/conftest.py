@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -220,6 +221,21 @@ def csrf_token(client, path: str = "/login") -> str:  # noqa: ANN001
 def sign_in(client, login: str, password: str = PASSWORD):  # noqa: ANN001, ANN201
     token = csrf_token(client)
     return client.post("/login", data={"login": login, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def queue(app):  # noqa: ANN001, ANN201
+    """The application with its own Redis job queue (removed afterwards); skips when Redis does not answer."""
+    from mrf.jobs import file
+
+    if not file.redis_disponible():
+        pytest.skip("Redis ne répond pas sur 127.0.0.1:6379 (redis-cli ping) : tests de la file de tâches sautés")
+    name = f"mrf-test-{uuid.uuid4().hex[:8]}"
+    app.config["MRF_JOBS_QUEUE"] = name
+    yield app
+    conn = file.connexion()
+    for key in conn.scan_iter(f"*{name}*"):
+        conn.delete(key)
 
 
 @pytest.fixture

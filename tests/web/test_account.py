@@ -65,7 +65,7 @@ def test_record_payment_changes_the_balance(world, client_for, csrf) -> None:
     response = agent.post(f"/redevables/{world.mine}/paiements", data=data)
     assert response.status_code == 302
     page = agent.get(f"/redevables/{world.mine}").get_data(as_text=True)
-    assert "Paiement de 1000,50 € enregistré" in page
+    assert "Paiement de 1\u202f000,50\u00a0€ enregistré" in page
     assert '<p class="fr-callout__text" id="total-du">864,50\u00a0€</p>' in page
     with db.new_session() as s:
         payment = s.scalar(select(Payment))

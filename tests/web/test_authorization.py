@@ -38,6 +38,8 @@ RULES: dict[tuple[str, str], tuple] = {
     ("auth.login", "GET"): (lambda w: "/login", {k: 200 for k in KEYS}, None),
     ("auth.login", "POST"): (lambda w: "/login", {k: 400 for k in KEYS}, {}),  # empty form: shown again, says why
     ("auth.logout", "POST"): (lambda w: "/logout", {k: 302 for k in KEYS}, {}),
+    ("auth.change_password", "GET"): (lambda w: "/mot-de-passe", {ANON: 302, **{k: 200 for k in KEYS[1:]}}, None),
+    ("auth.change_password", "POST"): (lambda w: "/mot-de-passe", {ANON: 302, **{k: 400 for k in KEYS[1:]}}, {}),
     ("home.index", "GET"): (lambda w: "/", {ANON: 302, AGENT: 200, COMPTABLE: 200, CENTRALE: 200, EVAL: 302,
                                             ADMIN: 302}, None),
     ("worklist.worklist", "GET"): (lambda w: "/travail", _identity(), None),
@@ -105,6 +107,9 @@ RULES: dict[tuple[str, str], tuple] = {
     ("admin.toggle", "POST"): (lambda w: f"/administration/utilisateurs/{w.victim_id}/activation",
                                _only({ADMIN: 302}), {"actif": "1"}),
     ("admin.audit", "GET"): (lambda w: "/administration/audit", _only({ADMIN: 200}), None),
+    ("admin.audit_chain", "GET"): (lambda w: "/administration/audit/integrite", _only({ADMIN: 200}), None),
+    ("admin.reset_password", "POST"): (lambda w: f"/administration/utilisateurs/{w.victim_id}/mot-de-passe",
+                                       _only({ADMIN: 200}), {}),  # the provisional password, shown once
     # commissaires de justice: agents see, comptables sign; an unknown dossier is 404
     ("commissaires.index", "GET"): (lambda w: "/commissaires/", _identity(), None),
     ("commissaires.statistiques", "GET"): (lambda w: "/commissaires/statistiques", _identity(), None),

@@ -84,7 +84,7 @@ def test_joint_satd_pdf_and_payment(live_server, world, page) -> None:
     page.wait_for_load_state()
     page.get_by_role("button", name="Confirmer et enregistrer le paiement").click()  # after the preview
     page.wait_for_load_state()
-    assert page.get_by_text(re.compile("Paiement de 200,00 € enregistré")).is_visible()
+    assert page.get_by_text(re.compile(r"Paiement de 200,00\s€ enregistré")).is_visible()
     after = page.locator("#total-du").inner_text()
     assert after != before
 
@@ -115,7 +115,7 @@ def test_core_actions_work_without_javascript(live_server, world, chromium) -> N
         page.get_by_label("Montant reçu (€)").fill("10")
         page.get_by_role("button", name="Enregistrer le paiement").click()
         page.get_by_role("button", name="Confirmer et enregistrer le paiement").click()  # after the preview
-        assert page.get_by_text(re.compile("Paiement de 10,00 € enregistré")).is_visible()
+        assert page.get_by_text(re.compile(r"Paiement de 10,00\s€ enregistré")).is_visible()
     finally:
         context.close()
 
@@ -132,6 +132,7 @@ ACCESSIBILITY = [
     ("evaluateur", lambda w: "/tableau-de-bord", "tableau de bord"),
     ("admin", lambda w: "/administration/audit", "journal d'audit"),
     ("admin", lambda w: "/administration/utilisateurs", "utilisateurs"),
+    ("admin", lambda w: "/administration/audit/integrite", "intégrité du journal"),
 ]
 
 

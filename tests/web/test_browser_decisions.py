@@ -57,7 +57,7 @@ def test_request_recorded_by_agent_decided_by_comptable(live_server, world, page
     assert page.get_by_text("Aucune demande en attente.").is_visible()
     page.goto(f"{base}/redevables/{world.mine}")
     assert "Rejetée le" in page.locator("#demandes").inner_text()
-    link = page.locator("#documents a", has_text="decision demande")
+    link = page.locator("#documents a", has_text="Décision sur une demande")
     with page.expect_download() as info:
         link.first.click()
     assert Path(info.value.path()).read_bytes().startswith(b"%PDF")

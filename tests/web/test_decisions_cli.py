@@ -48,6 +48,7 @@ def test_anv_propose_decide_list(run, world, tmp_path) -> None:
     assert ok.exit_code == 0 and "admise" in ok.stdout, ok.stderr
     listed = run("comptable.a", "anv", "list", "--creditor", "ETAT", "--format", "csv")
     assert listed.exit_code == 0 and "IR-2024-0001" in listed.stdout and listed.stdout.startswith("creancier_code;")
+    assert "le comptable public" in listed.stdout and ";comptable;" not in listed.stdout  # who decides, in words
     pdf = tmp_path / "anv.pdf"
     out = run("comptable.a", "anv", "list", "--format", "pdf", "--out", str(pdf))
     assert out.exit_code == 0 and pdf.read_bytes().startswith(b"%PDF")

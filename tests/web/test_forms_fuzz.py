@@ -4,14 +4,11 @@ server answer 5xx. Then the classes of input it found, each refused at the edge 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from mrf.jobs import file
 
 NASTY = st.sampled_from([
     "", " ", "0", "-1", "99999999999999999999", "1e400", "NaN", "inf", "١٢٣", "²", "½", "1 234,56", "12.345.678,9",
@@ -116,21 +113,24 @@ def test_panel_form(world, client_for, csrf, data) -> None:
 
 
 @SETTINGS
+@given(data=_fields("current", "new", "confirm", current=["cheval-agrafe-batterie-1"]))
+def test_password_change_form(world, client_for, csrf, data) -> None:
+    client = client_for("agent")
+    _check(client.post("/mot-de-passe", data={**data, "csrf_token": csrf(client, "/mot-de-passe")}))
+
+
+@SETTINGS
+@given(agent_id=st.one_of(st.integers(min_value=-5, max_value=50), st.integers(min_value=2**31, max_value=2**70)))
+def test_password_reset_form(world, client_for, csrf, agent_id) -> None:
+    admin = client_for("administrateur")
+    _check(admin.post(f"/administration/utilisateurs/{agent_id}/mot-de-passe",
+                      data={"csrf_token": csrf(admin, "/administration/utilisateurs")}))
+
+
+@SETTINGS
 @given(data=_fields("login", "password"))
 def test_login_form(app, world, csrf, data) -> None:
     _check(_post(app.test_client(), csrf, "/login", data))
-
-
-@pytest.fixture
-def queue(app):
-    if not file.redis_disponible():
-        pytest.skip("Redis ne répond pas sur 127.0.0.1:6379 (redis-cli ping) : formulaires des tâches sautés")
-    name = f"mrf-test-{uuid.uuid4().hex[:8]}"
-    app.config["MRF_JOBS_QUEUE"] = name
-    yield app
-    conn = file.connexion()
-    for key in conn.scan_iter(f"*{name}*"):
-        conn.delete(key)
 
 
 @SETTINGS

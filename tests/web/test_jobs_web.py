@@ -5,23 +5,8 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
-
-import pytest
 
 from mrf.jobs import file
-
-
-@pytest.fixture
-def queue(app):
-    if not file.redis_disponible():
-        pytest.skip("Redis ne répond pas sur 127.0.0.1:6379 (redis-cli ping) : tests de la file sautés")
-    name = f"mrf-test-{uuid.uuid4().hex[:8]}"
-    app.config["MRF_JOBS_QUEUE"] = name
-    yield app
-    conn = file.connexion()
-    for key in conn.scan_iter(f"*{name}*"):
-        conn.delete(key)
 
 
 def _token(page: str, prefix: str) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ...models import Assignment, Creance, RecordLink, Redevable, WorklistEntry
 from ..comptes import famille
+from .vocabulaire import ROLE_LABELS as ROLE_LABELS  # the label table lives with the vocabulary
 from .vocabulaire import Role
 
 AGENT = Role.AGENT
@@ -28,13 +29,6 @@ CENTRALE = Role.ADMINISTRATION_CENTRALE
 EVALUATEUR = Role.EVALUATEUR
 ADMIN = Role.ADMINISTRATEUR
 
-ROLE_LABELS = {
-    AGENT: "Agent",
-    COMPTABLE: "Comptable",
-    CENTRALE: "Administration centrale",
-    EVALUATEUR: "Évaluateur",
-    ADMIN: "Administrateur",
-}
 
 STRUCTURE_ROLES = frozenset({AGENT, COMPTABLE})
 #: Roles that may see identities (names, accounts, search).

@@ -7,6 +7,9 @@ from typing import Any
 
 from poursuites.model import date_fr, euros
 
+from ..comptes.vocabulaire import PRODUIT_LABELS, SOURCE_LABELS
+from .vocabulaire import ROLE_LABELS
+
 LABELS = {
     "amount_cents": "Montant", "montant_cents": "Montant", "page": "Page", "comptes": "Comptes affichés",
     "paires": "Paires affichées", "tache": "Tâche", "source": "Source", "fichier": "Fichier", "role": "Rôle",
@@ -18,8 +21,21 @@ LABELS = {
     "counts": "Effectifs", "redevable_id": "Compte", "structure_id": "Structure n°", "q": "Recherche",
     "products": "Produits", "limit": "Limite", "nombre": "Nombre", "paiement": "Paiement", "kind": "Type",
     "payer": "Payeur", "reference": "Référence", "received_on": "Reçu le", "lignes": "Lignes",
+    "methode": "Méthode", "chemin": "Chemin", "sessions_fermees": "Sessions fermées", "login": "Identifiant",
+    "motif": "Motif", "jours": "Jours", "numero": "Numéro", "identifiant": "Identifiant", "canal": "Canal",
 }
 SHOWN_ITEMS = 12
+
+#: Why a sign-in failed (``users.authenticate``), as the journal shows it.
+MOTIFS_ECHEC = {
+    "identifiant_inconnu": "identifiant inconnu", "compte_desactive": "compte désactivé",
+    "mot_de_passe_errone": "mot de passe erroné", "tentatives_trop_nombreuses": "trop de tentatives",
+}
+#: Values of these keys are codes of a vocabulary: shown by its label table.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "role": ROLE_LABELS, "products": PRODUIT_LABELS, "product": PRODUIT_LABELS, "source": SOURCE_LABELS,
+    "motif": MOTIFS_ECHEC,
+}
 
 
 def _label(key: str) -> str:
@@ -32,6 +48,12 @@ def _label(key: str) -> str:
 def _value(key: str, value: Any) -> str:
     if value is None:
         return "—"
+    labels = VALUE_LABELS.get(key)
+    if labels is not None:
+        if isinstance(value, str):
+            return labels.get(value, value)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(labels.get(v, str(v)) for v in value)
     if isinstance(value, bool):
         return "oui" if value else "non"
     if key.endswith("_cents") and isinstance(value, int):
@@ -59,5 +81,7 @@ OBJECT_LABELS = {
     "redevable": "Compte", "document": "Document", "agent": "Utilisateur", "acte": "Acte", "panel": "Panel",
     "match_pair": "Paire de rapprochement", "match_run": "Rapprochement", "source_record": "Enregistrement source",
     "import_batch": "Import", "structure": "Structure", "tache": "Tâche", "recherche": "Recherche",
-    "comptes": "Comptes consolidés",
+    "comptes": "Comptes consolidés", "dossier_commissaire": "Dossier de commissaire de justice",
+    "demande_commissaire": "Demande au commissaire de justice", "etude": "Étude de commissaire de justice",
+    "fichier": "Fichier", "page": "Page", "review_decision": "Décision de rapprochement",
 }

@@ -12,7 +12,7 @@ from ...extensions import db
 from ...models import Agent, AuditLog, Structure
 from ...security import passwords, throttle
 from ..errors import Refus
-from .vocabulaire import ROLES, ROLES_WITH_STRUCTURE
+from .vocabulaire import ROLE_LABELS, ROLES, ROLES_WITH_STRUCTURE
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 # Compared against when the login is unknown, so that timing does not reveal which logins exist.
@@ -34,13 +34,14 @@ def hash_password(password: str) -> str:
 
 
 def create_user(login: str, role: str, password: str, structure_code: str | None = None,
-                display_name: str | None = None) -> Agent:
+                display_name: str | None = None, provisional: bool = False) -> Agent:
+    """Create an agent; ``provisional``: the password was chosen by an administrator, changed at first sign-in."""
     if role not in ROLES:
         raise UserError(f"Rôle inconnu « {role} » ; rôles possibles : {', '.join(ROLES)}.")
     if refused := passwords.problems(password, login, display_name):
         raise UserError(" ".join(refused))
     if role in ROLES_WITH_STRUCTURE and not structure_code:
-        raise UserError(f"Le rôle « {role} » exige une structure (--structure CODE).")
+        raise UserError(f"Le rôle « {ROLE_LABELS.get(role, role)} » exige une structure.")
     with db.transaction() as session:
         if session.scalar(select(Agent.id).where(Agent.login == login)) is not None:
             raise UserError(f"L'identifiant « {login} » existe déjà.")
@@ -50,7 +51,7 @@ def create_user(login: str, role: str, password: str, structure_code: str | None
             if structure_id is None:
                 raise UserError(f"Structure inconnue : « {structure_code} ».")
         agent = Agent(login=login, role=role, password_hash=hash_password(password),
-                      structure_id=structure_id, display_name=display_name)
+                      structure_id=structure_id, display_name=display_name, must_change_password=provisional)
         session.add(agent)
         session.flush()
         session.add(AuditLog(action="creation_utilisateur", object_type="agent", object_id=str(agent.id),
@@ -58,7 +59,7 @@ def create_user(login: str, role: str, password: str, structure_code: str | None
         return agent
 
 
-def _wait_message(wait_seconds: float) -> str:
+def wait_message(wait_seconds: float) -> str:
     minutes = max(1, -(-int(wait_seconds) // 60))
     return f"Trop de tentatives : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
 
@@ -80,7 +81,7 @@ def authenticate(login: str, password: str, ip: str | None = None) -> LoginOutco
             session.add(AuditLog(agent_id=agent_id, action="echec_connexion", object_type="agent",
                                  object_id=None if agent_id is None else str(agent_id), ip=ip,
                                  details={**failure, "motif": "tentatives_trop_nombreuses"}))
-            return LoginOutcome(None, _wait_message(wait.total_seconds()))
+            return LoginOutcome(None, wait_message(wait.total_seconds()))
         if agent is None or not agent.active:
             check_password_hash(_DUMMY_HASH, password)
             reason = "identifiant_inconnu" if agent is None else "compte_desactive"

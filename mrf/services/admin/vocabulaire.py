@@ -17,4 +17,12 @@ class Role(StrEnum):
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 ROLES_WITH_STRUCTURE: tuple[str, ...] = (Role.AGENT.value, Role.COMPTABLE.value)
 
-__all__ = ["ROLES", "ROLES_WITH_STRUCTURE", "Role"]
+ROLE_LABELS: dict[str, str] = {
+    Role.AGENT: "Agent",
+    Role.COMPTABLE: "Comptable",
+    Role.ADMINISTRATION_CENTRALE: "Administration centrale",
+    Role.EVALUATEUR: "Évaluateur",
+    Role.ADMINISTRATEUR: "Administrateur",
+}
+
+__all__ = ["ROLES", "ROLES_WITH_STRUCTURE", "ROLE_LABELS", "Role"]

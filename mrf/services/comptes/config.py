@@ -110,8 +110,9 @@ def _period(rows: list[dict[str, Any]], on: date, what: str) -> dict[str, Any]:
     for row in rows:
         if row["du"] <= on and (row.get("au") is None or on <= row["au"]):
             return row
-    raise ConfigError(f"Aucune configuration de {what} en vigueur le {date_fr(on)} : "
-                      "compléter mrf/data/poursuites.toml.")
+    # The message reaches agents: no file path (the administrator finds the file from the docs).
+    raise ConfigError(f"Aucune configuration de {what} en vigueur le {date_fr(on)} : l'administrateur de "
+                      "l'application doit compléter la configuration des poursuites.")
 
 
 @cache

@@ -7,7 +7,8 @@ library (entry point of the service; the web pages and the CLI call these functi
   write the act (``Acte`` + ``ActeLine`` per créance with its recourse text), the ``SatdLock``
   rows that make a second, concurrent issue fail cleanly, the two numbered PDF documents
   (notice to the tiers, notification to the debtor), an audit entry;
-- :func:`release_satd` — mainlevée or annulation: a new act pointing to the SATD it ends;
+- :func:`annul_satd` — annulation (the SATD was void): a new act pointing to the SATD it ends; a
+  mainlevée, total or partial, is :func:`mrf.services.poursuites.mainlevee.release` (with its letters);
 - :func:`record_tiers_answer`, :func:`record_payment`, :func:`reverse_payment`,
   :func:`record_request`, :func:`decide_request`, :func:`propose_anv`, :func:`decide_anv`,
   :func:`add_renseignement`, :func:`address_proposals`.
@@ -37,7 +38,6 @@ from ..admin import audit
 from ..comptes.consolide import (
     ANSWER_KINDS,
     ANY_SATD_KINDS,
-    CANCELLING_ACT_KINDS,
     NEGATIVE_ANSWERS,
     AccountNotFound,
     CompteCharge,
@@ -56,7 +56,7 @@ from .perimetre import RefusTraitement, refus_hors_perimetre, refuse_same_day_sa
 from .plan import PlanView, plan_for
 from .presentation import plan_text
 from .renseignements import add_renseignement, address_proposals
-from .vocabulaire import StatutAnv
+from .vocabulaire import StatutAnv, TypeActe
 
 
 # ---------------------------------------------------------------------------------- plan
@@ -198,13 +198,10 @@ def _issue_step(session, account: CompteCharge, step: PlanStep, rid: int, agent_
 
 
 @refus_des_bibliotheques(PoursuitesError)
-def release_satd(acte_id: int, kind: str = "mainlevee", on: date | None = None, agent_id: int | None = None,
-                 motif: str = "") -> Acte:
-    """End an SATD by a new act: ``mainlevee`` (lifted; it did interrupt prescription) or
-    ``annulation`` (void). A later SATD on the same créances and tiers is then possible."""
+def annul_satd(acte_id: int, on: date | None = None, agent_id: int | None = None, motif: str = "") -> Acte:
+    """End a void SATD by an ``annulation`` act (it never interrupted prescription). A later SATD on the
+    same créances and tiers is then possible. A mainlevée is ``mainlevee.release``, with its documents."""
     on = on or date.today()
-    if kind not in CANCELLING_ACT_KINDS:
-        raise PoursuitesError(f"Type d'acte inconnu : « {kind} » (attendu : {', '.join(CANCELLING_ACT_KINDS)}).")
     with db.transaction() as session:
         acte = session.get(Acte, int(acte_id))
         if acte is None or acte.kind not in ANY_SATD_KINDS:
@@ -213,14 +210,14 @@ def release_satd(acte_id: int, kind: str = "mainlevee", on: date | None = None, 
         if done is not None:
             raise PoursuitesError(f"SATD déjà levée ou annulée (acte n° {done.id} du {date_fr(done.issued_on)}).")
         if on < acte.issued_on:
-            raise PoursuitesError("La mainlevée ne peut précéder la SATD.")
-        new = Acte(redevable_id=acte.redevable_id, kind=kind, structure_id=acte.structure_id,
+            raise PoursuitesError("L'annulation ne peut précéder la SATD.")
+        new = Acte(redevable_id=acte.redevable_id, kind=TypeActe.ANNULATION.value, structure_id=acte.structure_id,
                    renseignement_id=acte.renseignement_id, amount_cents=acte.amount_cents, issued_on=on,
                    agent_id=agent_id, status="emis", cancels_id=acte.id, details={"motif": motif})
         new.lines = [ActeLine(creance_id=line.creance_id, amount_cents=line.amount_cents) for line in acte.lines]
         session.add(new)
         session.flush()
-        audit.add(session, agent_id, kind, "acte", acte.id, {"acte_id": new.id, "motif": motif})
+        audit.add(session, agent_id, TypeActe.ANNULATION.value, "acte", acte.id, {"acte_id": new.id, "motif": motif})
     return new
 
 
@@ -335,5 +332,5 @@ def satd_in_force(redevable_id: int, today: date | None = None) -> list[LockInfo
 __all__ = [
     "AccountNotFound", "PlanView", "PoursuitesError", "SatdDejaEnCours", "add_renseignement", "address_proposals",
     "build_plan", "decide_anv", "decide_request", "euros", "issue_satd", "plan_text", "propose_anv",
-    "record_payment", "record_request", "record_tiers_answer", "release_satd", "reverse_payment", "satd_in_force",
+    "record_payment", "record_request", "record_tiers_answer", "annul_satd", "reverse_payment", "satd_in_force",
 ]

@@ -34,6 +34,7 @@ from ..comptes.consolide import PoursuitesError, load_account
 from ..errors import Conflit, Interdit, Introuvable, Refus, refus_des_bibliotheques
 from .habilitations import acting_agent, comptable, reason_required
 from .plan import plan_for
+from .vocabulaire import DECIDEUR_ANV_LABELS
 
 _DECIDERS = {Product.IMPOTS: "comptable", Product.AMENDES: "comptable_cour_des_comptes",
              Product.SECTEUR_LOCAL: "assemblee_deliberante"}
@@ -189,7 +190,8 @@ def listing(session: Session, user: User, creditor_code: str | None = None) -> l
             continue
         r = session.get(Redevable, d.redevable_id)
         out.append(LigneAnv(c.creditor_code, c.creditor_name, f"{r.nom} {r.prenoms or ''}".strip(), c.reference,
-                            d.amount_cents, MOTIFS.get(d.ground, d.ground), d.decided_on, d.decider))
+                            d.amount_cents, MOTIFS.get(d.ground, d.ground), d.decided_on,
+                            DECIDEUR_ANV_LABELS.get(d.decider, d.decider)))
     return sorted(out, key=lambda x: (x.creditor_code, x.redevable, x.reference))
 
 

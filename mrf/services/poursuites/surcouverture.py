@@ -1,6 +1,7 @@
 """Over-seizure: once the sums seized under SATDs cover créances, propose the mainlevée of the acts that
 cover them (:func:`poursuites.mainlevee.propose_mainlevees`) and record a total one in one click with the
-existing mainlevée use case (:func:`mrf.services.poursuites.actes.release_satd`)."""
+mainlevée use case (:func:`mrf.services.poursuites.mainlevee.release`: its notice to the tiers and letter to
+the debtor, and only by the structure that issued the SATD)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from sqlalchemy.orm import Session
 from poursuites.mainlevee import Mainlevee, propose_mainlevees
 
 from ...extensions import db
-from ...models import Acte, Imputation, Payment
+from ...models import Imputation, Payment
 from ..comptes.consolide import CompteCharge, PoursuitesError, load_account
 from ..errors import refus_des_bibliotheques
-from .actes import release_satd
+from . import mainlevee
 from .vocabulaire import Payeur
 
 
@@ -59,17 +60,18 @@ def mainlevees_proposees(redevable_id: int, today: date | None = None) -> list[M
 
 
 def record_proposed_mainlevee(redevable_id: int, acte_id: int, agent_id: int | None = None,
-                              today: date | None = None) -> Acte:
-    """Record the proposed total mainlevée of ``acte_id`` (refused when the product proposes none for it)."""
+                              today: date | None = None) -> mainlevee.Mainlevee:
+    """Record the proposed total mainlevée of ``acte_id`` with its documents (refused when the product
+    proposes none for it, or when the agent's structure did not issue the SATD)."""
     today = today or date.today()
     proposed = {m.acte_id: m for m in mainlevees_proposees(redevable_id, today)}
     m = proposed.get(str(acte_id))
     if m is None:
         raise PoursuitesError(f"Aucune mainlevée n'est proposée pour la SATD n° {acte_id} à cette date.")
     if not m.totale:
-        raise PoursuitesError(f"Mainlevée partielle de la SATD n° {acte_id} : {m.reason} À notifier au tiers ; "
-                              "seule une mainlevée totale s'enregistre en un clic.")
-    return release_satd(int(acte_id), "mainlevee", today, agent_id, motif=m.reason)
+        raise PoursuitesError(f"Mainlevée partielle de la SATD n° {acte_id} : {m.reason} Seule une mainlevée totale "
+                              "s'enregistre en un clic : indiquez le montant à lever dans la mainlevée de la SATD.")
+    return mainlevee.release(int(acte_id), agent_id, m.reason, today)
 
 
 __all__ = ["mainlevees_proposees", "proposals_for", "record_proposed_mainlevee"]

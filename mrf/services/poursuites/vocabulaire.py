@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from poursuites.legal import load
+
 
 class TypeActe(StrEnum):
     SATD = "satd"  # acts recorded before SATD were split by kind of tiers
@@ -42,4 +44,35 @@ class Payeur(StrEnum):
     COMMISSAIRE_DE_JUSTICE = "huissier"  # stored value kept from before the profession's new name
 
 
-__all__ = ["Payeur", "ReponseTiers", "StatutAnv", "TypeActe", "TypeDemande"]
+#: Where a renseignement (bank account, employer, address) comes from: code → what a person reads.
+SOURCE_RENSEIGNEMENT_LABELS: dict[str, str] = {
+    "agent": "Constat de l'agent", "redevable": "Déclaration du redevable", "ficoba": "FICOBA",
+    "huissier": "Commissaire de justice", "caf": "CAF", "impots": "Impôts", "amendes": "Amendes",
+    "secteur_local": "Secteur local",
+}
+
+#: Kinds of stored documents (``document.kind``): notices, letters, refunds.
+DOCUMENT_LABELS: dict[str, str] = {
+    "satd_tiers": "SATD — avis au tiers détenteur",
+    "satd_redevable": "SATD — notification au redevable",
+    "mainlevee": "Mainlevée de SATD",
+    "mise_en_demeure": "Mise en demeure de payer",
+    "lettre_relance": "Lettre de relance",
+    "decision_demande": "Décision sur une demande",
+    "plan_defaillant": "Plan de règlement non respecté",
+    "remboursement": "Remboursement d'un excédent",
+}
+
+def _decideurs_anv() -> dict[str, str]:
+    """Who decides an admission en non-valeur, per line of a proposal (``services.poursuites.anv``): the
+    words of the versioned legal data (``poursuites/data/anv.toml``), never restated here."""
+    data = load("anv")
+    return {"comptable": data["impots"]["decideur"], "comptable_cour_des_comptes": data["amendes"]["decideur"],
+            "assemblee_deliberante": data["secteur_local"]["decideur"],
+            "executif_delegation": data["secteur_local"]["delegation"]["decideur"]}
+
+
+DECIDEUR_ANV_LABELS: dict[str, str] = _decideurs_anv()
+
+__all__ = ["DECIDEUR_ANV_LABELS", "DOCUMENT_LABELS", "SOURCE_RENSEIGNEMENT_LABELS", "Payeur", "ReponseTiers",
+           "StatutAnv", "TypeActe", "TypeDemande"]

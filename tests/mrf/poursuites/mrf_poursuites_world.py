@@ -32,6 +32,13 @@ def make_structures() -> None:
     ])
 
 
+def agent_of(structure_code: str, login: str, role: str = "comptable") -> int:
+    """An agent of ``structure_code`` (services that act check who acts); its id."""
+    from mrf.services.admin.users import create_user
+
+    return create_user(login, role, "cheval-agrafe-batterie-1", structure_code).id
+
+
 def count(model, *where) -> int:  # noqa: ANN001
     with db.new_session() as s:
         return s.scalar(select(func.count()).select_from(model).where(*where))

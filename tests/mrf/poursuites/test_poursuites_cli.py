@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from mrf.services.poursuites import actes as service
@@ -149,3 +150,14 @@ def test_satd_batch_follows_a_twice_merged_account_to_its_root(world, cli, tmp_p
     plan = json.loads(cli.invoke(args=["plan", str(merged.id), "--json", "--date", DATE]).stdout)
     assert plan["redevable_id"] == root.id
     assert set(merged.creances.values()) <= {c["id"] for c in plan["creances"]}
+
+
+def test_satd_release_annulation_ends_the_satd_once(world, cli):
+    d = world.debtor()
+    [doc, _] = service.issue_satd(d.id, d.tiers["banque"], None, date(2026, 11, 2))
+    done = cli.invoke(args=["satd", "release", str(doc.acte_id), "--annulation", "--motif", "tiers inexistant",
+                            "--date", DATE])
+    assert done.exit_code == 0, done.output
+    assert "Annulation enregistrée" in done.output and f"SATD n° {doc.acte_id}" in done.output
+    again = cli.invoke(args=["satd", "release", str(doc.acte_id), "--annulation", "--date", DATE])
+    assert again.exit_code == 2 and "déjà levée ou annulée" in again.stderr

@@ -14,7 +14,7 @@ from mrf.services.comptes.consolide import PoursuitesError
 from mrf.services.poursuites import actes as service
 from mrf.services.poursuites import paiements, situations, surcouverture
 
-from mrf_poursuites_world import ON, count, pdf_text
+from mrf_poursuites_world import ON, agent_of, count, pdf_text
 
 
 # ---------------------------------------------------------------------------------- situations
@@ -141,21 +141,40 @@ def test_a_debtor_overpayment_is_shown_before_confirming(world):
 
 
 # ---------------------------------------------------------------------------------- over-seizure
-def test_when_seized_sums_cover_the_debt_the_other_satd_is_released_in_one_click(world):
-    d = world.debtor(employer=True, amendes=0, local=0)
+def test_when_seized_sums_cover_the_debt_the_satd_is_released_in_one_click_with_its_letters(world):
+    from mrf.services.comptes.consolide import PoursuitesError as Refus
+    from mrf.services.errors import Interdit
+
+    d = world.debtor(employer=True, local=0)
     service.issue_satd(d.id, d.tiers["banque"], None, date(2026, 11, 2))
-    # the bank answered nothing yet; a later employer SATD on a new créance is not needed: use a second bank act
     with db.new_session() as s:
-        bank_act = s.scalar(select(Acte)).id
+        bank_act = s.scalar(select(Acte))
+        bank_act_id, issuer = bank_act.id, bank_act.structure_id
+    assert issuer == world.structure_ids["SIP-AUXERRE"]
+    comptable = agent_of("SIP-AUXERRE", "comptable.sip")
+    amendes = agent_of("TA-89", "agent.amendes", "agent")  # sees the account (its amende), did not issue the SATD
     assert surcouverture.mainlevees_proposees(d.id, ON) == []
-    paiements.record_payment(d.id, 120_000, ON, "tiers", acte_id=bank_act, today=ON)
+    paiements.record_payment(d.id, 157_500, ON, "tiers", acte_id=bank_act_id, today=ON)
     [m] = surcouverture.mainlevees_proposees(d.id, ON)
-    assert m.acte_id == str(bank_act) and m.totale and "mainlevée totale" in m.reason
-    lifted = surcouverture.record_proposed_mainlevee(d.id, bank_act, None, ON)
-    assert lifted.kind == "mainlevee" and lifted.cancels_id == bank_act
+    assert m.acte_id == str(bank_act_id) and m.totale and "mainlevée totale" in m.reason
+    docs_before = count(Document)
+    with pytest.raises(Interdit, match="Seul le comptable qui a émis la SATD"):
+        surcouverture.record_proposed_mainlevee(d.id, bank_act_id, amendes, ON)
+    with pytest.raises(Interdit):
+        surcouverture.record_proposed_mainlevee(d.id, bank_act_id, None, ON)
+    assert count(Acte, Acte.cancels_id == bank_act_id) == 0 and count(Document) == docs_before
+
+    lifted = surcouverture.record_proposed_mainlevee(d.id, bank_act_id, comptable, ON)
+    assert lifted.satd_id == bank_act_id and not lifted.partial and len(lifted.documents) == 2
+    with db.new_session() as s:
+        act = s.get(Acte, lifted.acte_id)
+        assert act.kind == "mainlevee" and act.cancels_id == bank_act_id and act.agent_id == comptable
+        letters = [s.get(Document, i) for i in lifted.document_ids]
+    assert {doc.kind for doc in letters} == {"mainlevee"} and all(doc.acte_id == lifted.acte_id for doc in letters)
+    assert "mainlevée totale" in pdf_text(letters[0].pdf).lower()
     assert surcouverture.mainlevees_proposees(d.id, ON) == []
-    with pytest.raises(PoursuitesError, match="Aucune mainlevée"):
-        surcouverture.record_proposed_mainlevee(d.id, bank_act, None, ON)
+    with pytest.raises(Refus, match="Aucune mainlevée"):
+        surcouverture.record_proposed_mainlevee(d.id, bank_act_id, comptable, ON)
 
 
 # ---------------------------------------------------------------------------------- prescription

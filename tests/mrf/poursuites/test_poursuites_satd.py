@@ -13,9 +13,11 @@ from sqlalchemy import select
 from mrf.extensions import db
 from mrf.models import Acte, ActeLine, AuditLog, Document, Renseignement, SatdLock
 from mrf.services.comptes import consolide as compte_consolide
+from mrf.services.errors import Refus
 from mrf.services.poursuites import actes as service
+from mrf.services.poursuites import mainlevee
 
-from mrf_poursuites_world import IBAN_SAME_BANK, ON, count, pdf_text
+from mrf_poursuites_world import IBAN_SAME_BANK, ON, agent_of, count, pdf_text
 
 MESSAGE = "Une SATD est déjà en cours pour cette créance auprès de ce tiers"
 
@@ -140,13 +142,16 @@ def test_unique_lock_is_the_guard_when_the_plan_read_is_stale(world, monkeypatch
 
 def test_mainlevee_then_a_new_satd_takes_the_next_generation(world):
     d = world.debtor()
+    comptable = agent_of("SIP-AUXERRE", "comptable.sip")
     first = service.issue_satd(d.id, d.tiers["banque"], None, ON)
-    with pytest.raises(service.PoursuitesError, match="précéder"):
-        service.release_satd(first[0].acte_id, "mainlevee", ON - timedelta(days=1))
-    lifted = service.release_satd(first[0].acte_id, "mainlevee", ON, None, "paiement partiel")
-    assert lifted.cancels_id == first[0].acte_id and lifted.kind == "mainlevee"
+    with pytest.raises(Refus, match="précéder"):
+        mainlevee.release(first[0].acte_id, comptable, "paiement partiel", ON - timedelta(days=1))
+    lifted = mainlevee.release(first[0].acte_id, comptable, "paiement partiel", ON)
+    with db.new_session() as s:
+        act = s.get(Acte, lifted.acte_id)
+        assert act.cancels_id == first[0].acte_id and act.kind == "mainlevee"
     with pytest.raises(service.PoursuitesError, match="déjà levée"):
-        service.release_satd(first[0].acte_id, "annulation", ON)
+        service.annul_satd(first[0].acte_id, ON)
     again = service.issue_satd(d.id, d.tiers["banque"], None, ON + timedelta(days=1))
     assert again[0].number == "SATD-2026-SIP-AUXERRE-000003"
     with db.new_session() as s:
@@ -158,11 +163,11 @@ def test_mainlevee_keeps_the_interruption_an_annulation_voids_it(world):
     d = world.debtor()
     docs = service.issue_satd(d.id, d.tiers["banque"], None, date(2026, 10, 5))
     assert service.build_plan(d.id, ON).nearest_prescription == date(2029, 10, 5)  # every créance restarted
-    service.release_satd(docs[0].acte_id, "mainlevee", date(2026, 10, 10))
+    mainlevee.release(docs[0].acte_id, agent_of("SIP-AUXERRE", "comptable.sip"), "soldé", date(2026, 10, 10))
     assert service.build_plan(d.id, ON).nearest_prescription == date(2029, 10, 5)
     again = service.issue_satd(d.id, d.tiers["banque"], None, date(2026, 10, 15))
     assert service.build_plan(d.id, ON).nearest_prescription == date(2029, 10, 15)
-    service.release_satd(again[0].acte_id, "annulation", date(2026, 10, 16))
+    service.annul_satd(again[0].acte_id, date(2026, 10, 16))
     assert service.build_plan(d.id, ON).nearest_prescription == date(2029, 10, 5)  # the void one does not count
 
 

@@ -1,0 +1,143 @@
+"""The debtor's requests of an account on a date, as the flags the poursuites library applies.
+
+- a **contestation** not yet closed suspends its créances (one contested without *sursis de
+  paiement* suspends nothing);
+- a **payment plan** granted (``acceptee``) suspends its créances while honoured, from its schedule
+  and the payments imputed on them (:func:`poursuites.requests.plan_status`); a plan recorded
+  ``defaillant`` or ``refusee`` suspends nothing.
+The latest ``RequestDecision`` of a request, by its date, is in force.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from poursuites.requests import Contestation, Echeance, Paiement, PlanDeReglement, PlanStatus, plan_status
+
+from ...models import Demande, Imputation, Payment, RequestDecision
+from ..poursuites.vocabulaire import TypeDemande
+from .resume import CONTESTATION_CLOSED_STATUSES, PLAN_HONOURED_STATUSES
+
+REQUEST_KINDS: tuple[str, ...] = tuple(t.value for t in TypeDemande)
+#: Statuses of ``RequestDecision`` per kind of request (the latest decision is in force).
+REQUEST_STATUSES: dict[str, tuple[str, ...]] = {
+    "plan_reglement": ("acceptee", "refusee", "defaillant", "solde", "annulee"),
+    "contestation": ("acceptee", "refusee", "retiree"),
+    "remise_gracieuse": ("acceptee", "refusee"),
+}
+#: Latest statuses after which a contestation no longer suspends anything.
+CONTESTATION_CLOSED = CONTESTATION_CLOSED_STATUSES
+#: Latest statuses under which a payment plan is granted (then honoured or not, from its schedule).
+PLAN_GRANTED = PLAN_HONOURED_STATUSES
+
+
+@dataclass(frozen=True)
+class PlanReglementInfo:
+    request_id: int
+    creance_ids: tuple[int, ...]
+    latest_status: str | None
+    status: PlanStatus | None  # computed from the schedule when granted
+
+
+@dataclass
+class DemandesDuCompte:
+    """The requests of an account on a date and what they mean for its créances."""
+
+    requests: list[Demande] = field(default_factory=list)  # received by the date, oldest first
+    contestations: list[Contestation] = field(default_factory=list)  # the library's input
+    contested: set[int] = field(default_factory=set)  # créance ids under a contestation not closed
+    plans: list[PlanReglementInfo] = field(default_factory=list)
+    plans_lib: list[tuple[PlanDeReglement, list[Paiement]]] = field(default_factory=list)  # granted plans
+
+
+def read_requests(session: Session, redevable_ids: Iterable[int], on: date) -> tuple[list[Demande],
+                                                                                     dict[int, RequestDecision]]:
+    """The requests of these accounts received by ``on`` (oldest first) and the latest decision of each."""
+    requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(list(redevable_ids)),
+                                                          Demande.received_on <= on)
+                                    .order_by(Demande.received_on, Demande.id)))
+    latest: dict[int, RequestDecision] = {}
+    if requests:
+        for d in session.scalars(select(RequestDecision).where(
+                RequestDecision.request_id.in_([r.id for r in requests]), RequestDecision.decided_on <= on)
+                .order_by(RequestDecision.decided_on, RequestDecision.id)):
+            latest[d.request_id] = d
+    return requests, latest
+
+
+def demandes_of(session: Session, redevable_ids: Iterable[int], creance_ids: Collection[int],
+                on: date) -> DemandesDuCompte:
+    """The requests of the account (its family's ids) on ``on``, restricted to its créances."""
+    requests, latest = read_requests(session, redevable_ids, on)
+    out = DemandesDuCompte(requests=requests)
+    plan_requests: list[tuple[Demande, RequestDecision | None]] = []
+    for req in requests:
+        dec = latest.get(req.id)
+        if req.kind == TypeDemande.CONTESTATION:
+            _contest(out, req, dec, _creances_named(req, creance_ids))
+        elif req.kind == TypeDemande.PLAN_REGLEMENT:
+            plan_requests.append((req, dec))
+    if plan_requests:
+        _payment_plans(session, out, plan_requests, creance_ids, on)
+    return out
+
+
+def _creances_named(req: Demande, creance_ids: Collection[int]) -> tuple[int, ...]:
+    """The créances of the account a request names (a request may name créances since moved away)."""
+    return tuple(int(i) for i in (req.creance_ids or []) if int(i) in creance_ids)
+
+
+def _contest(out: DemandesDuCompte, req: Demande, dec: RequestDecision | None, ids: tuple[int, ...]) -> None:
+    if (req.details or {}).get("sursis") is False:
+        return  # contested without sursis de paiement: recovery goes on
+    closed = dec.decided_on if dec is not None and dec.status in CONTESTATION_CLOSED else None
+    for cid in ids:
+        out.contestations.append(Contestation(str(cid), req.received_on, closed))
+        if closed is None:
+            out.contested.add(cid)
+
+
+def _payment_plans(session: Session, out: DemandesDuCompte, plan_requests: list[tuple[Demande, RequestDecision | None]],
+                   creance_ids: Collection[int], on: date) -> None:
+    """Each plan's latest status and, when granted, whether its schedule is honoured on ``on``."""
+    paid = _payments_on(session, sorted({cid for req, _ in plan_requests for cid in _creances_named(req, creance_ids)}),
+                        on)
+    for req, dec in plan_requests:
+        ids = _creances_named(req, creance_ids)
+        status: PlanStatus | None = None
+        schedule = schedule_of(req)
+        if dec is not None and dec.status in PLAN_GRANTED and schedule:
+            plan = PlanDeReglement(str(req.id), tuple(str(i) for i in ids), schedule, req.received_on,
+                                   int((req.details or {}).get("delai_de_grace_jours", 0)))
+            by_payment: dict[tuple[int, date], int] = defaultdict(int)
+            for cid in ids:
+                for received, pid, amount in paid.get(cid, ()):
+                    by_payment[(pid, received)] += amount
+            payments = [Paiement(received, amount) for (_, received), amount in sorted(by_payment.items())]
+            status = plan_status(plan, payments, on)
+            out.plans_lib.append((plan, payments))
+        out.plans.append(PlanReglementInfo(req.id, ids, dec.status if dec else None, status))
+
+
+def _payments_on(session: Session, creance_ids: list[int], on: date) -> dict[int, list[tuple[date, int, int]]]:
+    """Créance id -> (received on, payment id, cents imputed) of the payments received by ``on``."""
+    paid: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
+    if creance_ids:
+        for cid, pid, received, amount in session.execute(
+                select(Imputation.creance_id, Payment.id, Payment.received_on, Imputation.amount_cents)
+                .join(Payment, Payment.id == Imputation.payment_id)
+                .where(Imputation.creance_id.in_(creance_ids), Payment.received_on <= on)):
+            paid[cid].append((received, pid, amount))
+    return paid
+
+
+def schedule_of(req: Demande) -> tuple[Echeance, ...]:
+    """The schedule (échéancier) recorded with a payment plan request."""
+    rows = (req.details or {}).get("echeancier") or []
+    return tuple(Echeance(date.fromisoformat(str(r["due_on"])), int(r["amount_cents"])) for r in rows)

@@ -19,8 +19,10 @@ reader of its own module (one query per kind of row):
 
 Thresholds, creditor kinds, ANV settings and signing towns are configuration data in
 ``mrf/data/poursuites.toml`` (versioned, with validity dates), read by :func:`config`.
-The account page (:mod:`.vue`) is built on this loader; the panels' bulk summaries (:mod:`.resume`)
-share its rules (:mod:`.resume` holds the act and request statuses both read).
+The account page (:mod:`.vue`) is built on this loader; the panels' bulk summaries (:mod:`.resume`),
+set-based for a million accounts, share its rules: the act statuses and the SQL form of the last
+interrupting act (:mod:`.actes`), the request statuses (:mod:`.demandes`), the family (:mod:`.famille`);
+``tests/mrf/accounts/test_consolide.py`` checks them equal on the same account.
 """
 
 from __future__ import annotations

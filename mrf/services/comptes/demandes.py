@@ -22,8 +22,12 @@ from poursuites.requests import Contestation, Echeance, Paiement, PlanDeReglemen
 
 from ...models import Demande, Imputation, Payment, RequestDecision
 from ..poursuites.vocabulaire import TypeDemande
-from .resume import CONTESTATION_CLOSED_STATUSES, PLAN_HONOURED_STATUSES
 
+#: Latest ``RequestDecision.status`` after which a contestation no longer suspends anything.
+CONTESTATION_CLOSED_STATUSES = frozenset({"acceptee", "refusee", "retiree"})
+#: Latest ``RequestDecision.status`` under which a payment plan is granted and in force (the
+#: poursuites service records ``defaillant`` on a missed instalment, ``solde`` once paid).
+PLAN_HONOURED_STATUSES = frozenset({"acceptee"})
 REQUEST_KINDS: tuple[str, ...] = tuple(t.value for t in TypeDemande)
 #: Statuses of ``RequestDecision`` per kind of request (the latest decision is in force).
 REQUEST_STATUSES: dict[str, tuple[str, ...]] = {

@@ -41,10 +41,10 @@ from ...models import (
 )
 from ..poursuites.vocabulaire import TypeActe
 from . import famille
+from .actes import VOID_ACT_STATUSES
 from .consolide import CompteCharge, load_account
 from .creances import paid_cents
 from .liste import PRODUCT_LABELS, PRODUCTS
-from .resume import VOID_ACT_STATUSES
 from .vocabulaire import StatutCreance
 
 SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}

@@ -17,7 +17,7 @@ An act is ended by a later act whose ``cancels_id`` points to it: a ``mainlevee`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +28,7 @@ from poursuites.catalogue import ActionKind
 
 from ...models import Acte, ActeLine, SatdLock, TiersAnswer
 from ..poursuites.vocabulaire import ReponseTiers, TypeActe
+from .famille import chunks
 
 #: Acts that interrupt prescription and restart the full delay: the notified acts of poursuite of the
 #: library's catalogue, stored as ``Acte.kind`` by ``mrf.services.poursuites`` (an SATD is
@@ -78,45 +79,60 @@ class ActesLus:
 
 def read_acts(session: Session, creance_ids: Iterable[int], on: date) -> ActesLus:
     """Acts on ``creance_ids`` (of one account or many), their locks, cancellations and the tiers'
-    answers up to ``on``: one query per kind of row."""
-    cids = list(creance_ids)
+    answers up to ``on``: one query per kind of row (:func:`split_acts` then gives each account its own)."""
     out = ActesLus()
-    if not cids:
-        return out
-    for line_cid, acte in session.execute(select(ActeLine.creance_id, Acte).join(Acte, Acte.id == ActeLine.acte_id)
-                                          .where(ActeLine.creance_id.in_(cids))):
-        out.acts[acte.id] = acte
-        out.lines.append((line_cid, acte.id))
-    out.locks = list(session.scalars(select(SatdLock).where(SatdLock.creance_id.in_(cids))))
-    missing = {lk.acte_id for lk in out.locks} - set(out.acts)
-    if missing:
-        for acte in session.scalars(select(Acte).where(Acte.id.in_(missing))):
+    for part in chunks(creance_ids):
+        for line_cid, acte in session.execute(select(ActeLine.creance_id, Acte).join(Acte, Acte.id == ActeLine.acte_id)
+                                              .where(ActeLine.creance_id.in_(part))):
             out.acts[acte.id] = acte
-    if out.acts:
-        out.cancelled = _cancellations(session, list(out.acts))
-        out.negative = _negative_answers(session, list(out.acts), on)
+            out.lines.append((line_cid, acte.id))
+        out.locks += session.scalars(select(SatdLock).where(SatdLock.creance_id.in_(part)))
+    for part in chunks({lk.acte_id for lk in out.locks} - set(out.acts)):
+        for acte in session.scalars(select(Acte).where(Acte.id.in_(part))):
+            out.acts[acte.id] = acte
+    out.cancelled = _cancellations(session, list(out.acts))
+    out.negative = _negative_answers(session, list(out.acts), on)
+    return out
+
+
+def split_acts(read: ActesLus, creance_owner: Mapping[int, int]) -> dict[int, ActesLus]:
+    """Per root, the acts on its créances only (``creance_owner``: créance id -> root)."""
+    out: dict[int, ActesLus] = {root: ActesLus() for root in set(creance_owner.values())}
+    for cid, aid in read.lines:
+        mine = out[creance_owner[cid]]
+        mine.lines.append((cid, aid))
+        mine.acts[aid] = read.acts[aid]
+    for lk in read.locks:
+        mine = out[creance_owner[lk.creance_id]]
+        mine.locks.append(lk)
+        mine.acts[lk.acte_id] = read.acts[lk.acte_id]
+    for mine in out.values():
+        mine.cancelled = {aid: kind for aid, kind in read.cancelled.items() if aid in mine.acts}
+        mine.negative = {aid: ans for aid, ans in read.negative.items() if aid in mine.acts}
     return out
 
 
 def _cancellations(session: Session, acte_ids: list[int]) -> dict[int, str]:
     """Acte id -> kind of the act that ends it (an annulation wins over a mainlevée)."""
     cancelled: dict[int, str] = {}
-    for target, kind in session.execute(select(Acte.cancels_id, Acte.kind).where(Acte.cancels_id.in_(acte_ids))):
-        if cancelled.get(target) != TypeActe.ANNULATION:
-            cancelled[target] = kind
+    for part in chunks(acte_ids):
+        for target, kind in session.execute(select(Acte.cancels_id, Acte.kind).where(Acte.cancels_id.in_(part))):
+            if cancelled.get(target) != TypeActe.ANNULATION:
+                cancelled[target] = kind
     return cancelled
 
 
 def _negative_answers(session: Session, acte_ids: list[int], on: date) -> dict[int, TiersAnswer]:
     """Acte id -> the tiers' negative answer still in force on ``on`` (a later other answer ends it)."""
     negative: dict[int, TiersAnswer] = {}
-    for ans in session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_(acte_ids),
-                                                         TiersAnswer.answered_on <= on)
-                               .order_by(TiersAnswer.answered_on, TiersAnswer.id)):
-        if ans.kind in NEGATIVE_ANSWERS:
-            negative[ans.acte_id] = ans
-        else:
-            negative.pop(ans.acte_id, None)
+    for part in chunks(acte_ids):  # an act's answers are all in its own part: their order holds
+        for ans in session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_(part),
+                                                             TiersAnswer.answered_on <= on)
+                                   .order_by(TiersAnswer.answered_on, TiersAnswer.id)):
+            if ans.kind in NEGATIVE_ANSWERS:
+                negative[ans.acte_id] = ans
+            else:
+                negative.pop(ans.acte_id, None)
     return negative
 
 

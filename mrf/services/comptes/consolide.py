@@ -28,10 +28,11 @@ interrupting act (:mod:`.actes`), the request statuses (:mod:`.demandes`), the f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels.scope import Scope, categorie, comptable_now, in_scope
@@ -67,6 +68,7 @@ from .actes import (
     negative_answers_by_tiers,
     read_acts,
     satd_in_force,
+    split_acts,
 )
 from .config import ConfigError, PoursuitesConfig, config
 from .creances import anv_decisions, comptable_rows, read_creances
@@ -78,6 +80,8 @@ from .demandes import (
     DemandesDuCompte,
     PlanReglementInfo,
     demandes_of,
+    plan_payments,
+    read_requests,
     schedule_of,
 )
 from .reconnaissances import reconnaissances_of
@@ -209,29 +213,61 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
     """The consolidated account ``redevable_id`` (or the account it was merged into) on ``on``.
 
     ``for_update``: lock its créance rows until the end of the transaction (payments)."""
-    cfg = config(on)
+    config(on)  # a date without configuration is refused first, whatever the account
     root = resolve_root(session, redevable_id)
-    family = famille.family_of(session, root.id)
-    creances = read_creances(session, family, for_update=for_update)
-    scope = scope_of(session, family)
-    structures, assignment, assigned = comptable_rows(session, family, creances.values(), scope)
-    read = read_acts(session, creances, on)
-    locks, next_generation = satd_in_force(read, on)
-    renseignements = read_renseignements(session, family, on)
-    found = tiers_of(renseignements, negative_answers_by_tiers(read))
-    addresses = found.addresses + record_addresses(session, family)
-    choice = best_address(addresses)
-    demandes = demandes_of(session, family, creances, on)
-    charge = CompteCharge(
-        root=root, family_ids=family, on=on, config=cfg, creances=creances, views={}, structures=structures,
-        assigned=assigned, renseignements=renseignements, tiers=found.tiers, excluded_tiers=found.excluded,
-        redevable_view=redevable_view(root, choice), address_choice=choice, addresses=addresses, locks=locks,
-        next_generation=next_generation, anv=anv_decisions(session, creances, on), plans=demandes.plans,
-        contested=demandes.contested, acts=read.acts, scope=scope,
-        situations=as_library(rows_in_force(session, family)), assignment=assignment,
-    )
-    charge.views = _views(charge, read, reconnaissances_of(session, list(creances), demandes.requests, on), demandes)
-    return charge
+    familles = famille.Familles({root.id: famille.family_of(session, root.id)})
+    return _load(session, familles, on, for_update=for_update)[root.id]
+
+
+def load_accounts(session: Session, redevable_ids: Iterable[int], on: date) -> dict[int, CompteCharge]:
+    """The consolidated accounts of ``redevable_ids`` on ``on``, by surviving id (unknown ids left out):
+    the same accounts as :func:`load_account`, read with one query per kind of row for all of them
+    (except their place in the panels, :func:`..panels.perimetre.scope_of`, read per account)."""
+    return _load(session, famille.familles_of(session, redevable_ids), on)
+
+
+def _load(session: Session, familles: famille.Familles, on: date, *, for_update: bool = False
+          ) -> dict[int, CompteCharge]:
+    """Every account of ``familles``: each kind of row read once for all, then assembled per account."""
+    cfg = config(on)
+    roots = {r.id: r for part in famille.chunks(familles.families)
+             for r in session.scalars(select(Redevable).where(Redevable.id.in_(part)))}
+    creances = read_creances(session, familles, for_update=for_update)
+    scopes = {root: scope_of(session, family) for root, family in familles.families.items()}
+    comptables = comptable_rows(session, familles, creances, scopes)
+    creance_owner = {cid: root for root, found in creances.items() for cid in found}
+    acts = split_acts(read_acts(session, creance_owner, on), creance_owner)
+    renseignements = read_renseignements(session, familles, on)
+    addresses = record_addresses(session, familles)
+    requests, decisions = read_requests(session, familles, on)
+    every_request = [r for found in requests.values() for r in found]
+    paid = plan_payments(session, every_request, on)
+    anv = anv_decisions(session, creance_owner, on)
+    acknowledged = reconnaissances_of(session, list(creance_owner), every_request, on)
+    situations: dict[int, list] = {root: [] for root in familles.families}
+    for row in rows_in_force(session, familles.ids):
+        situations[familles.owner[row.redevable_id]].append(row)
+    out = {}
+    for root, family in familles.families.items():
+        mine = creances[root]
+        read = acts.get(root) or ActesLus()
+        demandes = demandes_of(requests[root], decisions, mine, paid, on)
+        found = tiers_of(renseignements[root], negative_answers_by_tiers(read))
+        locks, next_generation = satd_in_force(read, on)
+        every_address = found.addresses + addresses[root]
+        choice = best_address(every_address)
+        charge = CompteCharge(
+            root=roots[root], family_ids=family, on=on, config=cfg, creances=mine, views={},
+            structures=comptables[root].structures, assigned=comptables[root].assigned,
+            renseignements=renseignements[root], tiers=found.tiers, excluded_tiers=found.excluded,
+            redevable_view=redevable_view(roots[root], choice), address_choice=choice, addresses=every_address,
+            locks=locks, next_generation=next_generation, anv={cid: anv[cid] for cid in mine if cid in anv},
+            plans=demandes.plans, contested=demandes.contested, acts=read.acts, scope=scopes[root],
+            situations=as_library(situations[root]), assignment=comptables[root].assignment,
+        )
+        charge.views = _views(charge, read, acknowledged, demandes)
+        out[root] = charge
+    return out
 
 
 def redevable_view(root: Redevable, choice: AddressChoice) -> RedevableView:
@@ -281,5 +317,5 @@ __all__ = [
     "PLAN_GRANTED", "PRODUCTS", "RELIABILITIES", "RENSEIGNEMENT_KINDS", "REQUEST_KINDS", "REQUEST_STATUSES",
     "SATD_ACT_KINDS", "AccountNotFound", "CompteCharge", "ConfigError", "LockInfo", "PlanReglementInfo",
     "PoursuitesConfig", "PoursuitesError", "SatdDejaEnCours", "comptable_view", "config", "creance_view",
-    "load_account", "redevable_view", "resolve_root", "schedule_of", "tiers_from_renseignement",
+    "load_account", "load_accounts", "redevable_view", "resolve_root", "schedule_of", "tiers_from_renseignement",
 ]

@@ -11,7 +11,7 @@ The latest ``RequestDecision`` of a request, by its date, is in force.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +22,7 @@ from poursuites.requests import Contestation, Echeance, Paiement, PlanDeReglemen
 
 from ...models import Demande, Imputation, Payment, RequestDecision
 from ..poursuites.vocabulaire import TypeDemande
+from .famille import Familles, chunks
 
 #: Latest ``RequestDecision.status`` after which a contestation no longer suspends anything.
 CONTESTATION_CLOSED_STATUSES = frozenset({"acceptee", "refusee", "retiree"})
@@ -60,35 +61,46 @@ class DemandesDuCompte:
     plans_lib: list[tuple[PlanDeReglement, list[Paiement]]] = field(default_factory=list)  # granted plans
 
 
-def read_requests(session: Session, redevable_ids: Iterable[int], on: date) -> tuple[list[Demande],
-                                                                                     dict[int, RequestDecision]]:
-    """The requests of these accounts received by ``on`` (oldest first) and the latest decision of each."""
-    requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(list(redevable_ids)),
-                                                          Demande.received_on <= on)
-                                    .order_by(Demande.received_on, Demande.id)))
-    latest: dict[int, RequestDecision] = {}
-    if requests:
-        for d in session.scalars(select(RequestDecision).where(
-                RequestDecision.request_id.in_([r.id for r in requests]), RequestDecision.decided_on <= on)
-                .order_by(RequestDecision.decided_on, RequestDecision.id)):
-            latest[d.request_id] = d
+def read_requests(session: Session, familles: Familles, on: date) -> tuple[dict[int, list[Demande]],
+                                                                          dict[int, RequestDecision]]:
+    """(per root, the requests of its family received by ``on``, oldest first; the latest decision of
+    each request by ``on``, by request id)."""
+    rows = [r for part in chunks(familles.ids) for r in session.scalars(
+        select(Demande).where(Demande.redevable_id.in_(part), Demande.received_on <= on))]
+    requests: dict[int, list[Demande]] = {root: [] for root in familles.families}
+    for r in sorted(rows, key=lambda r: (r.received_on, r.id)):
+        requests[familles.owner[r.redevable_id]].append(r)
+    decisions = [d for part in chunks(r.id for r in rows) for d in session.scalars(
+        select(RequestDecision).where(RequestDecision.request_id.in_(part), RequestDecision.decided_on <= on))]
+    latest = {d.request_id: d for d in sorted(decisions, key=lambda d: (d.decided_on, d.id))}
     return requests, latest
 
 
-def demandes_of(session: Session, redevable_ids: Iterable[int], creance_ids: Collection[int],
-                on: date) -> DemandesDuCompte:
-    """The requests of the account (its family's ids) on ``on``, restricted to its créances."""
-    requests, latest = read_requests(session, redevable_ids, on)
+def plan_payments(session: Session, requests: Iterable[Demande], on: date) -> dict[int, list[tuple[date, int, int]]]:
+    """Créance id -> (received on, payment id, cents imputed) of the payments received by ``on`` on the
+    créances the payment plan requests name."""
+    named = {int(i) for req in requests if req.kind == TypeDemande.PLAN_REGLEMENT for i in (req.creance_ids or [])}
+    paid: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
+    for part in chunks(named):
+        for cid, pid, received, amount in session.execute(
+                select(Imputation.creance_id, Payment.id, Payment.received_on, Imputation.amount_cents)
+                .join(Payment, Payment.id == Imputation.payment_id)
+                .where(Imputation.creance_id.in_(part), Payment.received_on <= on)):
+            paid[cid].append((received, pid, amount))
+    return paid
+
+
+def demandes_of(requests: list[Demande], latest: Mapping[int, RequestDecision], creance_ids: Collection[int],
+                paid: Mapping[int, list[tuple[date, int, int]]], on: date) -> DemandesDuCompte:
+    """The requests of one account (from :func:`read_requests`) on ``on``, restricted to its créances
+    (``paid``: :func:`plan_payments`)."""
     out = DemandesDuCompte(requests=requests)
-    plan_requests: list[tuple[Demande, RequestDecision | None]] = []
     for req in requests:
         dec = latest.get(req.id)
         if req.kind == TypeDemande.CONTESTATION:
             _contest(out, req, dec, _creances_named(req, creance_ids))
         elif req.kind == TypeDemande.PLAN_REGLEMENT:
-            plan_requests.append((req, dec))
-    if plan_requests:
-        _payment_plans(session, out, plan_requests, creance_ids, on)
+            _payment_plan(out, req, dec, _creances_named(req, creance_ids), paid, on)
     return out
 
 
@@ -107,38 +119,22 @@ def _contest(out: DemandesDuCompte, req: Demande, dec: RequestDecision | None, i
             out.contested.add(cid)
 
 
-def _payment_plans(session: Session, out: DemandesDuCompte, plan_requests: list[tuple[Demande, RequestDecision | None]],
-                   creance_ids: Collection[int], on: date) -> None:
-    """Each plan's latest status and, when granted, whether its schedule is honoured on ``on``."""
-    paid = _payments_on(session, sorted({cid for req, _ in plan_requests for cid in _creances_named(req, creance_ids)}),
-                        on)
-    for req, dec in plan_requests:
-        ids = _creances_named(req, creance_ids)
-        status: PlanStatus | None = None
-        schedule = schedule_of(req)
-        if dec is not None and dec.status in PLAN_GRANTED and schedule:
-            plan = PlanDeReglement(str(req.id), tuple(str(i) for i in ids), schedule, req.received_on,
-                                   int((req.details or {}).get("delai_de_grace_jours", 0)))
-            by_payment: dict[tuple[int, date], int] = defaultdict(int)
-            for cid in ids:
-                for received, pid, amount in paid.get(cid, ()):
-                    by_payment[(pid, received)] += amount
-            payments = [Paiement(received, amount) for (_, received), amount in sorted(by_payment.items())]
-            status = plan_status(plan, payments, on)
-            out.plans_lib.append((plan, payments))
-        out.plans.append(PlanReglementInfo(req.id, ids, dec.status if dec else None, status))
-
-
-def _payments_on(session: Session, creance_ids: list[int], on: date) -> dict[int, list[tuple[date, int, int]]]:
-    """Créance id -> (received on, payment id, cents imputed) of the payments received by ``on``."""
-    paid: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
-    if creance_ids:
-        for cid, pid, received, amount in session.execute(
-                select(Imputation.creance_id, Payment.id, Payment.received_on, Imputation.amount_cents)
-                .join(Payment, Payment.id == Imputation.payment_id)
-                .where(Imputation.creance_id.in_(creance_ids), Payment.received_on <= on)):
-            paid[cid].append((received, pid, amount))
-    return paid
+def _payment_plan(out: DemandesDuCompte, req: Demande, dec: RequestDecision | None, ids: tuple[int, ...],
+                  paid: Mapping[int, list[tuple[date, int, int]]], on: date) -> None:
+    """The plan's latest status and, when granted, whether its schedule is honoured on ``on``."""
+    status: PlanStatus | None = None
+    schedule = schedule_of(req)
+    if dec is not None and dec.status in PLAN_GRANTED and schedule:
+        plan = PlanDeReglement(str(req.id), tuple(str(i) for i in ids), schedule, req.received_on,
+                               int((req.details or {}).get("delai_de_grace_jours", 0)))
+        by_payment: dict[tuple[int, date], int] = defaultdict(int)
+        for cid in ids:
+            for received, pid, amount in paid.get(cid, ()):
+                by_payment[(pid, received)] += amount
+        payments = [Paiement(received, amount) for (_, received), amount in sorted(by_payment.items())]
+        status = plan_status(plan, payments, on)
+        out.plans_lib.append((plan, payments))
+    out.plans.append(PlanReglementInfo(req.id, ids, dec.status if dec else None, status))
 
 
 def schedule_of(req: Demande) -> tuple[Echeance, ...]:

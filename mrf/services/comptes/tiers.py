@@ -21,6 +21,7 @@ from poursuites.renseignements import autre_tiers, compte_bancaire, employeur
 
 from ...models import RecordLink, Renseignement, SourceRecord, TiersAnswer
 from ..poursuites.vocabulaire import ReponseTiers
+from .famille import Familles, chunks
 
 RENSEIGNEMENT_KINDS: tuple[str, ...] = (*(k.value for k in TiersKind), "adresse")
 RELIABILITIES: dict[str, Fiabilite] = {
@@ -39,12 +40,14 @@ class TiersDuCompte:
     addresses: list[Adresse] = field(default_factory=list)  # of the renseignements of kind "adresse"
 
 
-def read_renseignements(session: Session, redevable_ids: Iterable[int], on: date) -> dict[int, Renseignement]:
-    """The renseignements of these accounts observed by ``on``, by id, oldest first."""
-    q = (select(Renseignement)
-         .where(Renseignement.redevable_id.in_(list(redevable_ids)), Renseignement.observed_on <= on)
-         .order_by(Renseignement.observed_on, Renseignement.id))
-    return {r.id: r for r in session.scalars(q)}
+def read_renseignements(session: Session, familles: Familles, on: date) -> dict[int, dict[int, Renseignement]]:
+    """Per root, the renseignements of its family observed by ``on``, by id, oldest first."""
+    out: dict[int, dict[int, Renseignement]] = {root: {} for root in familles.families}
+    rows = [r for part in chunks(familles.ids) for r in session.scalars(
+        select(Renseignement).where(Renseignement.redevable_id.in_(part), Renseignement.observed_on <= on))]
+    for r in sorted(rows, key=lambda r: (r.observed_on, r.id)):
+        out[familles.owner[r.redevable_id]][r.id] = r
+    return out
 
 
 def superseded_ids(renseignements: Iterable[Renseignement]) -> set[int]:
@@ -81,15 +84,17 @@ def tiers_of(renseignements: Mapping[int, Renseignement],
     return out
 
 
-def record_addresses(session: Session, redevable_ids: Iterable[int]) -> list[Adresse]:
-    """The addresses of the source records linked to these accounts, by record id."""
-    out = []
-    for rec in session.scalars(select(SourceRecord).join(RecordLink, RecordLink.source_record_id == SourceRecord.id)
-                               .where(RecordLink.redevable_id.in_(list(redevable_ids))).order_by(SourceRecord.id)):
-        a = _record_address(rec)
-        if a is not None:
-            out.append(a)
-    return out
+def record_addresses(session: Session, familles: Familles) -> dict[int, list[Adresse]]:
+    """Per root, the addresses of the source records linked to its family, by record id."""
+    out: dict[int, list[tuple[int, Adresse]]] = {root: [] for root in familles.families}
+    for part in chunks(familles.ids):
+        for rid, rec in session.execute(select(RecordLink.redevable_id, SourceRecord)
+                                        .join(RecordLink, RecordLink.source_record_id == SourceRecord.id)
+                                        .where(RecordLink.redevable_id.in_(part))):
+            a = _record_address(rec)
+            if a is not None:
+                out[familles.owner[rid]].append((rec.id, a))
+    return {root: [a for _, a in sorted(found, key=lambda x: x[0])] for root, found in out.items()}
 
 
 def tiers_from_renseignement(r: Renseignement) -> TiersDetenteur:

@@ -11,11 +11,28 @@ import pytest
 from sqlalchemy import select
 
 from mrf.extensions import db
-from mrf.models import Acte, ActeLine, Creance, Demande, RecordLink, Redevable, SourceRecord, Structure
+from mrf.models import (
+    Acte,
+    ActeLine,
+    AnvDecision,
+    Creance,
+    Demande,
+    Imputation,
+    Payment,
+    RecordLink,
+    Redevable,
+    Renseignement,
+    RequestDecision,
+    SatdLock,
+    Situation,
+    SourceRecord,
+    Structure,
+    TiersAnswer,
+)
 from mrf.services.admin.structures import StructureSpec, upsert_structures
-from mrf.services.comptes import vue
+from mrf.services.comptes import famille, vue
 from mrf.services.comptes.actes import interrupting_dates, last_interrupting_act_sql, read_acts
-from mrf.services.comptes.consolide import AccountNotFound, load_account
+from mrf.services.comptes.consolide import AccountNotFound, load_account, load_accounts
 from mrf.services.comptes.creances import read_creances
 from mrf.services.comptes.resume import load_account_summaries
 from poursuites.prescription import prescription_date
@@ -130,7 +147,8 @@ def test_a_merged_id_opens_its_root_and_every_record_of_the_family(account: Acco
         loaded = load_account(s, account.merged, TODAY)
         assert loaded.id == account.root and set(loaded.family_ids) == {account.root, account.merged}
         assert set(loaded.creances) == set(account.creances.values())
-        assert set(read_creances(s, [account.merged])) == {account.creances["void"], account.creances["hospital"]}
+        only_merged = read_creances(s, famille.Familles({account.merged: (account.merged,)}))[account.merged]
+        assert set(only_merged) == {account.creances["void"], account.creances["hospital"]}
         with pytest.raises(AccountNotFound, match="Compte consolidé inconnu"):
             load_account(s, 10**9, TODAY)
     assert loaded.contested == {account.creances["plain"]}
@@ -178,3 +196,68 @@ def test_panel_summaries_agree_with_the_loader(account: Account) -> None:
     assert mine.current_structure_codes == {loaded.structures[loaded.creances[int(v.id)].structure_id].code
                                             for v in due} == {"SIP-C", "TA-C"}
     assert mine.contested is bool(loaded.contested) is True
+
+
+def _second_account() -> dict[str, int]:
+    """An account with what the first lacks: tiers (one answered "pas de compte", one NPAI), an SATD
+    in force with its lock, a payment plan granted and paid, an ANV admitted, a situation."""
+    with db.transaction() as s:
+        sid = s.scalar(select(Structure.id).where(Structure.code == "SIP-C"))
+        red = Redevable(nom="GARNIER", prenoms="LISE", search_text="GARNIER LISE")
+        s.add(red)
+        s.flush()
+        rec = SourceRecord(source="impots", source_key="G-1", nom="GARNIER", code_postal="58500", commune="Clamecy",
+                           voie="rue Neuve")
+        s.add(rec)
+        s.flush()
+        s.add(RecordLink(source_record_id=rec.id, redevable_id=red.id, method="batch", probability=0.9))
+        seized = _creance(s, rec, "impots", "G-IR-1", 50_000, sid, TODAY - timedelta(days=500))
+        planned = _creance(s, rec, "impots", "G-IR-2", 24_000, sid, TODAY - timedelta(days=400))
+        written_off = _creance(s, rec, "impots", "G-IR-3", 3_000, sid, TODAY - timedelta(days=1200))
+        iban = "FR7630006000011234567890189"
+        bank = Renseignement(redevable_id=red.id, kind="banque", name="Banque du Morvan", iban=iban, source="ficoba",
+                             observed_on=TODAY - timedelta(days=90), reliability="confirmee")
+        empty = Renseignement(redevable_id=red.id, kind="banque", name="Banque vide", iban=iban, source="ficoba",
+                              observed_on=TODAY - timedelta(days=95), reliability="declaree")
+        gone = Renseignement(redevable_id=red.id, kind="employeur", name="Scierie", siret="73282932000074",
+                             source="impots", observed_on=TODAY - timedelta(days=80), reliability="npai")
+        s.add_all([bank, empty, gone])
+        s.flush()
+        satd = _act(s, red.id, "satd_banque", TODAY - timedelta(days=60), [seized], renseignement_id=bank.id)
+        s.add(SatdLock(creance_id=seized, renseignement_id=bank.id, generation=0, acte_id=satd.id))
+        refused = _act(s, red.id, "satd_banque", TODAY - timedelta(days=70), [seized], renseignement_id=empty.id)
+        s.add(SatdLock(creance_id=seized, renseignement_id=empty.id, generation=0, acte_id=refused.id))
+        s.add(TiersAnswer(acte_id=refused.id, kind="pas_de_compte", answered_on=TODAY - timedelta(days=40)))
+        plan = Demande(redevable_id=red.id, kind="plan_reglement", received_on=TODAY - timedelta(days=100),
+                       creance_ids=[planned], details={"echeancier": [
+                           {"due_on": (TODAY - timedelta(days=70)).isoformat(), "amount_cents": 12_000},
+                           {"due_on": (TODAY + timedelta(days=20)).isoformat(), "amount_cents": 12_000}]})
+        s.add(plan)
+        s.flush()
+        s.add(RequestDecision(request_id=plan.id, status="acceptee", decided_on=TODAY - timedelta(days=90)))
+        payment = Payment(redevable_id=red.id, amount_cents=12_000, received_on=TODAY - timedelta(days=72),
+                          payer="redevable", rule="test")
+        payment.imputations = [Imputation(creance_id=planned, amount_cents=12_000)]
+        s.add(payment)
+        s.add(AnvDecision(creance_id=written_off, redevable_id=red.id, status="admise", ground="insolvabilite",
+                          decider="comptable", amount_cents=3_000, decided_on=TODAY - timedelta(days=10)))
+        s.add(Situation(redevable_id=red.id, kind="surendettement", started_on=TODAY - timedelta(days=5),
+                        source="agent"))
+        return {"id": red.id, "seized": seized, "bank": bank.id, "empty": empty.id, "gone": gone.id}
+
+
+def test_the_bulk_loader_loads_the_same_accounts_as_the_loader(account: Account) -> None:
+    g = _second_account()
+    with db.new_session() as s:
+        bulk = load_accounts(s, [account.merged, g["id"], 10**9], TODAY)
+        single = {rid: load_account(s, rid, TODAY) for rid in (account.root, g["id"])}
+    assert set(bulk) == {account.root, g["id"]}  # the merged id opens its root; the unknown one is left out
+    assert bulk == single
+    other = bulk[g["id"]]  # what the second account exercises is really there
+    assert set(other.locks) == {(g["seized"], g["bank"])}  # the SATD answered "pas de compte" is over
+    assert other.next_generation == {(g["seized"], g["bank"]): 1, (g["seized"], g["empty"]): 1}
+    assert set(other.tiers) == {g["bank"]} and set(other.excluded_tiers) == {g["empty"], g["gone"]}
+    assert "pas de compte" in other.excluded_tiers[g["empty"]] and "NPAI" in other.excluded_tiers[g["gone"]]
+    assert [p.latest_status for p in other.plans] == ["acceptee"] and other.plans[0].status is not None
+    assert len(other.anv_admitted) == 1 and len(other.compte().creances) == 2
+    assert [x.kind.value for x in other.situations] == ["surendettement"]

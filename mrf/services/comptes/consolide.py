@@ -52,7 +52,18 @@ from poursuites.model import (
 from poursuites.renseignements import AddressChoice, best_address
 from poursuites.requests import apply_requests
 
-from ...models import Acte, AnvDecision, Assignment, Creance, Redevable, Renseignement, Structure
+from ...models import (
+    Acte,
+    AnvDecision,
+    Assignment,
+    Creance,
+    Demande,
+    Redevable,
+    Renseignement,
+    RequestDecision,
+    Structure,
+)
+from ...models import Situation as SituationRow
 from ..errors import Conflit, Introuvable, Refus
 from ..panels.perimetre import scope_of
 from . import famille
@@ -71,7 +82,7 @@ from .actes import (
     split_acts,
 )
 from .config import ConfigError, PoursuitesConfig, config
-from .creances import anv_decisions, comptable_rows, read_creances
+from .creances import Comptables, anv_decisions, comptable_rows, read_creances
 from .demandes import (
     CONTESTATION_CLOSED,
     PLAN_GRANTED,
@@ -226,48 +237,81 @@ def load_accounts(session: Session, redevable_ids: Iterable[int], on: date) -> d
     return _load(session, famille.familles_of(session, redevable_ids), on)
 
 
+@dataclass
+class _Lu:
+    """Every kind of row of some accounts, read once for all of them (by root, or by row id)."""
+
+    on: date
+    roots: dict[int, Redevable]
+    creances: dict[int, dict[int, Creance]]
+    scopes: dict[int, Scope]
+    comptables: dict[int, Comptables]
+    acts: dict[int, ActesLus]
+    renseignements: dict[int, dict[int, Renseignement]]
+    addresses: dict[int, list[Adresse]]
+    requests: dict[int, list[Demande]]
+    decisions: dict[int, RequestDecision]
+    plan_payments: dict[int, list[tuple[date, int, int]]]
+    anv: dict[int, AnvDecision]
+    acknowledged: dict[int, tuple[Reconnaissance, ...]]
+    situations: dict[int, list[SituationRow]]
+
+
 def _load(session: Session, familles: famille.Familles, on: date, *, for_update: bool = False
           ) -> dict[int, CompteCharge]:
     """Every account of ``familles``: each kind of row read once for all, then assembled per account."""
     cfg = config(on)
-    roots = {r.id: r for part in famille.chunks(familles.families)
-             for r in session.scalars(select(Redevable).where(Redevable.id.in_(part)))}
+    lu = _read(session, familles, on, for_update)
+    return {root: _assemble(lu, root, family, cfg) for root, family in familles.families.items()}
+
+
+def _read(session: Session, familles: famille.Familles, on: date, for_update: bool) -> _Lu:
+    """One query per kind of row (per ``famille.CHUNK`` ids), for every account of ``familles``."""
     creances = read_creances(session, familles, for_update=for_update)
-    scopes = {root: scope_of(session, family) for root, family in familles.families.items()}
-    comptables = comptable_rows(session, familles, creances, scopes)
     creance_owner = {cid: root for root, found in creances.items() for cid in found}
-    acts = split_acts(read_acts(session, creance_owner, on), creance_owner)
-    renseignements = read_renseignements(session, familles, on)
-    addresses = record_addresses(session, familles)
+    scopes = {root: scope_of(session, family) for root, family in familles.families.items()}
     requests, decisions = read_requests(session, familles, on)
     every_request = [r for found in requests.values() for r in found]
-    paid = plan_payments(session, every_request, on)
-    anv = anv_decisions(session, creance_owner, on)
-    acknowledged = reconnaissances_of(session, list(creance_owner), every_request, on)
-    situations: dict[int, list] = {root: [] for root in familles.families}
-    for row in rows_in_force(session, familles.ids):
-        situations[familles.owner[row.redevable_id]].append(row)
-    out = {}
-    for root, family in familles.families.items():
-        mine = creances[root]
-        read = acts.get(root) or ActesLus()
-        demandes = demandes_of(requests[root], decisions, mine, paid, on)
-        found = tiers_of(renseignements[root], negative_answers_by_tiers(read))
-        locks, next_generation = satd_in_force(read, on)
-        every_address = found.addresses + addresses[root]
-        choice = best_address(every_address)
-        charge = CompteCharge(
-            root=roots[root], family_ids=family, on=on, config=cfg, creances=mine, views={},
-            structures=comptables[root].structures, assigned=comptables[root].assigned,
-            renseignements=renseignements[root], tiers=found.tiers, excluded_tiers=found.excluded,
-            redevable_view=redevable_view(roots[root], choice), address_choice=choice, addresses=every_address,
-            locks=locks, next_generation=next_generation, anv={cid: anv[cid] for cid in mine if cid in anv},
-            plans=demandes.plans, contested=demandes.contested, acts=read.acts, scope=scopes[root],
-            situations=as_library(situations[root]), assignment=comptables[root].assignment,
-        )
-        charge.views = _views(charge, read, acknowledged, demandes)
-        out[root] = charge
-    return out
+    situations: dict[int, list[SituationRow]] = {root: [] for root in familles.families}
+    acknowledged: dict[int, tuple[Reconnaissance, ...]] = {}
+    for part in famille.chunks(familles.ids):
+        for row in rows_in_force(session, part):
+            situations[familles.owner[row.redevable_id]].append(row)
+    for part in famille.chunks(creance_owner):
+        acknowledged.update(reconnaissances_of(session, part, every_request, on))
+    return _Lu(
+        on=on,
+        roots={r.id: r for part in famille.chunks(familles.families)
+               for r in session.scalars(select(Redevable).where(Redevable.id.in_(part)))},
+        creances=creances, scopes=scopes, comptables=comptable_rows(session, familles, creances, scopes),
+        acts=split_acts(read_acts(session, creance_owner, on), creance_owner),
+        renseignements=read_renseignements(session, familles, on), addresses=record_addresses(session, familles),
+        requests=requests, decisions=decisions, plan_payments=plan_payments(session, every_request, on),
+        anv=anv_decisions(session, creance_owner, on), acknowledged=acknowledged, situations=situations,
+    )
+
+
+def _assemble(lu: _Lu, root: int, family: tuple[int, ...], cfg: PoursuitesConfig) -> CompteCharge:
+    """One account from the rows read: its tiers, SATD in force, requests' flags, address, créance views."""
+    mine = lu.creances[root]
+    read = lu.acts.get(root) or ActesLus()
+    demandes = demandes_of(lu.requests[root], lu.decisions, mine, lu.plan_payments, lu.on)
+    found = tiers_of(lu.renseignements[root], negative_answers_by_tiers(read))
+    locks, next_generation = satd_in_force(read, lu.on)
+    addresses = found.addresses + lu.addresses[root]
+    choice = best_address(addresses)
+    comptables = lu.comptables[root]
+    charge = CompteCharge(
+        root=lu.roots[root], family_ids=family, on=lu.on, config=cfg, creances=mine, views={},
+        structures=comptables.structures, assigned=comptables.assigned, renseignements=lu.renseignements[root],
+        tiers=found.tiers, excluded_tiers=found.excluded, redevable_view=redevable_view(lu.roots[root], choice),
+        address_choice=choice, addresses=addresses, locks=locks, next_generation=next_generation,
+        anv={cid: lu.anv[cid] for cid in mine if cid in lu.anv}, plans=demandes.plans, contested=demandes.contested,
+        acts=read.acts, scope=lu.scopes[root], situations=as_library(lu.situations[root]),
+        assignment=comptables.assignment,
+    )
+    charge.views = _views(charge, read, lu.acknowledged, demandes)
+    return charge
 
 
 def redevable_view(root: Redevable, choice: AddressChoice) -> RedevableView:

@@ -2,7 +2,8 @@
 
 :func:`load_account` reads, for the surviving account (``merged_into_id`` followed by
 :mod:`.famille`) and every account merged into it, one kind of row after the other, each through a
-reader of its own module (one query per kind of row):
+bulk reader of its own module; :func:`load_accounts` does the same for a list of accounts, with one
+query per kind of row for all of them (:func:`_read`), then assembles each (:func:`_assemble`):
 
 1. the family (:mod:`.famille`) and its **créances**, with the comptable in charge of each
    (:mod:`.creances`; :meth:`CompteCharge.comptable_for`, the rule of :mod:`panels.scope`: the

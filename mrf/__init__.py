@@ -23,6 +23,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    # Imported here, not at the top: every ``import mrf.<anything>`` runs this file first, and a
+    # top-level import of the web layer and the commands would load every blueprint, command and
+    # service for ``import mrf.models`` — and a service imported first would meet itself half
+    # initialised through them. At import time the dependency is thus one-way (``mrf.cli`` imports
+    # ``mrf``, never the reverse); at run time the application and its console script need each
+    # other, by design (see the import of ``create_app`` in ``mrf/cli/__init__.py``).
     from .web import register_web
 
     register_web(app)

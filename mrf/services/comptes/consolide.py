@@ -1,141 +1,113 @@
-"""A consolidated account loaded from the database into the poursuites library's plain values.
+"""The consolidated account loaded from the database into the poursuites library's plain values.
 
-What :func:`load_account` reads, for the surviving account (``merged_into_id`` followed) and every
-account merged into it:
+:func:`load_account` reads, for the surviving account (``merged_into_id`` followed by
+:mod:`.famille`) and every account merged into it, one kind of row after the other, each through a
+bulk reader of its own module; :func:`load_accounts` does the same for a list of accounts, with one
+query per kind of row for all of them (:func:`_read`), then assembles each (:func:`_assemble`):
 
-- **créances** of every source record linked to them (``RecordLink``), with the comptable in
-  charge: the structure of each créance, or for the whole account the structure of the latest
-  ``Assignment`` row when it names one;
-- **acts** on those créances (``Acte`` / ``ActeLine``): the last interrupting act per créance
-  (kinds ``INTERRUPTING_ACT_KINDS``, not void, not cancelled by an ``annulation``), the last mise
-  en demeure; an act is cancelled by a later act whose ``cancels_id`` points to it — a
-  ``mainlevee`` ends its effect (it still interrupted prescription), an ``annulation`` voids it;
-- **SATD in force** per (créance, tiers) from ``SatdLock``: the lock of the highest generation,
-  whose act has been neither lifted nor cancelled, nor answered negatively by the tiers;
-- **flags** from the debtor's requests: a contestation not yet closed suspends its créances;
-  a payment plan granted (``acceptee``) suspends its créances while honoured, from its schedule
-  and the payments imputed on them (:func:`poursuites.requests.plan_status`); a plan recorded
-  ``defaillant`` or ``refusee`` suspends nothing;
-- **ANV**: a créance whose latest ``AnvDecision`` is ``admise`` is left out of the plan;
-- **tiers détenteurs** from ``Renseignement`` (not superseded, not NPAI, identifier valid, not
-  answered negatively since they were observed);
-- **addresses** of the source records and ``Renseignement`` rows of kind ``adresse``: the debtor's
-  address on documents is :func:`poursuites.renseignements.best_address`.
+1. the family (:mod:`.famille`) and its **créances**, with the comptable in charge of each
+   (:mod:`.creances`; :meth:`CompteCharge.comptable_for`, the rule of :mod:`panels.scope`: the
+   assigned structure within its panel's configuration, else the original comptable; a témoin keeps
+   only its original comptables; the account's place read by :func:`..panels.perimetre.scope_of`);
+2. the **acts** on them: the last interrupting act and mise en demeure per créance, the SATD in
+   force per (créance, tiers) (:mod:`.actes`);
+3. the **renseignements**: usable tiers détenteurs and addresses; the debtor's address on documents
+   is :func:`poursuites.renseignements.best_address` of them and of the source records' (:mod:`.tiers`);
+4. the debtor's **requests**: contestations and payment plans, as flags (:mod:`.demandes`);
+5. **ANV** decisions (a créance admise is left out of the plan), acknowledgements
+   (:mod:`.reconnaissances`), **situations** (:mod:`.situations`);
+6. then assembles the library's input: :meth:`CompteCharge.compte`.
 
 Thresholds, creditor kinds, ANV settings and signing towns are configuration data in
 ``mrf/data/poursuites.toml`` (versioned, with validity dates), read by :func:`config`.
-
-Comptable of each créance: :meth:`CompteCharge.comptable_for`, the rule of :mod:`panels.scope` (the
-assigned structure within its panel's configuration, else the original comptable; a témoin keeps
-only its original comptables), the account's place read by :func:`..panels.perimetre.scope_of`.
-
-Size (over 400 lines): one loader reading ten tables into the library's input; cutting
-:func:`load_account` into smaller readers is the next step of issue 16 (not done yet).
+The account page (:mod:`.vue`) is built on this loader; the panels' bulk summaries (:mod:`.resume`),
+set-based for a million accounts, share its rules: the act statuses and the SQL form of the last
+interrupting act (:mod:`.actes`), the request statuses (:mod:`.demandes`), the family (:mod:`.famille`);
+``tests/mrf/accounts/test_consolide.py`` checks them equal on the same account.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panels.scope import Scope, categorie, comptable_now, in_scope
-from poursuites.catalogue import ActionKind
 from poursuites.model import (
     Adresse,
     ComptableView,
     CompteConsolide,
     CreanceView,
-    Fiabilite,
     OffenceKind,
     Product,
     Reconnaissance,
     RedevableView,
     SatdEnCours,
     Situation,
-    SourceInfo,
     TiersDetenteur,
-    TiersKind,
-    date_fr,
 )
-from poursuites.renseignements import AddressChoice, autre_tiers, best_address, compte_bancaire, employeur
-from poursuites.requests import (
-    Contestation,
-    Echeance,
-    Paiement,
-    PlanDeReglement,
-    PlanStatus,
-    apply_requests,
-    plan_status,
-)
+from poursuites.renseignements import AddressChoice, best_address
+from poursuites.requests import apply_requests
 
 from ...models import (
     Acte,
-    ActeLine,
     AnvDecision,
     Assignment,
     Creance,
     Demande,
-    Imputation,
-    Payment,
-    RecordLink,
     Redevable,
     Renseignement,
     RequestDecision,
-    SatdLock,
-    SourceRecord,
     Structure,
-    TiersAnswer,
 )
+from ...models import Situation as SituationRow
 from ..errors import Conflit, Introuvable, Refus
 from ..panels.perimetre import scope_of
-from ..poursuites.vocabulaire import ReponseTiers, TypeActe, TypeDemande
 from . import famille
-from .config import ConfigError, PoursuitesConfig, config
-from .reconnaissances import reconnaissances_of
-from .resume import (
-    CONTESTATION_CLOSED_STATUSES,
-    INTERRUPTING_ACT_KINDS,
-    PLAN_HONOURED_STATUSES,
-    VOID_ACT_STATUSES,
+from .actes import (
+    ANSWER_KINDS,
+    ANY_SATD_KINDS,
+    CANCELLING_ACT_KINDS,
+    NEGATIVE_ANSWERS,
+    SATD_ACT_KINDS,
+    ActesLus,
+    LockInfo,
+    interrupting_dates,
+    negative_answers_by_tiers,
+    read_acts,
+    satd_in_force,
+    split_acts,
 )
+from .config import ConfigError, PoursuitesConfig, config
+from .creances import Comptables, anv_decisions, comptable_rows, read_creances
+from .demandes import (
+    CONTESTATION_CLOSED,
+    PLAN_GRANTED,
+    REQUEST_KINDS,
+    REQUEST_STATUSES,
+    DemandesDuCompte,
+    PlanReglementInfo,
+    demandes_of,
+    plan_payments,
+    read_requests,
+    schedule_of,
+)
+from .reconnaissances import reconnaissances_of
 from .situations import as_library, rows_in_force
+from .tiers import (
+    PRODUCTS,
+    RELIABILITIES,
+    RENSEIGNEMENT_KINDS,
+    read_renseignements,
+    record_addresses,
+    tiers_from_renseignement,
+    tiers_of,
+)
 from .vocabulaire import StatutCreance
-
-#: Acts that end another act (``cancels_id``): a mainlevée lifts an SATD (which did interrupt
-#: prescription); an annulation voids the act (as if never issued).
-CANCELLING_ACT_KINDS: tuple[str, ...] = (TypeActe.MAINLEVEE, TypeActe.ANNULATION)
-#: Kinds of the SATD acts this service issues (the library's catalogue actions).
-SATD_ACT_KINDS: tuple[str, ...] = (ActionKind.SATD_BANQUE.value, ActionKind.SATD_TIERS.value)
-#: SATD acts an answer or a mainlevée may point to (``satd``: written by other tools).
-ANY_SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, *SATD_ACT_KINDS)
-#: Answers of a tiers that end an SATD (nothing to seize there).
-NEGATIVE_ANSWERS: tuple[str, ...] = (ReponseTiers.PAS_DE_COMPTE, ReponseTiers.PAS_DE_SALAIRE)
-ANSWER_KINDS: tuple[str, ...] = tuple(r.value for r in ReponseTiers)
-
-REQUEST_KINDS: tuple[str, ...] = tuple(t.value for t in TypeDemande)
-#: Statuses of ``RequestDecision`` per kind of request (the latest decision is in force).
-REQUEST_STATUSES: dict[str, tuple[str, ...]] = {
-    "plan_reglement": ("acceptee", "refusee", "defaillant", "solde", "annulee"),
-    "contestation": ("acceptee", "refusee", "retiree"),
-    "remise_gracieuse": ("acceptee", "refusee"),
-}
-#: Latest statuses after which a contestation no longer suspends anything.
-CONTESTATION_CLOSED = CONTESTATION_CLOSED_STATUSES
-#: Latest statuses under which a payment plan is granted (then honoured or not, from its schedule).
-PLAN_GRANTED = PLAN_HONOURED_STATUSES
-
-RENSEIGNEMENT_KINDS: tuple[str, ...] = (*(k.value for k in TiersKind), "adresse")
-RELIABILITIES: dict[str, Fiabilite] = {
-    "confirmee": Fiabilite.CONFIRMEE, "declaree": Fiabilite.DECLAREE, "ancienne": Fiabilite.ANCIENNE,
-    "npai": Fiabilite.NPAI,
-}
-PRODUCTS: tuple[str, ...] = tuple(p.value for p in Product)
 
 
 class PoursuitesError(Refus):
@@ -170,23 +142,6 @@ def comptable_view(structure: Structure, villes: Mapping[str, str]) -> Comptable
 
 
 # ---------------------------------------------------------------------------------- the account
-@dataclass(frozen=True)
-class LockInfo:
-    creance_id: int
-    renseignement_id: int
-    generation: int
-    acte_id: int
-    issued_on: date
-
-
-@dataclass(frozen=True)
-class PlanReglementInfo:
-    request_id: int
-    creance_ids: tuple[int, ...]
-    latest_status: str | None
-    status: PlanStatus | None  # computed from the schedule when granted
-
-
 @dataclass
 class CompteCharge:
     """One consolidated account as loaded from the database, on one date: everything the poursuites
@@ -215,6 +170,7 @@ class CompteCharge:
     acts: dict[int, Acte] = field(default_factory=dict)
     scope: Scope = field(default_factory=Scope)
     situations: tuple[Situation, ...] = ()  # in force or not: the library checks their dates
+    assignment: Assignment | None = None  # the family's latest (kept whether the account is treated or not)
 
     @property
     def id(self) -> int:
@@ -269,215 +225,111 @@ def load_account(session: Session, redevable_id: int, on: date, *, for_update: b
     """The consolidated account ``redevable_id`` (or the account it was merged into) on ``on``.
 
     ``for_update``: lock its créance rows until the end of the transaction (payments)."""
-    cfg = config(on)
+    config(on)  # a date without configuration is refused first, whatever the account
     root = resolve_root(session, redevable_id)
-    family = famille.family_of(session, root.id)
+    familles = famille.Familles({root.id: famille.family_of(session, root.id)})
+    return _load(session, familles, on, for_update=for_update)[root.id]
 
-    q = (select(Creance).join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
-         .where(RecordLink.redevable_id.in_(family)).order_by(Creance.id))
-    if for_update:
-        q = q.with_for_update(of=Creance)
-    creances = {c.id: c for c in session.scalars(q)}
-    cids = list(creances)
 
-    scope = scope_of(session, family)
-    assignment = session.scalar(select(Assignment).where(Assignment.redevable_id.in_(family))
-                                .order_by(Assignment.id.desc()).limit(1))
-    structure_ids = {c.structure_id for c in creances.values()}
-    if scope.structure is not None and assignment is not None and assignment.structure_id is not None:
-        structure_ids.add(assignment.structure_id)
-    structures = {s.id: s for s in session.scalars(select(Structure).where(Structure.id.in_(structure_ids)))}
-    # a témoin has no assigned structure; a treated member only the one its panel assigned
-    assigned = structures.get(assignment.structure_id) if scope.structure is not None and assignment else None
+def load_accounts(session: Session, redevable_ids: Iterable[int], on: date) -> dict[int, CompteCharge]:
+    """The consolidated accounts of ``redevable_ids`` on ``on``, by surviving id (unknown ids left out):
+    the same accounts as :func:`load_account`, read with one query per kind of row for all of them
+    (except their place in the panels, :func:`..panels.perimetre.scope_of`, read per account)."""
+    return _load(session, famille.familles_of(session, redevable_ids), on)
 
-    # acts on the créances, their cancellations and the tiers' answers
-    acts: dict[int, Acte] = {}
-    lines: list[tuple[int, int]] = []  # (creance id, acte id)
-    if cids:
-        for line_cid, acte in session.execute(select(ActeLine.creance_id, Acte).join(Acte, Acte.id == ActeLine.acte_id)
-                                              .where(ActeLine.creance_id.in_(cids))):
-            acts[acte.id] = acte
-            lines.append((line_cid, acte.id))
-    lock_rows = list(session.scalars(select(SatdLock).where(SatdLock.creance_id.in_(cids)))) if cids else []
-    missing = {lk.acte_id for lk in lock_rows} - set(acts)
-    if missing:
-        for acte in session.scalars(select(Acte).where(Acte.id.in_(missing))):
-            acts[acte.id] = acte
-    cancelled: dict[int, str] = {}  # acte id -> kind of the act that cancels it
-    negative: dict[int, TiersAnswer] = {}
-    if acts:
-        for target, kind in session.execute(select(Acte.cancels_id, Acte.kind).where(Acte.cancels_id.in_(list(acts)))):
-            if cancelled.get(target) != "annulation":
-                cancelled[target] = kind
-        for ans in session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_(list(acts)),
-                                                             TiersAnswer.answered_on <= on)
-                                   .order_by(TiersAnswer.answered_on, TiersAnswer.id)):
-            if ans.kind in NEGATIVE_ANSWERS:
-                negative[ans.acte_id] = ans
-            else:
-                negative.pop(ans.acte_id, None)
 
-    last_act: dict[int, date] = {}
-    last_mise_en_demeure: dict[int, date] = {}
-    for cid, aid in lines:
-        acte = acts[aid]
-        if (acte.status in VOID_ACT_STATUSES or cancelled.get(aid) == "annulation" or acte.issued_on > on
-                or acte.cancels_id is not None):
-            continue
-        if acte.kind in INTERRUPTING_ACT_KINDS and (cid not in last_act or acte.issued_on > last_act[cid]):
-            last_act[cid] = acte.issued_on
-        if acte.kind == ActionKind.MISE_EN_DEMEURE.value and (
-                cid not in last_mise_en_demeure or acte.issued_on > last_mise_en_demeure[cid]):
-            last_mise_en_demeure[cid] = acte.issued_on
+@dataclass
+class _Lu:
+    """Every kind of row of some accounts, read once for all of them (by root, or by row id)."""
 
-    # SATD in force: the highest generation per (créance, tiers), its act neither ended nor answered "nothing"
-    top: dict[tuple[int, int], SatdLock] = {}
-    for lk in lock_rows:
-        key = (lk.creance_id, lk.renseignement_id)
-        if key not in top or lk.generation > top[key].generation:
-            top[key] = lk
-    locks: dict[tuple[int, int], LockInfo] = {}
-    next_generation: dict[tuple[int, int], int] = {}
-    for key, lk in top.items():
-        next_generation[key] = lk.generation + 1
-        acte = acts.get(lk.acte_id)
-        if lk.acte_id in cancelled or lk.acte_id in negative or acte is None or acte.status in VOID_ACT_STATUSES:
-            continue
-        locks[key] = LockInfo(lk.creance_id, lk.renseignement_id, lk.generation, lk.acte_id, acte.issued_on)
-    # an SATD act written without lock rows (imported, older tools) is in force all the same
-    locked_acts = {lk.acte_id for lk in lock_rows}
-    for cid, aid in lines:
-        acte = acts[aid]
-        if (acte.kind in ANY_SATD_KINDS and aid not in locked_acts and acte.renseignement_id is not None
-                and aid not in cancelled and aid not in negative and acte.status not in VOID_ACT_STATUSES
-                and acte.issued_on <= on and (cid, acte.renseignement_id) not in locks):
-            locks[(cid, acte.renseignement_id)] = LockInfo(cid, acte.renseignement_id, -1, aid, acte.issued_on)
+    on: date
+    roots: dict[int, Redevable]
+    creances: dict[int, dict[int, Creance]]
+    scopes: dict[int, Scope]
+    comptables: dict[int, Comptables]
+    acts: dict[int, ActesLus]
+    renseignements: dict[int, dict[int, Renseignement]]
+    addresses: dict[int, list[Adresse]]
+    requests: dict[int, list[Demande]]
+    decisions: dict[int, RequestDecision]
+    plan_payments: dict[int, list[tuple[date, int, int]]]
+    anv: dict[int, AnvDecision]
+    acknowledged: dict[int, tuple[Reconnaissance, ...]]
+    situations: dict[int, list[SituationRow]]
 
-    # renseignements: tiers and addresses
-    renseignements = {r.id: r for r in session.scalars(
-        select(Renseignement).where(Renseignement.redevable_id.in_(family), Renseignement.observed_on <= on)
-        .order_by(Renseignement.observed_on, Renseignement.id))}
-    superseded = {r.supersedes_id for r in renseignements.values() if r.supersedes_id}
-    negative_by_tiers: dict[int, TiersAnswer] = {}
-    answered_tiers = [(lk.acte_id, lk.renseignement_id) for lk in lock_rows]
-    answered_tiers += [(aid, acts[aid].renseignement_id) for aid in negative if acts[aid].renseignement_id]
-    for aid, tiers_id in answered_tiers:
-        ans = negative.get(aid)
-        if ans is not None:
-            prev = negative_by_tiers.get(tiers_id)
-            if prev is None or ans.answered_on > prev.answered_on:
-                negative_by_tiers[tiers_id] = ans
-    tiers: dict[int, TiersDetenteur] = {}
-    excluded: dict[int, str] = {}
-    addresses: list[Adresse] = []
-    for r in renseignements.values():
-        if r.id in superseded:
-            continue
-        if r.kind == "adresse":
-            a = _renseignement_address(r)
-            if a is not None:
-                addresses.append(a)
-            continue
-        if r.reliability == "npai":
-            excluded[r.id] = "tiers signalé comme inconnu à l'adresse (NPAI)"
-            continue
-        ans = negative_by_tiers.get(r.id)
-        if ans is not None and ans.answered_on >= r.observed_on:
-            what = "pas de compte" if ans.kind == "pas_de_compte" else "pas de salaire"
-            excluded[r.id] = f"réponse négative du tiers le {date_fr(ans.answered_on)} ({what})"
-            continue
-        try:
-            tiers[r.id] = tiers_from_renseignement(r)
-        except ValueError as exc:
-            excluded[r.id] = str(exc)
 
-    for rec in session.scalars(select(SourceRecord).join(RecordLink, RecordLink.source_record_id == SourceRecord.id)
-                               .where(RecordLink.redevable_id.in_(family)).order_by(SourceRecord.id)):
-        a = _record_address(rec)
-        if a is not None:
-            addresses.append(a)
+def _load(session: Session, familles: famille.Familles, on: date, *, for_update: bool = False
+          ) -> dict[int, CompteCharge]:
+    """Every account of ``familles``: each kind of row read once for all, then assembled per account."""
+    cfg = config(on)
+    lu = _read(session, familles, on, for_update)
+    return {root: _assemble(lu, root, family, cfg) for root, family in familles.families.items()}
+
+
+def _read(session: Session, familles: famille.Familles, on: date, for_update: bool) -> _Lu:
+    """One query per kind of row (per ``famille.CHUNK`` ids), for every account of ``familles``."""
+    creances = read_creances(session, familles, for_update=for_update)
+    creance_owner = {cid: root for root, found in creances.items() for cid in found}
+    scopes = {root: scope_of(session, family) for root, family in familles.families.items()}
+    requests, decisions = read_requests(session, familles, on)
+    every_request = [r for found in requests.values() for r in found]
+    situations: dict[int, list[SituationRow]] = {root: [] for root in familles.families}
+    acknowledged: dict[int, tuple[Reconnaissance, ...]] = {}
+    for part in famille.chunks(familles.ids):
+        for row in rows_in_force(session, part):
+            situations[familles.owner[row.redevable_id]].append(row)
+    for part in famille.chunks(creance_owner):
+        acknowledged.update(reconnaissances_of(session, part, every_request, on))
+    return _Lu(
+        on=on,
+        roots={r.id: r for part in famille.chunks(familles.families)
+               for r in session.scalars(select(Redevable).where(Redevable.id.in_(part)))},
+        creances=creances, scopes=scopes, comptables=comptable_rows(session, familles, creances, scopes),
+        acts=split_acts(read_acts(session, creance_owner, on), creance_owner),
+        renseignements=read_renseignements(session, familles, on), addresses=record_addresses(session, familles),
+        requests=requests, decisions=decisions, plan_payments=plan_payments(session, every_request, on),
+        anv=anv_decisions(session, creance_owner, on), acknowledged=acknowledged, situations=situations,
+    )
+
+
+def _assemble(lu: _Lu, root: int, family: tuple[int, ...], cfg: PoursuitesConfig) -> CompteCharge:
+    """One account from the rows read: its tiers, SATD in force, requests' flags, address, créance views."""
+    mine = lu.creances[root]
+    read = lu.acts.get(root) or ActesLus()
+    demandes = demandes_of(lu.requests[root], lu.decisions, mine, lu.plan_payments, lu.on)
+    found = tiers_of(lu.renseignements[root], negative_answers_by_tiers(read))
+    locks, next_generation = satd_in_force(read, lu.on)
+    addresses = found.addresses + lu.addresses[root]
     choice = best_address(addresses)
-    redevable_view = RedevableView(
-        id=str(root.id), nom=root.nom or "", prenoms=root.prenoms or "", date_naissance=root.date_naissance,
-        adresse=choice.adresse,
-    )
-
-    # requests: contestations and payment plans, at ``on``
-    requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(family),
-                                                                Demande.received_on <= on)
-                                    .order_by(Demande.received_on, Demande.id)))
-    latest: dict[int, RequestDecision] = {}
-    if requests:
-        for d in session.scalars(select(RequestDecision).where(
-                RequestDecision.request_id.in_([r.id for r in requests]), RequestDecision.decided_on <= on)
-                .order_by(RequestDecision.decided_on, RequestDecision.id)):
-            latest[d.request_id] = d
-    contestations: list[Contestation] = []
-    contested: set[int] = set()
-    plan_requests: list[tuple[Demande, RequestDecision | None]] = []
-    for req in requests:
-        ids = [int(i) for i in (req.creance_ids or []) if int(i) in creances]
-        dec = latest.get(req.id)
-        if req.kind == "contestation":
-            if (req.details or {}).get("sursis") is False:
-                continue  # contested without sursis de paiement: recovery goes on
-            closed = dec.decided_on if dec is not None and dec.status in CONTESTATION_CLOSED else None
-            for cid in ids:
-                contestations.append(Contestation(str(cid), req.received_on, closed))
-                if closed is None:
-                    contested.add(cid)
-        elif req.kind == "plan_reglement":
-            plan_requests.append((req, dec))
-    plans_info: list[PlanReglementInfo] = []
-    plans_lib: list[tuple[PlanDeReglement, list[Paiement]]] = []
-    if plan_requests:
-        plan_cids = sorted({int(i) for req, _ in plan_requests for i in (req.creance_ids or []) if int(i) in creances})
-        paid: dict[int, list[tuple[date, int, int]]] = defaultdict(list)  # creance -> (received_on, payment id, cents)
-        if plan_cids:
-            for cid, pid, received, amount in session.execute(
-                    select(Imputation.creance_id, Payment.id, Payment.received_on, Imputation.amount_cents)
-                    .join(Payment, Payment.id == Imputation.payment_id)
-                    .where(Imputation.creance_id.in_(plan_cids), Payment.received_on <= on)):
-                paid[cid].append((received, pid, amount))
-        for req, dec in plan_requests:
-            ids = tuple(int(i) for i in (req.creance_ids or []) if int(i) in creances)
-            status: PlanStatus | None = None
-            schedule = schedule_of(req)
-            if dec is not None and dec.status in PLAN_GRANTED and schedule:
-                plan = PlanDeReglement(str(req.id), tuple(str(i) for i in ids), schedule, req.received_on,
-                                       int((req.details or {}).get("delai_de_grace_jours", 0)))
-                by_payment: dict[tuple[int, date], int] = defaultdict(int)
-                for cid in ids:
-                    for received, pid, amount in paid.get(cid, ()):
-                        by_payment[(pid, received)] += amount
-                payments = [Paiement(received, amount) for (_, received), amount in sorted(by_payment.items())]
-                status = plan_status(plan, payments, on)
-                plans_lib.append((plan, payments))
-            plans_info.append(PlanReglementInfo(req.id, ids, dec.status if dec else None, status))
-
-    anv: dict[int, AnvDecision] = {}
-    if cids:
-        for d in session.scalars(select(AnvDecision)
-                                 .where(AnvDecision.creance_id.in_(cids), AnvDecision.decided_on <= on)
-                                 .order_by(AnvDecision.decided_on, AnvDecision.id)):
-            anv[d.creance_id] = d
-
-    acknowledged = reconnaissances_of(session, cids, requests, on)
+    comptables = lu.comptables[root]
     charge = CompteCharge(
-        root=root, family_ids=family, on=on, config=cfg, creances=creances, views={}, structures=structures,
-        assigned=assigned, renseignements=renseignements, tiers=tiers, excluded_tiers=excluded,
-        redevable_view=redevable_view, address_choice=choice, addresses=addresses, locks=locks,
-        next_generation=next_generation, anv=anv, plans=plans_info, contested=contested, acts=acts, scope=scope,
-        situations=as_library(rows_in_force(session, family)),
+        root=lu.roots[root], family_ids=family, on=lu.on, config=cfg, creances=mine, views={},
+        structures=comptables.structures, assigned=comptables.assigned, renseignements=lu.renseignements[root],
+        tiers=found.tiers, excluded_tiers=found.excluded, redevable_view=redevable_view(lu.roots[root], choice),
+        address_choice=choice, addresses=addresses, locks=locks, next_generation=next_generation,
+        anv={cid: lu.anv[cid] for cid in mine if cid in lu.anv}, plans=demandes.plans, contested=demandes.contested,
+        acts=read.acts, scope=lu.scopes[root], situations=as_library(lu.situations[root]),
+        assignment=comptables.assignment,
     )
-    base_views = []
-    for c in creances.values():
-        comptable = charge.comptable_for(c)
-        base_views.append(creance_view(c, comptable, cfg, last_act.get(c.id), last_mise_en_demeure.get(c.id),
-                                       acknowledged.get(c.id, ())))
-    flagged = apply_requests(base_views, on, plans_lib, contestations)
-    charge.views = {int(v.id): v for v in flagged}
+    charge.views = _views(charge, read, lu.acknowledged, demandes)
     return charge
+
+
+def redevable_view(root: Redevable, choice: AddressChoice) -> RedevableView:
+    """The debtor as documents name him, at the address chosen among every source's."""
+    return RedevableView(id=str(root.id), nom=root.nom or "", prenoms=root.prenoms or "",
+                         date_naissance=root.date_naissance, adresse=choice.adresse)
+
+
+def _views(charge: CompteCharge, read: ActesLus, acknowledged: Mapping[int, tuple[Reconnaissance, ...]],
+           demandes: DemandesDuCompte) -> dict[int, CreanceView]:
+    """The créances as the library's values, the requests' flags applied, by créance id."""
+    last_act, last_mise_en_demeure = interrupting_dates(read, charge.on)
+    base = [creance_view(c, charge.comptable_for(c), charge.config, last_act.get(c.id),
+                         last_mise_en_demeure.get(c.id), acknowledged.get(c.id, ()))
+            for c in charge.creances.values()]
+    flagged = apply_requests(base, charge.on, demandes.plans_lib, demandes.contestations)
+    return {int(v.id): v for v in flagged}
 
 
 def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_act: date | None,
@@ -505,68 +357,10 @@ def creance_view(c: Creance, comptable: Structure, cfg: PoursuitesConfig, last_a
     )
 
 
-def schedule_of(req: Demande) -> tuple[Echeance, ...]:
-    rows = (req.details or {}).get("echeancier") or []
-    return tuple(Echeance(date.fromisoformat(str(r["due_on"])), int(r["amount_cents"])) for r in rows)
-
-
-def _source_info(source: str, observed: date, reliability: str) -> SourceInfo:
-    return SourceInfo(Product(source) if source in PRODUCTS else None, observed,
-                      RELIABILITIES.get(reliability, Fiabilite.DECLAREE), source)
-
-
-def _lines(numero: str | None, voie: str | None, complement: str | None) -> tuple[str, ...]:
-    street = " ".join(x for x in ((numero or "").strip(), (voie or "").strip()) if x)
-    return tuple(x for x in ((complement or "").strip(), street) if x)
-
-
-def _renseignement_address(r: Renseignement) -> Adresse | None:
-    if not (r.voie or r.commune or r.code_postal):
-        return None
-    return Adresse(_lines(r.numero_voie, r.voie, r.complement_adresse), r.code_postal or "", r.commune or "",
-                   _source_info(r.source, r.observed_on, r.reliability))
-
-
-def _as_date(value: date | datetime | None) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value
-
-
-def _record_address(rec: SourceRecord) -> Adresse | None:
-    if not (rec.voie or rec.commune or rec.code_postal):
-        return None
-    observed = rec.address_date or _as_date(rec.created_at) or date.min
-    return Adresse(_lines(rec.numero_voie, rec.voie, rec.complement_adresse), rec.code_postal or "",
-                   rec.commune or "", _source_info(rec.source, observed, "declaree"))
-
-
-def tiers_from_renseignement(r: Renseignement) -> TiersDetenteur:
-    """The tiers détenteur of a renseignement, its identifier checked by the library (``ValueError``
-    with a French message when it is missing or invalid)."""
-    kind = TiersKind(r.kind)
-    src = _source_info(r.source, r.observed_on, r.reliability)
-    adresse = None
-    if r.voie or r.commune:
-        adresse = Adresse(_lines(r.numero_voie, r.voie, r.complement_adresse), r.code_postal or "", r.commune or "")
-    name = (r.name or "").strip()
-    if kind is TiersKind.BANQUE:
-        if not r.iban:
-            raise ValueError("IBAN absent : aucune SATD bancaire possible.")
-        return compte_bancaire(str(r.id), r.iban, name or "Établissement bancaire", src, adresse)
-    if kind is TiersKind.EMPLOYEUR:
-        if not r.siret:
-            raise ValueError("SIRET de l'employeur absent : aucune SATD possible.")
-        return employeur(str(r.id), r.siret, name or "Employeur", src, adresse, r.annual_net_salary_cents,
-                         r.dependants or 0)
-    if not name:
-        raise ValueError("Nom du tiers détenteur absent.")
-    return autre_tiers(str(r.id), kind, name, src, adresse, r.siret or "", r.annual_net_salary_cents,
-                       r.dependants or 0)
-
-
 __all__ = [
-    "CompteCharge", "AccountNotFound", "CANCELLING_ACT_KINDS", "ConfigError", "LockInfo", "PoursuitesConfig",
-    "PoursuitesError", "SatdDejaEnCours", "comptable_view", "config", "load_account", "resolve_root",
-    "tiers_from_renseignement",
+    "ANSWER_KINDS", "ANY_SATD_KINDS", "CANCELLING_ACT_KINDS", "CONTESTATION_CLOSED", "NEGATIVE_ANSWERS",
+    "PLAN_GRANTED", "PRODUCTS", "RELIABILITIES", "RENSEIGNEMENT_KINDS", "REQUEST_KINDS", "REQUEST_STATUSES",
+    "SATD_ACT_KINDS", "AccountNotFound", "CompteCharge", "ConfigError", "LockInfo", "PlanReglementInfo",
+    "PoursuitesConfig", "PoursuitesError", "SatdDejaEnCours", "comptable_view", "config", "creance_view",
+    "load_account", "load_accounts", "redevable_view", "resolve_root", "schedule_of", "tiers_from_renseignement",
 ]

@@ -10,6 +10,8 @@ and a cycle (which matching never writes) stops at the first id seen twice inste
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +24,11 @@ CHUNK = 900  # ids per IN (…) list: below SQLite's historical 999 bound parame
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
+
+
+def chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    """``ids`` sorted, ``CHUNK`` at a time: for bulk readers' ``IN (…)`` lists."""
+    return _chunks(sorted(set(ids)))
 
 
 def _follow(start: int, merged: Mapping[int, int]) -> int:
@@ -105,3 +112,25 @@ def families_of(session: Session, roots: Iterable[int]) -> dict[int, tuple[int, 
 def family_of(session: Session, root_id: int) -> tuple[int, ...]:
     """The account and every account merged into it, directly or not."""
     return families_of(session, [root_id])[root_id]
+
+
+@dataclass(frozen=True)
+class Familles:
+    """Several consolidated accounts at once, for bulk readers: each root with its family."""
+
+    families: dict[int, tuple[int, ...]]
+
+    @cached_property
+    def owner(self) -> dict[int, int]:
+        """Each id of every family -> its root."""
+        return {rid: root for root, ids in self.families.items() for rid in ids}
+
+    @property
+    def ids(self) -> list[int]:
+        """Every id of every family."""
+        return list(self.owner)
+
+
+def familles_of(session: Session, redevable_ids: Iterable[int]) -> Familles:
+    """The surviving accounts of ``redevable_ids`` (unknown ids left out), each with its family."""
+    return Familles(families_of(session, set(roots_of(session, redevable_ids).values())))

@@ -8,9 +8,11 @@ accounts. What each field is built from:
   reste à recouvrer, through source record → record link → redevable;
 - ``oldest_debt_on`` / ``newest_debt_on``: their earliest / latest ``date_exigibilite``;
 - ``nearest_prescription_on``: earliest prescription date, from ``date_prise_en_charge`` (or the
-  last interrupting act on the créance, when later) plus the legal delay — the delays are the
-  versioned data of the poursuites library (``poursuites/data/delais.toml``: impôts 4 years,
-  secteur local 4 years, amendes 3 years for a contravention, 6 years for a délit); one place;
+  last interrupting act on the créance, when later: :func:`.actes.last_interrupting_act_sql`, the
+  SQL form of the account loader's rule) plus the legal delay — the delays are the versioned data
+  of the poursuites library (``poursuites/data/delais.toml``: impôts 4 years, secteur local 4
+  years, amendes 3 years for a contravention, 6 years for a délit); one place. The debtor's
+  acknowledgements (part-payments, which the loader counts) are not read here yet;
 - ``contested``: a ``contestation`` request received by ``as_of`` and not yet decided;
 - ``payment_plan_honoured``: a ``plan_reglement`` request whose latest decision grants it or
   finds it honoured;
@@ -41,8 +43,6 @@ from poursuites.model import OffenceKind, Product
 from poursuites.prescription import add_years
 
 from ...models import (
-    Acte,
-    ActeLine,
     Creance,
     Demande,
     ImportBatch,
@@ -53,25 +53,10 @@ from ...models import (
     SourceRecord,
     Structure,
 )
-from ..poursuites.vocabulaire import TypeActe
 from . import famille
+from .actes import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, last_interrupting_act_sql
+from .demandes import CONTESTATION_CLOSED_STATUSES, PLAN_HONOURED_STATUSES
 from .vocabulaire import StatutCreance
-
-#: Acts that interrupt prescription and restart the full delay: the notified acts of poursuite of the
-#: library's catalogue, stored as ``Acte.kind`` by ``mrf.services.poursuites`` (an SATD is
-#: ``satd_banque`` or ``satd_tiers``).
-INTERRUPTING_ACT_KINDS: tuple[str, ...] = (TypeActe.MISE_EN_DEMEURE, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS,
-                                           TypeActe.SAISIE_VENTE)
-#: Act statuses that do not count. Acts are append-only and issued ``emis``: a mainlevée or an
-#: annulation is a later act whose ``cancels_id`` points to the act it ends (see
-#: ``comptes.consolide.CANCELLING_ACT_KINDS``); ``annule`` marks an act recorded already void.
-VOID_ACT_STATUSES: tuple[str, ...] = ("annule",)
-
-#: Latest ``RequestDecision.status`` after which a contestation no longer suspends anything.
-CONTESTATION_CLOSED_STATUSES = frozenset({"acceptee", "refusee", "retiree"})
-#: Latest ``RequestDecision.status`` under which a payment plan is granted and in force (the
-#: poursuites service records ``defaillant`` on a missed instalment, ``solde`` once paid).
-PLAN_HONOURED_STATUSES = frozenset({"acceptee"})
 
 #: Reliability of a source record's address: the address the application currently writes to.
 SOURCE_RECORD_RELIABILITY = Reliability.RELIABLE
@@ -164,16 +149,7 @@ def load_account_summaries(
 
     # 1. créances en cours: one row per account, amounts per product by conditional sums, and
     #    the earliest prescription start per legal delay (the delays are poursuites' data)
-    acte_void = aliased(Acte)
-    cancelled = select(acte_void.cancels_id).where(acte_void.cancels_id.is_not(None))
-    last_act = (
-        select(ActeLine.creance_id.label("creance_id"), func.max(Acte.issued_on).label("on"))
-        .join(Acte, Acte.id == ActeLine.acte_id)
-        .where(Acte.kind.in_(INTERRUPTING_ACT_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
-               Acte.id.not_in(cancelled))
-        .group_by(ActeLine.creance_id)
-        .subquery()
-    )
+    last_act = last_interrupting_act_sql(as_of)
     start = case((last_act.c.on > Creance.date_prise_en_charge, last_act.c.on), else_=Creance.date_prise_en_charge)
     by_years = _prescription_classes()
     product_sums = [func.sum(case((Creance.product == p, Creance.rar_cents), else_=0)) for p in _PLAIN_PRODUCTS]
@@ -342,5 +318,5 @@ def _obs_order(o: AddressObservation) -> tuple:
     return (o.observed_on, o.source, o.reliability, o.code_insee or "", o.postcode or "")
 
 
-__all__ = ["INTERRUPTING_ACT_KINDS", "VOID_ACT_STATUSES", "load_account_summaries", "prescription_on",
-           "prescription_years"]
+__all__ = ["CONTESTATION_CLOSED_STATUSES", "INTERRUPTING_ACT_KINDS", "PLAN_HONOURED_STATUSES", "VOID_ACT_STATUSES",
+           "load_account_summaries", "prescription_on", "prescription_years"]

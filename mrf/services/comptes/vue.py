@@ -2,8 +2,10 @@
 were linked, créances by product with totals and prescription dates, timeline of acts, answers,
 payments and requests, renseignements, documents.
 
-Reads only (the caller checks access first with ``mrf.web.access.redevable_or_404``); a handful of
-queries per account, each on an indexed column."""
+Built on the one account loader (:func:`.consolide.load_account`): the créances, who pursues them and
+their prescription are the loaded account's, by the library's rule, so the page, the plan and the
+documents cannot disagree. Reads only (the caller checks access first with
+``mrf.web.access.redevable_or_404``); a handful of queries per account, each on an indexed column."""
 
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from panels.scope import Scope, categorie, comptable_now, in_scope
+from panels.scope import Scope, categorie, in_scope
 from poursuites.model import date_fr
+from poursuites.prescription import prescription
 
 from ...models import (
     Acte,
-    ActeLine,
     AnvDecision,
     Assignment,
     Creance,
@@ -28,7 +30,6 @@ from ...models import (
     Demande,
     Document,
     DossierCommissaire,
-    Imputation,
     Payment,
     RecordLink,
     Redevable,
@@ -38,11 +39,12 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
-from ..panels.perimetre import scope_of
 from ..poursuites.vocabulaire import TypeActe
 from . import famille
+from .actes import VOID_ACT_STATUSES
+from .consolide import CompteCharge, load_account
+from .creances import paid_cents
 from .liste import PRODUCT_LABELS, PRODUCTS
-from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_on, prescription_years
 from .vocabulaire import StatutCreance
 
 SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}
@@ -152,59 +154,69 @@ def family_ids(session: Session, redevable_id: int) -> list[int]:
 
 
 def load(session: Session, redevable: Redevable, today: date | None = None) -> AccountView:
+    """The account page of ``redevable``: the consolidated account of :func:`.consolide.load_account`
+    (créances, comptables, prescription by the library's rule, renseignements), with what only the
+    page shows (source variants, payments per créance, timeline, documents)."""
     today = today or date.today()
-    ids = family_ids(session, redevable.id)
+    account = load_account(session, redevable.id, today)
+    ids = list(account.family_ids)
+    groups = _groups(account, paid_cents(session, account.creances))
+    actes = list(session.scalars(select(Acte).where(Acte.redevable_id.in_(ids)).order_by(Acte.issued_on, Acte.id)))
+    renseignements = sorted(account.renseignements.values(), key=lambda r: (r.observed_on, r.id), reverse=True)
+    documents = list(session.scalars(select(Document).options(defer(Document.pdf), defer(Document.html))
+                                     .where(Document.redevable_id.in_(ids)).order_by(Document.id)))
+    answers = list(session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_([a.id for a in actes])))) \
+        if actes else []
+    answered = {a.acte_id for a in answers}
+    assignment = account.assignment
+    return AccountView(
+        redevable=redevable,
+        family_ids=ids,
+        assignment=assignment,
+        assignment_structure=session.get(Structure, assignment.structure_id) if assignment and assignment.structure_id
+        else None,
+        variants=_variants(session, ids),
+        groups=groups,
+        total_initial_cents=sum(g.initial_cents for g in groups),
+        total_due_cents=sum(g.due_cents for g in groups),
+        nearest_prescription=min((r.prescription for g in groups for r in g.creances if _due(r.creance)
+                                  and r.prescription is not None and r.prescription > today), default=None),
+        timeline=_timeline(session, ids, actes, answers, documents, list(account.creances), renseignements),
+        renseignements=renseignements,
+        tiers=[r for r in renseignements if r.id in account.tiers],
+        documents=documents,
+        open_satd=[a for a in actes if a.kind in SATD_KINDS and a.status not in VOID_ACT_STATUSES
+                   and a.id not in answered],
+        structures=account.structures,
+        scope=account.scope,
+    )
+
+
+def _due(c: Creance) -> bool:
+    return c.status == StatutCreance.EN_COURS and c.rar_cents > 0
+
+
+def _variants(session: Session, ids: list[int]) -> list[Variant]:
+    """Every source record linked to the account, with why it was linked, by source."""
     links = session.execute(
         select(RecordLink, SourceRecord).join(SourceRecord, SourceRecord.id == RecordLink.source_record_id)
         .where(RecordLink.redevable_id.in_(ids)).order_by(SourceRecord.source, SourceRecord.id)).all()
-    variants = [Variant(record=sr, source_label=SOURCE_LABELS.get(sr.source, sr.source), method=link.method,
-                        probability=link.probability, explanation=link.explanation, linked_at=link.linked_at)
-                for link, sr in links]
-    record_ids = [sr.id for _, sr in links]
-    creances = list(session.scalars(select(Creance).where(Creance.source_record_id.in_(record_ids))
-                                    .order_by(Creance.product, Creance.date_prise_en_charge, Creance.id))) \
-        if record_ids else []
-    creance_ids = [c.id for c in creances]
-    structures = {s.id: s for s in session.scalars(select(Structure))}
+    return [Variant(record=sr, source_label=SOURCE_LABELS.get(sr.source, sr.source), method=link.method,
+                    probability=link.probability, explanation=link.explanation, linked_at=link.linked_at)
+            for link, sr in links]
 
-    actes = list(session.scalars(select(Acte).where(Acte.redevable_id.in_(ids)).order_by(Acte.issued_on, Acte.id)))
-    acte_ids = [a.id for a in actes]
-    lines_by_creance: dict[int, list[tuple[ActeLine, Acte]]] = defaultdict(list)
-    if creance_ids:
-        for line, acte in session.execute(select(ActeLine, Acte).join(Acte, Acte.id == ActeLine.acte_id)
-                                          .where(ActeLine.creance_id.in_(creance_ids))):
-            lines_by_creance[line.creance_id].append((line, acte))
-    paid: dict[int, int] = defaultdict(int)
-    if creance_ids:
-        for imp in session.scalars(select(Imputation).where(Imputation.creance_id.in_(creance_ids))):
-            paid[imp.creance_id] += imp.amount_cents
 
-    scope = scope_of(session, ids)
+def _groups(account: CompteCharge, paid: dict[int, int]) -> list[ProductGroup]:
+    """The créances by product (products in their usual order), each with its prescription by the
+    library's rule on the loaded account (acts, acknowledgements) and who pursues it."""
     rows_by_product: dict[str, list[CreanceRow]] = defaultdict(list)
-    nearest: date | None = None
-    for c in creances:
-        start = c.date_prise_en_charge
-        interrupted_by: date | None = None
-        for _, acte in lines_by_creance.get(c.id, []):
-            if acte.kind in INTERRUPTING_ACT_KINDS and acte.status not in VOID_ACT_STATUSES and acte.issued_on > start:
-                start = interrupted_by = acte.issued_on
-        presc: date | None = None
-        reason = ""
-        try:
-            presc = prescription_on(c.product, c.offence_category, start)
-            years = prescription_years(c.product, c.offence_category)
-            reason = (f"{years} ans à compter du dernier acte interruptif ({date_fr(start)})" if interrupted_by
-                      else f"{years} ans à compter de la prise en charge ({date_fr(start)})")
-        except (ValueError, KeyError):
-            reason = "délai de prescription inconnu pour ce produit"
-        if c.status == StatutCreance.EN_COURS and c.rar_cents > 0 and presc is not None and presc > today:
-            nearest = presc if nearest is None or presc < nearest else nearest
-        origine = structures[c.structure_id].code if c.structure_id in structures else ""
-        category = categorie(c.product, bool(c.is_hospital))
+    for c in sorted(account.creances.values(), key=lambda c: (c.date_prise_en_charge, c.id)):
+        presc = prescription(account.views[c.id])
         rows_by_product[c.product].append(CreanceRow(
-            creance=c, structure_code=origine, prescription=presc, prescription_reason=reason,
-            paid_cents=paid.get(c.id, 0), comptable_code=comptable_now(scope, category, origine),
-            in_scope=in_scope(scope, category)))
+            creance=c, structure_code=account.structures[c.structure_id].code, prescription=presc.date,
+            prescription_reason=presc.explanation, paid_cents=paid.get(c.id, 0),
+            comptable_code=account.comptable_for(c).code,
+            in_scope=in_scope(account.scope, categorie(c.product, bool(c.is_hospital)))))
     groups = []
     for product in [*PRODUCTS, *sorted(set(rows_by_product) - set(PRODUCTS))]:
         rows = rows_by_product.get(product)
@@ -214,39 +226,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
             product=product, label=PRODUCT_LABELS.get(product, product), creances=rows,
             initial_cents=sum(r.creance.amount_initial_cents for r in rows),
             due_cents=sum(r.creance.rar_cents for r in rows if r.creance.status == StatutCreance.EN_COURS)))
-
-    assignment = session.scalar(select(Assignment).where(Assignment.redevable_id == redevable.id)
-                                .order_by(Assignment.id.desc()).limit(1))
-    renseignements = list(session.scalars(select(Renseignement).where(Renseignement.redevable_id.in_(ids))
-                                          .order_by(Renseignement.observed_on.desc(), Renseignement.id.desc())))
-    superseded = {r.supersedes_id for r in renseignements if r.supersedes_id}
-    documents = list(session.scalars(select(Document).options(defer(Document.pdf), defer(Document.html))
-                                     .where(Document.redevable_id.in_(ids)).order_by(Document.id)))
-    answers = list(session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_(acte_ids)))) if acte_ids else []
-    answered = {a.acte_id for a in answers}
-    timeline = _timeline(session, ids, actes, answers, documents, creance_ids, renseignements)
-    open_satd = [a for a in actes if a.kind in SATD_KINDS and a.status not in VOID_ACT_STATUSES
-                 and a.id not in answered]
-    return AccountView(
-        redevable=redevable,
-        family_ids=ids,
-        assignment=assignment,
-        assignment_structure=structures.get(assignment.structure_id) if assignment and assignment.structure_id
-        else None,
-        variants=variants,
-        groups=groups,
-        total_initial_cents=sum(g.initial_cents for g in groups),
-        total_due_cents=sum(g.due_cents for g in groups),
-        nearest_prescription=nearest,
-        timeline=timeline,
-        renseignements=renseignements,
-        tiers=[r for r in renseignements if r.kind != "adresse" and r.id not in superseded
-               and r.reliability != "npai"],
-        documents=documents,
-        open_satd=open_satd,
-        structures=structures,
-        scope=scope,
-    )
+    return groups
 
 
 def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list[TiersAnswer],

@@ -19,6 +19,7 @@ from ..errors import Refus, refus_des_bibliotheques
 from .courriers import Courrier, LigneCreance, comptable_of, lignes, structure_of
 from .courriers import issue as issue_letter
 from .habilitations import acting_agent
+from .perimetre import poste_agissant, refus_audite, refuse_hors_poste
 from .plan import plan_for
 
 KINDS = {"mise_en_demeure": ActionKind.MISE_EN_DEMEURE, "relance": ActionKind.LETTRE_RELANCE,
@@ -69,10 +70,11 @@ def issue(redevable_id: int, kind: str, agent_id: int | None, on: date | None = 
     """Issue the act and its letter; returns (act id, document number)."""
     action = _kind(kind)
     on = on or date.today()
-    with db.transaction() as session:
+    with refus_audite(agent_id, action.value), db.transaction() as session:
         agent = acting_agent(session, agent_id, redevable_id, what="émettre un courrier")
         account = load_account(session, redevable_id, on)
         ap = _apercu(account, action)
+        refuse_hors_poste(account, poste_agissant(session, agent_id), ap.creance_ids, CATALOGUE[action].label.lower())
         structure = structure_of(account, list(ap.creance_ids))
         acte = Acte(redevable_id=account.id, kind=action.value, structure_id=structure.id,
                     amount_cents=ap.total_cents, issued_on=on, agent_id=agent.id, status="emis",

@@ -40,7 +40,10 @@ def poste_agissant(session: Session, agent_id: int | None) -> Structure | None:
     if agent_id is None:
         from ...audit import actor
 
-        agent_id = actor.resolve(session).agent_id
+        try:
+            agent_id = actor.resolve(session).agent_id
+        except actor.UnknownActor:  # refused at the command line's start; not this rule's business
+            agent_id = None
     agent = session.get(Agent, int(agent_id)) if agent_id is not None else None
     if agent is None or agent.structure_id is None:
         return None

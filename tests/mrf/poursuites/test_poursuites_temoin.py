@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from mrf.audit import actor
 from mrf.cli import main
 from mrf.extensions import db
 from mrf.models import Agent, AnvProposition, AuditLog, Demande, Payment, Renseignement
@@ -110,8 +111,11 @@ def test_cli_refusal_exits_2_with_the_reason_and_changes_nothing(world, temoin, 
 
         tm = s.scalar(select(Structure.id).where(Structure.code == "TM-89"))
         s.add(Agent(login="agent.tm", password_hash="x", role="agent", structure_id=tm))
-    result = cli.invoke(main, ["--as", "agent.tm", "renseignement", "add", str(temoin.id), "--kind", "employeur",
-                               "--name", "Employeur Exemple", "--siret", "73282932000074", "--date", DATE])
+    try:
+        result = cli.invoke(main, ["--as", "agent.tm", "renseignement", "add", str(temoin.id), "--kind", "employeur",
+                                   "--name", "Employeur Exemple", "--siret", "73282932000074", "--date", DATE])
+    finally:
+        actor.request_login(None)  # the process-wide --as must not outlive this test
     assert result.exit_code == 2, result.output
     assert "groupe témoin" in result.stderr and result.stdout == ""
     with db.new_session() as s:

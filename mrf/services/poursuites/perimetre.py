@@ -28,7 +28,9 @@ from .plan import PlanView
 
 
 class RefusTraitement(PoursuitesError):
-    """A treatment action refused by the panel's scope (audited by the use case)."""
+    """A treatment action refused by the panel's scope (audited by the use case); the web answers 403."""
+
+    status = 403
 
     def __init__(self, message: str, redevable_id: int) -> None:
         super().__init__(message)

@@ -115,9 +115,11 @@ def _saisir_compte(session: Session, territoire: Territoire, redevable_id: int, 
                    agent_id: int | None, structure: Structure | None, creance_ids: set[int] | None,
                    result: SaisineResult, reconduit: bool) -> list[DossierCommissaire]:
     account = load_account(session, redevable_id, on, for_update=True)
-    groups = _eligibles(session, account, phase, structure, creance_ids, result.rejets)
-    refuse_hors_poste(account, structure or poste_agissant(session, agent_id),
-                      [c for ids in groups.values() for c in ids], "saisine d'un commissaire de justice")
+    poste = structure or poste_agissant(session, agent_id)
+    if creance_ids is not None:  # a témoin's office refers only the créances it is the original comptable of
+        refuse_hors_poste(account, poste, creance_ids, "saisine d'un commissaire de justice")
+    own = poste if structure is None and account.scope.is_control else structure
+    groups = _eligibles(session, account, phase, own, creance_ids, result.rejets)
     if not groups:
         return []
     adresse = account.address_choice.adresse

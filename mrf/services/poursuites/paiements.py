@@ -88,16 +88,18 @@ def _checked(amount_cents: int, received_on: date, payer: str, means: str | None
 @refus_des_bibliotheques(PoursuitesError)
 def preview_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str = "redevable", *,
                     acte_id: int | None = None, creance_ids: list[int] | tuple[int, ...] = (),
-                    rule: ImputationRule | str | None = None, today: date | None = None) -> LibraryImputation:
+                    rule: ImputationRule | str | None = None, today: date | None = None,
+                    agent_id: int | None = None) -> LibraryImputation:
     """What :func:`record_payment` would impute, and what it would leave to refund (read only): the entry
-    form shows it before the agent confirms."""
+    form shows it before the agent confirms (``agent_id``: on a témoin, his office's créances only)."""
     today = today or date.today()
     rule, chosen = _checked(amount_cents, received_on, payer, None, None, creance_ids, rule, today)
     with db.new_session() as session:
         account = load_account(session, redevable_id, received_on)
         acte = _acte_of(session, account, acte_id)
         try:
-            return _imputation(account, amount_cents, received_on, rule, chosen, acte, payer)
+            return _imputation(account, amount_cents, received_on, rule, chosen, acte, payer,
+                               creances_du_poste(account, poste_agissant(session, agent_id)))
         except ValueError as exc:
             raise PoursuitesError(str(exc)) from None
 

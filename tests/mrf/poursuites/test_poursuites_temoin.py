@@ -44,6 +44,8 @@ def temoin(world):  # noqa: ANN001
 
 def test_payment_entered_by_an_office_is_imputed_on_its_own_creances_only(world, temoin):
     ta = agent(world, "agent.ta", "TA-89")
+    preview = paiements.preview_payment(temoin.id, 500_00, ON, agent_id=ta, today=ON)
+    assert {int(line.creance_id) for line in preview.lines} == {temoin.creances["amendes"]}
     p = paiements.record_payment(temoin.id, 500_00, ON, agent_id=ta, today=ON)
     assert {i.creance_id for i in p.imputations} == {temoin.creances["amendes"]}
     assert p.overpayment_cents == 500_00 - 375_00  # the excess is not imputed on the other offices' créances

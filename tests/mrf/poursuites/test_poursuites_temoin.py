@@ -123,3 +123,21 @@ def test_cli_refusal_exits_2_with_the_reason_and_changes_nothing(world, temoin, 
     with db.new_session() as s:
         assert s.scalar(select(Renseignement).where(Renseignement.kind == "employeur")) is None
     assert [r["action"] for r in refusals(temoin.id)] == ["renseignement"]
+
+
+def test_mise_en_demeure_of_a_temoin_is_the_offices_own_step(world):
+    from mrf.models import Acte
+    from mrf.services.errors import Refus
+    from mrf.services.poursuites import relances
+
+    d = world.debtor(assigned=None, bank=False)  # plan: mise en demeure of the impôt (SIP-AUXERRE) only
+    publish(world, "mrf-c1-relance", 1, [(d, "control", None)])
+    ta = agent(world, "agent.ta", "TA-89")
+    sip = agent(world, "agent.sip", "SIP-AUXERRE")
+    with pytest.raises(Refus, match="ne prévoit pas de mise en demeure"):
+        relances.issue(d.id, "mise_en_demeure", ta, ON)
+    acte_id, _number = relances.issue(d.id, "mise_en_demeure", sip, ON)
+    with db.new_session() as s:
+        acte = s.get(Acte, acte_id)
+        assert [line.creance_id for line in acte.lines] == [d.creances["impots"]]
+        assert len(s.scalars(select(Acte)).all()) == 1

@@ -19,7 +19,17 @@ from poursuites.model import euros
 
 from ..extensions import db
 from ..models import Structure
-from ..services.commissaires import actualisation, anv, bilans, etudes, fichiers, registre, saisine, stats
+from ..services.commissaires import (
+    actualisation,
+    anv,
+    arrondissements,
+    bilans,
+    etudes,
+    fichiers,
+    registre,
+    saisine,
+    stats,
+)
 from ..services.commissaires.etat import ETATS
 from ..services.errors import Refus
 
@@ -205,6 +215,25 @@ def dossiers_cmd(structure_code: str | None, etat: str | None, on: str | None, a
     for r in rows:
         click.echo(f"{r['numero']}\t{r['etude']}\t{r['etat']}\t{r['echeance']}\t{euros(r['rar_cents'])}\t"
                    + " ; ".join(r["alertes"]))
+
+
+@click.group("arrondissements")
+def arrondissements_group() -> None:
+    """Table des arrondissements des communes (code officiel géographique de l'INSEE), pour les statistiques."""
+
+
+@arrondissements_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--noms", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier des arrondissements du COG (ARR, LIBELLE) pour leurs noms.")
+@with_appcontext
+def arrondissements_import(file: Path, noms: Path | None) -> None:
+    """Importe la table commune → arrondissement (remplace la précédente ; un fichier fautif est refusé en
+    entier, rien n'est modifié). Formats : docs/commissaires.md."""
+    click.echo(arrondissements.importer(file, noms).summary(), err=True)
+
+
+commissaires.add_command(arrondissements_group)
 
 
 @commissaires.command("stats")

@@ -23,6 +23,7 @@ import math
 import random
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -52,6 +53,22 @@ class DemoFiles:
     multi_source_persons: int  # persons present in at least two sources
     records: dict[str, int]  # source -> number of debtor records (keys)
     lines: dict[str, int]  # source -> number of créance lines
+    common_debtors: int = 0  # persons appended by ``common`` (included in ``persons``)
+
+
+@dataclass(frozen=True)
+class CommonDebtors:
+    """Persons appended after the plain stream, all debtors of several sources in one territory: what a
+    demo panel selects (the plain stream has too few of them for groups of a few hundred).
+
+    ``communes``: INSEE codes where they live (drawn by population); ``combos``: their sources, among
+    ``IA``, ``IS``, ``AS``, ``IAS`` (I impôts, A amendes, S secteur local), drawn evenly; ``hospital``: their
+    first local titre is a hospital one."""
+
+    persons: int
+    communes: tuple[str, ...]
+    combos: tuple[str, ...]
+    hospital: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,13 +571,18 @@ class _Generator:
         self.households = 0
         self.multi = 0
         self.namesakes: list[tuple[str, tuple[str, ...], str]] = []
+        # Set only while common debtors are appended (:class:`CommonDebtors`): where they live, which
+        # sources hold them, whether their local titres include a hospital one. None: the plain stream.
+        self.territory: _Pick | None = None
+        self.combos: _Pick | None = None
+        self.hospital = False
         width = max(7, len(str(persons)))
         self.pid_fmt = "P{:0" + str(width) + "d}"
 
     # -- places ------------------------------------------------------------------------------
     def address(self, dep: str | None = None) -> _Addr:
         rnd = self.rnd
-        commune: Commune = self.by_dep[dep](rnd) if dep else self.communes(rnd)
+        commune: Commune = self.by_dep[dep](rnd) if dep else (self.territory or self.communes)(rnd)
         dep = commune.departement
         pcs = commune.postcodes
         postcode = pcs[0] if len(pcs) == 1 else pcs[rnd.randrange(len(pcs))]
@@ -728,6 +750,8 @@ class _Generator:
         return out
 
     def sources(self, p: _Person) -> str:
+        if self.combos is not None:
+            return self.combos(self.rnd)
         age = (_TODAY - p.birth.toordinal()) // 365
         mix = _MIX_YOUNG if age < 26 else _MIX_OLD if age >= 70 else _MIX_ADULT
         return mix(self.rnd)
@@ -883,10 +907,19 @@ class _Buckets:
                 truth_out.write("\n".join(truths) + "\n")
 
 
-def generate_population(persons: int = 2000, seed: int = 0, out_dir: Path | str = Path(".")) -> DemoFiles:
-    """Write impots.csv, amendes.csv, secteur_local.csv and verite.csv into ``out_dir``."""
+def generate_population(persons: int = 2000, seed: int = 0, out_dir: Path | str = Path("."),
+                        common: Sequence[CommonDebtors] = ()) -> DemoFiles:
+    """Write impots.csv, amendes.csv, secteur_local.csv and verite.csv into ``out_dir``.
+
+    ``common`` appends common debtors after the ``persons`` of the plain stream, from an RNG stream of
+    their own: without it the files are those of the plain stream, byte for byte (matching benchmarks)."""
     if persons < 1:
         raise ValueError("persons must be at least 1")
+    for group in common:
+        if group.persons < 0 or not group.communes or not group.combos:
+            raise ValueError("common debtors need a non-negative count, communes and source combinations")
+        if any(len(c) < 2 or set(c) - set("IAS") for c in group.combos):
+            raise ValueError(f"unknown source combination in {group.combos}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     gen = _Generator(persons, seed)
@@ -904,6 +937,7 @@ def generate_population(persons: int = 2000, seed: int = 0, out_dir: Path | str 
                 gen.made = persons
             for p in members:
                 writer.person(p)
+        extra = _append_common(gen, writer, common, seed)
         paths = {
             Source.IMPOTS: out_dir / "impots.csv",
             Source.AMENDES: out_dir / "amendes.csv",
@@ -923,7 +957,37 @@ def generate_population(persons: int = 2000, seed: int = 0, out_dir: Path | str 
         persons=gen.made, households=gen.households, multi_source_persons=gen.multi,
         records={s.value: buckets[s].records for s in Source},
         lines={s.value: buckets[s].lines for s in Source},
+        common_debtors=extra,
     )
+
+
+def _append_common(gen: _Generator, writer: _Writer, common: Sequence[CommonDebtors], seed: int) -> int:
+    """Households of common debtors, group by group, drawn from their own stream (the plain stream's
+    records are all written by now; identifiers and person numbers continue, so none collides)."""
+    if not any(g.persons for g in common):
+        return 0
+    rnd = random.Random(seed * 104_729 + 2027)
+    gen.rnd = writer.rnd = rnd
+    start = gen.made
+    for group in common:
+        communes = sorted((gen.ref.by_code[c] for c in group.communes
+                           if c in gen.ref.by_code and gen.ref.by_code[c].postcodes), key=lambda c: c.code_insee)
+        if not communes:
+            raise ValueError("common debtors: none of their communes is in the reference")
+        gen.territory = _Pick(communes, [max(c.population, 20) for c in communes])
+        gen.combos = _Pick(group.combos, [1] * len(group.combos))
+        gen.hospital = group.hospital
+        goal = gen.made + group.persons
+        while gen.made < goal:
+            members = gen.household()
+            if gen.made > goal:
+                members = members[: len(members) - (gen.made - goal)]
+                gen.made = goal
+            for p in members:
+                writer.person(p)
+    gen.territory = gen.combos = None
+    gen.hospital = False
+    return gen.made - start
 
 
 _ADDRESS_COLUMNS = ("numero_voie", "voie", "complement_adresse", "code_postal", "commune", "code_insee")
@@ -1181,7 +1245,8 @@ class _Writer:
         for _ in range(1 + min(int(rnd.expovariate(1 / 1.2)), 11)):
             emission = _pick_date(rnd, _FIRST_DAY, _TODAY - 20)
             year = emission.year
-            if rnd.random() < hospital_share:
+            # a common debtor of a hospital panel holds at least one hospital titre (the first)
+            if (self.gen.hospital and not lines) or rnd.random() < hospital_share:
                 hosp = town if rnd.random() < 0.75 else _MAIN_TOWN[dep]
                 collectivite, code_coll = _HOSPITALS[hosp], f"CH-{hosp}"
                 objet, budget = _HOSPITAL_OBJECTS(rnd), "hôpital"

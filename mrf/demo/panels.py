@@ -14,7 +14,8 @@ import panels as lib
 from ..extensions import db
 from ..models import Panel, Redevable, Structure, StructureCommune
 from ..services.panels.composition import publish_panel, save_panel
-from .generate import TODAY
+from .generate import TODAY, CommonDebtors
+from .structures import demo_structures
 
 Say = Callable[[str], None]
 
@@ -28,6 +29,30 @@ DEMO_PANELS: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, 
     ("mrf-c3-alpes-maritimes", 3, ("amendes", "impots"), ("06",), None,
      "Configuration 3 : amendes et impôts à la trésorerie amendes des Alpes-Maritimes"),
 )
+
+
+#: Common debtors appended to the plain population for each demo panel, per person of it, and their sources
+#: (I impôts, A amendes, S secteur local): the plain stream alone gives groups of a few dozen at 2,000
+#: persons, too small to show an effect; with these, a few hundred per group (benchmarks/evaluation_demo.py).
+COMMON_DEBTORS: dict[str, tuple[float, tuple[str, ...]]] = {
+    "mrf-c1-auxerre-le-puy": (0.26, ("IA", "IA", "IAS")),
+    "mrf-c2-nevers": (0.30, ("AS", "AS", "IAS")),
+    "mrf-c3-alpes-maritimes": (0.14, ("IA", "IA", "IAS")),
+}
+
+
+def demo_common_debtors(persons: int) -> tuple[CommonDebtors, ...]:
+    """The common debtors to append to a plain population of ``persons`` so that each demo panel has
+    a few hundred debtors per group; they live in the panel's territory and owe its products."""
+    structures = demo_structures()
+    out = []
+    for name, _configuration, products, deps, codes, _description in DEMO_PANELS:
+        share, combos = COMMON_DEBTORS[name]
+        communes = sorted({c for s in structures if (s.code in codes if codes else s.departement in deps)
+                           for c in s.communes})
+        out.append(CommonDebtors(persons=round(persons * share), communes=tuple(communes), combos=combos,
+                                 hospital="hopital" in products))
+    return tuple(out)
 
 
 def _toml_list(values: Iterable[str]) -> str:

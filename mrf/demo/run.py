@@ -17,11 +17,13 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say, *, months: int = 
              instance_dir: Path | None = None) -> None:
     from ..services.identite.rapprochement import run_batch
     from .generate import generate_population
-    from .panels import demo_panels
+    from .panels import demo_common_debtors, demo_panels
     from .structures import demo_structures
 
-    say(f"Génération d'une population de {persons} personnes (graine {seed}) dans {out_dir}…")
-    files = generate_population(persons, seed, out_dir)
+    common = demo_common_debtors(persons)
+    say(f"Génération d'une population de {persons} personnes (graine {seed}) dans {out_dir}, plus "
+        f"{sum(g.persons for g in common)} débiteurs communs dans les territoires des panels…")
+    files = generate_population(persons, seed, out_dir, common)
     specs = [structure_service.StructureSpec(code=s.code, name=s.name, type=s.type, departement=s.departement,
                                              products=tuple(s.products), communes=tuple(s.communes),
                                              configuration=s.configuration) for s in demo_structures()]
@@ -43,9 +45,11 @@ def run_demo(persons: int, seed: int, out_dir: Path, say: Say, *, months: int = 
         # Before the commissaires' step: the simulated months are the only payments the evaluation's
         # truth speaks of, and the bilans must not pay a créance the simulation then wants to pay.
         demo_evaluation(instance_dir or out_dir, say, seed, months)
-    from .etudes import demo_etudes
+    if months > 0:  # months=0 (benchmarks/evaluation_demo.py) simulates later, on copies: the études' bilans
+        # would pay créances before the simulated months do, which the evaluation's truth does not know
+        from .etudes import demo_etudes
 
-    demo_etudes(out_dir, say, seed)
+        demo_etudes(out_dir, say, seed)
     from .users import create_demo_users
 
     create_demo_users(say)

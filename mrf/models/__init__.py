@@ -2,6 +2,7 @@
 
 from .base import Base
 from .commissaires import (
+    ArrondissementCommune,
     DemandeCommissaire,
     DossierCommissaire,
     DossierEvenement,
@@ -36,7 +37,8 @@ from .structures import Agent, AuditLog, Structure, StructureCommune
 from .worklist import WorklistAction, WorklistEntry, WorklistState
 
 __all__ = [
-    "Acte", "ActeLine", "Agent", "AnvDecision", "AnvProposition", "AnvVerdict", "Assignment", "AuditLog", "Base",
+    "Acte", "ActeLine", "Agent", "AnvDecision", "AnvProposition", "AnvVerdict", "ArrondissementCommune", "Assignment",
+    "AuditLog", "Base",
     "Creance", "CreanceEvent", "DebtorRequest", "DecisionLetter", "Demande", "DemandeCommissaire", "Document",
     "DocumentSequence", "DossierCommissaire", "DossierEvenement", "DossierLigne", "Etude", "EtudeTerritoire",
     "FichierEchange", "ImportBatch", "Imputation", "MatchPair", "MatchRun", "Panel", "PanelBaseline", "PanelMember",

@@ -136,3 +136,16 @@ class FichierEchange(Base):
     contenu: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+
+
+class ArrondissementCommune(Base):
+    """The arrondissement (INSEE code officiel géographique) of a commune, for the statistics per
+    arrondissement of the convention (annex, IV). Imported whole from a file (``mrf cj arrondissements
+    import``): the product ships no such table, the reference of communes has no arrondissement."""
+
+    __tablename__ = "arrondissement_commune"
+    code_insee: Mapped[str] = mapped_column(String(5), primary_key=True)
+    arrondissement: Mapped[str] = mapped_column(String(5), index=True)
+    libelle: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(300))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -36,6 +36,7 @@ from ..services.comptes import vue as view_service
 from ..services.comptes import worklist
 from ..services.errors import ErreurService
 from ..services.poursuites import actes, demandes, paiements
+from ..services.poursuites.perimetre import RefusTraitement
 from .access import redevable_or_404, role_required
 from .formulaires import DatePassee, Formulaire, Identifiant, Montant
 from .helpers import euros
@@ -210,6 +211,8 @@ def record_payment(redevable_id: int):
                                  agent_id=current_user.id, means=form.moyen.data,
                                  reference=form.reference.data or None)
     except ErreurService as exc:
+        if isinstance(exc, RefusTraitement):
+            raise  # panel's scope: error page with its reason, 403 (mrf.web.errors)
         flash(f"Paiement non enregistré : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="paiement"))
     _after_action()
@@ -271,6 +274,8 @@ def record_request(redevable_id: int):
                                 agent_id=current_user.id, received_on=form.recue_le.data,
                                 grant=False)  # the comptable decides, from his queue
     except ErreurService as exc:
+        if isinstance(exc, RefusTraitement):
+            raise  # panel's scope: error page with its reason, 403 (mrf.web.errors)
         flash(f"Demande non enregistrée : {exc}", "error")
         return redirect(url_for("accounts.show", redevable_id=redevable.id, _anchor="demande"))
     _after_action()

@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..extensions import db
 from ..models import DemandeCommissaire, FichierEchange, Structure
 from ..services.admin import access, audit
-from ..services.commissaires import actualisation, anv, bilans, registre, saisine, stats
+from ..services.commissaires import actualisation, anv, arrondissements, bilans, registre, saisine, stats
 from ..services.commissaires.etat import ETATS, LIBELLES
 from ..services.errors import ErreurService
 from .access import redevable_or_404, role_required
@@ -47,6 +47,12 @@ class LotForm(FlaskForm):
 
 class BilanForm(FlaskForm):
     fichier = FileField("Fichier de bilans (format MRF-CJ-BILAN)", validators=[FileRequired("Choisissez un fichier.")])
+
+
+class ArrondissementsForm(FlaskForm):
+    fichier = FileField("Table commune → arrondissement (code_insee;arrondissement;libelle, ou fichier des communes "
+                        "du COG)", validators=[FileRequired("Choisissez un fichier.")])
+    noms = FileField("Noms des arrondissements (fichier des arrondissements du COG, facultatif)")
 
 
 class ProlongationForm(FlaskForm):
@@ -225,7 +231,32 @@ def statistiques():
         response = Response(stats.to_csv(rows), mimetype="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="statistiques-commissaires-{critere}.csv"'
         return response
-    return render_template("commissaires/statistiques.html", rows=rows, critere=critere, criteres=stats.CRITERES)
+    return render_template("commissaires/statistiques.html", rows=rows, critere=critere, criteres=stats.CRITERES,
+                           form=ArrondissementsForm(prefix="arr") if current_user.role == access.CENTRALE else None)
+
+
+@bp.route("/arrondissements", methods=["POST"])
+@role_required(access.CENTRALE)
+def import_arrondissements():
+    """The central administration imports the commune → arrondissement table (statistics per arrondissement)."""
+    form = ArrondissementsForm(prefix="arr")
+    back = redirect(url_for("commissaires.statistiques", critere="arrondissement"))
+    if not form.validate_on_submit():
+        flash("Import refusé : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        return back
+    try:
+        text = form.fichier.data.read().decode("utf-8-sig")
+        noms = form.noms.data.read().decode("utf-8-sig") if form.noms.data else None
+        result = arrondissements.importer_texte(text, noms, current_user.id, form.fichier.data.filename or "")
+    except UnicodeDecodeError:
+        flash("Import refusé : le fichier n'est pas un texte UTF-8.", "error")
+        return back
+    except ErreurService as exc:
+        flash(str(exc), "error")
+        return render_template("commissaires/statistiques.html", rows=[], critere="arrondissement",
+                               criteres=stats.CRITERES, form=form), exc.status
+    flash(result.summary(), "success")
+    return back
 
 
 @bp.route("/demandes/<int:demande_id>.pdf")

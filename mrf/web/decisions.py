@@ -23,6 +23,7 @@ from ..services.comptes import worklist
 from ..services.errors import ErreurService, Introuvable
 from ..services.poursuites import anv, decisions, file_comptable, mainlevee, relances
 from ..services.poursuites.demandes import latest_decision
+from ..services.poursuites.perimetre import RefusTraitement
 from .access import redevable_or_404, role_required
 from .helpers import parse_euros
 
@@ -115,6 +116,8 @@ def decide_request(request_id: int):
         done = decisions.decide(request_id, form.decision.data, form.motif.data, current_user.id,
                                 form.decide_le.data, amount)
     except ErreurService as exc:
+        if isinstance(exc, RefusTraitement):
+            raise  # panel's scope: error page with its reason, 403 (mrf.web.errors)
         _refused(exc, "Décision non enregistrée")
         return redirect(url_for("decisions.queue"))
     worklist.sync_if_needed()
@@ -150,6 +153,8 @@ def propose_anv(redevable_id: int):
         try:
             prop = anv.propose(r.id, form.motif.data, form.insolvabilite.data, form.recherches.data, current_user.id)
         except ErreurService as exc:
+            if isinstance(exc, RefusTraitement):
+                raise  # panel's scope: error page with its reason, 403 (mrf.web.errors)
             _refused(exc, "Proposition non enregistrée")
         else:
             flash(f"Proposition d'admission en non-valeur n° {prop.id} transmise au comptable "
@@ -233,6 +238,8 @@ def letter(redevable_id: int, kind: str):
         try:
             acte_id, number = relances.issue(r.id, kind, current_user.id)
         except ErreurService as exc:
+            if isinstance(exc, RefusTraitement):
+                raise  # panel's scope: error page with its reason, 403 (mrf.web.errors)
             _refused(exc, f"{LETTERS[kind]} non émise")
             return redirect(url_for("accounts.show", redevable_id=r.id, _anchor="decisions"))
         worklist.sync_if_needed()

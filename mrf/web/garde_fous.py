@@ -118,7 +118,7 @@ def preview_payment(redevable_id: int):
         return _back(redevable.id, "paiement")
     try:
         imputation = paiements.preview_payment(redevable.id, form.montant.cents, form.recu_le.data,
-                                               form.payeur.data)
+                                               form.payeur.data, agent_id=current_user.id)
     except ErreurService as exc:
         flash(f"Paiement non enregistré : {exc}", "error")
         return _back(redevable.id, "paiement")

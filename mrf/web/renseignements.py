@@ -15,6 +15,7 @@ from ..extensions import db
 from ..services.admin import access
 from ..services.comptes import worklist
 from ..services.errors import ErreurService
+from ..services.poursuites.perimetre import RefusTraitement
 from ..services.poursuites.renseignements import add_renseignement
 from ..services.poursuites.vocabulaire import SOURCE_RENSEIGNEMENT_LABELS
 from .access import redevable_or_404, role_required
@@ -57,6 +58,8 @@ def add(redevable_id: int):
                                       agent_id=current_user.id, source=form.source.data,
                                       reliability=form.fiabilite.data, **fields)
         except ErreurService as exc:
+            if isinstance(exc, RefusTraitement):
+                raise  # panel's scope: error page with its reason, 403 (mrf.web.errors)
             flash(f"Renseignement non enregistré : {exc}", "error")
             status = 422
         else:

@@ -228,3 +228,35 @@ def test_each_source_has_its_own_noise(demo: DemoFiles):
         assert word in names or word.replace("EE", "ÉE") in names, word
     assert any(w in names for w in ("EPOUSE", "ÉPOUSE", "EP", "EPSE"))
     assert any(r["nom"] != r["nom"].upper() for r in local)  # some typed in mixed case
+
+
+def test_common_debtors_are_appended_without_touching_the_plain_stream(tmp_path: Path):
+    from mrf.demo.generate import CommonDebtors
+
+    nevers = tuple(c for s in demo_structures() if s.code == "TM-NEVERS" for c in s.communes)
+    plain = generate_population(300, 7, tmp_path / "plain")
+    both = generate_population(300, 7, tmp_path / "both",
+                               [CommonDebtors(persons=120, communes=nevers, combos=("AS",), hospital=True)])
+    assert (plain.persons, plain.common_debtors) == (300, 0)
+    assert (both.persons, both.common_debtors) == (420, 120)
+    # the plain stream's records are the same, line for line (only the shuffled order differs)
+    for name in ("impots", "amendes", "secteur_local", "truth"):
+        old = set(getattr(plain, name).read_text(encoding="utf-8").splitlines())
+        new = set(getattr(both, name).read_text(encoding="utf-8").splitlines())
+        assert old <= new, name
+    truth = _truth(both)
+    extra = {pid for pid in truth.values() if int(pid[1:]) > 300}
+    assert len(extra) == 120
+    by_person: dict[str, set[str]] = defaultdict(set)
+    for (source, _key), pid in truth.items():
+        if pid in extra:
+            by_person[pid].add(source)
+    # every appended person is in amendes and the secteur local, in no impôts record
+    assert all(sources == {"amendes", "secteur_local"} for sources in by_person.values())
+    keys = {key for (source, key), pid in truth.items() if pid in extra and source == "secteur_local"}
+    rows = [r for r in _rows(both, Source.SECTEUR_LOCAL) if r["id_tiers"] in keys]
+    hospital = {r["id_tiers"] for r in rows if r["hospitalier"] == "O"}
+    assert hospital == keys  # each holds a hospital titre
+    # they live in the Nièvre (a few lines carry an older address, sometimes in another département)
+    in_58 = sum(r["code_postal"].startswith("58") for r in rows)
+    assert in_58 >= 0.9 * len(rows)

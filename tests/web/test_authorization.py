@@ -122,6 +122,8 @@ RULES: dict[tuple[str, str], tuple] = {
                                               _only({AGENT: 403, COMPTABLE: 200}), {}),  # empty: shown again
     ("commissaires.saisine_lot", "POST"): (lambda w: "/commissaires/saisine-lot", _only({COMPTABLE: 302}), {}),
     ("commissaires.import_bilan", "POST"): (lambda w: "/commissaires/bilans", _only({COMPTABLE: 302}), {}),
+    ("commissaires.import_arrondissements", "POST"): (lambda w: "/commissaires/arrondissements",
+                                                      _only({CENTRALE: 302}), {}),
     ("commissaires.prolongation", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/prolongation",
                                             _only({COMPTABLE: 302}), {}),
     ("commissaires.signal", "POST"): (lambda w: "/commissaires/dossiers/INCONNU/signal", _only({COMPTABLE: 400}), {}),

@@ -34,6 +34,7 @@ from ..admin import audit
 from ..errors import Conflit, refus_des_bibliotheques
 from . import fichiers
 from .registre import DossierVue, charger, un_dossier
+from .regles import droit_proportionnel_increment, recouvre_avant
 
 #: What the comptable may signal by hand, sent in the next file.
 SIGNAUX = {"arret_demande": "Arrêt demandé par le comptable", "surendettement": "Procédure de surendettement"}
@@ -83,11 +84,20 @@ def _detect(session: Session, vues: list[DossierVue], jour: date) -> list[tuple[
             paid[(v.dossier.id, pid)] += int(amount)
             dates[pid] = received
     vue_of = {v.dossier.id: v for v in vues}
-    for (did, pid), amount in sorted(paid.items()):
+    recouvre: dict[int, int] = {}  # per dossier, the sums recovered so far (droit proportionnel, art. 16)
+    sent = set(session.scalars(select(DossierEvenement.cle).where(
+        DossierEvenement.dossier_id.in_(list(vue_of)), DossierEvenement.kind == "paiement")))
+    for (did, pid), amount in sorted(paid.items(), key=lambda kv: (dates[kv[0][1]], kv[0])):
         v = vue_of[did]
         frais = 0
         if v.dossier.phase == Phase.COMMINATOIRE.value and amount > 0:
             frais = fee_phase_comminatoire_amendes(amount, dates[pid])
+        elif amount > 0 and f"actu:paiement:{pid}:{did}" not in sent:
+            # phase judiciaire, paid to the comptable after the commissaire's intervention (an event already
+            # sent is skipped by the caller, and already counted in recouvre_avant)
+            deja = recouvre.setdefault(did, recouvre_avant(session, did))
+            frais = droit_proportionnel_increment(deja, amount, dates[pid], v.dossier.montant_cents)
+            recouvre[did] = deja + amount
         found.append((v, f"actu:paiement:{pid}:{did}", "paiement", dates[pid], amount,
                       {"payment_id": pid, "frais_cents": frais,
                        "detail": f"paiement au comptable de {euros(amount)}"}))

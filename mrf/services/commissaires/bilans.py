@@ -58,7 +58,7 @@ from ..poursuites import renseignements
 from ..poursuites.paiements import record_payment_in
 from .etudes import FichierRefuse, Territoire
 from .registre import un_dossier
-from .regles import taux_de_base
+from .regles import droit_proportionnel_increment, recouvre_avant, taux_de_base
 
 FORMAT = "MRF-CJ-BILAN"
 VERSION = "1"
@@ -330,6 +330,9 @@ def _appliquer(session: Session, bilan: Bilan, r: Retour, result: BilanResult, t
         details["payment_id"] = payment.id
         if not judiciaire:
             frais = fee_phase_comminatoire_amendes(r.montant_cents, r.encaisse_le)
+        else:  # art. 16: droit proportionnel dégressif on all the sums recovered for the dossier
+            frais = droit_proportionnel_increment(recouvre_avant(session, d.id), r.montant_cents, r.encaisse_le,
+                                                  d.montant_cents)
         result.paiements_cents += r.montant_cents
     elif r.evenement == "nouvelle_adresse":
         a = r.adresse

@@ -41,6 +41,7 @@ from ..comptes.consolide import CompteCharge, comptable_view, load_account
 from ..errors import Refus, refus_des_bibliotheques
 from ..poursuites.documents import next_numbers
 from ..poursuites.lot import batch_accounts
+from ..poursuites.perimetre import poste_agissant, refus_audite, refuse_hors_poste
 from . import fichiers
 from .etudes import Territoire
 from .registre import charger, creances_en_dossier_ouvert
@@ -114,7 +115,11 @@ def _saisir_compte(session: Session, territoire: Territoire, redevable_id: int, 
                    agent_id: int | None, structure: Structure | None, creance_ids: set[int] | None,
                    result: SaisineResult, reconduit: bool) -> list[DossierCommissaire]:
     account = load_account(session, redevable_id, on, for_update=True)
-    groups = _eligibles(session, account, phase, structure, creance_ids, result.rejets)
+    poste = structure or poste_agissant(session, agent_id)
+    if creance_ids is not None:  # a témoin's office refers only the créances it is the original comptable of
+        refuse_hors_poste(account, poste, creance_ids, "saisine d'un commissaire de justice")
+    own = poste if structure is None and account.scope.is_control else structure
+    groups = _eligibles(session, account, phase, own, creance_ids, result.rejets)
     if not groups:
         return []
     adresse = account.address_choice.adresse
@@ -215,7 +220,7 @@ def saisir(redevable_ids: list[int], phase: str = "comminatoire", on: date | Non
     _check(phase)
     on = on or date.today()
     result = SaisineResult()
-    with db.transaction() as session:
+    with refus_audite(agent_id, f"saisine_{phase}"), db.transaction() as session:
         structure = _structure(session, structure_code)
         territoire = Territoire(session)
         wanted = set(map(int, creance_ids)) if creance_ids is not None else None

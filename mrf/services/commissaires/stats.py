@@ -1,5 +1,8 @@
 """Statistics of the convention (annex, IV): recovery rate and rates of plis non distribuables,
-insolvency, disappearance and new address, per étude, comptable, creditor and département.
+insolvency, disappearance and new address, per étude, comptable, creditor, arrondissement and département.
+
+The arrondissement of a dossier is that of its debtor's commune in the imported table
+(:mod:`.arrondissements`); a dossier whose commune is not in it is counted under « non renseigné ».
 
 ``recouvre_cents`` is what the dossiers' titres received during the phase, from the étude or paid
 to the comptable directly (imputations on the dossier's titres of the payments its events name);
@@ -19,9 +22,11 @@ from sqlalchemy.orm import Session
 from matching.reference import load_reference
 
 from ...models import Creance, Imputation
+from .arrondissements import NON_RENSEIGNE, table
 from .registre import DossierVue, charger
 
-CRITERES = {"etude": "Étude", "comptable": "Comptable", "creancier": "Créancier", "departement": "Département"}
+CRITERES = {"etude": "Étude", "comptable": "Comptable", "creancier": "Créancier", "arrondissement": "Arrondissement",
+            "departement": "Département"}
 ISSUES = ("pli_non_distribuable", "insolvabilite", "disparition", "nouvelle_adresse")
 
 
@@ -81,6 +86,7 @@ def statistiques(session: Session, on: date, critere: str = "etude", structure_i
         ids = [line.creance_id for v in vues for line in v.dossier.lignes]
         creances = {c.id: c for c in session.scalars(select(Creance).where(Creance.id.in_(ids)))} if ids else {}
     ref = load_reference() if critere == "departement" else None
+    arrondissement_of = table(session) if critere == "arrondissement" else {}
     rows: dict[str, LigneStats] = {}
 
     def row(key: str, label: str) -> LigneStats:
@@ -106,6 +112,9 @@ def statistiques(session: Session, on: date, critere: str = "etude", structure_i
             r = row(v.etude.code, v.etude.nom)
         elif critere == "comptable":
             r = row(v.structure.code, v.structure.name)
+        elif critere == "arrondissement":
+            code, label = arrondissement_of.get(v.dossier.code_insee or "", NON_RENSEIGNE)
+            r = row(code, f"{label} ({code})" if code else label)
         else:
             commune = ref.by_code.get(v.dossier.code_insee or "") if ref else None
             dep = commune.departement if commune else v.etude.departement

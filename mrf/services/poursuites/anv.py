@@ -33,6 +33,7 @@ from ..comptes import famille
 from ..comptes.consolide import PoursuitesError, load_account
 from ..errors import Conflit, Interdit, Introuvable, Refus, refus_des_bibliotheques
 from .habilitations import acting_agent, comptable, reason_required
+from .perimetre import creances_du_poste, poste_agissant, refus_audite, refuse_hors_poste
 from .plan import plan_for
 from .vocabulaire import DECIDEUR_ANV_LABELS
 
@@ -52,12 +53,15 @@ def propose(redevable_id: int, motif: str, insolvabilite: str, recherches: str, 
         raise Refus(f"Motif d'ANV inconnu : « {motif} » (attendu : {', '.join(MOTIFS)}).") from None
     found = reason_required(insolvabilite, "l'insolvabilité constatée (pièce ou constat)")
     searched = reason_required(recherches, "les recherches effectuées")
-    with db.transaction() as session:
+    with refus_audite(agent_id, "anv"), db.transaction() as session:
         agent = acting_agent(session, agent_id, redevable_id, what="proposer une admission en non-valeur")
         account = load_account(session, redevable_id, on)
+        poste = poste_agissant(session, agent_id)
+        refuse_hors_poste(account, poste, None, "proposition d'ANV")  # on a témoin: an office with no créance
+        mine = creances_du_poste(account, poste)  # on a témoin, the office proposes for its own créances
         if any(d.status == "proposee" for d in account.anv.values()):
             raise Conflit("Une proposition d'admission en non-valeur est déjà en attente de décision sur ce compte.")
-        views = list(account.compte().creances)
+        views = [v for v in account.compte().creances if mine is None or v.id in mine]
         cfg = account.config
         proposal = library_propose_anv(str(account.id), views, ground, on, found, cfg.anv_montant_faible_max_cents,
                                        cfg.delegated(v.creditor_code for v in views))

@@ -15,6 +15,7 @@ from ..errors import Introuvable, refus_des_bibliotheques
 from .demandes import decide_in
 from .habilitations import comptable, reason_required
 from .lettres_demandes import letter_for_decision
+from .perimetre import refus_audite
 
 STATUS_LABELS = {"acceptee": "Accordée", "refusee": "Rejetée", "retiree": "Retirée", "defaillant": "Défaillant",
                  "solde": "Soldé", "annulee": "Annulée"}
@@ -35,7 +36,7 @@ def decide(request_id: int, status: str, reason: str, agent_id: int | None, on: 
     """Record the comptable's decision on request ``request_id`` and issue its letter."""
     on = on or date.today()
     text = reason_required(reason)
-    with db.transaction() as session:
+    with refus_audite(agent_id, "decision_demande", request_id=request_id), db.transaction() as session:
         req = session.get(Demande, int(request_id))
         if req is None:
             raise Introuvable(f"Demande inconnue : {request_id}.")

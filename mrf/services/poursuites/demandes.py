@@ -31,6 +31,7 @@ from ...models import Demande, RequestDecision
 from ..admin import audit
 from ..comptes.consolide import REQUEST_KINDS, REQUEST_STATUSES, CompteCharge, PoursuitesError, load_account
 from ..errors import refus_des_bibliotheques
+from .perimetre import poste_agissant, refus_audite, refuse_hors_poste
 from .rar import set_rar
 
 
@@ -100,8 +101,9 @@ def record_request(redevable_id: int, kind: str, creance_ids: Sequence[int], det
     ids = list(dict.fromkeys(int(c) for c in creance_ids or ()))
     if not ids:
         raise PoursuitesError("Indiquer au moins une créance concernée par la demande.")
-    with db.transaction() as session:
+    with refus_audite(agent_id, "demande", kind=kind), db.transaction() as session:
         account = load_account(session, redevable_id, received_on)
+        refuse_hors_poste(account, poste_agissant(session, agent_id), ids, "demande du redevable")
         unknown = [c for c in ids if c not in account.creances]
         if unknown:
             raise PoursuitesError(f"Créance(s) inconnue(s) dans ce compte : {', '.join(map(str, unknown))}.")
@@ -155,7 +157,7 @@ def decide_request(request_id: int, status: str, decided_on: date | None = None,
                    comment: str | None = None, *, amount_cents: int | None = None) -> RequestDecision:
     """Record a decision on a request. A remise gracieuse ``acceptee`` lowers the RAR of its
     créances that admit one (all of it, or ``amount_cents`` from the oldest debt on)."""
-    with db.transaction() as session:
+    with refus_audite(agent_id, "decision_demande", request_id=request_id), db.transaction() as session:
         return decide_in(session, request_id, status, decided_on or date.today(), agent_id, comment,
                          amount_cents=amount_cents)
 
@@ -166,6 +168,8 @@ def decide_in(session: Session, request_id: int, status: str, decided_on: date, 
     req = session.get(Demande, int(request_id))
     if req is None:
         raise PoursuitesError(f"Demande inconnue : {request_id}.")
+    refuse_hors_poste(load_account(session, req.redevable_id, decided_on), poste_agissant(session, agent_id),
+                      req.creance_ids, "décision sur une demande")
     allowed = REQUEST_STATUSES[req.kind]
     if status not in allowed:
         raise PoursuitesError(f"Décision « {status} » impossible sur cette demande "

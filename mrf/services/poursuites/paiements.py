@@ -23,11 +23,12 @@ from poursuites.imputation import ImputationRule, impute
 from poursuites.model import date_fr, euros
 
 from ...extensions import db
-from ...models import Acte, Creance, Imputation, Payment
+from ...models import Acte, Creance, Imputation, Payment, Structure
 from ..admin import audit
 from ..comptes.consolide import CompteCharge, PoursuitesError, load_account
 from ..errors import refus_des_bibliotheques
 from .demandes import refresh_payment_plans
+from .perimetre import creances_du_poste, poste_agissant, refus_audite, refuse_hors_poste
 from .rar import set_rar
 from .remboursements import impute_tiers, is_satd, record_refund
 from .vocabulaire import Payeur
@@ -36,10 +37,12 @@ PAYERS: tuple[str, ...] = tuple(p.value for p in Payeur)
 
 
 def _imputation(account: CompteCharge, amount_cents: int, received_on: date, rule: ImputationRule,
-                chosen: list[str], acte: Acte | None, payer: str = Payeur.REDEVABLE.value) -> LibraryImputation:
+                chosen: list[str], acte: Acte | None, payer: str = Payeur.REDEVABLE.value,
+                only: set[str] | None = None) -> LibraryImputation:
     if payer == Payeur.TIERS.value and is_satd(acte):
         return impute_tiers(account, amount_cents, received_on, acte)  # the excess is refunded, never imputed
-    views = list(account.compte(include_anv=True).creances)
+    # ``only``: a témoin's office imputes on its own créances (perimetre.creances_du_poste)
+    views = [v for v in account.compte(include_anv=True).creances if only is None or v.id in only]
     if acte is not None and rule is ImputationRule.CODE_CIVIL_1342_10:
         on_act = {str(line.creance_id) for line in acte.lines}
         first_views = [v for v in views if v.id in on_act]
@@ -85,16 +88,18 @@ def _checked(amount_cents: int, received_on: date, payer: str, means: str | None
 @refus_des_bibliotheques(PoursuitesError)
 def preview_payment(redevable_id: int, amount_cents: int, received_on: date, payer: str = "redevable", *,
                     acte_id: int | None = None, creance_ids: list[int] | tuple[int, ...] = (),
-                    rule: ImputationRule | str | None = None, today: date | None = None) -> LibraryImputation:
+                    rule: ImputationRule | str | None = None, today: date | None = None,
+                    agent_id: int | None = None) -> LibraryImputation:
     """What :func:`record_payment` would impute, and what it would leave to refund (read only): the entry
-    form shows it before the agent confirms."""
+    form shows it before the agent confirms (``agent_id``: on a témoin, his office's créances only)."""
     today = today or date.today()
     rule, chosen = _checked(amount_cents, received_on, payer, None, None, creance_ids, rule, today)
     with db.new_session() as session:
         account = load_account(session, redevable_id, received_on)
         acte = _acte_of(session, account, acte_id)
         try:
-            return _imputation(account, amount_cents, received_on, rule, chosen, acte, payer)
+            return _imputation(account, amount_cents, received_on, rule, chosen, acte, payer,
+                               creances_du_poste(account, poste_agissant(session, agent_id)))
         except ValueError as exc:
             raise PoursuitesError(str(exc)) from None
 
@@ -118,20 +123,26 @@ def record_payment(redevable_id: int, amount_cents: int, received_on: date, paye
     (SATD, bailiff file) the payment answers. Returns the ``Payment`` with its imputation lines."""
     today = today or date.today()
     rule, chosen = _checked(amount_cents, received_on, payer, means, reference, creance_ids, rule, today)
-    with db.transaction() as session:
+    with refus_audite(agent_id, "paiement"), db.transaction() as session:
         return record_payment_in(session, redevable_id, amount_cents, received_on, payer, agent_id, means=means,
-                                 reference=reference, acte_id=acte_id, chosen=chosen, rule=rule, today=today)
+                                 reference=reference, acte_id=acte_id, chosen=chosen, rule=rule, today=today,
+                                 poste=poste_agissant(session, agent_id))
 
 
 def record_payment_in(session: Session, redevable_id: int, amount_cents: int, received_on: date, payer: str,
                       agent_id: int | None, *, means: str | None, reference: str | None, acte_id: int | None,
-                      chosen: list[str], rule: ImputationRule, today: date) -> Payment:
+                      chosen: list[str], rule: ImputationRule, today: date, poste: Structure | None = None) -> Payment:
     """:func:`record_payment` inside the caller's transaction (arguments already checked): for use
-    cases that record payments with other changes atomically (commissaires' bilans)."""
+    cases that record payments with other changes atomically (commissaires' bilans). ``poste``: the
+    office entering it (on a témoin, it imputes on its own créances only)."""
     account = load_account(session, redevable_id, received_on, for_update=True)
     acte = _acte_of(session, account, acte_id)
+    refuse_hors_poste(account, poste, None, "paiement")  # an office with no créance on this témoin
+    refuse_hors_poste(account, poste, [*chosen, *(line.creance_id for line in (acte.lines if acte else ()))],
+                      "paiement")
     try:
-        imp = _imputation(account, amount_cents, received_on, rule, chosen, acte, payer)
+        imp = _imputation(account, amount_cents, received_on, rule, chosen, acte, payer,
+                          creances_du_poste(account, poste))
     except ValueError as exc:
         raise PoursuitesError(str(exc)) from None
     payment = Payment(redevable_id=account.id, amount_cents=amount_cents, received_on=received_on, payer=payer,

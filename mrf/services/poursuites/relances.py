@@ -12,13 +12,14 @@ from poursuites.legal import load
 from poursuites.model import date_fr, euros
 
 from ...extensions import db
-from ...models import Acte, ActeLine
+from ...models import Acte, ActeLine, Structure
 from ..admin import audit
 from ..comptes.consolide import CompteCharge, PoursuitesError, load_account
 from ..errors import Refus, refus_des_bibliotheques
 from .courriers import Courrier, LigneCreance, comptable_of, lignes, structure_of
 from .courriers import issue as issue_letter
 from .habilitations import acting_agent
+from .perimetre import creances_du_poste, poste_agissant, refus_audite, refuse_hors_poste
 from .plan import plan_for
 
 KINDS = {"mise_en_demeure": ActionKind.MISE_EN_DEMEURE, "relance": ActionKind.LETTRE_RELANCE,
@@ -44,9 +45,12 @@ def _kind(kind: str) -> ActionKind:
         raise Refus(f"Type de courrier inconnu : « {kind} » (attendu : mise_en_demeure, relance).") from None
 
 
-def _apercu(account: CompteCharge, action: ActionKind) -> Apercu:
+def _apercu(account: CompteCharge, action: ActionKind, poste: Structure | None = None) -> Apercu:
     plan = plan_for(account)
-    step = next((s for s in plan.steps if s.action is action), None)
+    # on a témoin, the office's own step (one per office, circuit habituel)
+    own = creances_du_poste(account, poste)
+    step = next((s for s in plan.steps if s.action is action
+                 and (own is None or any(c in own for c in s.creance_ids))), None)
     if step is None:
         raise Refus(f"Le plan coordonné ne prévoit pas de {CATALOGUE[action].label.lower()} sur ce compte au "
                     f"{date_fr(account.on)}.")
@@ -61,7 +65,8 @@ def preview(redevable_id: int, kind: str, agent_id: int | None, on: date | None 
     action = _kind(kind)
     with db.new_session() as session:
         acting_agent(session, agent_id, redevable_id, what="préparer un courrier")
-        return _apercu(load_account(session, redevable_id, on or date.today()), action)
+        account = load_account(session, redevable_id, on or date.today())
+        return _apercu(account, action, poste_agissant(session, agent_id))
 
 
 @refus_des_bibliotheques(PoursuitesError)
@@ -69,10 +74,12 @@ def issue(redevable_id: int, kind: str, agent_id: int | None, on: date | None = 
     """Issue the act and its letter; returns (act id, document number)."""
     action = _kind(kind)
     on = on or date.today()
-    with db.transaction() as session:
+    with refus_audite(agent_id, action.value), db.transaction() as session:
         agent = acting_agent(session, agent_id, redevable_id, what="émettre un courrier")
         account = load_account(session, redevable_id, on)
-        ap = _apercu(account, action)
+        poste = poste_agissant(session, agent_id)
+        ap = _apercu(account, action, poste)
+        refuse_hors_poste(account, poste, ap.creance_ids, CATALOGUE[action].label.lower())
         structure = structure_of(account, list(ap.creance_ids))
         acte = Acte(redevable_id=account.id, kind=action.value, structure_id=structure.id,
                     amount_cents=ap.total_cents, issued_on=on, agent_id=agent.id, status="emis",

@@ -26,6 +26,7 @@ from ...models import Renseignement
 from ..admin import audit
 from ..comptes.consolide import RELIABILITIES, RENSEIGNEMENT_KINDS, PoursuitesError, load_account, resolve_root
 from ..errors import refus_des_bibliotheques
+from .perimetre import poste_agissant, refus_audite, refuse_hors_poste
 
 SOURCES: tuple[str, ...] = ("impots", "amendes", "secteur_local", "ficoba", "huissier", "agent", "redevable", "caf")
 _POSTCODE = re.compile(r"^\d[0-9AB]\d{3}$")
@@ -122,7 +123,9 @@ def add_renseignement(redevable_id: int, kind: str, *, observed_on: date, agent_
                       **fields: object) -> Renseignement:
     """Record one renseignement (a tiers détenteur or an address) on the account, in its own
     transaction. Refused with a French reason (``PoursuitesError``) when invalid."""
-    with db.transaction() as session:
+    with refus_audite(agent_id, "renseignement", kind=kind), db.transaction() as session:
+        refuse_hors_poste(load_account(session, redevable_id, observed_on), poste_agissant(session, agent_id), None,
+                          "renseignement")
         return add(session, redevable_id, kind, observed_on=observed_on, agent_id=agent_id,
                    **fields)  # type: ignore[arg-type]
 

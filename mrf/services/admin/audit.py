@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "annulation": "Annulation d'une SATD",
     "import_etudes": "Import des études de commissaires de justice",
     "import_bilan_commissaires": "Import d'un bilan des commissaires de justice",
+    "import_arrondissements": "Import de la table des arrondissements",
     "actualisation_commissaires": "Actualisation des dossiers des commissaires de justice",
     "saisine_comminatoire": "Saisine d'un commissaire de justice (phase comminatoire)",
     "saisine_judiciaire": "Saisine d'un commissaire de justice (phase judiciaire)",

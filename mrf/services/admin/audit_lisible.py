@@ -84,4 +84,5 @@ OBJECT_LABELS = {
     "comptes": "Comptes consolidés", "dossier_commissaire": "Dossier de commissaire de justice",
     "demande_commissaire": "Demande au commissaire de justice", "etude": "Étude de commissaire de justice",
     "fichier": "Fichier", "page": "Page", "review_decision": "Décision de rapprochement",
+    "arrondissement_commune": "Table des arrondissements",
 }

@@ -59,6 +59,34 @@ def run(kind: str, folder: Path, partitions: int, out: Path, national: list[str]
     }
 
 
+def profile(folder: Path) -> dict[str, Any]:
+    """Memory of the single run by step (tracemalloc: Python objects and numpy arrays), per record."""
+    import tracemalloc
+
+    tracemalloc.start()
+    records, _ = load(folder)
+    n = len(records)
+    steps: list[tuple[str, float, float]] = [("lecture des enregistrements", *tracemalloc.get_traced_memory())]
+    tracemalloc.reset_peak()
+
+    def say(message: str) -> None:
+        if message.startswith("Comparaison") and not message.startswith("Comparaison : 0"):
+            return
+        steps.append((message[:40], *tracemalloc.get_traced_memory()))
+        tracemalloc.reset_peak()
+
+    t = time.perf_counter()
+    result = link(records, progress=say)
+    elapsed = time.perf_counter() - t
+    table_bytes = sum(getattr(result.table, c).nbytes for c in result.table.__dataclass_fields__
+                      if isinstance(getattr(result.table, c), np.ndarray))
+    return {"records": n, "time_s": elapsed, "steps": [(m, c / n, p / n) for m, c, p in steps],
+            "table_column_bytes_per_record": table_bytes / n,
+            "candidate_pairs_per_record": result.stats["candidate_pairs"] / n,
+            "kept_pairs_per_record": len(result.left) / n,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
+
+
 def groups(labels: np.ndarray) -> set[tuple[int, ...]]:
     """Clusters of two records or more, as tuples of record rows."""
     order = np.argsort(labels, kind="stable")
@@ -116,16 +144,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--national", help="règles de la passe nationale d'une troisième exécution (virgules)")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "mrf-bench-matching")
-    parser.add_argument("--child", choices=["single", "partitioned"], help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true",
+                        help="seulement la mémoire de l'exécution unique par étape (tracemalloc), par enregistrement")
+    parser.add_argument("--child", choices=["single", "partitioned", "profile"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child == "profile":
+        print(json.dumps(profile(args.folder)))
+        return 0
     if args.child:
         national = args.national.split(",") if args.national else None
         print(json.dumps(run(args.child, args.folder, args.partitions, args.out, national)))
         return 0
     folder = generate(args.size, args.seed, args.data)
     print(f"Population de démonstration : {folder} ; {args.partitions} partitions ; {os.cpu_count()} cœurs")
+    if args.profile:
+        r = child("profile", folder, 1, Path("unused"), None)
+        print(f"  {r['records']} enregistrements, {r['time_s']:.1f} s sous tracemalloc, "
+              f"pic RSS {r['peak_rss_mb']:.0f} Mo ; "
+              f"colonnes de la table {r['table_column_bytes_per_record']:.0f} o/enr. ; "
+              f"{r['candidate_pairs_per_record']:.1f} paires candidates et "
+              f"{r['kept_pairs_per_record']:.2f} gardées par enr.")
+        for message, current, peak in r["steps"]:
+            print(f"  jusqu'à « {message} » : {current:7.0f} o/enr. alloués, pic {peak:7.0f} o/enr.")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         single = child("single", folder, 1, Path(tmp) / "single.npz", None)
         show(single)

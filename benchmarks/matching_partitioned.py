@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from demo_data import generate, load  # noqa: E402
 
 from matching import cluster_metrics, link, pairwise_metrics  # noqa: E402
-from matching.partition import partitioned_link  # noqa: E402
+from matching.partition import national_pass, partitioned_link  # noqa: E402
 
 
 def run(kind: str, folder: Path, partitions: int, out: Path, national: list[str] | None) -> dict[str, Any]:
@@ -80,7 +80,19 @@ def profile(folder: Path) -> dict[str, Any]:
     elapsed = time.perf_counter() - t
     table_bytes = sum(getattr(result.table, c).nbytes for c in result.table.__dataclass_fields__
                       if isinstance(getattr(result.table, c), np.ndarray))
-    return {"records": n, "time_s": elapsed, "steps": [(m, c / n, p / n) for m, c, p in steps],
+    # one partition per département: how much the national pass has to do at full scale
+    table = result.table
+    deps = np.where(table.departement >= 0, table.departement, len(table.vocabs.departement)).astype(np.int64)
+    cross, _, _ = national_pass(table, result.model.settings.blocking_rules, deps)
+    accepted = result.pairs.indices
+    crossing = deps[result.left[accepted]] != deps[result.right[accepted]]
+    shares = np.bincount(deps) / n
+    return {"records": n, "time_s": elapsed, "departements": int((shares > 0).sum()),
+            "largest_departement_share": float(shares.max()),
+            "cross_departement_candidates": int(cross.size),
+            "candidates": result.stats["candidate_pairs"],
+            "cross_departement_links": int(crossing.sum()), "links": int(accepted.size),
+            "steps": [(m, c / n, p / n) for m, c, p in steps],
             "table_column_bytes_per_record": table_bytes / n,
             "candidate_pairs_per_record": result.stats["candidate_pairs"] / n,
             "kept_pairs_per_record": len(result.left) / n,
@@ -166,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
               f"colonnes de la table {r['table_column_bytes_per_record']:.0f} o/enr. ; "
               f"{r['candidate_pairs_per_record']:.1f} paires candidates et "
               f"{r['kept_pairs_per_record']:.2f} gardées par enr.")
+        print(f"  une partition par département ({r['departements']}, le plus grand "
+              f"{100 * r['largest_departement_share']:.1f} % des enregistrements) : "
+              f"{r['cross_departement_candidates']} paires candidates sur {r['candidates']} entre départements, "
+              f"{r['cross_departement_links']} liens acceptés sur {r['links']}")
         for message, current, peak in r["steps"]:
             print(f"  jusqu'à « {message} » : {current:7.0f} o/enr. alloués, pic {peak:7.0f} o/enr.")
         return 0

@@ -59,7 +59,7 @@ def moved():
     return records, truth, link(records)
 
 
-@pytest.mark.parametrize("partitions", [2, 3])
+@pytest.mark.parametrize("partitions", [2, 3, 6])  # 6: more partitions than départements
 def test_partitioned_run_gives_the_single_runs_clusters_pairs_and_review(moved, partitions):
     records, truth, single = moved
     part = partitioned_link(records, partitions)  # the model is trained again, on the same records
@@ -74,7 +74,9 @@ def test_partitioned_run_gives_the_single_runs_clusters_pairs_and_review(moved, 
     assert np.allclose(np.sort(part.probability), np.sort(single.probability))
     assert part.stats["candidate_pairs"] == single.stats["candidate_pairs"]
     sizes = [p["records"] for p in part.stats["partitions"]]
-    assert len(sizes) == partitions and sum(sizes) == len(records) and min(sizes) > 0
+    assert len(sizes) == partitions and sum(sizes) == len(records)
+    departements = len(set(part.stats["departements"]))
+    assert sum(1 for size in sizes if size) == min(partitions, departements)
 
 
 def test_a_person_who_moved_is_one_cluster_across_partitions(moved):

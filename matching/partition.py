@@ -152,6 +152,9 @@ def national_pass(table: RecordTable, rules: Sequence[BlockingRule], assignment:
     """(sorted cross-partition pair codes ``i << 32 | j``, keys of the blocks too large for each rule,
     statistics per rule). ``national_rules``: names of the rules whose cross pairs are kept (all by
     default — a subset loses the pairs only the others find; docs/scale.md counts them)."""
+    unknown = sorted(set(national_rules or ()) - {rule.name for rule in rules})
+    if unknown:
+        raise ValueError(f"règle de blocage inconnue pour la passe nationale : {', '.join(unknown)}")
     cross, too_big, stats = np.zeros(0, np.int64), [], []
     for rule in rules:
         rec, key = rule_keys(table, rule)
@@ -250,7 +253,8 @@ def partitioned_link(
     _SHARED = _Shared(table, model, assignment, too_big)
     try:
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=partitions, mp_context=ctx) as pool:
+        # more processes at once than cores would only add memory: the others wait their turn
+        with ProcessPoolExecutor(max_workers=min(partitions, os.cpu_count() or 1), mp_context=ctx) as pool:
             futures = [pool.submit(_run_partition, p) for p in range(partitions)]
             tc = time.perf_counter()
             cl, cr, cscores = _scored(table, model, cross >> 32, cross & 0xFFFFFFFF)

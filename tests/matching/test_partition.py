@@ -170,6 +170,8 @@ def test_national_pass_finds_exactly_the_cross_partition_candidate_pairs(moved):
     assert cross.size > 50
     assert np.array_equal(np.sort(expected), cross)
     assert len(too_big) == len(settings.blocking_rules)
+    with pytest.raises(ValueError, match="règle de blocage inconnue pour la passe nationale : nom\\+dat"):
+        national_pass(table, settings.blocking_rules, assignment, national_rules=["nom+dat"])
 
 
 def _write(path: Path, records, source: str) -> None:

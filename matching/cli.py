@@ -18,6 +18,7 @@ from .csvio import InputError, check_columns, parse_maps, read_records
 from .labels import read_labels
 from .linker import link
 from .model import MatchModel
+from .partition import partitioned_link
 from .records import ROLES, Record
 from .settings import MatchSettings
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sans-referentiel", dest="no_reference", action="store_true",
                    help="comparer lieux et codes postaux tels qu'écrits, sans le référentiel des communes")
     p.add_argument("--workers", type=int, default=1, help="fils de calcul pour les comparaisons (-1 = tous)")
+    p.add_argument("--partitions", type=int, default=1, metavar="N",
+                   help="répartir le calcul sur N processus par département, avec une passe nationale "
+                        "(même résultat qu'un seul processus ; docs/scale.md)")
     return parser
 
 
@@ -58,6 +62,8 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+#: a partition is a process: more than the machine's cores only adds memory
+MAX_PARTITIONS = 64
 _DATE_DIRECTIVES = set("dmyYbBhjaAeU%")
 
 
@@ -114,6 +120,11 @@ def run_link(args: argparse.Namespace) -> int:
     _check_outputs(args, paths + ([Path(args.labels)] if args.labels else []))
     if args.workers == 0 or args.workers < -1:
         raise InputError(f"--workers attend un nombre de fils positif, ou -1 pour tous, reçu {args.workers}")
+    if not 1 <= args.partitions <= MAX_PARTITIONS:
+        raise InputError(f"--partitions attend un nombre entre 1 et {MAX_PARTITIONS}, reçu {args.partitions}")
+    if args.partitions > 1 and args.labels:
+        raise InputError("--labels n'est pas encore pris en charge avec --partitions : "
+                         "lancez le rapprochement sans --partitions pour appliquer des décisions")
     if args.date_format:
         _check_date_format(args.date_format)
     check_columns(paths, args.id_column, maps)
@@ -152,7 +163,10 @@ def run_link(args: argparse.Namespace) -> int:
             raise InputError(f"fichier d'étiquettes introuvable : {args.labels}")
         decisions = read_labels(Path(args.labels))
         _say(f"{len(decisions)} décisions lues dans {args.labels}.")
-    result = link(records, settings=settings, model=model, decisions=decisions, progress=_say)
+    if args.partitions > 1:
+        result = partitioned_link(records, args.partitions, settings=settings, model=model, progress=_say)
+    else:
+        result = link(records, settings=settings, model=model, decisions=decisions, progress=_say)
 
     with open(args.out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

@@ -41,6 +41,7 @@ class Chunk:
     count: int  # number of créance rows
     rejected: list[tuple[int, str, list[str]]]
     duplicates: int = 0  # lines identical to an earlier line of the chunk with the same reference
+    prestaged: int | None = None  # SQLite: the chunk's number in the prestaging tables (staging.prestage)
 
 
 def _chunks(source_file: SourceFile, fmt: SourceFormat, structures: dict[str, int], chunk_lines: int,

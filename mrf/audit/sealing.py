@@ -4,7 +4,8 @@ SQLite: writers are already serialised (one write lock for the whole database), 
 at flush, in its own transaction. PostgreSQL: a line is appended without waiting for anyone: at flush it
 gets only its own digest (``pending_hash``, no position); after the commit, a short chaining step, under
 a transaction-scoped advisory lock, gives every committed pending line its place in the chain, in id
-order (``chain_pending``; ``mrf audit verify`` runs it first). Appends no longer queue behind each
+order (``chain_pending``; skipped when another step holds the lock: that one or the next takes the line;
+``mrf audit verify`` runs it first, waiting for the lock). Appends no longer queue behind each
 other's commits; the window in which a line is not yet chained is documented in docs/security.md.
 The unique ``seq`` forbids a fork on both databases."""
 
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import has_request_context
-from sqlalchemy import Connection, bindparam, event, select, text, update
+from sqlalchemy import Connection, event, select, text
 from sqlalchemy.orm import Session
 
 from ..models import AuditLog
@@ -79,13 +80,21 @@ _COLUMNS = (AuditLog.id, AuditLog.seq, AuditLog.at, AuditLog.agent_id, AuditLog.
             AuditLog.object_id, AuditLog.details, AuditLog.ip, AuditLog.prev_hash, AuditLog.hash)
 
 
-def chain_pending(connection: Connection) -> int:
+def chain_pending(connection: Connection, wait: bool = True) -> int:
     """PostgreSQL: chain the committed lines not yet chained, in id order, in the caller's transaction
-    (short: one read, one UPDATE per line); returns how many. A pending line whose digest does not match
-    its content (written or changed behind the application) is left out: ``mrf audit verify`` names it."""
+    (short: two reads, one UPDATE); returns how many. Without ``wait``, nothing is done when another
+    chaining step holds the lock (it, or the next one, takes these lines). A pending line whose digest does
+    not match its content (written or changed behind the application) is left out: verify names it."""
     if connection.dialect.name != "postgresql":
         return 0  # SQLite chains at flush
-    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    # The chain is derived from the lines' own digests, already committed: if a crash lost this step, the
+    # lines would be pending again and chained by the next one. So its commit does not wait for the disk,
+    # and the lock is held for a few milliseconds only (WAL order keeps a later durable commit after it).
+    lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    got = connection.execute(text(f"SELECT set_config('synchronous_commit', 'off', true), {lock}(:key)"),
+                             {"key": ADVISORY_LOCK_KEY}).one()[1]
+    if got is False:
+        return 0
     pending = [chain.ChainLine(*row) for row in connection.execute(
         select(*_COLUMNS).where(AuditLog.seq.is_(None)).order_by(AuditLog.id))]
     if not pending:
@@ -93,21 +102,25 @@ def chain_pending(connection: Connection) -> int:
     last = connection.execute(select(AuditLog.seq, AuditLog.hash).where(AuditLog.seq.is_not(None))
                               .order_by(AuditLog.seq.desc()).limit(1)).first()
     seq, prev = (last.seq, last.hash) if last is not None else (0, chain.GENESIS)
-    updates = []
+    ids, seqs, prevs, hashes = [], [], [], []
     for line in pending:
         if line.hash != pending_hash(line):
             continue
         seq += 1
         digest = chain.line_hash(seq, line.at, line.agent_id, line.action, line.object_type, line.object_id,
                                  line.details, line.ip, prev)
-        updates.append({"b_id": line.id, "b_seq": seq, "b_prev": prev, "b_hash": digest})
+        ids.append(line.id)
+        seqs.append(seq)
+        prevs.append(prev)
+        hashes.append(digest)
         prev = digest
-    if updates:
-        table = AuditLog.__table__
-        connection.execute(update(table).where(table.c.id == bindparam("b_id"), table.c.seq.is_(None))
-                           .values(seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"),
-                                   hash=bindparam("b_hash")), updates)
-    return len(updates)
+    if ids:  # one statement for all of them
+        connection.execute(text(
+            "UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev, hash = v.h "
+            "FROM unnest(CAST(:ids AS bigint[]), CAST(:seqs AS bigint[]), CAST(:prevs AS text[]), "
+            "CAST(:hashes AS text[])) AS v(id, seq, prev, h) WHERE a.id = v.id AND a.seq IS NULL"),
+            {"ids": ids, "seqs": seqs, "prevs": prevs, "hashes": hashes})
+    return len(ids)
 
 
 def _after_commit(session: Session) -> None:
@@ -116,7 +129,7 @@ def _after_commit(session: Session) -> None:
     bind = session.get_bind()
     try:
         with bind.engine.connect() as connection, connection.begin():
-            chain_pending(connection)
+            chain_pending(connection, wait=False)
     except Exception:  # noqa: BLE001 - the line is committed; the next chaining step (or verify) takes it
         _log.warning("Chaînage du journal d'audit reporté", exc_info=True)
 

@@ -65,6 +65,7 @@ class Client(threading.Thread):
         self.base, self.login, self.paths, self.stop, self.max_requests = base, login, paths, stop, max_requests
         self.times: list[float] = []
         self.kinds: list[str] = []
+        self.mark = 0  # pages served before the import started
         self.errors_5xx = 0
         self.failure: str | None = None
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -105,6 +106,8 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=int, default=900)
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--postgresql", action="store_true", help="base PostgreSQL (MRF_TEST_POSTGRES_URL)")
+    parser.add_argument("--avant", type=float, default=10, help="secondes de navigation avant l'import (référence)")
+    parser.add_argument("--profil", help="fichier des piles du serveur pendant l'import (py-spy, format raw)")
     args = parser.parse_args()
     pg_name = f"mrf_bench_iwb_{uuid.uuid4().hex[:6]}" if args.postgresql else None
     if pg_name:
@@ -183,7 +186,15 @@ def run(args: argparse.Namespace, pg_name: str | None) -> None:
                        for i in range(args.clients)]
             for c in clients:
                 c.start()
-            time.sleep(2)  # browsing before the import starts
+            time.sleep(args.avant)  # browsing before the import starts: the same pages without an import
+            for c in clients:
+                c.mark = len(c.times)
+            profiler = None
+            if args.profil:  # where the server's threads spend the import (waiting included): folded stacks
+                spy = Path(sys.executable).with_name("py-spy")
+                profiler = subprocess.Popen([str(spy) if spy.exists() else "py-spy", "record", "--idle", "--threads", "--format", "raw", "--rate",
+                                             "50", "-o", args.profil, "--pid", str(server.pid)],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             started = time.perf_counter()
             imported = subprocess.Popen(MRF + ["import", "impots", str(extract)], env=env, cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -198,6 +209,9 @@ def run(args: argparse.Namespace, pg_name: str | None) -> None:
             out = "\n".join(lines)
             import_seconds = time.perf_counter() - started
             stop.set()
+            if profiler is not None:
+                profiler.send_signal(2)
+                profiler.wait(timeout=60)
             for c in clients:
                 c.join(timeout=120)
         finally:
@@ -207,24 +221,28 @@ def run(args: argparse.Namespace, pg_name: str | None) -> None:
     for c in clients:
         if c.failure:
             print(f"Client {c.login} arrêté : {c.failure}")
-    times = sorted(t for c in clients for t in c.times) or [0.0]
-    errors = sum(c.errors_5xx for c in clients)
-    p95 = times[int(0.95 * (len(times) - 1))] if times else 0.0
     print(out.strip())
     print(f"Import + rattachement : {import_seconds:.1f} s (code de sortie {imported.returncode})")
-    print(f"Pages servies pendant l'import : {len(times)} par {args.clients} clients")
-    print(f"Temps de page : médiane {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s")
-    print(f"Pages au-delà d'une seconde : {sum(t > 1.0 for t in times)} ; réponses 5xx : {errors}")
+    _report("Sans import (référence)", [(k, t) for c in clients for k, t in zip(c.kinds[:c.mark], c.times[:c.mark],
+                                                                               strict=True)], args.clients)
+    _report("Pendant l'import", [(k, t) for c in clients for k, t in zip(c.kinds[c.mark:], c.times[c.mark:],
+                                                                        strict=True)], args.clients)
+    print(f"Réponses 5xx : {sum(c.errors_5xx for c in clients)}")
+
+
+def _report(title: str, pages: list[tuple[str, float]], clients: int) -> None:
+    times = sorted(t for _k, t in pages) or [0.0]
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"{title} : {len(pages)} pages par {clients} clients ; médiane {statistics.median(times):.3f} s, "
+          f"p95 {p95:.3f} s, max {max(times):.3f} s ; au-delà d'une seconde : {sum(t > 1.0 for t in times)}")
     by_kind: dict[str, list[float]] = defaultdict(list)
-    for c in clients:
-        for kind, t in zip(c.kinds, c.times, strict=True):
-            by_kind[kind].append(t)
+    for kind, t in pages:
+        by_kind[kind].append(t)
     for kind, values in sorted(by_kind.items()):
         values.sort()
         print(f"  /{kind} : {len(values)} pages, médiane {statistics.median(values):.3f} s, "
               f"p95 {values[int(0.95 * (len(values) - 1))]:.3f} s, max {values[-1]:.3f} s, "
               f"au-delà d'une seconde : {sum(t > 1.0 for t in values)}")
-
 
 if __name__ == "__main__":
     main()

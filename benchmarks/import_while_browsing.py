@@ -192,8 +192,9 @@ def run(args: argparse.Namespace, pg_name: str | None) -> None:
             profiler = None
             if args.profil:  # where the server's threads spend the import (waiting included): folded stacks
                 spy = Path(sys.executable).with_name("py-spy")
-                profiler = subprocess.Popen([str(spy) if spy.exists() else "py-spy", "record", "--idle", "--threads", "--format", "raw", "--rate",
-                                             "50", "-o", args.profil, "--pid", str(server.pid)],
+                profiler = subprocess.Popen([str(spy) if spy.exists() else "py-spy", "record", "--idle", "--threads",
+                                             "--format", "raw", "--rate", "50", "-o", args.profil,
+                                             "--pid", str(server.pid)],
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             started = time.perf_counter()
             imported = subprocess.Popen(MRF + ["import", "impots", str(extract)], env=env, cwd=ROOT,

@@ -199,14 +199,21 @@ def run(args: argparse.Namespace, pg_name: str | None) -> None:
             started = time.perf_counter()
             imported = subprocess.Popen(MRF + ["import", "impots", str(extract)], env=env, cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            lines = []
-            for line in imported.stdout:  # the import's summary comes before the attach's
-                lines.append(f"[{time.perf_counter() - started:6.1f} s] {line.strip()}")
-                if time.perf_counter() - started > args.max_seconds:
-                    imported.kill()
-                    lines.append("(import arrêté : durée maximale atteinte)")
-                    break
-            imported.wait()
+            lines: list[str] = []
+
+            def read() -> None:  # the import's summary comes before the attach's
+                for line in imported.stdout:
+                    lines.append(f"[{time.perf_counter() - started:6.1f} s] {line.strip()}")
+
+            reader = threading.Thread(target=read, daemon=True)
+            reader.start()
+            try:
+                imported.wait(timeout=args.max_seconds)
+            except subprocess.TimeoutExpired:
+                imported.kill()
+                imported.wait()
+                lines.append(f"(import arrêté : durée maximale de {args.max_seconds} s atteinte)")
+            reader.join(timeout=10)
             out = "\n".join(lines)
             import_seconds = time.perf_counter() - started
             stop.set()

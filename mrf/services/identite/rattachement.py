@@ -27,7 +27,7 @@ from ...models import MatchPair, MatchRun, RecordLink, Redevable, SourceRecord
 from .rapprochement import _compact, _latest_decisions, _records, _refresh_display, latest_model
 
 #: Records per transaction: small enough that a page never waits a second for the write lock.
-TAILLE_LOT = 200
+TAILLE_LOT = 100
 #: From this many records to attach, the batch path is taken (one scoring of all candidate pairs).
 SEUIL_LOT = 500
 #: SQLite: after each chunk, the attach waits this share of the chunk's duration, so that pages waiting

@@ -3,8 +3,9 @@ consultation line; and many in one transaction, as an import or a match), then `
 
     python benchmarks/audit_chain.py [--lines 20000] [--postgresql] [--sans-chaine]
 
-Prints lines per second; no target (the chain must not be what a page waits for: compare the
-per-transaction append with a page's server time in benchmarks/web.py)."""
+Prints lines per second, and the slowest page write behind a long transaction that wrote an audit line
+early; no target (the chain must not be what a page waits for: compare the per-transaction append with a
+page's server time in benchmarks/web.py). On SQLite every write waits for a long write transaction anyway."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def measure(url: str, lines: int, chained: bool = True) -> None:
         seconds = time.perf_counter() - started
         print(f"  4 écrivains concurrents : {4 * (single // 4)} lignes en {seconds:.2f} s "
               f"({4 * (single // 4) / seconds:,.0f} lignes/s)")
+        _behind_a_long_transaction(app)
         bulk = lines - single - 4 * (single // 4)
         started = time.perf_counter()
         with db.transaction() as session:
@@ -80,6 +82,34 @@ def measure(url: str, lines: int, chained: bool = True) -> None:
         print(f"  mrf audit verify : {result.verified} lignes en {seconds:.2f} s "
               f"({result.verified / seconds:,.0f} lignes/s)")
     db.engine.dispose()
+
+
+def _behind_a_long_transaction(app, hold: float = 2.0, count: int = 20) -> None:  # noqa: ANN001
+    """A transaction that wrote an audit line early (a matching's merge, a batch of SATD) and commits
+    ``hold`` seconds later, while a page writes its consultation lines: the slowest of them."""
+    from mrf.extensions import db
+    from mrf.services.admin import audit
+
+    flushed = threading.Event()
+
+    def long_transaction() -> None:
+        with app.app_context(), db.transaction() as session:
+            audit.add(session, None, "fusion_comptes", "redevable", 1)
+            session.flush()
+            flushed.set()
+            time.sleep(hold)
+
+    holder = threading.Thread(target=long_transaction)
+    holder.start()
+    flushed.wait(30)
+    slowest = 0.0
+    for n in range(count):
+        started = time.perf_counter()
+        audit.record(None, "consultation", "redevable", f"p{n}")
+        slowest = max(slowest, time.perf_counter() - started)
+    holder.join()
+    print(f"  pendant une transaction longue ({hold:.0f} s) : {count} lignes de page, la plus lente en "
+          f"{slowest:.3f} s")
 
 
 def main() -> None:

@@ -10,11 +10,22 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
 
-_PG_INSTALL = (
-    """CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+# The one UPDATE allowed: the chaining of a line appended without its place (mrf.audit.sealing): seq,
+# prev_hash and hash set on a line that had no seq, every other column unchanged.
+PG_FUNCTION = """CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL AND NEW.hash IS NOT NULL
+           AND NEW.id = OLD.id AND NEW.at IS NOT DISTINCT FROM OLD.at
+           AND NEW.agent_id IS NOT DISTINCT FROM OLD.agent_id AND NEW.action IS NOT DISTINCT FROM OLD.action
+           AND NEW.object_type IS NOT DISTINCT FROM OLD.object_type
+           AND NEW.object_id IS NOT DISTINCT FROM OLD.object_id
+           AND NEW.details::text IS NOT DISTINCT FROM OLD.details::text AND NEW.ip IS NOT DISTINCT FROM OLD.ip THEN
+            RETURN NEW;
+        END IF;
         RAISE EXCEPTION 'Journal d''audit en ajout seul : % refusé', TG_OP;
-    END $$""",
+    END $$"""
+_PG_INSTALL = (
+    PG_FUNCTION,
     "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
     "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "

@@ -44,6 +44,7 @@ class Chunk:
     # The situations the accepted lines declare: (line, source_key, kind, date ISO, reference), one per line
     # (a line may yet be taken out by staging.take_repeats; the step keeps each situation once).
     situations: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    prestaged: int | None = None  # SQLite: the chunk's number in the prestaging tables (staging.prestage)
 
 
 def _chunks(source_file: SourceFile, fmt: SourceFormat, structures: dict[str, int], chunk_lines: int,

@@ -1,15 +1,20 @@
 """Temporary staging tables for an import. Each chunk of the file is bulk-loaded into them (COPY on
 PostgreSQL, ``executemany`` on SQLite); `match_records` and `match_creances` then fetch, for each
 staged row, the id and current values of the existing row with the same key, and loader.py merges
-the chunk with a few set-based statements. No existing row travels to Python, except changed ones."""
+the chunk with a few set-based statements. No existing row travels to Python, except changed ones.
+
+On SQLite, where one writer locks the whole database, the parsed chunks are first kept in temporary
+tables of the import's connection (`prestage`, before the write transaction: writing a temporary table
+takes no lock on the database), so that the write transaction only copies them and merges: pages that
+write (an audit line) never wait for the parsing of the file."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, ScalarSelect, String, Table, select, text
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, ScalarSelect, String, Table, select, text
 from sqlalchemy.orm import Session
 
 from ..models import Creance, SourceRecord
@@ -55,6 +60,11 @@ SEEN_REFERENCES = Table(
     Column("reference", _creances.c.reference.type, primary_key=True), Column("line", Integer),
     Column("digest", BigInteger), prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
 _TABLES = (*_LOADED, SEEN_REFERENCES)
+# SQLite only: every chunk's rows, numbered, parsed before the write transaction (see `prestage`).
+_PRESTAGED = {table: Table(table.name.replace("stage", "prestage"), _metadata, Column("chunk", Integer),
+                           *(Column(c.name, c.type) for c in list(table.c)[:_LOADED[table]]),
+                           prefixes=["TEMPORARY"])
+              for table in _LOADED}
 
 
 def create(session: Session) -> None:
@@ -69,12 +79,14 @@ def drop(session: Session) -> None:
     connection = session.connection()
     for table in _TABLES:
         table.drop(connection)
+    for table in _PRESTAGED.values():
+        table.drop(connection, checkfirst=True)
 
 
-def encoder(session: Session) -> Callable[[list[tuple]], object]:
+def encoder(dialect: str) -> Callable[[list[tuple]], object]:
     """How the parser process encodes a chunk's rows for `load`: COPY text for PostgreSQL (so that
     the writer, which waits on the database, does not format rows), the tuples as they are for SQLite."""
-    return copy_text if session.get_bind().dialect.name == "postgresql" else list
+    return copy_text if dialect == "postgresql" else list
 
 
 def copy_text(rows: list[tuple]) -> str:
@@ -87,10 +99,37 @@ def copy_text(rows: list[tuple]) -> str:
     return buffer.getvalue()
 
 
+def prestage(connection: Connection, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """SQLite: keep each chunk's rows in temporary tables of CONNECTION, in a transaction that writes no
+    table of the database; yield each chunk without its rows (``prestaged`` gives its number), for
+    `load` to take them back inside the write transaction. `drop` removes these tables."""
+    for table in _PRESTAGED.values():
+        table.drop(connection, checkfirst=True)
+        table.create(connection)
+        connection.exec_driver_sql(f"CREATE INDEX {table.name}_chunk ON {table.name} (chunk)")
+    connection.commit()
+    raw = connection.connection.driver_connection
+    for number, chunk in enumerate(chunks):
+        with connection.begin():
+            for table, rows in ((STAGED_RECORDS, chunk.records), (STAGED_CREANCES, chunk.creances)):
+                raw.executemany(f"INSERT INTO {_PRESTAGED[table].name} (chunk, {_loaded(table)}) "
+                                f"VALUES (?, {', '.join('?' * _LOADED[table])})",
+                                ((number, *row) for row in rows))
+        chunk.records = chunk.creances = None
+        chunk.prestaged = number
+        yield chunk
+
+
 def load(session: Session, chunk: Chunk) -> None:
-    """Replace the staging tables' rows by those of CHUNK, encoded by `encoder`."""
+    """Replace the staging tables' rows by those of CHUNK, encoded by `encoder` (or kept by `prestage`)."""
     connection = session.connection()
     raw = connection.connection.driver_connection
+    if chunk.prestaged is not None:
+        for table, pre in _PRESTAGED.items():
+            raw.execute(f"DELETE FROM {table.name}")
+            raw.execute(f"INSERT INTO {table.name} ({_loaded(table)}) SELECT {_loaded(table)} FROM {pre.name} "
+                        "WHERE chunk = ? ORDER BY rowid", (chunk.prestaged,))
+        return
     if connection.dialect.name == "postgresql":
         # TRUNCATE rather than DELETE: 200 chunks of dead rows would slow every later scan.
         connection.execute(text(f"TRUNCATE {STAGED_RECORDS.name}, {STAGED_CREANCES.name}"))

@@ -52,10 +52,9 @@ def executer_import(params: dict[str, Any], suivi: Suivi, agent_id: int | None) 
     except FileRefused as exc:
         raise Refus(f"Fichier refusé, rien n'a été importé. {exc}") from None
     resume = report.summary()
-    if report.new_record_ids:
-        attached = rattacher_en_attente(report.new_record_ids, suivi)
-        if attached:
-            resume += " " + attached
+    attached = rattacher_en_attente(report.new_record_ids, suivi)  # with any left by an interrupted attach
+    if attached:
+        resume += " " + attached
     return {"resume": resume, "lignes": report.lines_read, "rejets": report.rejected}
 
 

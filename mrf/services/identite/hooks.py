@@ -7,10 +7,9 @@ from .rattachement import rattacher_en_attente
 
 
 def after_import(record_ids: list[int]) -> str | None:
-    """Attach new source records to accounts when a batch match has run; a French sentence or None.
-    While a matching runs, the records wait: the next attach (or matching) takes them."""
-    if not record_ids:
-        return None
+    """Attach new source records to accounts when a batch match has run, with any left unlinked by an
+    interrupted attach (even when this import brought none); a French sentence or None. While a
+    matching runs, the records wait: the next attach (or matching) takes them."""
     try:
         return rattacher_en_attente(record_ids)
     except TacheEnCours:

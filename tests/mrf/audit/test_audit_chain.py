@@ -132,8 +132,9 @@ def test_concurrent_appends_stay_one_chain(app, cli) -> None:
     for t in threads:
         t.join()
     assert not errors
-    assert [line.seq for line in _lines()] == list(range(1, 61))
+    # verify first: on PostgreSQL a line committed while another chaining step held the lock may still wait
     assert cli.invoke(args=["audit", "verify"]).exit_code == 0
+    assert [line.seq for line in _lines()] == list(range(1, 61))
 
 
 def test_migration_chains_existing_lines(database_url: str, tmp_path) -> None:
@@ -219,3 +220,51 @@ def test_web_lines_are_not_stamped_with_a_cli_user(app) -> None:
     cli_line, web_line = _lines()
     assert cli_line.details["utilisateur_systeme"] == getpass.getuser()
     assert web_line.agent_id is None and "utilisateur_systeme" not in web_line.details
+
+
+def test_a_line_without_its_place_and_a_wrong_digest_is_never_chained(app, cli) -> None:
+    audit.record(None, "consultation", "redevable", 1)
+    _raw("INSERT INTO audit_log (at, action, object_type, details, hash) VALUES (:at, 'faux', 'agent', '{}', :h)",
+         at=datetime.now(UTC), h="f" * 64)
+    audit.record(None, "consultation", "redevable", 2)  # chained after the first, past the forged line
+    lines = _lines()
+    forged = next(line for line in lines if line.action == "faux")
+    assert forged.seq is None
+    assert sorted(line.seq for line in lines if line.seq is not None) == [1, 2]
+    result = cli.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"ligne n° {forged.id}" in result.output and "non chaînée" in result.output
+
+
+def test_postgresql_appends_do_not_wait_for_the_chain(app, cli) -> None:
+    """A line is committed while another transaction holds the chain's lock; the next chaining step, once
+    the lock is free, gives it its place (in id order), and the chain verifies."""
+    from mrf.audit import sealing
+
+    if db.is_sqlite:
+        pytest.skip("SQLite chaîne chaque ligne dans sa transaction (un seul écrivain à la fois)")
+    holder = db.engine.connect()
+    holder.begin()
+    holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sealing.ADVISORY_LOCK_KEY})
+    writer = threading.Thread(target=lambda: _in_app(app, lambda: audit.record(None, "consultation", "redevable", 7)))
+    writer.start()
+    try:
+        for _ in range(200):  # the append commits at once; only its chaining waits for the lock
+            lines = _lines()
+            if lines:
+                break
+            threading.Event().wait(0.05)
+        assert [(line.object_id, line.seq) for line in lines] == [("7", None)]
+        assert lines[0].hash == sealing.pending_hash(lines[0])
+    finally:
+        holder.rollback()
+        holder.close()
+    writer.join(timeout=30)
+    assert not writer.is_alive()  # its chaining step found the lock taken and left the line to the next one
+    audit.record(None, "consultation", "redevable", 8)
+    assert [(line.object_id, line.seq) for line in _lines()] == [("7", 1), ("8", 2)]
+    assert cli.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def _in_app(app, action) -> None:  # noqa: ANN001
+    with app.app_context():
+        action()

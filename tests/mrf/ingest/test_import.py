@@ -293,3 +293,41 @@ def test_file_changing_many_creances_updates_them_chunk_by_chunk_with_their_even
     assert (again.creances_changed, again.creances_unchanged, again.records_updated) == (0, 30, 0)
     assert count(CreanceEvent) == 20
 
+
+
+def _write_without_waiting() -> None:
+    """A short write on another connection that refuses to wait for a lock (as a page's audit line
+    would, were it not patient): raises if the import holds the database's write lock."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if db.is_sqlite:
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("BEGIN IMMEDIATE")
+        else:
+            cursor.execute("SET lock_timeout = '1s'")
+        cursor.execute("UPDATE structure SET name = name WHERE code = 'SIP-TEST'")
+        if db.is_sqlite:
+            cursor.execute("COMMIT")
+            cursor.execute("PRAGMA busy_timeout=30000")
+        else:
+            raw.commit()
+    finally:
+        raw.close()
+
+
+def test_the_file_is_parsed_before_the_write_lock_is_taken(structures, tmp_path, monkeypatch):
+    from mrf.ingest import loader
+
+    monkeypatch.setattr(loader, "CHUNK_LINES", 2)
+    rows = [{**IMPOTS_ROW, "reference_avis": f"P{i}", "numero_fiscal": fiscal_number(f"13000000{i:02d}")}
+            for i in range(5)]
+    seen = []
+
+    def progress(lines: int) -> None:  # after each parsed chunk: another writer must not have to wait
+        _write_without_waiting()
+        seen.append(lines)
+
+    report = loader.import_file("impots", impots_file(tmp_path, rows), progress=progress)
+    assert seen == [2, 4, 5]
+    assert report.creances_created == 5 and count(Creance) == 5

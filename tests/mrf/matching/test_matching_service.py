@@ -151,3 +151,69 @@ def test_a_model_of_an_older_engine_is_not_used_for_attaching(records):
     assert new not in account_of()
     run_batch()
     assert account_of()[new] == account_of()[records[("impots", "2")]]
+
+
+NEW_PEOPLE = [  # in id order: one person's two records apart, so that a chunk of two splits them
+    ("impots", "6", "GARNIER", None, "ANNE SOPHIE", date(1968, 11, 2), "7 RUE DES LILAS", "21000", "DIJON"),
+    ("secteur_local", "T9", "LEROY", None, "JEAN PIERRE", date(1950, 6, 1), "3 AV FOCH", "58000", "NEVERS"),
+    ("amendes", "A6", "GARNIER", None, "ANNE SOPHIE", date(1968, 11, 2), "7 RUE DES LILAS", "21000", "DIJON"),
+    ("amendes", "A7", "FOURNIER", None, "LOUIS", date(1992, 4, 30), "1 PL DU MARCHE", "35000", "RENNES"),
+]
+
+
+@pytest.fixture
+def many_new(records, monkeypatch):
+    """A batch run, then new records attached by the batch path in chunks of two."""
+    from mrf.services.identite import rattachement
+
+    run_batch()
+    with db.transaction() as s:
+        new = {(p[0], p[1]): add_record(s, *p).id for p in NEW_PEOPLE}
+    monkeypatch.setattr(rattachement, "SEUIL_LOT", 2)
+    monkeypatch.setattr(rattachement, "TAILLE_LOT", 2)
+    return new
+
+
+def _check_new_accounts(records, new) -> None:
+    acc = account_of()
+    assert all(i in acc for i in new.values())
+    assert acc[new[("secteur_local", "T9")]] == acc[records[("impots", "2")]]  # an existing account
+    garnier = acc[new[("impots", "6")]]
+    assert garnier == acc[new[("amendes", "A6")]] and garnier not in {acc[i] for i in records.values()}
+    assert acc[new[("amendes", "A7")]] not in {acc[i] for i in (*records.values(), new[("impots", "6")])}
+
+
+def test_many_new_records_are_attached_by_the_batch_path_as_mrf_match_links_them(records, many_new):
+    message = attach_new_records(list(many_new.values()))
+    with db.new_session() as s:
+        run = s.scalar(select(MatchRun).order_by(MatchRun.id.desc()).limit(1))
+        link = s.scalars(select(RecordLink).where(RecordLink.source_record_id == many_new[("amendes", "A6")])).one()
+    assert run.stats["chemin"] == "lot" and run.stats["records"] == 4
+    assert "2 enregistrement(s) rattaché(s)" in message and "2 nouveau(x) compte(s)" in message
+    assert link.method == "batch" and link.explanation["avec_enregistrement"] == many_new[("impots", "6")]
+    _check_new_accounts(records, many_new)
+    attached = account_of()
+    report = run_batch()  # mrf match on the same data: nothing to change
+    assert account_of() == attached
+    assert (report.created, report.merged, report.relinked, report.split) == (0, 0, 0, 0)
+
+
+def test_a_killed_batch_attach_is_resumed_by_the_next_import(records, many_new, monkeypatch):
+    from mrf.services.identite import hooks, rattachement
+
+    real, calls = rattachement._attach_chunk, []
+
+    def dies_on_second_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("tué")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rattachement, "_attach_chunk", dies_on_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        attach_new_records(list(many_new.values()))
+    assert set(many_new.values()) - set(account_of()) == {many_new[("amendes", "A6")], many_new[("amendes", "A7")]}
+    monkeypatch.setattr(rattachement, "_attach_chunk", real)
+    message = hooks.after_import([])  # an import that brought no new record still attaches the pending ones
+    assert message and "1 enregistrement(s) rattaché(s)" in message and "1 nouveau(x) compte(s)" in message
+    _check_new_accounts(records, many_new)

@@ -192,3 +192,31 @@ def test_panel_summaries_agree_with_the_account_loader(world) -> None:
     assert {p: c for p, c in summary.due_cents.items() if c} == due
     assert summary.nearest_prescription_on == min(prescription_date(v) for v in account.views.values()
                                                   if v.rar_cents > 0)
+
+
+def test_a_page_does_not_queue_behind_a_refresh_under_way(world, client_for) -> None:
+    """PostgreSQL: while another refresh holds the state row, a page's refresh returns at once (the page
+    shows the entries as they are); once it is released, the page's refresh does the work."""
+    import threading
+
+    import pytest
+    from sqlalchemy import text
+
+    from mrf.models import WorklistState
+
+    if not db.engine.dialect.name == "postgresql":
+        pytest.skip("SQLite sérialise les écrivains : pas de verrou de ligne à contourner")
+    client_for("agent").get("/travail")
+    with db.transaction() as s:
+        s.add(MatchRun(kind="batch", stats={}))
+    outcome: list[str] = []
+    with db.engine.connect() as other:
+        with other.begin():  # another refresh under way
+            other.execute(select(WorklistState).where(WorklistState.id == 1).with_for_update())
+            other.execute(text("SELECT 1"))
+            page = threading.Thread(target=lambda: outcome.append(worklist.sync_if_needed().mode))
+            page.start()
+            page.join(timeout=10)
+            assert not page.is_alive(), "la page attend la fin de l'autre mise à jour"
+            assert outcome == ["aucune"]
+    assert worklist.sync_if_needed().mode == "complete"

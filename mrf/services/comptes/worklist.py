@@ -568,12 +568,19 @@ def needs_sync(session: Session) -> bool:
             or state.watermarks != current_watermarks(session))
 
 
-def sync(full: bool = False) -> SyncReport:
-    """Bring the entries up to date with what changed since the last refresh (one transaction)."""
+def sync(full: bool = False, wait: bool = True) -> SyncReport:
+    """Bring the entries up to date with what changed since the last refresh (one transaction).
+
+    ``wait=False`` (pages): when another refresh holds the state row, return at once rather than queue
+    behind it — the page shows the entries as they are, and the running refresh or the next page brings
+    them up to date (PostgreSQL; SQLite serialises writers anyway)."""
     for _ in range(2):
         try:
             with db.transaction() as session:
-                state = session.scalar(select(WorklistState).where(WorklistState.id == 1).with_for_update())
+                state = session.scalar(select(WorklistState).where(WorklistState.id == 1)
+                                       .with_for_update(skip_locked=not wait))
+                if state is None and not wait and session.get(WorklistState, 1) is not None:
+                    return SyncReport("aucune")  # being refreshed by someone else
                 if state is None:
                     state = WorklistState(id=1, watermarks={}, counts={})
                     session.add(state)
@@ -610,10 +617,11 @@ def sync(full: bool = False) -> SyncReport:
 
 
 def sync_if_needed() -> SyncReport:
+    """The refresh a page asks for: none when up to date, and no waiting behind a refresh under way."""
     with db.new_session() as session:
         if not needs_sync(session):
             return SyncReport("aucune")
-    return sync()
+    return sync(wait=False)
 
 
 def _as_date(value: Any) -> date | None:

@@ -36,6 +36,7 @@ from ..services.comptes import vue as view_service
 from ..services.comptes import worklist
 from ..services.errors import ErreurService
 from ..services.poursuites import actes, demandes, paiements
+from ..services.poursuites.vocabulaire import MOYEN_PAIEMENT_LABELS
 from .access import redevable_or_404, role_required
 from .formulaires import DatePassee, Formulaire, Identifiant, Montant
 from .helpers import euros
@@ -44,8 +45,7 @@ bp = Blueprint("accounts", __name__)
 
 PAYERS = {"redevable": "Le redevable", "tiers": "Un tiers détenteur",
           "huissier": "Un commissaire de justice"}
-MEANS = {"virement": "Virement", "cheque": "Chèque", "carte": "Carte bancaire", "prelevement": "Prélèvement",
-         "especes": "Espèces"}
+MEANS = {code: label for code, label in MOYEN_PAIEMENT_LABELS.items() if not code.startswith("cj_")}
 ANSWERS = {"positive": "Positive : sommes détenues", "pas_de_compte": "Pas de compte",
            "pas_de_salaire": "Pas de salaire", "deja_saisi": "Déjà saisi", "autre": "Autre"}
 REQUESTS = {"plan_reglement": "Plan de règlement", "contestation": "Contestation",

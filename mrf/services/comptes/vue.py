@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from panels.scope import Scope, categorie, in_scope
-from poursuites.model import date_fr
+from poursuites.model import date_fr, euros
 from poursuites.prescription import prescription
 
 from ...models import (
@@ -39,7 +39,7 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
-from ..poursuites.vocabulaire import TypeActe
+from ..poursuites.vocabulaire import MOYEN_PAIEMENT_LABELS, TypeActe
 from . import famille
 from .actes import VOID_ACT_STATUSES
 from .consolide import CompteCharge, load_account
@@ -258,9 +258,9 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
     for p in session.scalars(select(Payment).where(Payment.redevable_id.in_(ids))):
         detail = f"versé par {PAYER_LABELS.get(p.payer, p.payer)}"
         if p.means:
-            detail += f", {p.means}"
+            detail += f", {MOYEN_PAIEMENT_LABELS.get(p.means, p.means).lower()}"
         if p.overpayment_cents:
-            detail += f" ; excédent à rembourser : {p.overpayment_cents / 100:.2f} €".replace(".", ",")
+            detail += f" ; excédent à rembourser : {euros(p.overpayment_cents)}"
         if p.reverses_id:
             detail += " ; annule un paiement précédent"
         events.append(TimelineEvent(on=p.received_on, kind="paiement", label="Paiement", detail=detail,
@@ -293,8 +293,7 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
                 label = f"Créance : {e.kind.replace('_', ' ')}"
             detail = ""
             if e.rar_after_cents is not None and e.rar_before_cents is not None:
-                detail = (f"reste à recouvrer {e.rar_before_cents / 100:.2f} € → {e.rar_after_cents / 100:.2f} €"
-                          .replace(".", ","))
+                detail = f"reste à recouvrer {euros(e.rar_before_cents)} → {euros(e.rar_after_cents)}"
             events.append(TimelineEvent(on=e.at.date(), kind="creance", label=label, detail=detail))
     events.sort(key=lambda e: e.on, reverse=True)
     return events
@@ -335,6 +334,8 @@ def explanation_table(explanation: Any) -> dict[str, Any]:
                 for k in v:
                     if k not in columns:
                         columns.append(k)
+            # the library writes a code and its French label side by side: show the label only
+            columns = [c for c in columns if not (c in _LABELLED_BY and _LABELLED_BY[c] in columns)]
             out["columns"] = [_COLUMN_LABELS.get(c, c) for c in columns]
             out["rows"] = [[_fmt(v.get(c)) for c in columns] for v in value]
         else:
@@ -347,8 +348,11 @@ _COLUMN_LABELS = {
     "weight": "Poids", "tf_adjustment": "Ajustement fréquence", "m": "m", "u": "u", "veto": "Veto",
     "prior": "Probabilité a priori", "prior_weight": "Poids a priori", "match_weight": "Poids total",
     "probability": "Probabilité", "left": "Gauche", "right": "Droite", "source": "source", "id": "id",
-    "values": "valeurs", "method": "Méthode",
+    "values": "valeurs", "method": "Méthode", "avec_enregistrement": "Avec l'enregistrement",
+    "evidence": "Indices suffisants", "fields": "Champs", "summary": "Résumé",
 }
+#: Code columns of the matching explanation and the column holding their French label.
+_LABELLED_BY = {"comparison": "label", "level": "level_label"}
 
 
 def _flatten(facts: list, label: str, value: Any) -> None:

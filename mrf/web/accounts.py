@@ -36,6 +36,7 @@ from ..services.comptes import vue as view_service
 from ..services.comptes import worklist
 from ..services.errors import ErreurService
 from ..services.poursuites import actes, demandes, paiements
+from ..services.poursuites.plan import plan_for
 from ..services.poursuites.vocabulaire import MOYEN_PAIEMENT_LABELS
 from .access import redevable_or_404, role_required
 from .formulaires import DatePassee, Formulaire, Identifiant, Montant
@@ -121,7 +122,8 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
     can_act = current_user.role in access.ACTION_ROLES
     plan, plan_error = None, None
     try:
-        plan = actes.build_plan(redevable.id, today)
+        # the plan of the account the page has just loaded: no second load
+        plan = plan_for(account.charge)
     except Exception as exc:  # noqa: BLE001 - the rest of the account stays readable
         current_app.logger.exception("Plan indisponible pour le redevable %s", redevable.id)
         plan_error = str(exc) or "erreur inattendue"

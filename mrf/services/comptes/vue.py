@@ -137,6 +137,7 @@ class AccountView:
     documents: list[Document]
     open_satd: list[Acte]
     structures: dict[int, Structure]
+    charge: CompteCharge  # the loaded account the page is built on (the plan reads it too)
     scope: Scope = field(default_factory=Scope)
 
     @property
@@ -189,6 +190,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
                    and a.id not in answered],
         structures=account.structures,
         scope=account.scope,
+        charge=account,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from panels.scope import Scope, categorie, in_scope
+from poursuites.anv import MotifAnv
 from poursuites.model import date_fr, euros
 from poursuites.prescription import prescription
 
@@ -39,7 +40,7 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
-from ..poursuites.vocabulaire import MOYEN_PAIEMENT_LABELS, TypeActe
+from ..poursuites.vocabulaire import DECIDEUR_ANV_LABELS, MOYEN_PAIEMENT_LABELS, StatutAnv, TypeActe
 from . import famille
 from .actes import VOID_ACT_STATUSES
 from .consolide import CompteCharge, load_account
@@ -78,6 +79,13 @@ RENSEIGNEMENT_LABELS = {
 }
 RELIABILITY_LABELS = {"confirmee": "confirmée", "declaree": "déclarée", "ancienne": "ancienne", "npai": "NPAI"}
 SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
+#: Statuses of a decision on a request (``comptes.demandes.REQUEST_STATUSES``) and of an ANV decision.
+DECISION_STATUS_LABELS = {"acceptee": "acceptée", "refusee": "refusée", "retiree": "retirée",
+                          "defaillant": "plan non respecté", "solde": "plan soldé", "annulee": "annulée"}
+ANV_STATUS_LABELS = {StatutAnv.PROPOSEE: "proposée", StatutAnv.ADMISE: "admise", StatutAnv.REFUSEE: "refusée",
+                     StatutAnv.REPRISE: "reprise"}
+ANV_GROUND_LABELS = {m.value: m.label for m in MotifAnv}
+ACT_STATUS_LABELS = {"annule": "annulé", "emis": "émis"}
 
 
 @dataclass
@@ -246,7 +254,7 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
         if a.renseignement_id:
             detail.append(f"tiers : {tiers_name.get(a.renseignement_id, '—')}")
         if a.status and a.status != "emis":
-            detail.append(f"statut : {a.status}")
+            detail.append(f"statut : {ACT_STATUS_LABELS.get(a.status, a.status)}")
         events.append(TimelineEvent(on=a.issued_on, kind="acte", label=ACTE_LABELS.get(a.kind, a.kind),
                                     detail=" ; ".join(detail), amount_cents=a.amount_cents,
                                     documents=docs_by_acte.get(a.id, [])))
@@ -274,11 +282,15 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
     if requests:
         decisions = select(RequestDecision).where(RequestDecision.request_id.in_([r.id for r in requests]))
         for d in session.scalars(decisions):
-            events.append(TimelineEvent(on=d.decided_on, kind="decision",
-                                        label=f"Décision sur une demande : {d.status}", detail=d.comment or ""))
+            status = DECISION_STATUS_LABELS.get(d.status, d.status)
+            events.append(TimelineEvent(on=d.decided_on, kind="decision", label=f"Décision sur une demande : {status}",
+                                        detail=d.comment or ""))
     for anv in session.scalars(select(AnvDecision).where(AnvDecision.redevable_id.in_(ids))):
-        events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({anv.status})",
-                                    detail=f"motif : {anv.ground} ; décideur : {anv.decider}",
+        status = ANV_STATUS_LABELS.get(anv.status, anv.status)
+        ground = ANV_GROUND_LABELS.get(anv.ground, anv.ground)
+        decider = DECIDEUR_ANV_LABELS.get(anv.decider, anv.decider)
+        events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({status})",
+                                    detail=f"motif : {ground} ; décideur : {decider}",
                                     amount_cents=anv.amount_cents))
     for dossier in session.scalars(select(DossierCommissaire).where(DossierCommissaire.redevable_id.in_(ids))):
         events.append(TimelineEvent(on=dossier.transmis_le, kind="huissier",

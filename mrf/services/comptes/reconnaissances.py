@@ -43,9 +43,7 @@ def reconnaissances_of(session: Session, creance_ids: Iterable[int], requests: S
     cids = list(creance_ids)
     out: dict[int, set[Reconnaissance]] = defaultdict(set)
     if cids:
-        payments = _part_payments(on).subquery()
-        for cid, received in session.execute(select(payments.c.creance_id, payments.c.on)
-                                             .where(payments.c.creance_id.in_(cids))):
+        for cid, received in session.execute(_part_payments(on).where(Imputation.creance_id.in_(cids))):
             out[cid].add(Reconnaissance(ReconnaissanceKind.PAIEMENT_PARTIEL, received))
     wanted = set(cids)
     for req in requests:

@@ -15,6 +15,11 @@ def _pct(p: float) -> str:
     return f"{100 * p:.1f}".replace(".", ",") + " %"
 
 
+def _signed(w: float) -> str:
+    """A weight as a French reader writes it: ``+5,3`` (the summary is read by agents)."""
+    return f"{w:+.1f}".replace(".", ",")
+
+
 def explain_pair(
     model: MatchModel,
     scores: Scores,
@@ -45,7 +50,7 @@ def explain_pair(
     p = float(1.0 / (1.0 + 2.0 ** (-max(min(w, 200.0), -200.0))))
     strongest = sorted((f for f in fields if f["level"] != "null"), key=lambda f: -abs(f["weight"]))[:3]
     summary = f"Probabilité {_pct(p)} : " + " ; ".join(
-        f"{f['level_label']} ({f['weight']:+.1f})" for f in strongest
+        f"{f['level_label']} ({_signed(f['weight'])})" for f in strongest
     )
     out: dict[str, Any] = {
         "left": {"source": left[0], "id": left[1]},

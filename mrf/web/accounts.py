@@ -37,6 +37,8 @@ from ..services.comptes import worklist
 from ..services.errors import ErreurService
 from ..services.poursuites import actes, demandes, paiements
 from ..services.poursuites.perimetre import RefusTraitement
+from ..services.poursuites.plan import plan_for
+from ..services.poursuites.vocabulaire import MOYEN_PAIEMENT_LABELS
 from .access import redevable_or_404, role_required
 from .formulaires import DatePassee, Formulaire, Identifiant, Montant
 from .helpers import euros
@@ -45,8 +47,7 @@ bp = Blueprint("accounts", __name__)
 
 PAYERS = {"redevable": "Le redevable", "tiers": "Un tiers détenteur",
           "huissier": "Un commissaire de justice"}
-MEANS = {"virement": "Virement", "cheque": "Chèque", "carte": "Carte bancaire", "prelevement": "Prélèvement",
-         "especes": "Espèces"}
+MEANS = {code: label for code, label in MOYEN_PAIEMENT_LABELS.items() if not code.startswith("cj_")}
 ANSWERS = {"positive": "Positive : sommes détenues", "pas_de_compte": "Pas de compte",
            "pas_de_salaire": "Pas de salaire", "deja_saisi": "Déjà saisi", "autre": "Autre"}
 REQUESTS = {"plan_reglement": "Plan de règlement", "contestation": "Contestation",
@@ -122,7 +123,8 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
     can_act = current_user.role in access.ACTION_ROLES
     plan, plan_error = None, None
     try:
-        plan = actes.build_plan(redevable.id, today)
+        # the plan of the account the page has just loaded: no second load
+        plan = plan_for(account.charge)
     except Exception as exc:  # noqa: BLE001 - the rest of the account stays readable
         current_app.logger.exception("Plan indisponible pour le redevable %s", redevable.id)
         plan_error = str(exc) or "erreur inattendue"

@@ -21,7 +21,12 @@ from ..services.admin import access
 from ..services.admin.audit_lisible import OBJECT_LABELS, details_lisibles
 from ..services.admin.vocabulaire import ROLE_LABELS
 from ..services.comptes import vocabulaire as comptes_vocabulaire
-from ..services.poursuites.vocabulaire import DECIDEUR_ANV_LABELS, DOCUMENT_LABELS, SOURCE_RENSEIGNEMENT_LABELS
+from ..services.poursuites.vocabulaire import (
+    DECIDEUR_ANV_LABELS,
+    DOCUMENT_LABELS,
+    MOYEN_PAIEMENT_LABELS,
+    SOURCE_RENSEIGNEMENT_LABELS,
+)
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -58,6 +63,7 @@ VOCABULAIRES: dict[str, dict[str, str]] = {
     "source_renseignement": SOURCE_RENSEIGNEMENT_LABELS,
     "document": DOCUMENT_LABELS,
     "decideur_anv": DECIDEUR_ANV_LABELS,
+    "moyen_paiement": MOYEN_PAIEMENT_LABELS,
 }
 
 

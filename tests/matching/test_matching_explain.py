@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 
@@ -35,6 +36,9 @@ def test_explanation_fields_present_and_sum_to_the_score(result):
         assert e["probability"] == pytest.approx(pair.probability, rel=1e-6)
         assert e["left"]["source"] == pair.left[0] and e["right"]["id"] == pair.right[1]
         assert "Probabilité" in e["summary"]
+        # weights as a French reader writes them: « (+5,3) », never « (+5.3) »
+        weights = re.findall(r"\(([+-]\d+[.,]\d)\)", e["summary"])
+        assert weights and all("," in w for w in weights)
 
 
 def test_french_labels_and_named_levels(result):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import pytest
@@ -149,3 +150,23 @@ def test_real_service_issue_pay_and_audit(world, client_for, csrf) -> None:
     with db.new_session() as s:
         actions = [a for a in s.scalars(select(AuditLog.action).where(AuditLog.action.in_(("satd", "paiement"))))]
     assert actions.count("satd") == 1 and actions.count("paiement") == 1  # once each: by the service
+
+
+def test_the_page_loads_the_account_once_and_its_plan_is_the_services(world, client_for, monkeypatch) -> None:
+    """The page and its plan read one loaded account (no second load), and that plan is the one the
+    service builds."""
+    from mrf.services.comptes import consolide, vue
+    from mrf.services.poursuites import actes
+
+    loads: list[int] = []
+
+    def counting(session, redevable_id, on):  # noqa: ANN001, ANN202
+        loads.append(redevable_id)
+        return consolide.load_account(session, redevable_id, on)
+
+    monkeypatch.setattr(vue, "load_account", counting)
+    monkeypatch.setattr(actes, "load_account", counting)
+    page = client_for("agent").get(f"/redevables/{world.mine}").get_data(as_text=True)
+    assert loads == [world.mine]
+    plan = actes.build_plan(world.mine)
+    assert plan.steps and all(f"<strong>{html.escape(step.label)}</strong>" in page for step in plan.steps)

@@ -118,10 +118,6 @@ def test_demo_pages_show_no_raw_code_iso_date_or_unformatted_amount(demo_pages) 
 
 
 
-@pytest.mark.xfail(strict=True, reason="À corriger hors du périmètre de ce lot : les clés anglaises du tableau "
-                   "d'explication (mrf/services/comptes/vue.py::explanation_table : surname, exact, null…), le moyen "
-                   "de paiement brut (vue.py : cj_cheque_tresor) et les poids « (+5.3) » du résumé "
-                   "(matching/explain.py). Quand ce test passe, retirer ce marqueur.")
 def test_account_pages_show_no_english_key_nor_snake_case_word(demo_pages) -> None:  # noqa: ANN001
     english = re.compile(r"\b(?:surname|first_names|birth_date|birth_place|subset|null)\b|\(\+\d+\.\d\)")
     assert _findings(demo_pages, english)[:8] == [] and _findings(demo_pages, SNAKE)[:8] == []

@@ -7,12 +7,13 @@ accounts. What each field is built from:
 - ``due_cents`` / ``hospital_cents`` / ``creance_count``: créances ``en_cours`` with a positive
   reste à recouvrer, through source record → record link → redevable;
 - ``oldest_debt_on`` / ``newest_debt_on``: their earliest / latest ``date_exigibilite``;
-- ``nearest_prescription_on``: earliest prescription date, from ``date_prise_en_charge`` (or the
-  last interrupting act on the créance, when later: :func:`.actes.last_interrupting_act_sql`, the
-  SQL form of the account loader's rule) plus the legal delay — the delays are the versioned data
-  of the poursuites library (``poursuites/data/delais.toml``: impôts 4 years, secteur local 4
-  years, amendes 3 years for a contravention, 6 years for a délit); one place. The debtor's
-  acknowledgements (part-payments, which the loader counts) are not read here yet;
+- ``nearest_prescription_on``: earliest prescription date, from ``date_prise_en_charge`` or, when
+  later, the last interrupting act on the créance or the debtor's last acknowledgement
+  (:func:`prescription_start_sql` over :func:`.actes.last_interrupting_act_sql` and
+  :func:`.reconnaissances.last_acknowledgement_sql`, the SQL forms of the account loader's rules)
+  plus the legal delay — the delays are the versioned data of the poursuites library
+  (``poursuites/data/delais.toml``: impôts 4 years, secteur local 4 years, amendes 3 years for a
+  contravention, 6 years for a délit); one place;
 - ``contested``: a ``contestation`` request received by ``as_of`` and not yet decided;
 - ``payment_plan_honoured``: a ``plan_reglement`` request whose latest decision grants it or
   finds it honoured;
@@ -32,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
@@ -56,6 +58,7 @@ from ...models import (
 from . import famille
 from .actes import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, last_interrupting_act_sql
 from .demandes import CONTESTATION_CLOSED_STATUSES, PLAN_HONOURED_STATUSES
+from .reconnaissances import ACKNOWLEDGED_PRODUCTS, last_acknowledgement_sql
 from .vocabulaire import StatutCreance
 
 #: Reliability of a source record's address: the address the application currently writes to.
@@ -84,6 +87,14 @@ def prescription_years(product: str, offence_category: str | None) -> int:
 
 def prescription_on(product: str, offence_category: str | None, start: date) -> date:
     return add_years(start, prescription_years(product, offence_category))
+
+
+def prescription_start_sql(product: Any, taken: Any, last_act_on: Any, last_ack_on: Any) -> ColumnElement:
+    """SQL: the start of a créance's running delay, the library's rule (``poursuites.prescription``):
+    the prise en charge, or the last interrupting act when later, or the debtor's last acknowledgement
+    when later still and the product's prescription is interrupted by it. NULL dates do not count."""
+    after_act = case((last_act_on > taken, last_act_on), else_=taken)
+    return case((and_(product.in_(ACKNOWLEDGED_PRODUCTS), last_ack_on > after_act), last_ack_on), else_=after_act)
 
 
 def _prescription_classes() -> list[tuple[int, ColumnElement[bool]]]:
@@ -149,14 +160,19 @@ def load_account_summaries(
 
     # 1. créances en cours: one row per account, amounts per product by conditional sums, and
     #    the earliest prescription start per legal delay (the delays are poursuites' data)
-    last_act = last_interrupting_act_sql(as_of)
-    start = case((last_act.c.on > Creance.date_prise_en_charge, last_act.c.on), else_=Creance.date_prise_en_charge)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    mine = None  # a few accounts: read only their créances' acts and acknowledgements
+    if sql_ids is not None:
+        mine = (select(Creance.id).join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
+                .where(RecordLink.redevable_id.in_(sql_ids)))
+    last_act = last_interrupting_act_sql(as_of, mine)
+    last_ack = last_acknowledgement_sql(as_of, sqlite=not postgres, creance_ids=mine)
+    start = prescription_start_sql(Creance.product, Creance.date_prise_en_charge, last_act.c.on, last_ack.c.on)
     by_years = _prescription_classes()
     product_sums = [func.sum(case((Creance.product == p, Creance.rar_cents), else_=0)) for p in _PLAIN_PRODUCTS]
     hospital_sum = func.sum(case((and_(Creance.product == "secteur_local", Creance.is_hospital), Creance.rar_cents),
                                  else_=0))
     starts = [func.min(case((cond, start))) for _, cond in by_years]
-    postgres = session.get_bind().dialect.name == "postgresql"
     # structures in charge: an array on PostgreSQL, "3,5" elsewhere (SQLite group_concat)
     in_charge = (type_coerce(func.array_agg(distinct(Creance.structure_id)), NullType()) if postgres
                  else func.group_concat(distinct(Creance.structure_id)))
@@ -165,6 +181,7 @@ def load_account_summaries(
                func.min(Creance.date_exigibilite), func.max(Creance.date_exigibilite), in_charge, *starts)
         .join(RecordLink, RecordLink.source_record_id == Creance.source_record_id)
         .outerjoin(last_act, last_act.c.creance_id == Creance.id)
+        .outerjoin(last_ack, last_ack.c.creance_id == Creance.id)
         .where(Creance.status == StatutCreance.EN_COURS, Creance.rar_cents > 0)
         .group_by(RecordLink.redevable_id),
         RecordLink.redevable_id,

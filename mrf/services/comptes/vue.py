@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from panels.scope import Scope, categorie, in_scope
-from poursuites.model import date_fr
+from poursuites.anv import MotifAnv
+from poursuites.model import date_fr, euros
 from poursuites.prescription import prescription
 
 from ...models import (
@@ -39,7 +40,7 @@ from ...models import (
     Structure,
     TiersAnswer,
 )
-from ..poursuites.vocabulaire import TypeActe
+from ..poursuites.vocabulaire import DECIDEUR_ANV_LABELS, MOYEN_PAIEMENT_LABELS, StatutAnv, TypeActe
 from . import famille
 from .actes import VOID_ACT_STATUSES
 from .consolide import CompteCharge, load_account
@@ -78,6 +79,13 @@ RENSEIGNEMENT_LABELS = {
 }
 RELIABILITY_LABELS = {"confirmee": "confirmée", "declaree": "déclarée", "ancienne": "ancienne", "npai": "NPAI"}
 SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
+#: Statuses of a decision on a request (``comptes.demandes.REQUEST_STATUSES``) and of an ANV decision.
+DECISION_STATUS_LABELS = {"acceptee": "acceptée", "refusee": "refusée", "retiree": "retirée",
+                          "defaillant": "plan non respecté", "solde": "plan soldé", "annulee": "annulée"}
+ANV_STATUS_LABELS = {StatutAnv.PROPOSEE: "proposée", StatutAnv.ADMISE: "admise", StatutAnv.REFUSEE: "refusée",
+                     StatutAnv.REPRISE: "reprise"}
+ANV_GROUND_LABELS = {m.value: m.label for m in MotifAnv}
+ACT_STATUS_LABELS = {"annule": "annulé", "emis": "émis"}
 
 
 @dataclass
@@ -137,6 +145,7 @@ class AccountView:
     documents: list[Document]
     open_satd: list[Acte]
     structures: dict[int, Structure]
+    charge: CompteCharge  # the loaded account the page is built on (the plan reads it too)
     scope: Scope = field(default_factory=Scope)
 
     @property
@@ -189,6 +198,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
                    and a.id not in answered],
         structures=account.structures,
         scope=account.scope,
+        charge=account,
     )
 
 
@@ -244,7 +254,7 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
         if a.renseignement_id:
             detail.append(f"tiers : {tiers_name.get(a.renseignement_id, '—')}")
         if a.status and a.status != "emis":
-            detail.append(f"statut : {a.status}")
+            detail.append(f"statut : {ACT_STATUS_LABELS.get(a.status, a.status)}")
         events.append(TimelineEvent(on=a.issued_on, kind="acte", label=ACTE_LABELS.get(a.kind, a.kind),
                                     detail=" ; ".join(detail), amount_cents=a.amount_cents,
                                     documents=docs_by_acte.get(a.id, [])))
@@ -258,9 +268,9 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
     for p in session.scalars(select(Payment).where(Payment.redevable_id.in_(ids))):
         detail = f"versé par {PAYER_LABELS.get(p.payer, p.payer)}"
         if p.means:
-            detail += f", {p.means}"
+            detail += f", {MOYEN_PAIEMENT_LABELS.get(p.means, p.means).lower()}"
         if p.overpayment_cents:
-            detail += f" ; excédent à rembourser : {p.overpayment_cents / 100:.2f} €".replace(".", ",")
+            detail += f" ; excédent à rembourser : {euros(p.overpayment_cents)}"
         if p.reverses_id:
             detail += " ; annule un paiement précédent"
         events.append(TimelineEvent(on=p.received_on, kind="paiement", label="Paiement", detail=detail,
@@ -272,11 +282,15 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
     if requests:
         decisions = select(RequestDecision).where(RequestDecision.request_id.in_([r.id for r in requests]))
         for d in session.scalars(decisions):
-            events.append(TimelineEvent(on=d.decided_on, kind="decision",
-                                        label=f"Décision sur une demande : {d.status}", detail=d.comment or ""))
+            status = DECISION_STATUS_LABELS.get(d.status, d.status)
+            events.append(TimelineEvent(on=d.decided_on, kind="decision", label=f"Décision sur une demande : {status}",
+                                        detail=d.comment or ""))
     for anv in session.scalars(select(AnvDecision).where(AnvDecision.redevable_id.in_(ids))):
-        events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({anv.status})",
-                                    detail=f"motif : {anv.ground} ; décideur : {anv.decider}",
+        status = ANV_STATUS_LABELS.get(anv.status, anv.status)
+        ground = ANV_GROUND_LABELS.get(anv.ground, anv.ground)
+        decider = DECIDEUR_ANV_LABELS.get(anv.decider, anv.decider)
+        events.append(TimelineEvent(on=anv.decided_on, kind="anv", label=f"Admission en non-valeur ({status})",
+                                    detail=f"motif : {ground} ; décideur : {decider}",
                                     amount_cents=anv.amount_cents))
     for dossier in session.scalars(select(DossierCommissaire).where(DossierCommissaire.redevable_id.in_(ids))):
         events.append(TimelineEvent(on=dossier.transmis_le, kind="huissier",
@@ -293,8 +307,7 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
                 label = f"Créance : {e.kind.replace('_', ' ')}"
             detail = ""
             if e.rar_after_cents is not None and e.rar_before_cents is not None:
-                detail = (f"reste à recouvrer {e.rar_before_cents / 100:.2f} € → {e.rar_after_cents / 100:.2f} €"
-                          .replace(".", ","))
+                detail = f"reste à recouvrer {euros(e.rar_before_cents)} → {euros(e.rar_after_cents)}"
             events.append(TimelineEvent(on=e.at.date(), kind="creance", label=label, detail=detail))
     events.sort(key=lambda e: e.on, reverse=True)
     return events
@@ -335,6 +348,8 @@ def explanation_table(explanation: Any) -> dict[str, Any]:
                 for k in v:
                     if k not in columns:
                         columns.append(k)
+            # the library writes a code and its French label side by side: show the label only
+            columns = [c for c in columns if not (c in _LABELLED_BY and _LABELLED_BY[c] in columns)]
             out["columns"] = [_COLUMN_LABELS.get(c, c) for c in columns]
             out["rows"] = [[_fmt(v.get(c)) for c in columns] for v in value]
         else:
@@ -347,8 +362,11 @@ _COLUMN_LABELS = {
     "weight": "Poids", "tf_adjustment": "Ajustement fréquence", "m": "m", "u": "u", "veto": "Veto",
     "prior": "Probabilité a priori", "prior_weight": "Poids a priori", "match_weight": "Poids total",
     "probability": "Probabilité", "left": "Gauche", "right": "Droite", "source": "source", "id": "id",
-    "values": "valeurs", "method": "Méthode",
+    "values": "valeurs", "method": "Méthode", "avec_enregistrement": "Avec l'enregistrement",
+    "evidence": "Indices suffisants", "fields": "Champs", "summary": "Résumé",
 }
+#: Code columns of the matching explanation and the column holding their French label.
+_LABELLED_BY = {"comparison": "label", "level": "level_label"}
 
 
 def _flatten(facts: list, label: str, value: Any) -> None:

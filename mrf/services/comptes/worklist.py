@@ -7,9 +7,11 @@ manages — the rule of ``access``. What each figure is, per account and over *a
 
 - total due: reste à recouvrer of the créances ``en_cours``;
 - products: those with something due;
-- nearest prescription: earliest date prescription is acquired on a créance with something due:
-  start = prise en charge, or the last interrupting act on the créance when later, plus the legal
-  delay (``poursuites/data/delais.toml``, read through ``comptes.resume.prescription_years``);
+- nearest prescription: earliest date prescription is acquired on a créance with something due and
+  not yet barred: start = prise en charge, or the last interrupting act in force, or the debtor's
+  last acknowledgement, whichever is latest (``comptes.resume.prescription_start_sql``, the SQL form
+  of the loader's rules in ``actes`` and ``reconnaissances``), plus the legal delay
+  (``poursuites/data/delais.toml``, read through ``comptes.resume.prescription_years``);
 - next deadline: an SATD without the tiers' answer (issue date + the tiers' payment delay), a
   debtor's request without decision (the date to answer by), and, computed by the libraries'
   rules in ``echeances``, a missed instalment of a granted payment plan and the next deadline of a
@@ -27,8 +29,8 @@ that both stay alive (a split); the next full refresh (``mrf worklist refresh --
 batch match run) settles it.
 
 Size (over 400 lines): the SQL projection of the entries and its incremental refresh share
-their expressions; the SQL form of prescription stays beside them, checked against the library by
-``tests/web/test_worklist.py``.
+their expressions; prescription is built from the loader's SQL forms, checked against the library by
+``tests/mrf/accounts/test_prescription_sql.py`` and ``tests/web/test_worklist.py``.
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ from poursuites.legal import delais
 from ...extensions import db
 from ...models import (
     Acte,
-    ActeLine,
     AnvDecision,
     Assignment,
     Creance,
@@ -94,8 +95,10 @@ from ...models import (
 from ..panels.perimetre import GROUP_LABELS, members_in_group, scopes_of
 from ..poursuites.vocabulaire import TypeActe
 from . import echeances, famille, priorite
+from .actes import VOID_ACT_STATUSES, last_interrupting_act_sql
 from .liste import PRODUCTS
-from .resume import INTERRUPTING_ACT_KINDS, VOID_ACT_STATUSES, prescription_years
+from .reconnaissances import last_acknowledgement_sql
+from .resume import prescription_start_sql, prescription_years
 from .vocabulaire import StatutCreance
 
 SATD_KINDS: tuple[str, ...] = (TypeActe.SATD, TypeActe.SATD_BANQUE, TypeActe.SATD_TIERS)
@@ -293,10 +296,6 @@ def _plus_days(sqlite: bool, value: Any, days: int) -> Any:
     return value + literal(int(days), Integer)
 
 
-def _greatest(sqlite: bool, a: Any, b: Any) -> Any:
-    return func.max(a, b) if sqlite else func.greatest(a, b)
-
-
 @cache
 def _delays() -> dict[tuple[str, str | None], int]:
     return {(p, o): prescription_years(p, o) for p in PRODUCTS for o in (None, "contravention", "delit")}
@@ -326,14 +325,13 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
     cre = (select(links.c.rid, Creance.id.label("cid"), Creance.product, Creance.status, Creance.rar_cents,
                   Creance.date_prise_en_charge, Creance.offence_category, Creance.structure_id)
            .join(Creance, Creance.source_record_id == links.c.srid).cte("cre"))
-    last_act = (select(ActeLine.creance_id.label("cid"), func.max(Acte.issued_on).label("d"))
-                .join(Acte, Acte.id == ActeLine.acte_id)
-                .where(Acte.kind.in_(INTERRUPTING_ACT_KINDS), Acte.status.not_in(VOID_ACT_STATUSES)))
-    if family is not None:
-        last_act = last_act.where(ActeLine.creance_id.in_(select(cre.c.cid)))
-    last_act = last_act.group_by(ActeLine.creance_id).subquery("last_act")
+    # Prescription: the account loader's rules in SQL (acts in force, the debtor's acknowledgements),
+    # the very building blocks of the panels' summaries; tested equal to the library on the same data.
+    mine = select(cre.c.cid) if family is not None else None
+    last_act = last_interrupting_act_sql(today, mine)
+    last_ack = last_acknowledgement_sql(today, sqlite, mine)
     due = and_(cre.c.status == StatutCreance.EN_COURS, cre.c.rar_cents > 0)
-    start = _greatest(sqlite, cre.c.date_prise_en_charge, func.coalesce(last_act.c.d, cre.c.date_prise_en_charge))
+    start = prescription_start_sql(cre.c.product, cre.c.date_prise_en_charge, last_act.c.on, last_ack.c.on)
     presc = prescription_expression(sqlite, cre.c.product, cre.c.offence_category, start)
     # Recoverable = due and not yet time-barred (the library's rule: barred when the date is reached);
     # barred amounts are apart (proposed for ANV) and the nearest prescription is the next one to come.
@@ -345,7 +343,8 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
                   func.sum(case((barred, cre.c.rar_cents), else_=0)).label("barred"),
                   *[func.max(case((and_(due, cre.c.product == p), 1), else_=0)).label(f"p_{p}") for p in PRODUCTS],
                   func.min(case((recoverable, presc))).label("presc"))
-           .select_from(cre).outerjoin(last_act, last_act.c.cid == cre.c.cid)
+           .select_from(cre).outerjoin(last_act, last_act.c.creance_id == cre.c.cid)
+           .outerjoin(last_ack, last_ack.c.creance_id == cre.c.cid)
            .group_by(cre.c.rid).subquery("agg"))
 
     newer = aliased(Assignment)

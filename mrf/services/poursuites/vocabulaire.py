@@ -51,6 +51,14 @@ SOURCE_RENSEIGNEMENT_LABELS: dict[str, str] = {
     "secteur_local": "Secteur local",
 }
 
+#: Means of a payment (``payment.means``): those an agent records, and those a commissaire de justice's
+#: return names (``cj_`` + ``poursuites.huissier.ModeReversement``).
+MOYEN_PAIEMENT_LABELS: dict[str, str] = {
+    "virement": "Virement", "cheque": "Chèque", "carte": "Carte bancaire", "prelevement": "Prélèvement",
+    "especes": "Espèces", "cj_cheque_tresor": "Chèque sur le Trésor (commissaire de justice)",
+    "cj_especes": "Espèces (commissaire de justice)", "cj_autre": "Autre moyen (commissaire de justice)",
+}
+
 #: Kinds of stored documents (``document.kind``): notices, letters, refunds.
 DOCUMENT_LABELS: dict[str, str] = {
     "satd_tiers": "SATD — avis au tiers détenteur",
@@ -74,5 +82,5 @@ def _decideurs_anv() -> dict[str, str]:
 
 DECIDEUR_ANV_LABELS: dict[str, str] = _decideurs_anv()
 
-__all__ = ["DECIDEUR_ANV_LABELS", "DOCUMENT_LABELS", "SOURCE_RENSEIGNEMENT_LABELS", "Payeur", "ReponseTiers",
-           "StatutAnv", "TypeActe", "TypeDemande"]
+__all__ = ["DECIDEUR_ANV_LABELS", "DOCUMENT_LABELS", "MOYEN_PAIEMENT_LABELS", "SOURCE_RENSEIGNEMENT_LABELS", "Payeur",
+           "ReponseTiers", "StatutAnv", "TypeActe", "TypeDemande"]

@@ -261,3 +261,17 @@ def test_the_bulk_loader_loads_the_same_accounts_as_the_loader(account: Account)
     assert [p.latest_status for p in other.plans] == ["acceptee"] and other.plans[0].status is not None
     assert len(other.anv_admitted) == 1 and len(other.compte().creances) == 2
     assert [x.kind.value for x in other.situations] == ["surendettement"]
+
+
+def test_the_account_pages_timeline_shows_labels_not_codes(account: Account) -> None:  # noqa: ARG001
+    from mrf.services.poursuites.vocabulaire import DECIDEUR_ANV_LABELS
+    from poursuites.anv import MotifAnv
+
+    g = _second_account()
+    with db.new_session() as s:
+        page = vue.load(s, s.get(Redevable, g["id"]), TODAY)
+    events = {e.kind: f"{e.label} — {e.detail}" for e in page.timeline}
+    assert events["decision"].startswith("Décision sur une demande : acceptée")
+    assert events["anv"] == (f"Admission en non-valeur (admise) — motif : {MotifAnv.INSOLVABILITE.label} ; "
+                             f"décideur : {DECIDEUR_ANV_LABELS['comptable']}")
+    assert "insolvabilite" not in events["anv"] and "acceptee" not in events["decision"]

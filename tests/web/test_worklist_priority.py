@@ -88,7 +88,7 @@ def test_priority_sort_puts_recoverable_and_urgent_first(world, client_for) -> N
 def test_phrase_reads_as_a_sentence() -> None:
     today = date(2026, 12, 7)
     sentence = priorite.phrase(124_000, 0, today + timedelta(days=95), None, None, True, today)
-    assert sentence == "1\u202f240 € recouvrables, employeur connu, prescription dans 3 mois"
+    assert sentence == "1\u202f240,00\u00a0€ recouvrables, employeur connu, prescription dans 3 mois"
     nothing = priorite.phrase(0, 50_00, None, today - timedelta(days=3), "satd", False, today)
     assert nothing.startswith("Rien de recouvrable") and "prescrits, à proposer en non-valeur" in nothing
     assert "échéance dépassée" in nothing

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from poursuites.model import euros
+
 DATA_PATH = Path(__file__).resolve().parents[2] / "data" / "worklist.toml"
 
 #: What the deadline of an account is about (code stored in the entry → French label).
@@ -79,11 +81,6 @@ def is_urgent(prescription: date | None, deadline: date | None, today: date, kin
                 and kind not in NOT_URGENT_KINDS))
 
 
-def _euros(cents: int) -> str:
-    whole = f"{cents // 100:,}".replace(",", "\u202f")
-    return f"{whole} €" if cents % 100 == 0 else f"{whole},{cents % 100:02d} €"
-
-
 def _delay(days: int) -> str:
     if days <= 0:
         return "aujourd'hui"
@@ -100,7 +97,7 @@ def phrase(recoverable_cents: int, barred_cents: int, prescription: date | None,
     """The priority of an account as a sentence: « 1 240 € recouvrables, employeur connu, prescription dans 3 mois »."""
     parts: list[str] = []
     if recoverable_cents > 0:
-        parts.append(f"{_euros(recoverable_cents)} recouvrables")
+        parts.append(f"{euros(recoverable_cents)} recouvrables")
     else:
         parts.append("rien de recouvrable")
     if employer_known and recoverable_cents > 0:
@@ -117,6 +114,6 @@ def phrase(recoverable_cents: int, barred_cents: int, prescription: date | None,
     if prescription is not None and recoverable_cents > 0:
         parts.append(f"prescription {_delay((prescription - today).days)}")
     if barred_cents > 0:
-        parts.append(f"{_euros(barred_cents)} prescrits, à proposer en non-valeur")
+        parts.append(f"{euros(barred_cents)} prescrits, à proposer en non-valeur")
     sentence = ", ".join(parts)
     return sentence[0].upper() + sentence[1:]

@@ -50,8 +50,9 @@ class BilanForm(FlaskForm):
 
 
 class ArrondissementsForm(FlaskForm):
-    fichier = FileField("Table commune → arrondissement (code_insee;arrondissement;libelle, ou fichier des communes "
-                        "du COG)", validators=[FileRequired("Choisissez un fichier.")])
+    fichier = FileField("Table commune → arrondissement (CSV « ; » : code INSEE de la commune, code et libellé de "
+                        "l'arrondissement, ou fichier des communes du COG)",
+                        validators=[FileRequired("Choisissez un fichier.")])
     noms = FileField("Noms des arrondissements (fichier des arrondissements du COG, facultatif)")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from poursuites.imputation import ImputationRule
 from poursuites.model import date_fr, euros
 
 from ..comptes.vocabulaire import PRODUIT_LABELS, SOURCE_LABELS
@@ -23,6 +24,7 @@ LABELS = {
     "payer": "Payeur", "reference": "Référence", "received_on": "Reçu le", "lignes": "Lignes",
     "methode": "Méthode", "chemin": "Chemin", "sessions_fermees": "Sessions fermées", "login": "Identifiant",
     "motif": "Motif", "jours": "Jours", "numero": "Numéro", "identifiant": "Identifiant", "canal": "Canal",
+    "rule": "Règle d'imputation", "overpayment_cents": "Excédent à rembourser",
 }
 SHOWN_ITEMS = 12
 
@@ -34,7 +36,7 @@ MOTIFS_ECHEC = {
 #: Values of these keys are codes of a vocabulary: shown by its label table.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": ROLE_LABELS, "products": PRODUIT_LABELS, "product": PRODUIT_LABELS, "source": SOURCE_LABELS,
-    "motif": MOTIFS_ECHEC,
+    "motif": MOTIFS_ECHEC, "rule": {rule.value: rule.label for rule in ImputationRule},
 }
 
 

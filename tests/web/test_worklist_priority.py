@@ -129,6 +129,56 @@ def test_sql_and_python_rules_agree_and_weigh_the_known_tiers(world, client_for)
     assert "employeur connu" in bernard.priority
 
 
+def test_sql_sort_applies_the_materiality_floor(world, client_for, monkeypatch) -> None:
+    """MARTIN's request must be answered within days, but his 990 € stay under a floor of 1 000 €: not urgent,
+    in SQL as in Python (an SQL sort without the floor would put him before BERNARD)."""
+    import dataclasses
+
+    rules = dataclasses.replace(priorite.regles(), urgency_floor_cents=100_000)
+    monkeypatch.setattr(priorite, "regles", lambda on=None: rules)
+    sid = world.structures["SIP-B"]
+    today = date.today()
+    days = rules.request_days["contestation"]
+    with db.transaction() as s:
+        s.add(Creance(source_record_id=_record_of(s, world.assigned), product="impots", reference="IR-2025-0800",
+                      nature="IR", creditor_code="ETAT", creditor_name="État", amount_initial_cents=50_000,
+                      rar_cents=50_000, date_prise_en_charge=today - timedelta(days=100),
+                      date_exigibilite=today - timedelta(days=100), structure_id=sid))
+        s.add(Renseignement(redevable_id=world.assigned, kind="employeur", name="Menuiserie Bourguignonne",
+                            siret="12345678900018", source="impots", observed_on=today - timedelta(days=20),
+                            reliability="confirmee"))
+        s.add(Demande(redevable_id=world.other, kind="contestation", received_on=today - timedelta(days=days - 5),
+                      creance_ids=[]))
+    client_for("agent_b").get("/travail")
+    with db.new_session() as s:
+        rows = worklist.fetch(s, worklist.WorklistQuery(structure_id=sid)).rows
+    by_id = {r.redevable_id: r for r in rows}
+    martin, bernard = by_id[world.other], by_id[world.assigned]
+    assert martin.deadline_kind == "demande" and martin.total_due_cents < rules.urgency_floor_cents
+    assert priorite.is_urgent(martin.nearest_prescription, martin.next_deadline, today, martin.deadline_kind)
+    keys = _python_order(rows)
+    assert keys == sorted(keys)
+    assert _python_order([martin])[0][1]  # (…, not urgent, …): under the floor
+    assert rows.index(bernard) < rows.index(martin)  # 800 € × employer weight before 990 € not urgent
+
+
+def test_urgency_needs_a_material_amount_and_known_tiers_weigh() -> None:
+    today = date(2026, 12, 7)
+    rules = priorite.regles()
+    soon = today + timedelta(days=10)  # prescription within the urgency horizon
+    small = priorite.sort_key(rules.urgency_floor_cents - 1, soon, None, None, None, today)
+    material = priorite.sort_key(rules.urgency_floor_cents, soon, None, None, None, today)
+    assert small[1] and not material[1]  # (…, not urgent, …): only the material one is urgent
+    later = today + timedelta(days=rules.prescription_days + 1)
+    assert priorite.sort_key(10_000_00, later, None, None, None, today)[1]  # large but not urgent
+    employer = priorite.sort_key(100_000, later, None, None, "employeur", today)
+    bank = priorite.sort_key(100_000, later, None, None, "banque", today)
+    neither = priorite.sort_key(100_000, later, None, None, None, today)
+    assert rules.weights["employeur"] > rules.weights["banque"] > rules.weights["autre"]
+    assert employer < bank < neither
+    assert priorite.sort_key(0, soon, None, None, "employeur", today) > neither  # nothing recoverable: last
+
+
 def test_phrase_reads_as_a_sentence() -> None:
     today = date(2026, 12, 7)
     sentence = priorite.phrase(124_000, 0, today + timedelta(days=95), None, None, True, today)

@@ -7,9 +7,14 @@ Builds the demo in a temporary instance (SQLite), refreshes the work list, then,
 simulates ``--months`` months of an agent who treats the top ``--per-month`` accounts of the list each
 month, under two orders:
 
-- **priorité**: the work list's rule (``mrf.services.comptes.priorite``): recoverable first, urgent
-  (prescription within 6 months, deadline within a month) first, then the larger recoverable amount;
+- **priorite**: the work list's rule (``priorite.sort_key``, the same as the page's SQL sort): recoverable
+  first, urgent (from 500 € recoverable: prescription within 6 months, deadline within a month) first, then
+  the larger expected recovery (recoverable amount × weight of the tiers known from the renseignements);
+- **precedente**: the rule before (urgent whatever the amount, then the larger recoverable amount);
 - **montant**: the former default order, « Total dû » decreasing, time-barred amounts included.
+
+``--save FILE`` keeps the accounts read from the demo, ``--load FILE`` simulates them again without
+building the demo (same figures for the same file and seed).
 
 The model (stated, not measured — the plan has no success rates of its own yet):
 - treating an account means taking the first step of its poursuites plan; it recovers the account's

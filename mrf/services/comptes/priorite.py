@@ -1,14 +1,16 @@
 """Priority of an account in the work list: the rule (shared by the SQL sort and the sentence the agent
-reads) and its versioned data (``mrf/data/worklist.toml``: delays to answer a request, urgency horizons).
+reads) and its versioned data (``mrf/data/worklist.toml``: delays to answer a request, urgency horizons,
+rank weights).
 
-Rule, in order (documented in docs/worklist.md):
+Rule, in order (documented in docs/worklist.md; ``sort_key`` here, ``worklist._priority_order`` in SQL):
 1. an account with something recoverable (créances en cours, prescription not yet acquired) comes before
    one with nothing recoverable (time-barred amounts are apart, proposed for admission en non-valeur);
-2. among those, an urgent account first: prescription acquired within ``urgence.prescription_jours`` or
-   a deadline (tiers' answer to an SATD, request to answer, instalment missed, commissaire's phase
-   ending or ended; not the étude's follow-ups: ``NOT_URGENT_KINDS``) within
-   ``urgence.echeance_jours``;
-3. then the larger recoverable amount first."""
+2. among those, an urgent account first: recoverable amount at least ``rang.seuil_urgence_cents`` and
+   prescription acquired within ``urgence.prescription_jours`` or a deadline (tiers' answer to an SATD,
+   request to answer, instalment missed, commissaire's phase ending or ended; not the étude's follow-ups:
+   ``NOT_URGENT_KINDS``) within ``urgence.echeance_jours``;
+3. then the larger expected recovery first: the recoverable amount times the weight of the tiers known
+   for the next action (``rang``: employer known > bank account known > neither)."""
 
 from __future__ import annotations
 
@@ -54,6 +56,8 @@ class Regles:
     default_request_days: int
     prescription_days: int
     deadline_days: int
+    weights: dict[str, int]  # tiers known for the next action (employeur, banque, autre) → rank weight
+    urgency_floor_cents: int  # below this recoverable amount, a near deadline does not make an account urgent
 
 
 @cache
@@ -68,10 +72,12 @@ def regles(on: date | None = None) -> Regles:
         end = date.fromisoformat(row["au"]) if row.get("au") else date.max
         if start <= on <= end:
             days[row["kind"]] = int(row["jours"])
-    urgence = data["urgence"]
+    urgence, rang = data["urgence"], data["rang"]
     return Regles(request_days=days, default_request_days=min(days.values()) if days else 61,
                   prescription_days=int(urgence["prescription_jours"]),
-                  deadline_days=int(urgence["echeance_jours"]))
+                  deadline_days=int(urgence["echeance_jours"]),
+                  weights={k: int(rang[f"poids_{k}"]) for k in ("employeur", "banque", "autre")},
+                  urgency_floor_cents=int(rang["seuil_urgence_cents"]))
 
 
 def is_urgent(prescription: date | None, deadline: date | None, today: date, kind: str | None = None) -> bool:
@@ -79,6 +85,19 @@ def is_urgent(prescription: date | None, deadline: date | None, today: date, kin
     return ((prescription is not None and prescription <= today + timedelta(days=r.prescription_days))
             or (deadline is not None and deadline <= today + timedelta(days=r.deadline_days)
                 and kind not in NOT_URGENT_KINDS))
+
+
+def weight(tiers: str | None) -> int:
+    """The rank weight of the tiers known for the next action: employeur, banque, or anything else."""
+    w = regles().weights
+    return w.get(tiers or "autre", w["autre"])
+
+
+def sort_key(recoverable_cents: int, prescription: date | None, deadline: date | None, kind: str | None,
+             tiers: str | None, today: date) -> tuple[bool, bool, int]:
+    """The rank of an account (smaller first); ``_priority_order`` in ``worklist`` is the same rule in SQL."""
+    urgent = recoverable_cents >= regles().urgency_floor_cents and is_urgent(prescription, deadline, today, kind)
+    return recoverable_cents <= 0, not urgent, -recoverable_cents * weight(tiers)
 
 
 def _delay(days: int) -> str:
@@ -93,7 +112,7 @@ def _delay(days: int) -> str:
 
 
 def phrase(recoverable_cents: int, barred_cents: int, prescription: date | None, deadline: date | None,
-           deadline_kind: str | None, employer_known: bool, today: date) -> str:
+           deadline_kind: str | None, employer_known: bool, today: date, bank_known: bool = False) -> str:
     """The priority of an account as a sentence: « 1 240 € recouvrables, employeur connu, prescription dans 3 mois »."""
     parts: list[str] = []
     if recoverable_cents > 0:
@@ -102,6 +121,8 @@ def phrase(recoverable_cents: int, barred_cents: int, prescription: date | None,
         parts.append("rien de recouvrable")
     if employer_known and recoverable_cents > 0:
         parts.append("employeur connu")
+    elif bank_known and recoverable_cents > 0:
+        parts.append("compte bancaire connu")
     if deadline is not None:
         label = DEADLINE_KINDS.get(deadline_kind or "", "échéance")
         if deadline_kind in OVERDUE_KINDS:

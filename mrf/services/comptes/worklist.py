@@ -233,10 +233,13 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
             select(Redevable.id, Redevable.nom, Redevable.prenoms, Redevable.date_naissance)
             .where(Redevable.id.in_([x.redevable_id for x in entries])))}
     scopes = scopes_of(session, [x.redevable_id for x in entries])
-    employers = set()
+    employers: set[int] = set()
+    banks: set[int] = set()  # the tiers known weigh in the rank (priorite.sort_key): the sentence says them
     if entries:
-        employers = set(session.scalars(select(Renseignement.redevable_id).where(
-            Renseignement.redevable_id.in_([x.redevable_id for x in entries]), Renseignement.kind == "employeur")))
+        for rid, kind in session.execute(select(Renseignement.redevable_id, Renseignement.kind).where(
+                Renseignement.redevable_id.in_([x.redevable_id for x in entries]),
+                Renseignement.kind.in_(("employeur", "banque")))):
+            (employers if kind == "employeur" else banks).add(rid)
     rows = []
     for x in entries:
         r = names.get(x.redevable_id)
@@ -250,21 +253,30 @@ def fetch(session: Session, query: WorklistQuery) -> WorklistPage:
             products=tuple(p for p in PRODUCTS if getattr(x, f"has_{p}")),
             nearest_prescription=presc, next_deadline=deadline, deadline_kind=x.deadline_kind,
             barred_cents=barred, employer_known=employer,
-            priority=priorite.phrase(recoverable, barred, presc, deadline, x.deadline_kind, employer, today),
+            priority=priorite.phrase(recoverable, barred, presc, deadline, x.deadline_kind, employer, today,
+                                     bank_known=x.redevable_id in banks),
             group=scope.group.value, group_label=scope.label))
     return WorklistPage(query=q, rows=rows, total=total, total_capped=capped, next_page=has_next,
                         refreshed_at=state.refreshed_at if state else None)
 
 
 def _priority_order(today: date) -> list[Any]:
-    """ORDER BY of the rule « Priorité » (``priorite``)."""
+    """ORDER BY of the rule « Priorité »: the same rule as ``priorite.sort_key``."""
     e = WorklistEntry
     rules = priorite.regles()
     deadline = and_(e.next_deadline <= today + timedelta(days=rules.deadline_days),
                     or_(e.deadline_kind.is_(None), e.deadline_kind.not_in(sorted(priorite.NOT_URGENT_KINDS))))
-    urgent = case((or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days), deadline), 0),
+    urgent = case((and_(e.total_due_cents >= rules.urgency_floor_cents,
+                        or_(e.nearest_prescription <= today + timedelta(days=rules.prescription_days), deadline)), 0),
                   else_=1)
-    return [case((e.total_due_cents > 0, 0), else_=1), urgent, e.total_due_cents.desc(), e.redevable_id.desc()]
+
+    def known(kind: str) -> Any:
+        return exists().where(Renseignement.redevable_id == e.redevable_id, Renseignement.kind == kind)
+
+    weight = case((known("employeur"), rules.weights["employeur"]), (known("banque"), rules.weights["banque"]),
+                  else_=rules.weights["autre"])
+    return [case((e.total_due_cents > 0, 0), else_=1), urgent, (e.total_due_cents * weight).desc(),
+            e.redevable_id.desc()]
 
 
 def first_accounts(session: Session, per_structure: int) -> list[int]:

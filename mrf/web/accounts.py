@@ -35,6 +35,7 @@ from ..services.admin import access, audit
 from ..services.comptes import temoin, worklist
 from ..services.comptes import vue as view_service
 from ..services.errors import ErreurService
+from ..services.panels.perimetre import scope_of
 from ..services.poursuites import actes, demandes, paiements
 from ..services.poursuites.perimetre import RefusTraitement
 from ..services.poursuites.plan import plan_for
@@ -172,6 +173,11 @@ def document(redevable_id: int, document_id: int):
     doc = session.get(Document, document_id)
     if doc is None or doc.redevable_id not in family:
         abort(404)
+    office = _office()
+    if office is not None and scope_of(session, family).is_control:
+        # a témoin: an office downloads only the documents its account page shows (about its créances)
+        if doc.id not in {d.id for d in view_service.load(session, redevable, office=office).documents}:
+            abort(404)
     audit.record(current_user.id, "telechargement", "document", doc.id,
                  {"redevable_id": redevable.id, "number": doc.number, "kind": doc.kind}, ip=request.remote_addr)
     response = Response(doc.pdf, mimetype="application/pdf")

@@ -49,6 +49,15 @@ def test_each_office_sees_only_its_own_creances_of_a_temoin(app, world, client_f
     assert "SATD-TEST-0001" not in sip_b  # an act about none of SIP-B's créances
 
 
+def test_an_office_downloads_only_the_documents_about_its_creances(app, world, client_for) -> None:
+    url = f"/redevables/{world.mine}/documents/{world.document}.pdf"  # SIP-A's SATD on the IR and the amende
+    assert client_for("agent_b").get(url).status_code == 200  # not a témoin yet: the consolidated account
+    publish_control(app, world.mine)
+    assert client_for("agent_b").get(url).status_code == 404
+    assert client_for("agent_ta").get(url).status_code == 200
+    assert client_for("administration_centrale").get(url).status_code == 200
+
+
 def test_central_administration_sees_the_whole_temoin(app, world, client_for) -> None:
     publish_control(app, world.mine)
     page = client_for("administration_centrale").get(f"/redevables/{world.mine}").get_data(as_text=True)

@@ -5,7 +5,11 @@ payments and requests, renseignements, documents.
 Built on the one account loader (:func:`.consolide.load_account`): the créances, who pursues them and
 their prescription are the loaded account's, by the library's rule, so the page, the plan and the
 documents cannot disagree. Reads only (the caller checks access first with
-``mrf.web.access.redevable_or_404``); a handful of queries per account, each on an indexed column."""
+``mrf.web.access.redevable_or_404``); a handful of queries per account, each on an indexed column.
+
+A témoin (control group) seen by an agent or comptable of a structure shows only that office's créances
+and what is about them (:mod:`.temoin`). Size: a little over 400 lines, because the match explanations'
+renderer (:func:`explanation_table`) lives with the page that alone shows it."""
 
 from __future__ import annotations
 

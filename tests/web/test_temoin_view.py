@@ -11,6 +11,7 @@ from sqlalchemy import select
 from mrf.extensions import db
 from mrf.models import Acte, ActeLine, Panel, PanelMember, Redevable, WorklistEntry
 from mrf.services.comptes import vue, worklist
+from mrf.services.poursuites.prochaine_action import actions_du_jour
 from mrf.web.helpers import euros
 
 # DUPONT: SIP-A holds IR 1 200 € + TF 450 €, TA-A the amende 135 €, SIP-B the water bill 80 € (merged account).
@@ -148,3 +149,27 @@ def test_work_list_entry_of_a_temoin_counts_the_structures_own_creances(app, wor
     page = client_for("agent_ta").get("/travail").get_data(as_text=True)
     table = page.split('id="liste-de-travail"', 1)[1]
     assert euros(AFM) in table and euros(IR + TF + AFM + EAU) not in table
+
+
+def test_next_action_of_a_temoin_in_an_office_list_is_its_own(app, world, client_for) -> None:
+    publish_control(app, world.mine)
+    with app.app_context():
+        whole = actions_du_jour([world.mine])[world.mine]
+        per_office = {code: actions_du_jour([world.mine], structure_id=world.structures[code])[world.mine]
+                      for code in ("SIP-A", "TA-A", "SIP-B")}
+    # the whole account's first step is SIP-A's SATD on the TF: never another office's action or amount
+    assert whole.pourquoi == f"couvre 1 créance pour {euros(TF)}"
+    assert per_office["SIP-A"] == whole
+    assert per_office["TA-A"].action is None and "SATD déjà en cours" in per_office["TA-A"].pourquoi
+    assert per_office["SIP-B"].action_kind == "satd_banque"
+    assert per_office["SIP-B"].pourquoi == f"couvre 1 créance pour {euros(EAU)}"
+    ta_list = client_for("agent_ta").get("/travail").get_data(as_text=True).split('id="liste-de-travail"', 1)[1]
+    assert "SATD déjà en cours" in ta_list and euros(TF) not in ta_list
+
+
+def test_work_list_on_the_command_line_shows_the_offices_own_part(app, world, cli) -> None:
+    publish_control(app, world.mine)
+    out = cli.invoke(args=["worklist", "show", "--structure", "TA-A"])
+    assert out.exit_code == 0, out.output
+    assert f"recouvrable {euros(AFM)}" in out.stdout and "SATD déjà en cours" in out.stdout
+    assert euros(TF) not in out.stdout and euros(IR + TF + AFM + EAU) not in out.stdout

@@ -27,12 +27,23 @@ class Own:
     document_ids: set[int]
 
 
+def own_charge(account: CompteCharge, office: int) -> CompteCharge:
+    """The loaded account cut down to the créances whose comptable is ``office`` (no query): what the plan
+    of that office of a témoin is built on."""
+    mine = {cid: c for cid, c in account.creances.items() if account.comptable_for(c).id == office}
+    return replace(
+        account, creances=mine, views={cid: v for cid, v in account.views.items() if cid in mine},
+        locks={k: v for k, v in account.locks.items() if v.creance_id in mine},
+        anv={cid: d for cid, d in account.anv.items() if cid in mine},
+        contested={cid for cid in account.contested if cid in mine})
+
+
 def own_part(session: Session, account: CompteCharge, ids: list[int], office: int) -> Own:
     """The créances of a témoin whose comptable is ``office`` (a témoin's comptable is always the
     original one), and what is about them: an act covering one of them or issued by the office, a
     payment imputed on one of them or answering such an act, a document of such an act (or, without
     act, made by an agent of the office)."""
-    mine = {cid: c for cid, c in account.creances.items() if account.comptable_for(c).id == office}
+    mine = own_charge(account, office).creances
     covered = set(session.scalars(select(ActeLine.acte_id).join(Acte, Acte.id == ActeLine.acte_id)
                                   .where(Acte.redevable_id.in_(ids), ActeLine.creance_id.in_(list(mine) or [-1]))))
     acte_ids = covered | set(session.scalars(select(Acte.id).where(Acte.redevable_id.in_(ids),
@@ -46,12 +57,7 @@ def own_part(session: Session, account: CompteCharge, ids: list[int], office: in
         select(Document.id, Document.acte_id, Agent.structure_id).outerjoin(Agent, Agent.id == Document.agent_id)
         .where(Document.redevable_id.in_(ids)))
         if (acte_id in acte_ids if acte_id is not None else agent_structure == office)}
-    charge = replace(
-        account, creances=mine, views={cid: v for cid, v in account.views.items() if cid in mine},
-        locks={k: v for k, v in account.locks.items() if v.creance_id in mine},
-        anv={cid: d for cid, d in account.anv.items() if cid in mine},
-        contested={cid for cid in account.contested if cid in mine},
-        acts={aid: a for aid, a in account.acts.items() if aid in acte_ids})
+    charge = replace(own_charge(account, office), acts={aid: a for aid, a in account.acts.items() if aid in acte_ids})
     return Own(office=office, charge=charge, acte_ids=acte_ids, payment_ids=payment_ids, document_ids=document_ids)
 
 

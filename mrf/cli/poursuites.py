@@ -17,14 +17,18 @@ from typing import NoReturn
 import click
 from flask.cli import with_appcontext
 
+from panels.scope import ScopeGroup
 from poursuites.model import date_fr
 
+from ..audit import actor
 from ..extensions import db
-from ..models import Redevable
-from ..services.admin import lectures
-from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
+from ..models import Agent, Redevable, Structure
+from ..services.admin import access, lectures
+from ..services.comptes import temoin
+from ..services.comptes.consolide import AccountNotFound, ConfigError, PoursuitesError, load_account
 from ..services.poursuites import actes as service
 from ..services.poursuites import lot, mainlevee
+from ..services.poursuites.plan import PlanView, plan_for
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -81,11 +85,36 @@ def plan(redevable_id: str, as_json: bool, on: str | None) -> None:
     except (AccountNotFound, ConfigError) as exc:
         _fail(str(exc))
     lectures.en_ligne_de_commande("consultation_plan", "redevable", rid)
-    if as_json:
+    if as_json:  # the JSON interface is the whole account's, whoever asks
         click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
         return
+    office = _temoin_office(view.group)
+    if office is not None:  # a témoin seen by one office: its own créances only (business as usual)
+        view, office_name = _office_plan(rid, office, _date(on))
+        click.echo(f"Témoin : seules les créances de votre poste ({office_name}) sont présentées ; "
+                   "celles des autres postes ne le sont pas (circuit habituel).")
     for line in service.plan_text(view):
         click.echo(line)
+
+
+def _temoin_office(group: str) -> int | None:
+    """The structure of the acting agent (``mrf --as``) when the account is a témoin and the agent
+    belongs to a structure (agent, comptable); None otherwise (the whole plan is shown)."""
+    if group != ScopeGroup.CONTROL.value:
+        return None
+    with db.new_session() as session:
+        agent_id = actor.resolve(session).agent_id
+        agent = session.get(Agent, agent_id) if agent_id is not None else None
+        if agent is None or agent.role not in access.STRUCTURE_ROLES:
+            return None
+        return agent.structure_id
+
+
+def _office_plan(rid: int, office: int, on: date) -> tuple[PlanView, str]:
+    with db.new_session() as session:
+        account = load_account(session, rid, on)
+        own = temoin.own_part(session, account, list(account.family_ids), office)
+        return plan_for(own.charge), session.get(Structure, office).name
 
 
 # ---------------------------------------------------------------------------------- SATD

@@ -153,7 +153,7 @@ def worklist_show(structure_code: str | None, sort: str, deadline: str | None, p
                 raise click.ClickException(f"Structure inconnue : « {structure_code} ».")
         result = service.fetch(session, service.WorklistQuery(structure_id=sid, sort=sort, deadline=deadline,
                                                               page=page))
-    actions = actions_du_jour([r.redevable_id for r in result.rows])
+    actions = actions_du_jour([r.redevable_id for r in result.rows], structure_id=sid)
     where = f"structure {structure_code}" if structure_code else "vue nationale"
     click.echo(f"Liste de travail ({where}), page {page} : {len(result.rows)} compte(s).")
     for row in result.rows:

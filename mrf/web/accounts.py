@@ -32,14 +32,16 @@ from poursuites.model import date_fr
 from ..extensions import db
 from ..models import Acte, Document, Renseignement
 from ..services.admin import access, audit
+from ..services.comptes import temoin, worklist
 from ..services.comptes import vue as view_service
-from ..services.comptes import worklist
 from ..services.errors import ErreurService
+from ..services.panels.perimetre import scope_of
 from ..services.poursuites import actes, demandes, paiements
 from ..services.poursuites.perimetre import RefusTraitement
 from ..services.poursuites.plan import plan_for
 from ..services.poursuites.vocabulaire import MOYEN_PAIEMENT_LABELS
 from .access import redevable_or_404, role_required
+from .decisions import decisions_du_compte
 from .formulaires import DatePassee, Formulaire, Identifiant, Montant
 from .helpers import euros
 
@@ -99,6 +101,12 @@ def _load(redevable_id: int):  # noqa: ANN202
     return session, redevable
 
 
+def _office() -> int | None:
+    """The viewer's structure when it is an agent or comptable of a structure: a témoin then shows only
+    that office's créances (central administration sees the whole account)."""
+    return current_user.structure_id if current_user.role in access.STRUCTURE_ROLES else None
+
+
 def _forms(account: view_service.AccountView) -> dict[str, FlaskForm]:
     payment = PaymentForm(prefix="paiement")
     answer = TiersAnswerForm(prefix="reponse")
@@ -118,7 +126,7 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
     if redevable.id != redevable_id:
         return redirect(url_for("accounts.show", redevable_id=redevable.id))
     today = date.today()
-    account = view_service.load(session, redevable, today)
+    account = view_service.load(session, redevable, today, office=_office())
     audit.record(current_user.id, "consultation", "redevable", redevable.id, ip=request.remote_addr)
     can_act = current_user.role in access.ACTION_ROLES
     plan, plan_error = None, None
@@ -136,8 +144,11 @@ def _render(redevable_id: int, forms: dict[str, FlaskForm] | None = None, status
     tiers_by_id = {str(r.id): r for r in account.renseignements}
     creance_by_id = {str(c.creance.id): c.creance for c in account.creances}
     explanations = [(v, view_service.explanation_table(v.explanation)) for v in account.variants]
+    decisions = decisions_du_compte(redevable.id)
+    if account.office is not None and account.visible_acte_ids is not None:  # a témoin seen by one office
+        decisions = temoin.decisions_seen(decisions, set(account.charge.creances), account.visible_acte_ids)
     return render_template(
-        "accounts/show.html", account=account, r=redevable, plan=plan, plan_error=plan_error,
+        "accounts/show.html", account=account, r=redevable, plan=plan, plan_error=plan_error, dc=decisions,
         has_plan=True, can_act=can_act, forms=the_forms, explanations=explanations,
         tiers_by_id=tiers_by_id, creance_by_id=creance_by_id, today=today,
         creance_options=[(c.creance.id, f"{c.creance.reference} — {c.creance.nature}") for c in account.due_creances],
@@ -162,6 +173,11 @@ def document(redevable_id: int, document_id: int):
     doc = session.get(Document, document_id)
     if doc is None or doc.redevable_id not in family:
         abort(404)
+    office = _office()
+    if office is not None and scope_of(session, family).is_control:
+        # a témoin: an office downloads only the documents its account page shows (about its créances)
+        if doc.id not in {d.id for d in view_service.load(session, redevable, office=office).documents}:
+            abort(404)
     audit.record(current_user.id, "telechargement", "document", doc.id,
                  {"redevable_id": redevable.id, "number": doc.number, "kind": doc.kind}, ip=request.remote_addr)
     response = Response(doc.pdf, mimetype="application/pdf")
@@ -255,6 +271,8 @@ def record_tiers_answer(redevable_id: int):
 @role_required(*access.ACTION_ROLES)
 def record_request(redevable_id: int):
     session, redevable = _load(redevable_id)
+    # the whole account: a créance of another office of a témoin is refused by the service, with its reason
+    # and an audit entry, rather than answered as unknown
     account = view_service.load(session, redevable)
     form = RequestForm(prefix="demande")
     form.creances.choices = {c.creance.id: c.creance.reference for c in account.creances}

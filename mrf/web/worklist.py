@@ -63,7 +63,7 @@ def render_worklist():  # noqa: ANN201
             page=_int(args.get("page"))).normalised()
         page = service.fetch(session, query)
         # Every row's next action: stored for the day, or computed from the account's plan and stored.
-        actions = actions_du_jour([row.redevable_id for row in page.rows])
+        actions = actions_du_jour([row.redevable_id for row in page.rows], structure_id=structure_id)
         lectures.liste_de_travail(current_user.id, structure_id, query.page, (r.redevable_id for r in page.rows),
                                   request.remote_addr)
     return render_template("worklist/index.html", page=page, query=query, errors=errors, structures=structures,

@@ -78,6 +78,10 @@ def test_temoin_flag_visible_in_the_browser(app, live_server, world, page) -> No
     assert page.locator("#liste-de-travail tbody tr").count() == 1
     page.get_by_role("link", name="DUPONT JEAN PIERRE").click()
     assert page.locator("#groupe-experimentation").get_by_text(TEMOIN).is_visible()
+    # SIP-A's agent sees its own créances of the témoin only, and is told so
+    assert page.locator("#temoin-perimetre").is_visible()
+    assert "d'autres postes ne sont pas affichées" in page.locator("#temoin-perimetre").text_content()
+    assert page.get_by_text("IR-2024-0001").first.is_visible() and page.get_by_text("AFM-0003").count() == 0
 
 
 def test_an_office_issues_on_a_temoin_only_for_its_own_creances(app, world, client_for, csrf):

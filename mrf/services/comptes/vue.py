@@ -5,7 +5,11 @@ payments and requests, renseignements, documents.
 Built on the one account loader (:func:`.consolide.load_account`): the créances, who pursues them and
 their prescription are the loaded account's, by the library's rule, so the page, the plan and the
 documents cannot disagree. Reads only (the caller checks access first with
-``mrf.web.access.redevable_or_404``); a handful of queries per account, each on an indexed column."""
+``mrf.web.access.redevable_or_404``); a handful of queries per account, each on an indexed column.
+
+A témoin (control group) seen by an agent or comptable of a structure shows only that office's créances
+and what is about them (:mod:`.temoin`). Size: a little over 400 lines, because the match explanations'
+renderer (:func:`explanation_table`) lives with the page that alone shows it."""
 
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ from .actes import VOID_ACT_STATUSES
 from .consolide import CompteCharge, load_account
 from .creances import paid_cents
 from .liste import PRODUCT_LABELS, PRODUCTS
+from .temoin import Own, own_part
 from .vocabulaire import StatutCreance
 
 SOURCE_LABELS = {"impots": "Impôts (REC/RAR)", "amendes": "Amendes (AMD)", "secteur_local": "Secteur local (Hélios)"}
@@ -147,6 +152,10 @@ class AccountView:
     structures: dict[int, Structure]
     charge: CompteCharge  # the loaded account the page is built on (the plan reads it too)
     scope: Scope = field(default_factory=Scope)
+    #: A témoin seen by one office: that office's structure (only its créances are shown), else None.
+    office: Structure | None = None
+    hidden_creances: int = 0  # créances of other offices left out (their amounts are never shown)
+    visible_acte_ids: set[int] | None = None  # the acts that office sees (None: every act)
 
     @property
     def creances(self) -> list[CreanceRow]:
@@ -162,18 +171,32 @@ def family_ids(session: Session, redevable_id: int) -> list[int]:
     return list(famille.family_of(session, redevable_id))
 
 
-def load(session: Session, redevable: Redevable, today: date | None = None) -> AccountView:
+def load(session: Session, redevable: Redevable, today: date | None = None, office: int | None = None
+         ) -> AccountView:
     """The account page of ``redevable``: the consolidated account of :func:`.consolide.load_account`
     (créances, comptables, prescription by the library's rule, renseignements), with what only the
-    page shows (source variants, payments per créance, timeline, documents)."""
+    page shows (source variants, payments per créance, timeline, documents).
+
+    ``office``: the structure of the viewing agent or comptable. For a témoin (control group), handled
+    as without the product, that office sees only its own créances and what is about them (acts,
+    payments, requests, documents, events), and the plan is built on them alone."""
     today = today or date.today()
     account = load_account(session, redevable.id, today)
     ids = list(account.family_ids)
+    hidden = 0
+    own: Own | None = None
+    if office is not None and account.scope.is_control:
+        own = own_part(session, account, ids, office)
+        hidden = len(account.creances) - len(own.charge.creances)
+        account = own.charge
     groups = _groups(account, paid_cents(session, account.creances))
     actes = list(session.scalars(select(Acte).where(Acte.redevable_id.in_(ids)).order_by(Acte.issued_on, Acte.id)))
     renseignements = sorted(account.renseignements.values(), key=lambda r: (r.observed_on, r.id), reverse=True)
     documents = list(session.scalars(select(Document).options(defer(Document.pdf), defer(Document.html))
                                      .where(Document.redevable_id.in_(ids)).order_by(Document.id)))
+    if own is not None:
+        actes = [a for a in actes if a.id in own.acte_ids]
+        documents = [d for d in documents if d.id in own.document_ids]
     answers = list(session.scalars(select(TiersAnswer).where(TiersAnswer.acte_id.in_([a.id for a in actes])))) \
         if actes else []
     answered = {a.acte_id for a in answers}
@@ -190,7 +213,7 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
         total_due_cents=sum(g.due_cents for g in groups),
         nearest_prescription=min((r.prescription for g in groups for r in g.creances if _due(r.creance)
                                   and r.prescription is not None and r.prescription > today), default=None),
-        timeline=_timeline(session, ids, actes, answers, documents, list(account.creances), renseignements),
+        timeline=_timeline(session, ids, actes, answers, documents, list(account.creances), renseignements, own),
         renseignements=renseignements,
         tiers=[r for r in renseignements if r.id in account.tiers],
         documents=documents,
@@ -199,6 +222,9 @@ def load(session: Session, redevable: Redevable, today: date | None = None) -> A
         structures=account.structures,
         scope=account.scope,
         charge=account,
+        office=session.get(Structure, office) if own is not None else None,
+        hidden_creances=hidden,
+        visible_acte_ids=own.acte_ids if own is not None else None,
     )
 
 
@@ -240,8 +266,8 @@ def _groups(account: CompteCharge, paid: dict[int, int]) -> list[ProductGroup]:
 
 
 def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list[TiersAnswer],
-              documents: list[Document], creance_ids: list[int], renseignements: list[Renseignement]
-              ) -> list[TimelineEvent]:
+              documents: list[Document], creance_ids: list[int], renseignements: list[Renseignement],
+              own: Own | None = None) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     tiers_name = {r.id: r.name or RENSEIGNEMENT_LABELS.get(r.kind, r.kind) for r in renseignements}
     docs_by_acte: dict[int, list[Document]] = defaultdict(list)
@@ -266,6 +292,8 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
                                     detail=" ; ".join(x for x in (who, t.comment or "") if x),
                                     amount_cents=t.amount_cents))
     for p in session.scalars(select(Payment).where(Payment.redevable_id.in_(ids))):
+        if own is not None and p.id not in own.payment_ids:
+            continue
         detail = f"versé par {PAYER_LABELS.get(p.payer, p.payer)}"
         if p.means:
             detail += f", {MOYEN_PAIEMENT_LABELS.get(p.means, p.means).lower()}"
@@ -276,6 +304,8 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
         events.append(TimelineEvent(on=p.received_on, kind="paiement", label="Paiement", detail=detail,
                                     amount_cents=p.amount_cents))
     requests = list(session.scalars(select(Demande).where(Demande.redevable_id.in_(ids))))
+    if own is not None:  # a request naming no créance is about the whole account, hence this office's too
+        requests = [r for r in requests if not r.creance_ids or set(map(int, r.creance_ids)) & set(own.charge.creances)]
     for r in requests:
         events.append(TimelineEvent(on=r.received_on, kind="demande", label=REQUEST_LABELS.get(r.kind, r.kind),
                                     detail=_request_detail(r)))
@@ -286,6 +316,8 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
             events.append(TimelineEvent(on=d.decided_on, kind="decision", label=f"Décision sur une demande : {status}",
                                         detail=d.comment or ""))
     for anv in session.scalars(select(AnvDecision).where(AnvDecision.redevable_id.in_(ids))):
+        if own is not None and anv.creance_id not in own.charge.creances:
+            continue
         status = ANV_STATUS_LABELS.get(anv.status, anv.status)
         ground = ANV_GROUND_LABELS.get(anv.ground, anv.ground)
         decider = DECIDEUR_ANV_LABELS.get(anv.decider, anv.decider)
@@ -293,6 +325,8 @@ def _timeline(session: Session, ids: list[int], actes: list[Acte], answers: list
                                     detail=f"motif : {ground} ; décideur : {decider}",
                                     amount_cents=anv.amount_cents))
     for dossier in session.scalars(select(DossierCommissaire).where(DossierCommissaire.redevable_id.in_(ids))):
+        if own is not None and dossier.structure_id != own.office:
+            continue
         events.append(TimelineEvent(on=dossier.transmis_le, kind="huissier",
                                     label=f"Dossier {dossier.numero} confié au commissaire de justice "
                                           f"(phase {dossier.phase})",

@@ -3,7 +3,9 @@ prescription and pending deadlines; filtered, sorted, one page at a time.
 
 Which accounts: those assigned to the structure (assignment in force) or holding a créance it
 manages — the rule of ``access``. What each figure is, per account and over *all* its créances
-(the consolidated account, every product):
+(the consolidated account, every product; for a témoin of the control group, handled as without the
+product, only the structure's own créances and SATD — requests, payment plans and commissaires' dossiers
+stay the account's):
 
 - total due: reste à recouvrer of the créances ``en_cours``;
 - products: those with something due;
@@ -66,6 +68,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from panels.scope import ScopeGroup
 from poursuites.legal import delais
 
 from ...extensions import db
@@ -350,14 +353,18 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
     on = literal(today, Date)
     recoverable = and_(due, presc > on)
     barred = and_(due, presc <= on)
-    agg = (select(cre.c.rid,
+    # A témoin is handled as without the product: each structure's entry counts its own créances only
+    # (owner = the créance's comptable, always the original one for a témoin); NULL: the whole account.
+    control = members_in_group(ScopeGroup.CONTROL.value)
+    owner = case((cre.c.rid.in_(control), cre.c.structure_id), else_=None).label("owner")
+    agg = (select(cre.c.rid, owner,
                   func.sum(case((recoverable, cre.c.rar_cents), else_=0)).label("total"),
                   func.sum(case((barred, cre.c.rar_cents), else_=0)).label("barred"),
                   *[func.max(case((and_(due, cre.c.product == p), 1), else_=0)).label(f"p_{p}") for p in PRODUCTS],
                   func.min(case((recoverable, presc))).label("presc"))
            .select_from(cre).outerjoin(last_act, last_act.c.creance_id == cre.c.cid)
            .outerjoin(last_ack, last_ack.c.creance_id == cre.c.cid)
-           .group_by(cre.c.rid).subquery("agg"))
+           .group_by(cre.c.rid, owner).subquery("agg"))
 
     newer = aliased(Assignment)
     assigned = (select(Assignment.redevable_id.label("rid"), Assignment.structure_id.label("sid"))
@@ -368,8 +375,9 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
     structures = union(select(cre.c.rid.label("rid"), cre.c.structure_id.label("sid")), assigned).subquery("st")
 
     tiers_days = int(delais("satd")["paiement_tiers_jours"])
-    pending_satd = (select(Acte.redevable_id.label("rid"), _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"),
-                           literal("satd").label("k"))
+    satd_owner = case((Acte.redevable_id.in_(control), Acte.structure_id), else_=None)
+    pending_satd = (select(Acte.redevable_id.label("rid"), satd_owner.label("owner"),
+                           _plus_days(sqlite, Acte.issued_on, tiers_days).label("d"), literal("satd").label("k"))
                     .where(Acte.kind.in_(SATD_KINDS), Acte.status.not_in(VOID_ACT_STATUSES),
                            ~exists().where(TiersAnswer.acte_id == Acte.id)))
     rules = priorite.regles(today)
@@ -377,7 +385,9 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
                        for kind, days in rules.request_days.items()],
                      else_=_plus_days(sqlite, Demande.received_on, rules.default_request_days))
     # A request's deadline is the date the administration must answer by, never its receipt date.
-    pending_request = (select(Demande.redevable_id.label("rid"), answer_by.label("d"), literal("demande").label("k"))
+    # a request is the whole account's (it may name créances of several offices)
+    pending_request = (select(Demande.redevable_id.label("rid"), literal(None, Integer).label("owner"),
+                              answer_by.label("d"), literal("demande").label("k"))
                        .where(~exists().where(RequestDecision.request_id == Demande.id)))
     if family is not None:
         pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
@@ -385,8 +395,12 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
     pending = union_all(pending_satd, pending_request).subquery("pending")
     # Earliest deadline and its kind in one aggregate: "YYYY-MM-DD:kind" strings sort as their dates.
     coded = func.min(cast(pending.c.d, String) + literal(":") + pending.c.k)
-    deadlines = select(pending.c.rid, coded.label("dk")).group_by(pending.c.rid).subquery("dl")
-    deadline_day = func.substr(deadlines.c.dk, 1, 10)
+    by_owner = select(pending.c.rid, pending.c.owner, coded.label("dk")).group_by(pending.c.rid, pending.c.owner)
+    deadlines, own_deadlines = by_owner.subquery("dl"), by_owner.subquery("dlo")
+    # the account's deadlines (owner NULL) and, for a témoin, the structure's own: the earliest of both
+    dk = case((own_deadlines.c.dk.is_(None), deadlines.c.dk), (deadlines.c.dk.is_(None), own_deadlines.c.dk),
+              (own_deadlines.c.dk < deadlines.c.dk, own_deadlines.c.dk), else_=deadlines.c.dk)
+    deadline_day = func.substr(dk, 1, 10)
 
     live = aliased(Redevable)
     sort_name = func.upper(func.coalesce(live.nom, "") + " " + func.coalesce(live.prenoms, ""))
@@ -395,12 +409,15 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
                    func.coalesce(agg.c.total, 0),
                    *[func.coalesce(agg.c[f"p_{p}"], 0) == 1 for p in PRODUCTS],
                    agg.c.presc, deadline_day if sqlite else cast(deadline_day, Date),
-                   func.substr(deadlines.c.dk, 12), func.coalesce(agg.c.barred, 0),
+                   func.substr(dk, 12), func.coalesce(agg.c.barred, 0),
                    func.substr(sort_name, 1, 401), literal(now))
             .select_from(structures)
             .join(live, and_(live.id == structures.c.rid, live.merged_into_id.is_(None)))
-            .outerjoin(agg, agg.c.rid == structures.c.rid)
-            .outerjoin(deadlines, deadlines.c.rid == structures.c.rid))
+            .outerjoin(agg, and_(agg.c.rid == structures.c.rid,
+                                 or_(agg.c.owner.is_(None), agg.c.owner == structures.c.sid)))
+            .outerjoin(deadlines, and_(deadlines.c.rid == structures.c.rid, deadlines.c.owner.is_(None)))
+            .outerjoin(own_deadlines, and_(own_deadlines.c.rid == structures.c.rid,
+                                           own_deadlines.c.owner == structures.c.sid)))
 
 
 _ENTRY_COLUMNS = ["structure_id", "redevable_id", "total_due_cents", "has_impots", "has_amendes",

@@ -26,12 +26,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from panels.scope import ScopeGroup
 from poursuites.model import euros
 
 from ...extensions import db
-from ...models import WorklistAction, WorklistEntry
+from ...models import PanelMember, WorklistAction, WorklistEntry
 from ..comptes.consolide import CompteCharge, PoursuitesError, load_account, load_accounts
+from ..comptes.temoin import own_charge
 from ..errors import Refus
+from ..panels.perimetre import members_in_group
 from .plan import plan_for
 
 CHUNK = 200  # actions computed and stored per transaction when precomputing
@@ -133,13 +136,43 @@ def _compute_and_store(ids: list[int], today: date) -> dict[int, ProchaineAction
     return actions
 
 
-def actions_du_jour(redevable_ids: Iterable[int], today: date | None = None) -> dict[int, ProchaineAction]:
-    """The next action of each account (the rows of a page): stored ones, the others computed and stored."""
+def actions_du_jour(redevable_ids: Iterable[int], today: date | None = None,
+                    structure_id: int | None = None) -> dict[int, ProchaineAction]:
+    """The next action of each account (the rows of a page): stored ones, the others computed and stored.
+
+    ``structure_id``: the list's structure. A témoin is handled as without the product, so its action in
+    that list is the first step of the office's own créances (:func:`actions_du_poste`), never stored (the
+    stored action is the whole account's, shown in the national view)."""
     today = today or date.today()
     ids = list(dict.fromkeys(redevable_ids))
+    temoins: list[int] = []
+    if structure_id is not None and ids:
+        with db.new_session() as session:
+            control = set(session.scalars(members_in_group(ScopeGroup.CONTROL.value)
+                                          .where(PanelMember.redevable_id.in_(ids))))
+        temoins = [rid for rid in ids if rid in control]
+        ids = [rid for rid in ids if rid not in control]
     with db.new_session() as session:
         out = stored(session, ids, today)
+    out.update(actions_du_poste(temoins, structure_id, today) if temoins else {})
     out.update(_compute_and_store([rid for rid in ids if rid not in out], today))
+    return out
+
+
+def actions_du_poste(redevable_ids: Iterable[int], structure_id: int | None, today: date) -> dict[int, ProchaineAction]:
+    """The next action of témoins in one office's list: the first step of the plan of its own créances."""
+    out: dict[int, ProchaineAction] = {}
+    with db.new_session() as session:
+        try:
+            accounts = load_accounts(session, list(redevable_ids), today)
+        except (PoursuitesError, Refus, LookupError):
+            return out
+        for rid, account in accounts.items():
+            try:
+                out[rid] = _first_step(own_charge(account, structure_id) if account.scope.is_control
+                                       and structure_id is not None else account)
+            except (PoursuitesError, Refus, LookupError):
+                continue
     return out
 
 

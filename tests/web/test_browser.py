@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def check_accessibility(page, what: str) -> None:  # noqa: ANN001
 def test_sign_in_work_list_and_account(live_server, world, page) -> None:
     base = live_server.url
     sign_in(page, base, "agent.a")
-    assert page.get_by_role("heading", name="Liste de travail").is_visible()
+    expect(page.get_by_role("heading", name="Liste de travail")).to_be_visible()
     rows = page.locator("#liste-de-travail tbody tr")
     assert rows.count() == 2
     assert "DUPONT" in rows.nth(0).inner_text() and "1 865,00" in rows.nth(0).inner_text().replace("\u202f", " ")
@@ -48,11 +49,11 @@ def test_sign_in_work_list_and_account(live_server, world, page) -> None:
     page.get_by_role("button", name="Appliquer").click()
     assert page.locator("#liste-de-travail tbody tr").count() == 1
     page.get_by_role("link", name="DUPONT JEAN PIERRE").click()
-    assert page.get_by_role("heading", name="DUPONT JEAN PIERRE").is_visible()
+    expect(page.get_by_role("heading", name="DUPONT JEAN PIERRE")).to_be_visible()
     page.get_by_text("Pourquoi la variante Amendes (AMD) (AMD-77) est rattachée").click()
-    assert page.get_by_role("cell", name="Date de naissance").first.is_visible()
+    expect(page.get_by_role("cell", name="Date de naissance").first).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
-    assert page.get_by_role("heading", name="Connexion").is_visible()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
 
 def test_joint_satd_pdf_and_payment(live_server, world, page) -> None:
@@ -65,7 +66,7 @@ def test_joint_satd_pdf_and_payment(live_server, world, page) -> None:
     button = page.get_by_role("button", name=re.compile("Émettre la SATD conjointe"))
     button.first.click()
     page.wait_for_load_state()
-    assert page.get_by_text(re.compile("SATD conjointe émise")).is_visible()
+    expect(page.get_by_text(re.compile("SATD conjointe émise"))).to_be_visible()
     links = page.locator("#documents a[href$='.pdf']")
     assert links.count() >= 2
     with page.expect_download() as info:
@@ -84,7 +85,7 @@ def test_joint_satd_pdf_and_payment(live_server, world, page) -> None:
     page.wait_for_load_state()
     page.get_by_role("button", name="Confirmer et enregistrer le paiement").click()  # after the preview
     page.wait_for_load_state()
-    assert page.get_by_text(re.compile(r"Paiement de 200,00\s€ enregistré")).is_visible()
+    expect(page.get_by_text(re.compile(r"Paiement de 200,00\s€ enregistré"))).to_be_visible()
     after = page.locator("#total-du").inner_text()
     assert after != before
 
@@ -98,7 +99,7 @@ def test_agent_of_another_structure_gets_404(live_server, world, page) -> None:
     sign_in(page, live_server.url, "agent.a")
     response = page.goto(f"{live_server.url}/redevables/{world.other}")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page introuvable").is_visible()
+    expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
     response = page.goto(f"{live_server.url}/redevables/{world.other}/documents/{world.other_document}.pdf")
     assert response.status == 404
 
@@ -115,7 +116,7 @@ def test_core_actions_work_without_javascript(live_server, world, chromium) -> N
         page.get_by_label("Montant reçu (€)").fill("10")
         page.get_by_role("button", name="Enregistrer le paiement").click()
         page.get_by_role("button", name="Confirmer et enregistrer le paiement").click()  # after the preview
-        assert page.get_by_text(re.compile(r"Paiement de 10,00\s€ enregistré")).is_visible()
+        expect(page.get_by_text(re.compile(r"Paiement de 10,00\s€ enregistré"))).to_be_visible()
     finally:
         context.close()
 

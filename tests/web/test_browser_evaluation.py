@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from eval_world import build_evaluated
 
@@ -36,14 +37,14 @@ def test_evaluator_sees_the_curves(live_server, evaluated, page) -> None:  # noq
     _sign_in(page, live_server.url)
     page.get_by_role("link", name="Évaluation", exact=True).click()
     page.get_by_role("link", name="eval-web").click()
-    assert page.get_by_role("heading", name="Évaluation du panel « eval-web »").is_visible()
+    expect(page.get_by_role("heading", name="Évaluation du panel « eval-web »")).to_be_visible()
     chart = page.locator("#produit-amendes svg")
     assert chart.is_visible()
     box = chart.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 200
     assert page.locator("#produit-amendes svg polyline").count() == 2
-    assert page.get_by_role("rowheader", name="Amendes").is_visible()
-    assert page.get_by_role("link", name="Tableau de comparaison (CSV)").is_visible()
+    expect(page.get_by_role("rowheader", name="Amendes")).to_be_visible()
+    expect(page.get_by_role("link", name="Tableau de comparaison (CSV)")).to_be_visible()
     assert "DEBITEUR" not in page.content()
     assert not violations, violations
     if SCREENSHOT.parent.is_dir():

@@ -4,6 +4,7 @@ table in words and euros), saves it as a draft and publishes it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from mrf_panels_world import AUXERRE
 from mrf_panels_world import World as Builder
@@ -33,16 +34,16 @@ def test_compose_preview_save_publish(live_server, world, page) -> None:  # noqa
     page.get_by_label("Graine du tirage").fill("2027")
     page.get_by_role("button", name="Prévisualiser").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Aperçu du panel « auxerre-navigateur »").is_visible()
+    expect(page.get_by_role("heading", name="Aperçu du panel « auxerre-navigateur »")).to_be_visible()
     balance = page.locator(".mrf-balance").inner_text().replace("\u202f", " ").replace("\u00a0", " ")
     assert "Montant total dû — moyenne traités " in balance and " € / témoins " in balance
     assert "écart standardisé" in balance and "cents" not in balance
-    assert page.get_by_role("cell", name="Comptes examinés").is_visible()
+    expect(page.get_by_role("cell", name="Comptes examinés")).to_be_visible()
     page.get_by_role("button", name="Enregistrer en brouillon").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Panel « auxerre-navigateur »").is_visible()
+    expect(page.get_by_role("heading", name="Panel « auxerre-navigateur »")).to_be_visible()
     assert "brouillon" in page.locator("main").inner_text()
     page.get_by_role("button", name="Publier le panel").click()
     page.wait_for_load_state()
     assert "publié" in page.locator("main").inner_text()
-    assert page.get_by_role("button", name="Clore le panel").is_visible()
+    expect(page.get_by_role("button", name="Clore le panel")).to_be_visible()

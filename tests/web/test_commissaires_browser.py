@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from mrf.extensions import db
 from mrf.models import DossierCommissaire
@@ -49,22 +50,22 @@ def test_saisine_flow_in_the_browser(app, live_server, world, page) -> None:
     page.wait_for_load_state()
     page.goto(f"{base}/redevables/{world.mine}")
     page.get_by_role("link", name="Amendes et titres du secteur local : confier à un commissaire de justice").click()
-    assert page.get_by_role("heading", name="Confier à un commissaire de justice — phase comminatoire").is_visible()
+    expect(page.get_by_role("heading", name="Confier à un commissaire de justice — phase comminatoire")).to_be_visible()
     assert page.get_by_label("Confier AFM-0003").is_checked()
     assert "Étude d'Auxerre" in page.content().replace("&#39;", "'")
     _accessible(page, "saisine")
     page.get_by_role("button", name="Signer la demande de phase et transmettre").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Commissaires de justice").is_visible()
+    expect(page.get_by_role("heading", name="Commissaires de justice")).to_be_visible()
     with db.new_session() as s:
         numero = s.query(DossierCommissaire).one().numero
     rows = page.locator("#dossiers tbody tr")
     assert rows.count() == 1 and numero in rows.nth(0).inner_text()
     _accessible(page, "liste des dossiers")
     page.get_by_role("link", name=numero).click()
-    assert page.get_by_role("heading", name=f"Dossier {numero}").is_visible()
+    expect(page.get_by_role("heading", name=f"Dossier {numero}")).to_be_visible()
     assert "En cours" in page.content()
     _accessible(page, "dossier")
     page.goto(base + "/commissaires/statistiques")
-    assert page.get_by_role("heading", name="Statistiques des commissaires de justice").is_visible()
+    expect(page.get_by_role("heading", name="Statistiques des commissaires de justice")).to_be_visible()
     _accessible(page, "statistiques")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from mrf.extensions import db
 from mrf.models import Assignment, Panel, PanelMember
@@ -77,9 +78,9 @@ def test_temoin_flag_visible_in_the_browser(app, live_server, world, page) -> No
     page.get_by_role("button", name="Appliquer").click()
     assert page.locator("#liste-de-travail tbody tr").count() == 1
     page.get_by_role("link", name="DUPONT JEAN PIERRE").click()
-    assert page.locator("#groupe-experimentation").get_by_text(TEMOIN).is_visible()
+    expect(page.locator("#groupe-experimentation").get_by_text(TEMOIN)).to_be_visible()
     # SIP-A's agent sees its own créances of the témoin only, and is told so
-    assert page.locator("#temoin-perimetre").is_visible()
+    expect(page.locator("#temoin-perimetre")).to_be_visible()
     assert "d'autres postes ne sont pas affichées" in page.locator("#temoin-perimetre").text_content()
     assert page.get_by_text("IR-2024-0001").first.is_visible() and page.get_by_text("AFM-0003").count() == 0
 

@@ -3,6 +3,8 @@ French messages), then signs in with the new one."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from .test_browser import PASSWORD, check_accessibility, sign_in
 
 NEW = "tortue-lampadaire-violon-7"
@@ -23,20 +25,20 @@ def test_self_password_change_in_the_browser(live_server, world, chromium) -> No
     page.set_default_timeout(15_000)
     sign_in(page, base, "agent.a")
     page.get_by_role("link", name="Changer mon mot de passe").click()
-    assert page.get_by_role("heading", name="Changer mon mot de passe").is_visible()
+    expect(page.get_by_role("heading", name="Changer mon mot de passe")).to_be_visible()
     check_accessibility(page, "changement de mot de passe")
     _fill(page, PASSWORD, "1234567890123", "1234567890123")
-    assert page.get_by_text("suite ou une répétition").is_visible()
+    expect(page.get_by_text("suite ou une répétition")).to_be_visible()
     assert page.get_by_label("Nouveau mot de passe", exact=True).get_attribute("aria-describedby")
     _fill(page, PASSWORD, NEW, NEW)
-    assert page.get_by_text("Mot de passe changé").is_visible()
+    expect(page.get_by_text("Mot de passe changé")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
     page.goto(base + "/login")
     page.get_by_label("Identifiant").fill("agent.a")
     page.get_by_label("Mot de passe").fill(NEW)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Liste de travail").is_visible()
+    expect(page.get_by_role("heading", name="Liste de travail")).to_be_visible()
     context.close()
 
 
@@ -49,7 +51,7 @@ def test_admin_reset_page_in_the_browser(live_server, world, chromium) -> None: 
     page.goto(live_server.url + "/administration/utilisateurs")
     page.get_by_role("button", name="Réinitialiser le mot de passe de agent.b").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Mot de passe de « agent.b » réinitialisé").is_visible()
+    expect(page.get_by_role("heading", name="Mot de passe de « agent.b » réinitialisé")).to_be_visible()
     assert len(page.locator("#mot-de-passe-provisoire").inner_text()) == 19
     check_accessibility(page, "mot de passe provisoire")
     context.close()

@@ -105,7 +105,7 @@ def demo_panels(out_dir: Path, say: Say) -> None:
         text = demo_criteria(name, configuration, products, deps, communes, description, TODAY)
         path = Path(out_dir) / f"panel-{name}.toml"
         path.write_text(text, encoding="utf-8")
-        panel = save_panel(text)
+        panel = save_panel(text, outside_published=True)  # the demo's panels never overlap
         counts = panel.report["counts"]
         if counts["panel"] + counts["control"] == 0:
             say(f"Panel {name} : aucun redevable retenu ; laissé en brouillon ({path}).")

@@ -15,7 +15,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -55,10 +57,26 @@ def _run(*command: str | Path, cwd: Path, timeout: int = 900) -> str:
     return result.stdout
 
 
+@pytest.fixture(scope="module")
+def _own_postgres_database(postgres_url: str) -> Iterator[str]:
+    """A PostgreSQL database of the installation's own: the session's database holds what earlier tests left
+    (a published panel would then overlap the demo's). Created from the session's connection settings."""
+    from sqlalchemy import create_engine, text
+
+    name = f"mrf_wheel_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield postgres_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _database_url(backends: list[str], tmp: Path, request: pytest.FixtureRequest) -> str:
-    """PostgreSQL when this run is about PostgreSQL only, else a SQLite file of its own."""
+    """PostgreSQL (a database of its own) when this run is about PostgreSQL only, else a SQLite file."""
     if backends == ["postgresql"]:
-        return request.getfixturevalue("postgres_url")
+        return request.getfixturevalue("_own_postgres_database")
     return f"sqlite:///{tmp / 'mrf.sqlite3'}"
 
 

@@ -103,10 +103,17 @@ def _as_of(criteria: lib.Criteria, as_of: date | None) -> date:
     return as_of or criteria.reference_date or date.today()
 
 
-def _compose(criteria: lib.Criteria, as_of: date) -> lib.PanelResult:
+def _compose(criteria: lib.Criteria, as_of: date, *, outside_published: bool = False) -> lib.PanelResult:
+    """``outside_published``: leave out the debtors already members of a published panel (other than this
+    one), so that the new panel cannot overlap them (the demo composes its panels one after another)."""
     with db.new_session() as session:
         territory = load_territory(session)
         accounts = load_account_summaries(session, as_of)
+        if outside_published:
+            taken = set(session.scalars(
+                select(PanelMember.redevable_id).join(Panel, Panel.id == PanelMember.panel_id)
+                .where(Panel.status == lib.PanelState.PUBLISHED.value, Panel.name != criteria.name)))
+            accounts = [a for a in accounts if a.redevable_id not in taken]
     return lib.compose_panel(accounts, territory, criteria, as_of=as_of)
 
 
@@ -178,15 +185,16 @@ def current_assignments(session: Session, redevable_ids: Iterable[int] | None = 
 
 # --------------------------------------------------------------------------- lifecycle
 def save_panel(criteria_toml: str, seed: int | None = None, agent_id: int | None = None,
-               as_of: date | None = None) -> Panel:
+               as_of: date | None = None, *, outside_published: bool = False) -> Panel:
     """Compose and keep a draft; re-saving a draft of the same name recomputes it (new criteria
-    allowed). A published or closed panel is refused with the library's message."""
+    allowed). A published or closed panel is refused with the library's message. ``outside_published``:
+    see :func:`_compose`."""
     criteria = parse_panel_criteria(criteria_toml, seed)
     with db.new_session() as session:
         existing = session.scalar(select(Panel.status).where(Panel.name == criteria.name))
     if existing is not None:
         lib.next_state(lib.PanelState(existing), lib.PanelAction.RECOMPUTE)
-    result = _compose(criteria, _as_of(criteria, as_of))
+    result = _compose(criteria, _as_of(criteria, as_of), outside_published=outside_published)
     with db.transaction() as session:
         panel = session.scalar(select(Panel).where(Panel.name == criteria.name).with_for_update())
         if panel is None:

@@ -181,6 +181,22 @@ def test_overlapping_published_panels_are_refused(world):
         service.publish_panel("yonne-bis")
 
 
+def test_a_panel_composed_outside_published_ones_does_not_overlap_them(world):
+    population(world, 10)
+    service.save_panel(CRITERIA)
+    service.publish_panel("yonne-test")
+    taken = {m["redevable_id"] for m in service.show_panel("yonne-test")["members"]}
+    assert taken
+    bis = service.save_panel(CRITERIA.replace('"yonne-test"', '"yonne-bis"'), outside_published=True)
+    counts = bis.report["counts"]
+    assert counts["panel"] + counts["control"] == 0  # the same territory: everyone is already taken
+    population(world, 6)  # newcomers of the same territory
+    service.save_panel(CRITERIA.replace('"yonne-test"', '"yonne-bis"'), outside_published=True)
+    members = {m["redevable_id"] for m in service.show_panel("yonne-bis")["members"]}
+    assert members and not members & taken
+    service.publish_panel("yonne-bis")
+
+
 # --------------------------------------------------------------------------- after publication
 def test_later_creance_follows_the_assigned_structure(world):
     ids = population(world, 20)

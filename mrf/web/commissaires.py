@@ -25,6 +25,7 @@ from ..services.commissaires import actualisation, anv, arrondissements, bilans,
 from ..services.commissaires.etat import ETATS, LIBELLES
 from ..services.errors import ErreurService
 from .access import redevable_or_404, role_required
+from .formulaires import messages
 
 bp = Blueprint("commissaires", __name__, url_prefix="/commissaires")
 
@@ -113,7 +114,7 @@ def dossier(numero: str):
 def prolongation(numero: str):
     form = ProlongationForm(prefix="prolongation")
     if not form.validate_on_submit():
-        flash("Décision illisible : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash("Décision illisible : " + messages(form), "error")
     else:
         try:
             bilans.decider_prolongation(numero, form.decision.data == "accorder", date.today(), current_user.id,
@@ -189,7 +190,7 @@ def saisine_compte(redevable_id: int):
 def saisine_lot():
     form = LotForm(prefix="lot")
     if not form.validate_on_submit():
-        flash("Saisine par lot : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash("Saisine par lot : " + messages(form), "error")
         return redirect(url_for("commissaires.index"))
     try:
         result = saisine.saisir_lot(_structure_code(), form.phase.data, date.today(), current_user.id,
@@ -206,7 +207,7 @@ def saisine_lot():
 def import_bilan():
     form = BilanForm(prefix="bilan")
     if not form.validate_on_submit():
-        flash("Import refusé : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash("Import refusé : " + messages(form), "error")
         return redirect(url_for("commissaires.index"))
     f = form.fichier.data
     try:
@@ -243,7 +244,7 @@ def import_arrondissements():
     form = ArrondissementsForm(prefix="arr")
     back = redirect(url_for("commissaires.statistiques", critere="arrondissement"))
     if not form.validate_on_submit():
-        flash("Import refusé : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash("Import refusé : " + messages(form), "error")
         return back
     try:
         text = form.fichier.data.read().decode("utf-8-sig")

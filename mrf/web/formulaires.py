@@ -20,6 +20,11 @@ MONTANT_MAX_CENTS = 100_000_000_000  # 1 milliard d'euros
 ANNEE_MIN = 1990
 
 
+def messages(form: FlaskForm) -> str:
+    """Every validation message of ``form``, in one line for a flash message."""
+    return " ".join(e for errs in form.errors.values() for e in errs)
+
+
 class Formulaire(FlaskForm):
     """A Flask-WTF form whose built-in messages (length, choice, date…) are French."""
 

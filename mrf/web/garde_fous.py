@@ -21,6 +21,7 @@ from ..services.errors import ErreurService
 from ..services.poursuites import paiements, situations, surcouverture
 from .access import redevable_or_404, role_required
 from .accounts import PaymentForm
+from .formulaires import messages
 
 bp = Blueprint("garde_fous", __name__)
 
@@ -77,7 +78,7 @@ def add_situation(redevable_id: int):
     redevable = redevable_or_404(db.session, current_user, redevable_id)
     form = SituationForm(prefix="situation")
     if not form.validate_on_submit():
-        flash("Situation non enregistrée : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash("Situation non enregistrée : " + messages(form), "error")
         return _back(redevable.id, "situations")
     try:
         row = situations.add_situation(redevable.id, form.nature.data, form.date_situation.data,
@@ -114,7 +115,7 @@ def preview_payment(redevable_id: int):
     redevable = redevable_or_404(db.session, current_user, redevable_id)
     form = PaymentForm(prefix="paiement")
     if not form.validate_on_submit():
-        flash("Paiement non enregistré : " + " ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash("Paiement non enregistré : " + messages(form), "error")
         return _back(redevable.id, "paiement")
     try:
         imputation = paiements.preview_payment(redevable.id, form.montant.cents, form.recu_le.data,

@@ -8,6 +8,7 @@ the import ends, at most ``--max-seconds`` and ``--max-requests`` per client).
 
     python benchmarks/import_while_browsing.py [--lines 20000] [--persons 1500] [--clients 4] [--postgresql]
 
+The demo is followed by ``mrf worklist refresh``, the night's job of production (docs/worklist.md).
 Target: no page over 1 s, no 5xx. Figures are printed per kind of page (account, work list, search), so
 that a slow one names what it waited for."""
 
@@ -153,6 +154,9 @@ def run(args: argparse.Namespace, pg_name: str | None) -> None:
             env["MRF_DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + pg_name
         print(f"Démonstration de {args.persons} personnes…", flush=True)
         _run(["demo", "--persons", str(args.persons), "--seed", "1"], env)
+        # the night's refresh of the lists and next actions, as in production (docs/worklist.md): the
+        # reference pages are then a morning's, not the first display after the demo's creation
+        _run(["worklist", "refresh"], env)
         for i in range(args.clients):
             _run(["user", "create", f"mesure{i}", "--role", "administration_centrale", "--password-stdin"], env,
                  input=PASSWORD + "\n")

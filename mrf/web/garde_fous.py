@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..extensions import db
 from ..services.admin import access
 from ..services.comptes import situations as comptes_situations
+from ..services.comptes.consolide import CompteCharge
 from ..services.errors import ErreurService
 from ..services.poursuites import paiements, situations, surcouverture
 from .access import redevable_or_404, role_required
@@ -40,11 +41,11 @@ class MainleveeForm(FlaskForm):
     acte = HiddenField(validators=[DataRequired()])
 
 
-def panel(redevable_id: int, today: date | None = None) -> dict[str, Any]:
-    """What the account page shows of the legal guards (situations, proposed mainlevées)."""
-    today = today or date.today()
+def panel(redevable_id: int, account: CompteCharge) -> dict[str, Any]:
+    """What the account page shows of the legal guards (situations, mainlevées proposed on the account
+    the page has loaded — for a témoin seen by one office, on that office's créances)."""
     try:
-        proposed = surcouverture.mainlevees_proposees(redevable_id, today)
+        proposed = surcouverture.mainlevees_du_compte(account)
     except ErreurService:
         proposed = []
     return {"situations": situations.situations_of(redevable_id), "mainlevees": proposed,

@@ -17,6 +17,7 @@ from panels.lifecycle import PanelState
 from poursuites.model import date_fr as library_date_fr
 from poursuites.model import euros as library_euros
 
+from ..jobs.suivi import nombre
 from ..services.admin import access
 from ..services.admin.audit_lisible import OBJECT_LABELS, details_lisibles
 from ..services.admin.vocabulaire import ROLE_LABELS
@@ -179,6 +180,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["date_fr"] = date_fr
     app.jinja_env.filters["details_audit"] = details_lisibles
     app.jinja_env.filters["libelle"] = libelle
+    app.jinja_env.filters["nombre"] = nombre
     app.jinja_env.globals["object_labels"] = OBJECT_LABELS
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["ROLE_LABELS"] = access.ROLE_LABELS

@@ -28,12 +28,14 @@ def search():
         errors.append("Date de naissance illisible : saisissez-la au format JJ/MM/AAAA.")
     criteria = service.SearchCriteria(name=name, birth_date=birth, number=number)
     hits = None
+    sync_report = None
     if not criteria.empty and not errors:
-        if worklist.sync_if_needed().mode != "aucune":
+        sync_report = worklist.sync_if_needed()
+        if sync_report.mode != "aucune":
             db.session.rollback()  # end the request's read snapshot: see the refreshed entries
         hits = service.search(db.session, current_user, criteria)
         audit.record(current_user.id, "recherche", "recherche", None,
                      {"nom": name, "naissance": birth.isoformat() if birth else None, "numero": number,
                       "resultats": len(hits)}, ip=request.remote_addr)
     return render_template("search/index.html", hits=hits, name=name, number=number, raw_date=raw_date,
-                           errors=errors)
+                           errors=errors, sync_report=sync_report)

@@ -52,8 +52,10 @@ def render_worklist():  # noqa: ANN201
     page = None
     query = None
     actions = {}
+    sync_report = None
     if structure_id is not None or national:
-        if service.sync_if_needed().mode != "aucune":
+        sync_report = service.sync_if_needed()
+        if sync_report.mode != "aucune":
             session.rollback()  # end the request's read snapshot: see the refreshed entries
         query = service.WorklistQuery(
             structure_id=structure_id, sort=args.get("tri", "priorite"), product=args.get("produit") or None,
@@ -70,7 +72,7 @@ def render_worklist():  # noqa: ANN201
                            structure_id="national" if national else structure_id, sorts=service.SORTS,
                            products=PRODUCT_LABELS, args=args, today=date.today(),
                            deadline_kinds=priorite.DEADLINE_KINDS, deadline_filters=priorite.DEADLINE_FILTERS,
-                           actions=actions, groups=GROUP_LABELS)
+                           actions=actions, groups=GROUP_LABELS, sync_report=sync_report)
 
 
 @bp.route("/travail")

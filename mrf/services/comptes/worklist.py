@@ -116,6 +116,11 @@ SORTS = {
 PER_PAGE = 50
 CHUNK = 2000  # accounts recomputed per INSERT … SELECT
 FULL_REFRESH_ABOVE = 50_000  # more dirty accounts than this: recompute everything
+#: A page refreshes at most this many changed accounts itself (a few tenths of a second): more means a
+#: large writer (an import's attach, a mass SATD) is at work, and it refreshes the lists as it goes.
+PAGE_BUDGET = 300
+#: ... unless the lists have not been refreshed for this long: then the page does it (nobody else is).
+PAGE_MAX_LAG = timedelta(seconds=60)
 COUNT_CAP = 10_000  # filtered lists are counted up to this many accounts
 
 
@@ -577,7 +582,7 @@ def _dirty(session: Session, old: dict[str, Any], new: dict[str, Any]) -> set[in
 
 @dataclass(frozen=True)
 class SyncReport:
-    mode: str  # aucune, partielle, complete
+    mode: str  # aucune, partielle, complete, differee (left to the writer at work: ``accounts`` pending)
     accounts: int = 0
 
 
@@ -596,12 +601,14 @@ def needs_sync(session: Session) -> bool:
             or state.watermarks != current_watermarks(session))
 
 
-def sync(full: bool = False, wait: bool = True) -> SyncReport:
+def sync(full: bool = False, wait: bool = True, budget: int | None = None) -> SyncReport:
     """Bring the entries up to date with what changed since the last refresh (one transaction).
 
     ``wait=False`` (pages): when another refresh holds the state row, return at once rather than queue
     behind it — the page shows the entries as they are, and the running refresh or the next page brings
-    them up to date (PostgreSQL; SQLite serialises writers anyway)."""
+    them up to date (PostgreSQL; SQLite serialises writers anyway). ``budget`` (pages): more changed
+    accounts than this, with lists refreshed less than ``PAGE_MAX_LAG`` ago, is left to the writer at work
+    (report ``differee``)."""
     for _ in range(2):
         try:
             with db.transaction() as session:
@@ -625,6 +632,8 @@ def sync(full: bool = False, wait: bool = True) -> SyncReport:
                 if not full and old and not _new_batch_run(session, old, new):
                     dirty = _dirty(session, old, new)
                     full = len(dirty) > FULL_REFRESH_ABOVE
+                    if budget is not None and len(dirty) > budget and _recent(state.refreshed_at, now):
+                        return SyncReport("differee", len(dirty))
                 else:
                     full = True
                 if full:
@@ -645,11 +654,20 @@ def sync(full: bool = False, wait: bool = True) -> SyncReport:
 
 
 def sync_if_needed() -> SyncReport:
-    """The refresh a page asks for: none when up to date, and no waiting behind a refresh under way."""
+    """The refresh a page asks for: none when up to date, no waiting behind a refresh under way, and no
+    large refresh (``PAGE_BUDGET``) while the writer that caused it refreshes the lists itself."""
     with db.new_session() as session:
         if not needs_sync(session):
             return SyncReport("aucune")
-    return sync(wait=False)
+    return sync(wait=False, budget=PAGE_BUDGET)
+
+
+def _recent(refreshed_at: Any, now: datetime) -> bool:
+    if refreshed_at is None:
+        return False
+    if refreshed_at.tzinfo is None:  # SQLite keeps no time zone: stored as UTC
+        refreshed_at = refreshed_at.replace(tzinfo=UTC)
+    return now - refreshed_at < PAGE_MAX_LAG
 
 
 def _as_date(value: Any) -> date | None:

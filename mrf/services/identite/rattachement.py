@@ -25,6 +25,7 @@ from ...extensions import db
 from ...ingest.situations import record_on_accounts
 from ...jobs.suivi import Suivi
 from ...models import MatchPair, MatchRun, RecordLink, Redevable, SourceRecord
+from ..comptes import worklist
 from .rapprochement import _compact, _latest_decisions, _records, _refresh_display, latest_model
 
 #: Records per transaction: small enough that a page never waits a second for the write lock.
@@ -34,6 +35,9 @@ SEUIL_LOT = 500
 #: SQLite: after each chunk, the attach waits this share of the chunk's duration, so that pages waiting
 #: for the write lock (their busy handler polls every few tens of milliseconds) get it between chunks.
 PART_DES_PAGES = 1.0
+#: Seconds between two refreshes of the work lists by the attach itself: pages leave large refreshes to
+#: the writer that caused them (``worklist.PAGE_BUDGET``), so new accounts appear within about this delay.
+LISTES_PERIODE = 0.5
 
 
 @dataclass
@@ -100,18 +104,23 @@ def _rattacher(record_ids: list[int] | None, suivi: Suivi) -> str | None:
     totals = {"attached": 0, "created": 0, "review": 0}
     accounts: dict[int, int] = {}  # provisional person (minus a record id) → account created for it
     suivi.debut(len(todo), "Rattachement des nouveaux enregistrements…")
+    lists_refreshed = time.perf_counter()
     for start in range(0, len(todo), TAILLE_LOT):
         chunk = todo[start:start + TAILLE_LOT]
         started = time.perf_counter()
         _attach_chunk([decisions[i] for i in chunk] if by_batch else _decide(chunk, index), run_id, accounts,
                       totals)
         suivi.avance(len(chunk))
+        if time.perf_counter() - lists_refreshed >= LISTES_PERIODE:
+            worklist.sync(wait=False)  # a page refreshing meanwhile is not waited for: it does the same
+            lists_refreshed = time.perf_counter()
         if db.is_sqlite and start + TAILLE_LOT < len(todo):
             time.sleep((time.perf_counter() - started) * PART_DES_PAGES)
     with db.transaction() as session:
         run = session.get(MatchRun, run_id)
         run.finished_at = datetime.now(UTC)
         run.stats = {"records": len(todo), "chemin": "lot" if by_batch else "index", **totals}
+    worklist.sync()  # the lists are exact when the attach ends
     return (f"Rapprochement au fil de l'eau : {totals['attached']} enregistrement(s) rattaché(s) à un compte "
             f"existant, {totals['created']} nouveau(x) compte(s), {totals['review']} paire(s) à examiner.")
 

@@ -59,6 +59,13 @@ def mainlevees_proposees(redevable_id: int, today: date | None = None) -> list[M
         return proposals_for(session, load_account(session, redevable_id, today))
 
 
+@refus_des_bibliotheques(PoursuitesError)
+def mainlevees_du_compte(account: CompteCharge) -> list[Mainlevee]:
+    """The mainlevées to propose on an account its page has already loaded (no second load)."""
+    with db.new_session() as session:
+        return proposals_for(session, account)
+
+
 def record_proposed_mainlevee(redevable_id: int, acte_id: int, agent_id: int | None = None,
                               today: date | None = None) -> mainlevee.Mainlevee:
     """Record the proposed total mainlevée of ``acte_id`` with its documents (refused when the product
@@ -74,4 +81,4 @@ def record_proposed_mainlevee(redevable_id: int, acte_id: int, agent_id: int | N
     return mainlevee.release(int(acte_id), agent_id, m.reason, today)
 
 
-__all__ = ["mainlevees_proposees", "proposals_for", "record_proposed_mainlevee"]
+__all__ = ["mainlevees_du_compte", "mainlevees_proposees", "proposals_for", "record_proposed_mainlevee"]

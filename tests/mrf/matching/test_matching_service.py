@@ -217,3 +217,24 @@ def test_a_killed_batch_attach_is_resumed_by_the_next_import(records, many_new, 
     message = hooks.after_import([])  # an import that brought no new record still attaches the pending ones
     assert message and "1 enregistrement(s) rattaché(s)" in message and "1 nouveau(x) compte(s)" in message
     _check_new_accounts(records, many_new)
+
+
+def test_the_attach_refreshes_the_work_lists_as_it_goes_and_at_the_end(records, many_new, monkeypatch):
+    """Pages leave large refreshes to the writer at work: the attach refreshes the lists after its chunks
+    (without queueing behind a page's refresh) and once more at the end, so the lists are exact then."""
+    from mrf.services.comptes import worklist
+    from mrf.services.identite import rattachement
+
+    calls: list[bool] = []
+    real = worklist.sync
+
+    def counted(full: bool = False, wait: bool = True, budget: int | None = None) -> worklist.SyncReport:
+        calls.append(wait)
+        return real(full, wait, budget)
+
+    monkeypatch.setattr(rattachement, "LISTES_PERIODE", 0)
+    monkeypatch.setattr(worklist, "sync", counted)
+    attach_new_records(list(many_new.values()))
+    assert calls == [False, False, True]  # two chunks of two records, then the final refresh
+    with db.new_session() as s:
+        assert not worklist.needs_sync(s)

@@ -110,17 +110,20 @@ def worklist_refresh(full: bool, pages: int) -> None:
     click.echo(f"Listes de travail : mise à jour {report.mode} ({report.accounts} compte(s) recalculé(s)).")
     if pages:
         with db.new_session() as session:
-            ids = service.first_accounts(session, pages * service.PER_PAGE)
+            rows = service.first_rows(session, pages * service.PER_PAGE)
+            ids = service.first_accounts(session, pages * service.PER_PAGE, rows)
         with click.progressbar(length=len(ids), label="Prochaines actions", show_pos=True) as bar:
-            last = [0]
+            last, total = [0], [len(ids)]
 
-            def avance(done: int, _total: int) -> None:
+            def avance(done: int, of: int) -> None:
+                if of != total[0]:  # the témoins' actions in their offices' lists come on top
+                    bar.length, total[0] = of, of
                 bar.update(done - last[0])
                 last[0] = done
 
-            n = precalculer(ids, avance)
-        click.echo(f"Prochaines actions : {n} calculée(s), {len(ids) - n} déjà à jour "
-                   f"({pages} page(s) par structure).")
+            n = precalculer(ids, avance, offices=rows)
+        click.echo(f"Prochaines actions : {n} calculée(s), {total[0] - n} déjà à jour "
+                   f"({pages} page(s) par structure, témoins compris dans la liste de chaque poste).")
 
 
 @worklist.command("show")

@@ -112,9 +112,15 @@ def executer_liste_travail(params: dict[str, Any], suivi: Suivi, agent_id: int |
     labels = {"aucune": "déjà à jour", "partielle": "mise à jour partielle", "complete": "recalcul complet"}
     pages = int(params.get("pages", 10))
     with db.new_session() as session:
-        ids = worklist.first_accounts(session, pages * worklist.PER_PAGE) if pages > 0 else []
+        rows = worklist.first_rows(session, pages * worklist.PER_PAGE) if pages > 0 else {}
+        ids = worklist.first_accounts(session, pages * worklist.PER_PAGE, rows) if pages > 0 else []
     suivi.debut(len(ids), "Prochaines actions des premières pages…")
-    computed = precalculer(ids, lambda n, _total: suivi.a(n))
+
+    def avance(done: int, total: int) -> None:
+        suivi.total = total  # the témoins' actions in their offices' lists come on top of the accounts'
+        suivi.a(done)
+
+    computed = precalculer(ids, avance, offices=rows)
     return {"resume": f"Listes de travail : {labels.get(report.mode, report.mode)}, "
                       f"{nombre(report.accounts)} compte(s) recalculé(s) ; prochaines actions : "
                       f"{nombre(computed)} calculée(s) pour les {pages} premières pages de chaque liste."}

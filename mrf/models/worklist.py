@@ -44,15 +44,22 @@ class WorklistEntry(Base):
     refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: ``WorklistAction.structure_id`` of the whole account's action (a key column cannot be NULL).
+TOUT_LE_COMPTE = 0
+
+
 class WorklistAction(Base):
     """The next action of one consolidated account as its poursuites plan says on ``computed_on``: the first
     step (kind, tiers kind, label) and what it covers, or why no action is lawful (``action`` None).
 
+    ``structure_id``: ``TOUT_LE_COMPTE`` for the whole account's plan (every list but a témoin's in an
+    office's list); a structure for a témoin's action in that office's list, the plan of its own créances.
     A cache like the entries: valid on ``computed_on`` only, deleted with the account's entries when the
     account changes (``mrf.services.poursuites.prochaine_action``)."""
 
     __tablename__ = "worklist_action"
     redevable_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    structure_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=TOUT_LE_COMPTE)
     computed_on: Mapped[date]
     entry_refreshed_at: Mapped[datetime | None]  # version of the account's entries the plan was computed after
     action_kind: Mapped[str | None] = mapped_column(String(32))  # poursuites.catalogue.ActionKind value

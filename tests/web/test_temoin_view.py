@@ -167,6 +167,38 @@ def test_next_action_of_a_temoin_in_an_office_list_is_its_own(app, world, client
     assert "SATD déjà en cours" in ta_list and euros(TF) not in ta_list
 
 
+def test_a_temoins_action_in_an_office_list_is_stored_for_the_day_and_precomputed(app, world, monkeypatch) -> None:
+    """Computed once a day per office, like the whole account's: the list's next display reads it; the
+    night's precomputation does it for the témoins of each office's first rows."""
+    from mrf.models import WorklistAction
+    from mrf.services.poursuites import prochaine_action as pa
+
+    publish_control(app, world.mine)
+    sid = world.structures["TA-A"]
+    with app.app_context():
+        worklist.sync()
+        assert pa.precalculer([world.mine], offices={sid: [world.mine]}) == 2  # the account's, TA-A's
+        with db.new_session() as s:
+            keys = set(s.execute(select(WorklistAction.structure_id, WorklistAction.action)
+                                 .where(WorklistAction.redevable_id == world.mine)).all())
+        assert keys == {(0, actions_du_jour([world.mine])[world.mine].action), (sid, None)}
+        computed: list[int | None] = []
+        real = pa.prochaines_actions
+
+        def counted(ids, today=None, structure_id=None):  # noqa: ANN001, ANN202
+            computed.append(structure_id)
+            return real(ids, today, structure_id)
+
+        monkeypatch.setattr(pa, "prochaines_actions", counted)
+        action = actions_du_jour([world.mine], structure_id=sid)[world.mine]
+        assert computed == [] and action.action is None and "SATD déjà en cours" in action.pourquoi
+        other = world.structures["SIP-B"]
+        assert actions_du_jour([world.mine], structure_id=other)[world.mine].action_kind == "satd_banque"
+        assert computed == [other]  # not stored for SIP-B yet: computed once, then read
+        actions_du_jour([world.mine], structure_id=other)
+        assert computed == [other]
+
+
 def test_work_list_on_the_command_line_shows_the_offices_own_part(app, world, cli) -> None:
     publish_control(app, world.mine)
     out = cli.invoke(args=["worklist", "show", "--structure", "TA-A"])

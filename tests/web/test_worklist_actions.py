@@ -83,8 +83,8 @@ def test_a_change_on_the_account_drops_its_stored_action(world, client_for) -> N
     agent = client_for("agent")
     agent.get("/travail")
     with db.new_session() as s:
-        before = s.get(WorklistAction, world.assigned)
-        other = s.get(WorklistAction, world.mine)
+        before = s.get(WorklistAction, (world.assigned, 0))
+        other = s.get(WorklistAction, (world.mine, 0))
     assert before is not None and other is not None
     # an employer becomes known: the plan changes (an SATD to the employer is now possible)
     with db.transaction() as s:
@@ -94,8 +94,8 @@ def test_a_change_on_the_account_drops_its_stored_action(world, client_for) -> N
                             reliability="confirmee"))
     html = agent.get("/travail").get_data(as_text=True)
     with db.new_session() as s:
-        after = s.get(WorklistAction, world.assigned)
-        untouched = s.get(WorklistAction, world.mine)
+        after = s.get(WorklistAction, (world.assigned, 0))
+        untouched = s.get(WorklistAction, (world.mine, 0))
     assert _plan_says(world.assigned) in _rows(html)[world.assigned]
     assert after is not None and after.action != before.action and after.tiers_kind == "employeur"
     assert untouched is not None and untouched.action == other.action  # another account keeps its own
@@ -106,7 +106,7 @@ def test_stale_day_is_never_shown(world, client_for) -> None:
     agent = client_for("agent")
     agent.get("/travail")
     with db.transaction() as s:
-        a = s.get(WorklistAction, world.assigned)
+        a = s.get(WorklistAction, (world.assigned, 0))
         a.computed_on = date.today() - timedelta(days=1)
         a.action = "Action d'hier"
     html = agent.get("/travail").get_data(as_text=True)
@@ -322,8 +322,8 @@ def test_an_action_computed_while_the_account_changed_is_never_shown(world, clie
         s.query(WorklistAction).delete()
     compute = pa.prochaines_actions
 
-    def meanwhile(ids, today=None):  # noqa: ANN001, ANN202
-        out = compute(ids, today)
+    def meanwhile(ids, today=None, structure_id=None):  # noqa: ANN001, ANN202
+        out = compute(ids, today, structure_id)
         with db.transaction() as s:  # a concurrent change on BERNARD's account, its list refreshed
             s.add(Renseignement(redevable_id=world.assigned, kind="employeur", name="Scierie Bernard",
                                 siret="73282932000074", code_postal="89000", commune="AUXERRE", source="impots",

@@ -287,12 +287,18 @@ def _priority_order(today: date) -> list[Any]:
             e.redevable_id.desc()]
 
 
-def first_accounts(session: Session, per_structure: int) -> list[int]:
+def first_rows(session: Session, per_structure: int) -> dict[int, list[int]]:
+    """Structure → the first ``per_structure`` accounts of its list, in priority order."""
+    return {int(sid): list(session.scalars(select(WorklistEntry.redevable_id)
+                                           .where(WorklistEntry.structure_id == int(sid))
+                                           .order_by(*_priority_order(date.today())).limit(per_structure)))
+            for sid in sorted((session.get(WorklistState, 1) or WorklistState()).counts or {}, key=int)}
+
+
+def first_accounts(session: Session, per_structure: int, rows: dict[int, list[int]] | None = None) -> list[int]:
     """The first ``per_structure`` accounts of every structure's list in priority order (they include the
     first ones of the national view), rank by rank: every structure's first page comes first."""
-    tops = [list(session.scalars(select(WorklistEntry.redevable_id).where(WorklistEntry.structure_id == int(sid))
-                                 .order_by(*_priority_order(date.today())).limit(per_structure)))
-            for sid in sorted((session.get(WorklistState, 1) or WorklistState()).counts or {}, key=int)]
+    tops = list((rows if rows is not None else first_rows(session, per_structure)).values())
     out: dict[int, None] = {}
     for rank in range(per_structure):
         out.update(dict.fromkeys(top[rank] for top in tops if rank < len(top)))

@@ -29,12 +29,11 @@ def import_command(source: str, file: Path, rejects: Path | None) -> None:
         sys.exit(2)
     click.echo("", err=True)
     click.echo(report.summary())
-    if report.new_record_ids:
-        from ..services.identite import hooks as matching_hooks
+    from ..services.identite import hooks as matching_hooks
 
-        attached = matching_hooks.after_import(report.new_record_ids)
-        if attached:
-            click.echo(attached)
+    attached = matching_hooks.after_import(report.new_record_ids)  # and the work lists brought up to date
+    if attached:
+        click.echo(attached)
 
 
 COMMANDS = (import_command,)

@@ -41,7 +41,7 @@ def _count_lines(path: Path) -> int:
 def executer_import(params: dict[str, Any], suivi: Suivi, agent_id: int | None) -> dict[str, Any]:
     from ..ingest.loader import import_file
     from ..ingest.reader import FileRefused
-    from ..services.identite.rattachement import rattacher_en_attente
+    from ..services.identite.hooks import after_import
 
     path = Path(params["chemin"])
     if not path.is_file():
@@ -52,7 +52,7 @@ def executer_import(params: dict[str, Any], suivi: Suivi, agent_id: int | None) 
     except FileRefused as exc:
         raise Refus(f"Fichier refusé, rien n'a été importé. {exc}") from None
     resume = report.summary()
-    attached = rattacher_en_attente(report.new_record_ids, suivi)  # with any left by an interrupted attach
+    attached = after_import(report.new_record_ids, suivi)  # with any left by an interrupted attach
     if attached:
         resume += " " + attached
     return {"resume": resume, "lignes": report.lines_read, "rejets": report.rejected}

@@ -37,6 +37,7 @@ their expressions; prescription is built from the loader's SQL forms, checked ag
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -121,6 +122,8 @@ FULL_REFRESH_ABOVE = 50_000  # more dirty accounts than this: recompute everythi
 PAGE_BUDGET = 300
 #: ... unless the lists have not been refreshed for this long: then the page does it (nobody else is).
 PAGE_MAX_LAG = timedelta(seconds=60)
+#: Seconds between two refreshes by a large writer (``WriterRefresh``): new accounts appear within about this.
+WRITER_PERIOD = 0.5
 COUNT_CAP = 10_000  # filtered lists are counted up to this many accounts
 
 
@@ -666,6 +669,23 @@ def sync_if_needed() -> SyncReport:
         if not needs_sync(session):
             return SyncReport("aucune")
     return sync(wait=False, budget=PAGE_BUDGET)
+
+
+class WriterRefresh:
+    """The refresh of a large writer (an import's attach, a batch of SATD): every ``WRITER_PERIOD`` seconds
+    as it goes, without queueing behind a page's refresh (``tick``), and at its end, waiting, so that the
+    lists are exact when it ends (``done``). Pages leave it the large refreshes (``PAGE_BUDGET``)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def tick(self) -> None:
+        if time.perf_counter() - self.last >= WRITER_PERIOD:
+            sync(wait=False)
+            self.last = time.perf_counter()
+
+    def done(self) -> SyncReport:
+        return sync()
 
 
 def _recent(refreshed_at: Any, now: datetime) -> bool:

@@ -27,6 +27,7 @@ from ...extensions import db
 from ...ingest.bulk import insert_rows, reserve_ids
 from ...ingest.situations import record_on_accounts
 from ...models import AuditLog, MatchPair, MatchRun, RecordLink, Redevable, ReviewDecision, SourceRecord
+from ..comptes import worklist
 
 Say = Callable[[str], None]
 SOURCE_TRUST = {"impots": 0, "secteur_local": 1, "amendes": 2}  # which source's identity to display first
@@ -192,6 +193,8 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
                      "seconds": round(report.seconds, 2), **report.stats}
         session.add(AuditLog(agent_id=agent_id, action="rapprochement", object_type="match_run",
                              object_id=str(run.id), details=run.stats))
+    say("Mise à jour des listes de travail…")
+    worklist.sync()  # every entry is recomputed after a batch run: here, not by the first page to open
     return report
 
 

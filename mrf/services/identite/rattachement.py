@@ -35,9 +35,6 @@ SEUIL_LOT = 500
 #: SQLite: after each chunk, the attach waits this share of the chunk's duration, so that pages waiting
 #: for the write lock (their busy handler polls every few tens of milliseconds) get it between chunks.
 PART_DES_PAGES = 1.0
-#: Seconds between two refreshes of the work lists by the attach itself: pages leave large refreshes to
-#: the writer that caused them (``worklist.PAGE_BUDGET``), so new accounts appear within about this delay.
-LISTES_PERIODE = 0.5
 
 
 @dataclass
@@ -104,23 +101,21 @@ def _rattacher(record_ids: list[int] | None, suivi: Suivi) -> str | None:
     totals = {"attached": 0, "created": 0, "review": 0}
     accounts: dict[int, int] = {}  # provisional person (minus a record id) → account created for it
     suivi.debut(len(todo), "Rattachement des nouveaux enregistrements…")
-    lists_refreshed = time.perf_counter()
+    lists = worklist.WriterRefresh()  # pages leave large refreshes to the writer at work
     for start in range(0, len(todo), TAILLE_LOT):
         chunk = todo[start:start + TAILLE_LOT]
         started = time.perf_counter()
         _attach_chunk([decisions[i] for i in chunk] if by_batch else _decide(chunk, index), run_id, accounts,
                       totals)
         suivi.avance(len(chunk))
-        if time.perf_counter() - lists_refreshed >= LISTES_PERIODE:
-            worklist.sync(wait=False)  # a page refreshing meanwhile is not waited for: it does the same
-            lists_refreshed = time.perf_counter()
+        lists.tick()
         if db.is_sqlite and start + TAILLE_LOT < len(todo):
             time.sleep((time.perf_counter() - started) * PART_DES_PAGES)
     with db.transaction() as session:
         run = session.get(MatchRun, run_id)
         run.finished_at = datetime.now(UTC)
         run.stats = {"records": len(todo), "chemin": "lot" if by_batch else "index", **totals}
-    worklist.sync()  # the lists are exact when the attach ends
+    lists.done()
     return (f"Rapprochement au fil de l'eau : {totals['attached']} enregistrement(s) rattaché(s) à un compte "
             f"existant, {totals['created']} nouveau(x) compte(s), {totals['review']} paire(s) à examiner.")
 

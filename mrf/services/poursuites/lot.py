@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Document, Structure
-from ..comptes import famille
+from ..comptes import famille, worklist
 from ..comptes.consolide import AccountNotFound, ConfigError, PoursuitesError
 from ..comptes.liste import accounts_of_structure
 from ..errors import Introuvable
@@ -105,6 +105,7 @@ def issue_batch(roots: list[int], on: date, out: Path, structure_code: str,
     stops the batch. ``each(account, paths)`` is called after every account (progress, output)."""
     out.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
+    lists = worklist.WriterRefresh()  # the acts change the accounts' entries: refreshed as the batch goes
     for rid in roots:
         try:
             paths, errors = issue_for_account(rid, None, on, out, structure_code)
@@ -116,6 +117,8 @@ def issue_batch(roots: list[int], on: date, out: Path, structure_code: str,
         report.errors += errors
         if each is not None:
             each(rid, paths)
+        lists.tick()
+    lists.done()
     return report
 
 

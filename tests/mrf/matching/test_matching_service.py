@@ -223,7 +223,6 @@ def test_the_attach_refreshes_the_work_lists_as_it_goes_and_at_the_end(records, 
     """Pages leave large refreshes to the writer at work: the attach refreshes the lists after its chunks
     (without queueing behind a page's refresh) and once more at the end, so the lists are exact then."""
     from mrf.services.comptes import worklist
-    from mrf.services.identite import rattachement
 
     calls: list[bool] = []
     real = worklist.sync
@@ -232,7 +231,7 @@ def test_the_attach_refreshes_the_work_lists_as_it_goes_and_at_the_end(records, 
         calls.append(wait)
         return real(full, wait, budget)
 
-    monkeypatch.setattr(rattachement, "LISTES_PERIODE", 0)
+    monkeypatch.setattr(worklist, "WRITER_PERIOD", 0)
     monkeypatch.setattr(worklist, "sync", counted)
     attach_new_records(list(many_new.values()))
     assert calls == [False, False, True]  # two chunks of two records, then the final refresh

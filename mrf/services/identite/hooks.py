@@ -15,9 +15,9 @@ def after_import(record_ids: list[int], suivi: Suivi | None = None) -> str | Non
     matching runs, the records wait: the next attach (or matching) takes them. The work lists are then
     up to date with the import's créances (new, changed) and links."""
     try:
-        return rattacher_en_attente(record_ids, suivi)
+        message = rattacher_en_attente(record_ids, suivi)
     except TacheEnCours:
-        return (f"{len(record_ids)} nouvel(s) enregistrement(s) en attente de rattachement : un rapprochement est "
-                "en cours ; ils seront rattachés par la prochaine tâche de rattachement.")
-    finally:
-        worklist.sync()
+        message = (f"{len(record_ids)} nouvel(s) enregistrement(s) en attente de rattachement : un rapprochement est "
+                   "en cours ; ils seront rattachés par la prochaine tâche de rattachement.")
+    worklist.sync()
+    return message

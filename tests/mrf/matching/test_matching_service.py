@@ -237,3 +237,21 @@ def test_the_attach_refreshes_the_work_lists_as_it_goes_and_at_the_end(records, 
     assert calls == [False, False, True]  # two chunks of two records, then the final refresh
     with db.new_session() as s:
         assert not worklist.needs_sync(s)
+
+
+def test_mrf_match_and_an_import_leave_the_work_lists_up_to_date(records):
+    """A batch run recomputes every entry: done by the run (not by the first page to open), and the hook
+    after an import brings the lists up to date even when it attached nothing."""
+    from mrf.services.comptes import worklist
+    from mrf.services.identite import hooks
+
+    run_batch()
+    with db.new_session() as s:
+        assert not worklist.needs_sync(s)
+    with db.transaction() as s:
+        s.add(Redevable(nom="NOUVEAU"))  # a change the lists have not seen (as an import's would be)
+    with db.new_session() as s:
+        assert worklist.needs_sync(s)
+    hooks.after_import([])
+    with db.new_session() as s:
+        assert not worklist.needs_sync(s)

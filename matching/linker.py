@@ -202,6 +202,24 @@ def contradiction_fn(
     return contradicts
 
 
+def prepare(records: Sequence[Record], settings: MatchSettings, model: MatchModel | None, say: Progress,
+            timings: dict[str, float]) -> tuple[RecordTable, MatchModel]:
+    """The first two steps of every run: the normalised table (two records with one key refused) and the
+    model, trained on it unless given; their durations in ``timings``."""
+    t = time.perf_counter()
+    say(f"Normalisation de {len(records)} enregistrements…")
+    table = build_table(records, date_format=settings.date_format, reference=settings.reference)
+    if len(set(table.keys())) != len(table):
+        raise ValueError("deux enregistrements ont la même source et le même identifiant")
+    timings["normalisation"] = time.perf_counter() - t
+    t = time.perf_counter()
+    if model is None:
+        say("Estimation du modèle (u sur paires aléatoires, m par EM)…")
+        model = train(table, settings)
+    timings["training"] = time.perf_counter() - t
+    return table, model
+
+
 def link(
     records: Sequence[Record],
     settings: MatchSettings | None = None,
@@ -227,20 +245,9 @@ def link(
     settings = model.settings if model is not None else (settings or MatchSettings())
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-
-    say(f"Normalisation de {len(records)} enregistrements…")
-    table = build_table(records, date_format=settings.date_format, reference=settings.reference)
+    table, model = prepare(records, settings, model, say, timings)
     keys = table.keys()
     position = {key: i for i, key in enumerate(keys)}
-    if len(position) != len(keys):
-        raise ValueError("deux enregistrements ont la même source et le même identifiant")
-    timings["normalisation"] = time.perf_counter() - t0
-
-    t = time.perf_counter()
-    if model is None:
-        say("Estimation du modèle (u sur paires aléatoires, m par EM)…")
-        model = train(table, settings)
-    timings["training"] = time.perf_counter() - t
 
     t = time.perf_counter()
     say("Blocage : recherche des paires candidates…")

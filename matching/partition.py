@@ -38,12 +38,11 @@ import numpy as np
 from .blocking import BlockingRule, RuleStats, _block_pairs, rule_keys, sorted_unique
 from .cluster import cluster, connected_components
 from .comparisons import PairBatch
-from .linker import LinkResult, Progress, contradiction_fn
+from .linker import LinkResult, Progress, contradiction_fn, prepare
 from .model import MatchModel, Scores, compare_all
 from .records import Record
 from .settings import MatchSettings
-from .table import RecordTable, build_table
-from .training import train
+from .table import RecordTable
 
 #: the statistics a partition takes from the whole population (see RecordTable.frequencies)
 FREQUENCY_KINDS = ("surname", "first_names", "first_name")
@@ -227,20 +226,13 @@ def partitioned_link(
     settings = model.settings if model is not None else (settings or MatchSettings())
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    say(f"Normalisation de {len(records)} enregistrements…")
-    table = build_table(records, date_format=settings.date_format, reference=settings.reference)
-    if len(set(table.keys())) != len(table):
-        raise ValueError("deux enregistrements ont la même source et le même identifiant")
-    for what in FREQUENCY_KINDS:
+    table, model = prepare(records, settings, model, say, timings)
+    t = time.perf_counter()
+    for what in FREQUENCY_KINDS:  # computed once here, shared by the forked partitions
         table.frequencies(what)
     table.first_name_sexes()
     table.household_keys()
-    timings["normalisation"] = time.perf_counter() - t0
-    t = time.perf_counter()
-    if model is None:
-        say("Estimation du modèle (u sur paires aléatoires, m par EM)…")
-        model = train(table, settings)
-    timings["training"] = time.perf_counter() - t
+    timings["normalisation"] += time.perf_counter() - t
     t = time.perf_counter()
     assignment, by_departement = partition_of_records(table, partitions)
     cross, too_big, rule_stats = national_pass(table, model.settings.blocking_rules, assignment, national_rules)

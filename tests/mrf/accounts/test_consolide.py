@@ -12,10 +12,7 @@ from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import (
-    Acte,
-    ActeLine,
     AnvDecision,
-    Creance,
     Demande,
     Imputation,
     Payment,
@@ -37,6 +34,8 @@ from mrf.services.comptes.creances import read_creances
 from mrf.services.comptes.resume import load_account_summaries
 from poursuites.prescription import prescription_date
 
+from comptes_world import act, creance, merged_pair
+
 TODAY = date.today()
 
 
@@ -48,25 +47,6 @@ class Account:
     acts: dict[str, date]  # name -> issue date of the act that should count
 
 
-def _creance(s, record: SourceRecord, product: str, ref: str, rar: int, structure: int, taken: date,  # noqa: ANN001
-             **extra) -> int:
-    c = Creance(source_record_id=record.id, product=product, reference=ref, nature="IR", creditor_code="ETAT",
-                creditor_name="État", amount_initial_cents=rar or 5_000, rar_cents=rar, date_prise_en_charge=taken,
-                date_exigibilite=taken + timedelta(days=45), status=extra.pop("status", "en_cours"),
-                structure_id=structure, **extra)
-    s.add(c)
-    s.flush()
-    return c.id
-
-
-def _act(s, rid: int, kind: str, on: date, creances: list[int], **extra) -> Acte:  # noqa: ANN001
-    acte = Acte(redevable_id=rid, kind=kind, issued_on=on, amount_cents=1_000, **extra)
-    acte.lines = [ActeLine(creance_id=cid, amount_cents=1_000) for cid in creances]
-    s.add(acte)
-    s.flush()
-    return acte
-
-
 @pytest.fixture
 def account(app) -> Account:  # noqa: ARG001
     upsert_structures([
@@ -76,47 +56,35 @@ def account(app) -> Account:  # noqa: ARG001
     ])
     with db.transaction() as s:
         sid = {code: i for code, i in s.execute(select(Structure.code, Structure.id))}
-        root = Redevable(nom="LEROY", prenoms="PAUL", date_naissance=date(1970, 1, 2), search_text="LEROY PAUL")
-        s.add(root)
-        s.flush()
-        merged = Redevable(nom="LEROY", prenoms="P", merged_into_id=root.id, search_text="LEROY P")
-        s.add(merged)
-        s.flush()
-        records = []
-        for n, owner in enumerate((root.id, root.id, merged.id)):
-            rec = SourceRecord(source=("impots", "amendes", "secteur_local")[n], source_key=f"K-{n}", nom="LEROY",
-                               code_insee="58079", code_postal="58500", commune="Clamecy", voie="rue du Port")
-            s.add(rec)
-            s.flush()
-            s.add(RecordLink(source_record_id=rec.id, redevable_id=owner, method="batch", probability=0.9))
-            records.append(rec)
+        root, merged, records = merged_pair(s, "LEROY", "PAUL", date(1970, 1, 2), "K",
+                                            ("58079", "58500", "Clamecy", "rue du Port"))
         c = {
-            "plain": _creance(s, records[0], "impots", "IR-1", 40_000, sid["SIP-C"], TODAY - timedelta(days=900)),
-            "lifted": _creance(s, records[0], "impots", "IR-2", 30_000, sid["SIP-C"], TODAY - timedelta(days=1400)),
-            "future": _creance(s, records[0], "impots", "IR-3", 20_000, sid["SIP-C"], TODAY - timedelta(days=800)),
-            "voided": _creance(s, records[1], "amendes", "AM-1", 15_000, sid["TA-C"], TODAY - timedelta(days=1000),
+            "plain": creance(s, records[0], "impots", "IR-1", sid["SIP-C"], TODAY - timedelta(days=900), rar=40_000),
+            "lifted": creance(s, records[0], "impots", "IR-2", sid["SIP-C"], TODAY - timedelta(days=1400), rar=30_000),
+            "future": creance(s, records[0], "impots", "IR-3", sid["SIP-C"], TODAY - timedelta(days=800), rar=20_000),
+            "voided": creance(s, records[1], "amendes", "AM-1", sid["TA-C"], TODAY - timedelta(days=1000), rar=15_000,
                                offence_category="contravention"),
-            "void": _creance(s, records[2], "secteur_local", "T-1", 9_000, sid["SIP-C"],
-                             TODAY - timedelta(days=700)),
-            "hospital": _creance(s, records[2], "secteur_local", "H-1", 7_000, sid["SIP-C"],
-                                 TODAY - timedelta(days=600), is_hospital=True),
-            "paid": _creance(s, records[0], "impots", "IR-0", 0, sid["SIP-C"], TODAY - timedelta(days=2000),
+            "void": creance(s, records[2], "secteur_local", "T-1", sid["SIP-C"], TODAY - timedelta(days=700),
+                            rar=9_000),
+            "hospital": creance(s, records[2], "secteur_local", "H-1", sid["SIP-C"], TODAY - timedelta(days=600),
+                                rar=7_000, is_hospital=True),
+            "paid": creance(s, records[0], "impots", "IR-0", sid["SIP-C"], TODAY - timedelta(days=2000), rar=0,
                              status="soldee"),
         }
         acts: dict[str, date] = {}
         # an SATD later lifted by a mainlevée: it did interrupt prescription
-        satd = _act(s, root.id, "satd_banque", TODAY - timedelta(days=400), [c["lifted"]])
-        _act(s, root.id, "mainlevee", TODAY - timedelta(days=300), [], cancels_id=satd.id)
+        satd = act(s, root.id, "satd_banque", TODAY - timedelta(days=400), [c["lifted"]])
+        act(s, root.id, "mainlevee", TODAY - timedelta(days=300), [], cancels_id=satd.id)
         acts["lifted"] = satd.issued_on
         # an earlier SATD counts; a later mise en demeure voided by an annulation does not
-        acts["voided"] = _act(s, root.id, "satd_tiers", TODAY - timedelta(days=600), [c["voided"]]).issued_on
-        mise = _act(s, root.id, "mise_en_demeure", TODAY - timedelta(days=200), [c["voided"]])
-        _act(s, root.id, "annulation", TODAY - timedelta(days=150), [], cancels_id=mise.id)
+        acts["voided"] = act(s, root.id, "satd_tiers", TODAY - timedelta(days=600), [c["voided"]]).issued_on
+        mise = act(s, root.id, "mise_en_demeure", TODAY - timedelta(days=200), [c["voided"]])
+        act(s, root.id, "annulation", TODAY - timedelta(days=150), [], cancels_id=mise.id)
         # an act recorded void, and a letter that interrupts nothing
-        _act(s, merged.id, "mise_en_demeure", TODAY - timedelta(days=100), [c["void"]], status="annule")
-        _act(s, merged.id, "lettre_relance", TODAY - timedelta(days=50), [c["void"]])
+        act(s, merged.id, "mise_en_demeure", TODAY - timedelta(days=100), [c["void"]], status="annule")
+        act(s, merged.id, "lettre_relance", TODAY - timedelta(days=50), [c["void"]])
         # an act dated after today counts only from its date
-        acts["future"] = _act(s, root.id, "mise_en_demeure", TODAY + timedelta(days=30), [c["future"]]).issued_on
+        acts["future"] = act(s, root.id, "mise_en_demeure", TODAY + timedelta(days=30), [c["future"]]).issued_on
         # a contestation still open, with sursis de paiement
         s.add(Demande(redevable_id=root.id, kind="contestation", received_on=TODAY - timedelta(days=20),
                       creance_ids=[c["plain"]], details={"sursis": True}))
@@ -211,9 +179,10 @@ def _second_account() -> dict[str, int]:
         s.add(rec)
         s.flush()
         s.add(RecordLink(source_record_id=rec.id, redevable_id=red.id, method="batch", probability=0.9))
-        seized = _creance(s, rec, "impots", "G-IR-1", 50_000, sid, TODAY - timedelta(days=500))
-        planned = _creance(s, rec, "impots", "G-IR-2", 24_000, sid, TODAY - timedelta(days=400))
-        written_off = _creance(s, rec, "impots", "G-IR-3", 3_000, sid, TODAY - timedelta(days=1200))
+        seized = creance(s, rec, "impots", "G-IR-1", sid, TODAY - timedelta(days=500), rar=50_000)
+        planned = creance(s, rec, "impots", "G-IR-2", sid, TODAY - timedelta(days=400), rar=24_000)
+        written_off = creance(s, rec, "impots", "G-IR-3", sid, TODAY - timedelta(days=1200), rar=3_000,
+                              amount_initial_cents=3_000)
         iban = "FR7630006000011234567890189"
         bank = Renseignement(redevable_id=red.id, kind="banque", name="Banque du Morvan", iban=iban, source="ficoba",
                              observed_on=TODAY - timedelta(days=90), reliability="confirmee")
@@ -223,9 +192,9 @@ def _second_account() -> dict[str, int]:
                              source="impots", observed_on=TODAY - timedelta(days=80), reliability="npai")
         s.add_all([bank, empty, gone])
         s.flush()
-        satd = _act(s, red.id, "satd_banque", TODAY - timedelta(days=60), [seized], renseignement_id=bank.id)
+        satd = act(s, red.id, "satd_banque", TODAY - timedelta(days=60), [seized], renseignement_id=bank.id)
         s.add(SatdLock(creance_id=seized, renseignement_id=bank.id, generation=0, acte_id=satd.id))
-        refused = _act(s, red.id, "satd_banque", TODAY - timedelta(days=70), [seized], renseignement_id=empty.id)
+        refused = act(s, red.id, "satd_banque", TODAY - timedelta(days=70), [seized], renseignement_id=empty.id)
         s.add(SatdLock(creance_id=seized, renseignement_id=empty.id, generation=0, acte_id=refused.id))
         s.add(TiersAnswer(acte_id=refused.id, kind="pas_de_compte", answered_on=TODAY - timedelta(days=40)))
         plan = Demande(redevable_id=red.id, kind="plan_reglement", received_on=TODAY - timedelta(days=100),

@@ -14,15 +14,10 @@ from sqlalchemy import select
 
 from mrf.extensions import db
 from mrf.models import (
-    Acte,
-    ActeLine,
     Creance,
     Demande,
     Imputation,
     Payment,
-    RecordLink,
-    Redevable,
-    SourceRecord,
     Structure,
     WorklistEntry,
 )
@@ -36,6 +31,8 @@ from mrf.services.comptes.reconnaissances import last_acknowledgement_sql, recon
 from mrf.services.comptes.resume import load_account_summaries, prescription_start_sql
 from poursuites.prescription import prescription_date
 
+from comptes_world import act, creance, merged_pair
+
 TODAY = date.today()
 DAY = timedelta(days=1)
 
@@ -45,25 +42,6 @@ class World:
     root: int
     merged: int
     creances: dict[str, int]
-
-
-def _creance(s, record: SourceRecord, product: str, ref: str, structure: int, taken: date,  # noqa: ANN001
-             rar: int = 10_000, **extra) -> int:
-    c = Creance(source_record_id=record.id, product=product, reference=ref, nature="IR", creditor_code="ETAT",
-                creditor_name="État", amount_initial_cents=max(rar, 5_000), rar_cents=rar,
-                date_prise_en_charge=taken, date_exigibilite=taken + 45 * DAY,
-                status=extra.pop("status", "en_cours"), structure_id=structure, **extra)
-    s.add(c)
-    s.flush()
-    return c.id
-
-
-def _act(s, rid: int, kind: str, on: date, creances: list[int], **extra) -> Acte:  # noqa: ANN001
-    acte = Acte(redevable_id=rid, kind=kind, issued_on=on, amount_cents=1_000, **extra)
-    acte.lines = [ActeLine(creance_id=cid, amount_cents=1_000) for cid in creances]
-    s.add(acte)
-    s.flush()
-    return acte
 
 
 def _pay(s, rid: int, on: date, creance: int, payer: str = "redevable", **extra) -> Payment:  # noqa: ANN001
@@ -83,52 +61,40 @@ def world(app) -> World:  # noqa: ARG001
     ])
     with db.transaction() as s:
         sid = {code: i for code, i in s.execute(select(Structure.code, Structure.id))}
-        root = Redevable(nom="MOREAU", prenoms="ANNE", date_naissance=date(1975, 3, 4), search_text="MOREAU ANNE")
-        s.add(root)
-        s.flush()
-        merged = Redevable(nom="MOREAU", prenoms="A", merged_into_id=root.id, search_text="MOREAU A")
-        s.add(merged)
-        s.flush()
-        records = []
-        for n, owner in enumerate((root.id, root.id, merged.id)):
-            rec = SourceRecord(source=("impots", "amendes", "secteur_local")[n], source_key=f"P-{n}", nom="MOREAU",
-                               code_insee="58086", code_postal="58200", commune="Cosne", voie="rue du Pont")
-            s.add(rec)
-            s.flush()
-            s.add(RecordLink(source_record_id=rec.id, redevable_id=owner, method="batch", probability=0.9))
-            records.append(rec)
+        root, merged, records = merged_pair(s, "MOREAU", "ANNE", date(1975, 3, 4), "P",
+                                            ("58086", "58200", "Cosne", "rue du Pont"))
         imp, amd, loc = records
         sip, ta = sid["SIP-P"], sid["TA-P"]
         c = {
             # acts: lifted (counts), voided by an annulation (does not), void, future, not interrupting
-            "lifted": _creance(s, imp, "impots", "P-IR-1", sip, TODAY - 1400 * DAY),
-            "voided": _creance(s, imp, "impots", "P-IR-2", sip, TODAY - 1420 * DAY),
-            "future": _creance(s, imp, "impots", "P-IR-3", sip, TODAY - 1410 * DAY),
+            "lifted": creance(s, imp, "impots", "P-IR-1", sip, TODAY - 1400 * DAY),
+            "voided": creance(s, imp, "impots", "P-IR-2", sip, TODAY - 1420 * DAY),
+            "future": creance(s, imp, "impots", "P-IR-3", sip, TODAY - 1410 * DAY),
             # acknowledgements: the debtor's part-payment (counts), a later reversed one and a tiers' (do not)
-            "paid": _creance(s, imp, "impots", "P-IR-4", sip, TODAY - 1430 * DAY),
+            "paid": creance(s, imp, "impots", "P-IR-4", sip, TODAY - 1430 * DAY),
             # a payment-plan request naming it (its id written as a string), after an SATD
-            "plan": _creance(s, loc, "secteur_local", "P-T-1", sip, TODAY - 1440 * DAY),
+            "plan": creance(s, loc, "secteur_local", "P-T-1", sip, TODAY - 1440 * DAY),
             # an amende: neither part-payment nor plan request interrupts its prescription
-            "amende": _creance(s, amd, "amendes", "P-AM-1", ta, TODAY - 1000 * DAY,
+            "amende": creance(s, amd, "amendes", "P-AM-1", ta, TODAY - 1000 * DAY,
                                offence_category="contravention"),
             # barred already, and a créance soldée: not in the nearest prescription to come
-            "barred": _creance(s, imp, "impots", "P-IR-5", sip, TODAY - 1600 * DAY),
-            "soldee": _creance(s, imp, "impots", "P-IR-6", sip, TODAY - 1450 * DAY, rar=0, status="soldee"),
+            "barred": creance(s, imp, "impots", "P-IR-5", sip, TODAY - 1600 * DAY),
+            "soldee": creance(s, imp, "impots", "P-IR-6", sip, TODAY - 1450 * DAY, rar=0, status="soldee"),
         }
-        satd = _act(s, root.id, "satd_banque", TODAY - 400 * DAY, [c["lifted"]])
-        _act(s, root.id, "mainlevee", TODAY - 300 * DAY, [], cancels_id=satd.id)
-        mise = _act(s, root.id, "mise_en_demeure", TODAY - 200 * DAY, [c["voided"]])
-        _act(s, root.id, "annulation", TODAY - 150 * DAY, [], cancels_id=mise.id)
-        _act(s, merged.id, "mise_en_demeure", TODAY - 100 * DAY, [c["future"]], status="annule")
-        _act(s, merged.id, "lettre_relance", TODAY - 50 * DAY, [c["future"], c["voided"]])
-        _act(s, root.id, "mise_en_demeure", TODAY + 30 * DAY, [c["future"]])
+        satd = act(s, root.id, "satd_banque", TODAY - 400 * DAY, [c["lifted"]])
+        act(s, root.id, "mainlevee", TODAY - 300 * DAY, [], cancels_id=satd.id)
+        mise = act(s, root.id, "mise_en_demeure", TODAY - 200 * DAY, [c["voided"]])
+        act(s, root.id, "annulation", TODAY - 150 * DAY, [], cancels_id=mise.id)
+        act(s, merged.id, "mise_en_demeure", TODAY - 100 * DAY, [c["future"]], status="annule")
+        act(s, merged.id, "lettre_relance", TODAY - 50 * DAY, [c["future"], c["voided"]])
+        act(s, root.id, "mise_en_demeure", TODAY + 30 * DAY, [c["future"]])
         _pay(s, root.id, TODAY - 250 * DAY, c["paid"])
         reversed_ = _pay(s, root.id, TODAY - 90 * DAY, c["paid"])
         _pay(s, root.id, TODAY - 80 * DAY, c["paid"], reverses_id=reversed_.id).imputations[0].amount_cents = -1_000
         _pay(s, root.id, TODAY - 60 * DAY, c["paid"], payer="tiers")
         _pay(s, root.id, TODAY - 40 * DAY, c["amende"])
         _pay(s, root.id, TODAY + 20 * DAY, c["barred"])  # not yet received
-        _act(s, root.id, "satd_tiers", TODAY - 500 * DAY, [c["plan"]])
+        act(s, root.id, "satd_tiers", TODAY - 500 * DAY, [c["plan"]])
         s.add(Demande(redevable_id=merged.id, kind="plan_reglement", received_on=TODAY - 120 * DAY,
                       creance_ids=[str(c["plan"]), c["amende"]], details={}))
         s.add(Demande(redevable_id=root.id, kind="contestation", received_on=TODAY - 30 * DAY,

@@ -199,6 +199,22 @@ def test_a_temoins_action_in_an_office_list_is_stored_for_the_day_and_precompute
         assert computed == [other]
 
 
+def test_accounts_list_of_a_structure_counts_a_temoins_own_creances(app, world, cli) -> None:
+    """`mrf accounts list --structure`: a témoin's products and total are the office's own, as in its list."""
+    import json
+
+    def row(code: str) -> dict:
+        out = cli.invoke(args=["accounts", "list", "--structure", code, "--json"])
+        assert out.exit_code == 0, out.output
+        return next(r for r in json.loads(out.stdout) if r["id"] == world.mine)
+
+    before = row("TA-A")
+    assert before["total_due_cents"] >= IR + TF + AFM + EAU and len(before["products"]) == 3
+    publish_control(app, world.mine)
+    assert row("TA-A") == {"id": world.mine, "products": ["amendes"], "total_due_cents": AFM}
+    assert row("SIP-B") == {"id": world.mine, "products": ["secteur_local"], "total_due_cents": EAU}
+
+
 def test_work_list_on_the_command_line_shows_the_offices_own_part(app, world, cli) -> None:
     publish_control(app, world.mine)
     out = cli.invoke(args=["worklist", "show", "--structure", "TA-A"])

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from panels.scope import ScopeGroup
 
 from ...extensions import db
 from ...models import Assignment, Creance, RecordLink, Redevable, Structure
 from ..errors import Refus
+from ..panels.perimetre import members_in_group
 from .vocabulaire import PRODUITS, StatutCreance
 
 PRODUCTS: tuple[str, ...] = PRODUITS
@@ -42,27 +46,36 @@ def list_accounts(products: Sequence[str] = (), structure_code: str | None = Non
     """Accounts holding every product in PRODUCTS (any when empty), largest total due first.
 
     A product is held when the account has a créance of it that is not cancelled; the total due
-    is the sum of the restes à recouvrer of its créances not cancelled."""
+    is the sum of the restes à recouvrer of its créances not cancelled. With a structure, a témoin of the
+    control group counts only that structure's créances (handled as without the product), as in its work
+    list."""
     unknown = [p for p in products if p not in PRODUCTS]
     if unknown:
         raise AccountQueryError(f"Produit inconnu : {', '.join(unknown)} (attendu : {', '.join(PRODUCTS)}).")
+    linked, member = aliased(Redevable), aliased(Redevable)
+    root = func.coalesce(linked.merged_into_id, linked.id)  # the créances of accounts merged into it count
     with db.new_session() as session:
-        filters = [Redevable.merged_into_id.is_(None), Creance.status != StatutCreance.ANNULEE]
+        filters = [Creance.status != StatutCreance.ANNULEE]
         if structure_code:
             structure_id = session.scalar(select(Structure.id).where(Structure.code == structure_code))
             if structure_id is None:
                 raise AccountQueryError(f"Structure inconnue : « {structure_code} ».")
-            filters.append(Redevable.id.in_(accounts_of_structure(structure_id)))
+            filters.append(root.in_(select(func.coalesce(member.merged_into_id, member.id))
+                                    .where(member.id.in_(accounts_of_structure(structure_id)))))
+            filters.append(or_(root.not_in(members_in_group(ScopeGroup.CONTROL.value)),
+                               Creance.structure_id == structure_id))
         holds = [func.max(case((Creance.product == p, 1), else_=0)).label(p) for p in PRODUCTS]
-        query = (select(Redevable.id, func.sum(Creance.rar_cents).label("total"), *holds)
-                 .join(RecordLink, RecordLink.redevable_id == Redevable.id)
+        total = func.sum(Creance.rar_cents)
+        query = (select(root.label("id"), total.label("total"), *holds)
+                 .select_from(RecordLink)
+                 .join(linked, linked.id == RecordLink.redevable_id)
                  .join(Creance, Creance.source_record_id == RecordLink.source_record_id)
                  .where(and_(*filters))
-                 .group_by(Redevable.id))
+                 .group_by(root))
         if products:
             query = query.having(and_(*(func.max(case((Creance.product == p, 1), else_=0)) == 1
                                         for p in products)))
-        query = query.order_by(func.sum(Creance.rar_cents).desc(), Redevable.id)
+        query = query.order_by(total.desc(), root)
         if limit is not None:
             query = query.limit(limit)
         rows = session.execute(query).all()

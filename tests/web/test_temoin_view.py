@@ -151,6 +151,45 @@ def test_work_list_entry_of_a_temoin_counts_the_structures_own_creances(app, wor
     assert euros(AFM) in table and euros(IR + TF + AFM + EAU) not in table
 
 
+def test_a_temoins_request_is_a_deadline_for_the_offices_of_its_creances_only(app, world) -> None:
+    """Handled as without the product: a debtor's request about the amende is the trésorerie's to answer, not
+    the SIPs'; a request naming no créance is every office's. Incremental refresh = full refresh."""
+    from mrf.models import Demande
+    from mrf.services.comptes.priorite import regles
+
+    sip, ta, sip_b = (world.structures[c] for c in ("SIP-A", "TA-A", "SIP-B"))
+    today = date.today()
+    rules = regles(today)
+    publish_control(app, world.mine)
+
+    def deadline(structure: int) -> tuple:
+        with db.new_session() as s:
+            e = s.scalar(select(WorklistEntry).where(WorklistEntry.structure_id == structure,
+                                                     WorklistEntry.redevable_id == world.mine))
+            return e.next_deadline, e.deadline_kind
+
+    with app.app_context():
+        worklist.sync(full=True)
+        before = {x: deadline(x) for x in (sip, ta, sip_b)}
+        with db.transaction() as s:
+            s.add(Demande(redevable_id=world.mine, kind="remise_gracieuse", received_on=today - timedelta(days=10),
+                          creance_ids=[world.creances["afm"]]))
+        worklist.sync()
+        answer_by = today - timedelta(days=10) + timedelta(days=rules.request_days["remise_gracieuse"])
+        assert deadline(ta) == (answer_by, "demande")
+        assert deadline(sip) == before[sip] and deadline(sip_b) == before[sip_b] == (None, None)
+        incremental = _entries()
+        worklist.sync(full=True)
+        assert _entries() == incremental
+        with db.transaction() as s:  # naming no créance: the whole account's, in every office's list
+            s.add(Demande(redevable_id=world.mine, kind="contestation", received_on=today - timedelta(days=20),
+                          creance_ids=[]))
+        worklist.sync()
+        whole = today - timedelta(days=20) + timedelta(days=rules.request_days["contestation"])
+        assert deadline(sip_b) == (whole, "demande")
+        assert deadline(ta) == min((answer_by, "demande"), (whole, "demande"))
+
+
 def test_next_action_of_a_temoin_in_an_office_list_is_its_own(app, world, client_for) -> None:
     publish_control(app, world.mine)
     with app.app_context():

@@ -162,7 +162,7 @@ def test_an_instalment_paid_within_the_grace_period_is_not_missed(world) -> None
     today = date.today()
     _missed_plan(world, today - timedelta(days=8), grace_days=5)
     with db.new_session() as s:
-        assert echeances.echeances(s, [world.assigned], today)[world.assigned] == (today - timedelta(days=8),
+        assert echeances.echeances(s, [world.assigned], today)[(world.assigned, None)] == (today - timedelta(days=8),
                                                                                   "echeancier")
     with db.transaction() as s:  # paid 4 days after the due date: within the 5 days of grace
         payment = Payment(redevable_id=world.assigned, amount_cents=15_000, received_on=today - timedelta(days=4),
@@ -170,8 +170,8 @@ def test_an_instalment_paid_within_the_grace_period_is_not_missed(world) -> None
         payment.imputations = [Imputation(creance_id=world.creances["assigned"], amount_cents=15_000)]
         s.add(payment)
     with db.new_session() as s:
-        assert world.assigned not in echeances.echeances(s, [world.assigned], today)
-        assert world.assigned not in echeances.echeances(s, None, today)  # the full refresh's rule too
+        assert (world.assigned, None) not in echeances.echeances(s, [world.assigned], today)
+        assert (world.assigned, None) not in echeances.echeances(s, None, today)  # the full refresh's rule too
 
 
 def test_missed_instalment_leaves_the_list_once_poursuites_resume(world, client_for) -> None:
@@ -236,7 +236,7 @@ def test_commissaire_phase_ending_follow_ups_and_phase_ended(world, client_for) 
                                survenu_le=today, details={"jours": 10}))
     agent.get("/travail")
     with db.new_session() as s:
-        assert echeances.echeances(s, [world.mine], today)[world.mine] == (today + timedelta(days=25),
+        assert echeances.echeances(s, [world.mine], today)[(world.mine, None)] == (today + timedelta(days=25),
                                                                           "fin_comminatoire")
     assert _entry(world.mine, sid).deadline_kind == "satd"  # now the tiers' answer (in 20 days) comes first
 

@@ -4,8 +4,8 @@ prescription and pending deadlines; filtered, sorted, one page at a time.
 Which accounts: those assigned to the structure (assignment in force) or holding a créance it
 manages — the rule of ``access``. What each figure is, per account and over *all* its créances
 (the consolidated account, every product; for a témoin of the control group, handled as without the
-product, only the structure's own créances and SATD — requests, payment plans and commissaires' dossiers
-stay the account's):
+product, only the structure's own créances and what concerns them: its SATD, the requests and payment
+plans naming its créances, the dossiers it handed to a commissaire — ``echeances``):
 
 - total due: reste à recouvrer of the créances ``en_cours``;
 - products: those with something due;
@@ -399,10 +399,12 @@ def _entries_select(sqlite: bool, family: list[int] | None, today: date) -> Any:
                        for kind, days in rules.request_days.items()],
                      else_=_plus_days(sqlite, Demande.received_on, rules.default_request_days))
     # A request's deadline is the date the administration must answer by, never its receipt date.
-    # a request is the whole account's (it may name créances of several offices)
+    # a request is the whole account's (it may name créances of several offices); a témoin's naming créances
+    # goes to the lists of those créances' offices only (``echeances``)
     pending_request = (select(Demande.redevable_id.label("rid"), literal(None, Integer).label("owner"),
                               answer_by.label("d"), literal("demande").label("k"))
-                       .where(~exists().where(RequestDecision.request_id == Demande.id)))
+                       .where(~exists().where(RequestDecision.request_id == Demande.id),
+                              or_(Demande.redevable_id.not_in(control), _names_no_creance())))
     if family is not None:
         pending_satd = pending_satd.where(Acte.redevable_id.in_(family))
         pending_request = pending_request.where(Demande.redevable_id.in_(family))
@@ -439,6 +441,11 @@ _ENTRY_COLUMNS = ["structure_id", "redevable_id", "total_due_cents", "has_impots
                   "sort_name", "refreshed_at"]
 
 
+def _names_no_creance() -> Any:
+    """A request naming no créance (JSON list empty): the whole account's, témoin or not."""
+    return or_(Demande.creance_ids.is_(None), func.json_array_length(Demande.creance_ids) == 0)
+
+
 def _sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
@@ -459,15 +466,19 @@ def refresh_all(session: Session) -> dict[str, int]:
 def _apply_deadlines(session: Session, family: list[int] | None, today: date) -> None:
     """Bring forward the entries' deadline to a missed instalment or a commissaire's dossier deadline
     when it comes first (``echeances``: rules computed by the libraries, not in SQL)."""
-    found = echeances.echeances(session, family, today)
-    if not found:
-        return
+    found = echeances.echeances(session, family, today, members_in_group(ScopeGroup.CONTROL.value))
     e = WorklistEntry.__table__.c
-    session.execute(
-        update(WorklistEntry.__table__)
-        .where(e.redevable_id == bindparam("rid"), or_(e.next_deadline.is_(None), e.next_deadline > bindparam("d")))
-        .values(next_deadline=bindparam("d"), deadline_kind=bindparam("k")),
-        [{"rid": rid, "d": d, "k": k} for rid, (d, k) in found.items()])
+    earlier = or_(e.next_deadline.is_(None), e.next_deadline > bindparam("d"))
+    for per_office in (False, True):  # every list of the account; one office's list of a témoin
+        rows = [{"rid": rid, "sid": sid, "d": d, "k": k} for (rid, sid), (d, k) in found.items()
+                if (sid is not None) == per_office]
+        if not rows:
+            continue
+        where = [e.redevable_id == bindparam("rid"), earlier]
+        if per_office:
+            where.append(e.structure_id == bindparam("sid"))
+        session.execute(update(WorklistEntry.__table__).where(*where)
+                        .values(next_deadline=bindparam("d"), deadline_kind=bindparam("k")), rows)
 
 
 def _counts(session: Session, family: list[int] | None) -> dict[str, int]:

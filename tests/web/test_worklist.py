@@ -255,3 +255,22 @@ def test_a_page_leaves_a_large_refresh_to_the_writer_at_work(world, client_for, 
     page = agent.get("/travail?tri=montant").get_data(as_text=True)
     assert "mise-a-jour-en-cours" not in page
     assert _names(agent)[0] == "BERNARD"
+
+
+def test_a_large_writer_leaves_the_first_pages_next_actions_computed(world, client_for) -> None:
+    """The writer that changed the accounts computes the next actions of the lists' first pages, témoins'
+    per office included: the page reads them and computes no plan."""
+    from mrf.models import WorklistAction
+    from mrf.services.poursuites import prochaine_action as pa
+
+    client_for("agent").get("/travail")
+    with db.transaction() as s:  # a change on every account: their stored actions are dropped
+        for rid in (world.mine, world.other, world.assigned):
+            s.add(Assignment(redevable_id=rid, structure_id=world.structures["SIP-A"], reason="test"))
+    worklist.sync()
+    with db.new_session() as s:
+        assert s.scalar(select(WorklistAction.redevable_id).limit(1)) is None
+    worklist.WriterRefresh().done()
+    with db.new_session() as s:
+        listed = set(s.scalars(select(WorklistEntry.redevable_id)))
+        assert set(pa.stored(s, listed, date.today())) == listed

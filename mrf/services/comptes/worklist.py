@@ -119,11 +119,13 @@ CHUNK = 2000  # accounts recomputed per INSERT … SELECT
 FULL_REFRESH_ABOVE = 50_000  # more dirty accounts than this: recompute everything
 #: A page refreshes at most this many changed accounts itself (a few tenths of a second): more means a
 #: large writer (an import's attach, a mass SATD) is at work, and it refreshes the lists as it goes.
-PAGE_BUDGET = 300
+PAGE_BUDGET = 100
 #: ... unless the lists have not been refreshed for this long: then the page does it (nobody else is).
 PAGE_MAX_LAG = timedelta(seconds=60)
 #: Seconds between two refreshes by a large writer (``WriterRefresh``): new accounts appear within about this.
 WRITER_PERIOD = 0.5
+#: Seconds between two precomputations of the first pages' next actions by a large writer.
+WRITER_ACTIONS_PERIOD = 2.0
 COUNT_CAP = 10_000  # filtered lists are counted up to this many accounts
 
 
@@ -685,18 +687,37 @@ def sync_if_needed() -> SyncReport:
 class WriterRefresh:
     """The refresh of a large writer (an import's attach, a batch of SATD): every ``WRITER_PERIOD`` seconds
     as it goes, without queueing behind a page's refresh (``tick``), and at its end, waiting, so that the
-    lists are exact when it ends (``done``). Pages leave it the large refreshes (``PAGE_BUDGET``)."""
+    lists are exact when it ends (``done``). Pages leave it the large refreshes (``PAGE_BUDGET``).
+
+    Every ``WRITER_ACTIONS_PERIOD`` seconds and at the end it also computes the next actions missing on the
+    first page of every list (accounts it changed lose theirs, new ones have none): the page an agent
+    opens first then reads them instead of computing plans."""
 
     def __init__(self) -> None:
-        self.last = time.perf_counter()
+        self.last = self.last_actions = time.perf_counter()
 
     def tick(self) -> None:
-        if time.perf_counter() - self.last >= WRITER_PERIOD:
-            sync(wait=False)
-            self.last = time.perf_counter()
+        now = time.perf_counter()
+        if now - self.last < WRITER_PERIOD:
+            return
+        if sync(wait=False).mode != "aucune" and now - self.last_actions >= WRITER_ACTIONS_PERIOD:
+            _first_page_actions()
+            self.last_actions = time.perf_counter()
+        self.last = time.perf_counter()
 
     def done(self) -> SyncReport:
-        return sync()
+        report = sync()
+        _first_page_actions()
+        return report
+
+
+def _first_page_actions() -> int:
+    from ..poursuites.prochaine_action import precalculer  # the plan is built on the accounts, not the reverse
+
+    with db.new_session() as session:
+        rows = first_rows(session, PER_PAGE)
+        ids = first_accounts(session, PER_PAGE, rows)
+    return precalculer(ids, offices=rows)
 
 
 def _recent(refreshed_at: Any, now: datetime) -> bool:

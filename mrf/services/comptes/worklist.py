@@ -122,7 +122,8 @@ FULL_REFRESH_ABOVE = 50_000  # more dirty accounts than this: recompute everythi
 PAGE_BUDGET = 100
 #: ... unless the lists have not been refreshed for this long: then the page does it (nobody else is).
 PAGE_MAX_LAG = timedelta(seconds=60)
-#: Seconds between two refreshes by a large writer (``WriterRefresh``): new accounts appear within about this.
+#: Seconds between two refreshes by a large writer (``WriterRefresh``; on SQLite, after each of its steps):
+#: new accounts appear within about this.
 WRITER_PERIOD = 0.5
 #: Seconds between two precomputations of the first pages' next actions by a large writer.
 WRITER_ACTIONS_PERIOD = 2.0
@@ -695,10 +696,12 @@ class WriterRefresh:
 
     def __init__(self) -> None:
         self.last = self.last_actions = time.perf_counter()
+        # SQLite serialises writers: many small refreshes hold the write lock briefly, pages wait less
+        self.period = 0.0 if db.is_sqlite else WRITER_PERIOD
 
     def tick(self) -> None:
         now = time.perf_counter()
-        if now - self.last < WRITER_PERIOD:
+        if now - self.last < self.period:
             return
         if sync(wait=False).mode != "aucune" and now - self.last_actions >= WRITER_ACTIONS_PERIOD:
             _first_page_actions()

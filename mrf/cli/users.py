@@ -147,7 +147,7 @@ def worklist_show(structure_code: str | None, sort: str, deadline: str | None, p
     from ..services.comptes import worklist as service
     from ..services.poursuites.prochaine_action import actions_du_jour
 
-    service.sync_if_needed()
+    service.sync()  # not a page: the whole refresh, whatever its size
     with db.new_session() as session:
         sid = None
         if structure_code is not None:

@@ -77,6 +77,8 @@ class WorklistState(Base):
     counts: Mapped[dict] = mapped_column(default=dict)  # structure id (text) -> number of entries
     full_refresh_at: Mapped[datetime | None]
     refreshed_at: Mapped[datetime | None]
+    # a large writer refreshing the lists as it goes (``WriterRefresh``) since then; None when it has ended
+    writer_at: Mapped[datetime | None]
 
 
 # Indexes the web pages need on other areas' tables (declared here so that autogenerate keeps them;

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..extensions import db
 from ..services.admin import access
 from ..services.comptes import situations as comptes_situations
-from ..services.comptes.consolide import CompteCharge
+from ..services.comptes.vue import AccountView
 from ..services.errors import ErreurService
 from ..services.poursuites import paiements, situations, surcouverture
 from .access import redevable_or_404, role_required
@@ -41,11 +41,16 @@ class MainleveeForm(FlaskForm):
     acte = HiddenField(validators=[DataRequired()])
 
 
-def panel(redevable_id: int, account: CompteCharge) -> dict[str, Any]:
-    """What the account page shows of the legal guards (situations, mainlevées proposed on the account
-    the page has loaded — for a témoin seen by one office, on that office's créances)."""
+def panel(redevable_id: int, account: AccountView) -> dict[str, Any]:
+    """What the account page shows of the legal guards (situations, mainlevées proposed on the account the
+    page has loaded). A témoin seen by one office: the whole account's proposals, as recording computes
+    them, on the SATD that office sees only."""
     try:
-        proposed = surcouverture.mainlevees_du_compte(account)
+        if account.visible_acte_ids is not None:
+            proposed = [m for m in surcouverture.mainlevees_proposees(redevable_id)
+                        if int(m.acte_id) in account.visible_acte_ids]
+        else:
+            proposed = surcouverture.mainlevees_du_compte(account.charge)
     except ErreurService:
         proposed = []
     return {"situations": situations.situations_of(redevable_id), "mainlevees": proposed,

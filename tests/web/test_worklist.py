@@ -223,15 +223,16 @@ def test_a_page_does_not_queue_behind_a_refresh_under_way(world, client_for) -> 
 
 
 def test_a_page_leaves_a_large_refresh_to_the_writer_at_work(world, client_for, monkeypatch) -> None:
-    """More changed accounts than a page's budget (an import's attach at work): the page shows the entries
-    as they are and says the lists are being updated; the writer's refresh brings them; when nobody has
-    refreshed for ``PAGE_MAX_LAG``, the page does it itself."""
+    """More changed accounts than a page's budget while a large writer (an import's attach) is at work: the
+    page shows the entries as they are and says the lists are being updated; the writer's refresh brings
+    them; when the writer has not refreshed for ``PAGE_MAX_LAG``, or no writer is at work, the page does it."""
     from mrf.models import WorklistState
 
     agent = client_for("agent")
     sid = world.structures["SIP-A"]
     assert _names(agent) == ["DUPONT", "BERNARD"]
     monkeypatch.setattr(worklist, "PAGE_BUDGET", 1)
+    worklist.sync(writer=True)  # a large writer (an import's attach) is at work
     with db.transaction() as s:  # two accounts change: MARTIN assigned to SIP-A, DUPONT's dette grows
         s.add(Assignment(redevable_id=world.other, structure_id=sid, reason="test"))
         s.add(Assignment(redevable_id=world.mine, structure_id=sid, reason="test"))
@@ -239,11 +240,11 @@ def test_a_page_leaves_a_large_refresh_to_the_writer_at_work(world, client_for, 
     assert 'data-testid="mise-a-jour-en-cours"' in page and "2 comptes modifiés" in page
     assert _names(agent) == ["DUPONT", "BERNARD"]  # as they were: MARTIN not yet there
     assert "mise-a-jour-en-cours" in agent.get("/recherche?nom=martin").get_data(as_text=True)
-    assert worklist.sync().mode == "partielle"  # the writer's own refresh (no budget)
+    assert worklist.sync(writer=True).mode == "partielle"  # the writer's own refresh (no budget)
     page = agent.get("/travail?tri=montant").get_data(as_text=True)
     assert "mise-a-jour-en-cours" not in page
     assert set(_names(agent)) == {"DUPONT", "BERNARD", "MARTIN"}
-    with db.transaction() as s:  # nobody refreshed for longer than the page may wait: the page does it
+    with db.transaction() as s:  # the writer stopped refreshing long ago (killed): the page does it
         for rid, reference in ((world.assigned, "IR-LAG-1"), (world.other, "IR-LAG-2")):
             record = s.scalar(select(RecordLink.source_record_id).where(RecordLink.redevable_id == rid).limit(1))
             s.add(Creance(source_record_id=record, product="impots", reference=reference, nature="IR",
@@ -251,10 +252,20 @@ def test_a_page_leaves_a_large_refresh_to_the_writer_at_work(world, client_for, 
                           rar_cents=9_000_000 if rid == world.assigned else 100, date_prise_en_charge=date.today(),
                           date_exigibilite=date.today(), structure_id=sid))
         state = s.get(WorklistState, 1)
-        state.refreshed_at = datetime.now(UTC) - worklist.PAGE_MAX_LAG - timedelta(seconds=1)
+        state.writer_at = datetime.now(UTC) - worklist.PAGE_MAX_LAG - timedelta(seconds=1)
     page = agent.get("/travail?tri=montant").get_data(as_text=True)
     assert "mise-a-jour-en-cours" not in page
     assert _names(agent)[0] == "BERNARD"
+    worklist.sync(writer=False)  # no writer at work: a page refreshes whatever the number of changes
+    with db.transaction() as s:  # MARTIN's new dette puts him first; DUPONT changes too
+        for rid, reference, cents in ((world.other, "IR-SEUL-1", 90_000_000), (world.mine, "IR-SEUL-2", 100)):
+            record = s.scalar(select(RecordLink.source_record_id).where(RecordLink.redevable_id == rid).limit(1))
+            s.add(Creance(source_record_id=record, product="impots", reference=reference, nature="IR",
+                          creditor_code="ETAT", creditor_name="État", amount_initial_cents=cents, rar_cents=cents,
+                          date_prise_en_charge=date.today(), date_exigibilite=date.today(), structure_id=sid))
+    page = agent.get("/travail?tri=montant").get_data(as_text=True)
+    assert "mise-a-jour-en-cours" not in page
+    assert _names(agent)[0] == "MARTIN"
 
 
 def test_a_large_writer_leaves_the_first_pages_next_actions_computed(world, client_for) -> None:

@@ -1,4 +1,5 @@
-"""worklist action per office: a témoin's next action in an office's list is stored too (key account + structure)
+"""worklist action per office (a témoin's next action in an office's list is stored too, key account + structure);
+worklist state: when a large writer last refreshed the lists
 
 Revision ID: 0022
 Revises: 0021
@@ -35,8 +36,14 @@ def _create(with_structure: bool) -> None:
 def upgrade() -> None:
     op.drop_table('worklist_action')
     _create(with_structure=True)
+    with op.batch_alter_table('worklist_state') as batch:
+        batch.add_column(sa.Column('writer_at', sa.DateTime(timezone=True), nullable=True))
+    # The entries are a cache: the next list recomputes them with a témoin's deadlines per office.
+    op.execute("DELETE FROM worklist_state")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('worklist_state') as batch:
+        batch.drop_column('writer_at')
     op.drop_table('worklist_action')
     _create(with_structure=False)

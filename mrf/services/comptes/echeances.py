@@ -32,7 +32,7 @@ from panels.scope import ScopeGroup
 from poursuites.huissier import Phase, relances
 from poursuites.requests import Paiement, PlanDeReglement, PlanState, plan_status
 
-from ...models import Acte, ActeLine, Creance, Demande, Imputation, PanelMember, Payment, RequestDecision
+from ...models import Acte, ActeLine, Creance, Demande, Imputation, Payment, RequestDecision
 from ..commissaires.registre import charger
 from ..panels.perimetre import members_in_group
 from . import famille
@@ -158,7 +158,7 @@ def echeances(session: Session, family: list[int] | None, today: date,
     if not found:
         return {}
     roots = famille.roots_of(session, {rid for rid, _offices, _d in found})
-    temoins = set(session.scalars(control.where(PanelMember.redevable_id.in_(set(roots.values())))))
+    temoins = set(session.scalars(control))  # the control groups are small: no list of ids in the query
     out: dict[tuple[int, int | None], Deadline] = {}
     for rid, offices, deadline in found:
         root = roots.get(rid, rid)

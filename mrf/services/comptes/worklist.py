@@ -37,8 +37,9 @@ their expressions; prescription is built from the loader's SQL forms, checked ag
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -120,7 +121,8 @@ FULL_REFRESH_ABOVE = 50_000  # more dirty accounts than this: recompute everythi
 #: A page refreshes at most this many changed accounts itself (a few tenths of a second): more means a
 #: large writer (an import's attach, a mass SATD) is at work, and it refreshes the lists as it goes.
 PAGE_BUDGET = 100
-#: ... unless the lists have not been refreshed for this long: then the page does it (nobody else is).
+#: ... and only while such a writer has refreshed the lists less than this long ago (a killed one is not
+#: waited for): else the page does it (nobody else is).
 PAGE_MAX_LAG = timedelta(seconds=60)
 #: Seconds between two refreshes by a large writer (``WriterRefresh``; on SQLite, after each of its steps):
 #: new accounts appear within about this.
@@ -624,14 +626,14 @@ def needs_sync(session: Session) -> bool:
             or state.watermarks != current_watermarks(session))
 
 
-def sync(full: bool = False, wait: bool = True, budget: int | None = None) -> SyncReport:
+def sync(full: bool = False, wait: bool = True, budget: int | None = None, writer: bool | None = None) -> SyncReport:
     """Bring the entries up to date with what changed since the last refresh (one transaction).
 
     ``wait=False`` (pages): when another refresh holds the state row, return at once rather than queue
     behind it — the page shows the entries as they are, and the running refresh or the next page brings
     them up to date (PostgreSQL; SQLite serialises writers anyway). ``budget`` (pages): more changed
-    accounts than this, with lists refreshed less than ``PAGE_MAX_LAG`` ago, is left to the writer at work
-    (report ``differee``)."""
+    accounts than this, while a large writer refreshes the lists (it did less than ``PAGE_MAX_LAG`` ago),
+    is left to it (report ``differee``). ``writer``: True from a large writer at work, False when it ends."""
     for _ in range(2):
         try:
             with db.transaction() as session:
@@ -643,6 +645,8 @@ def sync(full: bool = False, wait: bool = True, budget: int | None = None) -> Sy
                     state = WorklistState(id=1, watermarks={}, counts={})
                     session.add(state)
                     session.flush()
+                if writer is not None:
+                    state.writer_at = datetime.now(UTC) if writer else None
                 new = current_watermarks(session)
                 old = dict(state.watermarks or {})
                 # Prescription depends on the day: entries computed on an earlier day are all recomputed.
@@ -655,7 +659,7 @@ def sync(full: bool = False, wait: bool = True, budget: int | None = None) -> Sy
                 if not full and old and not _new_batch_run(session, old, new):
                     dirty = _dirty(session, old, new)
                     full = len(dirty) > FULL_REFRESH_ABOVE
-                    if budget is not None and len(dirty) > budget and _recent(state.refreshed_at, now):
+                    if budget is not None and len(dirty) > budget and _recent(state.writer_at, now):
                         return SyncReport("differee", len(dirty))
                 else:
                     full = True
@@ -692,26 +696,45 @@ class WriterRefresh:
 
     Every ``WRITER_ACTIONS_PERIOD`` seconds and at the end it also computes the next actions missing on the
     first page of every list (accounts it changed lose theirs, new ones have none): the page an agent
-    opens first then reads them instead of computing plans."""
+    opens first then reads them instead of computing plans.
+
+    A failure here is logged and does not stop the writer: the lists are a cache, the next page or refresh
+    brings them up to date."""
 
     def __init__(self) -> None:
         self.last = self.last_actions = time.perf_counter()
         # SQLite serialises writers: many small refreshes hold the write lock briefly, pages wait less
         self.period = 0.0 if db.is_sqlite else WRITER_PERIOD
+        _quietly(lambda: sync(wait=False, writer=True))  # from now on, pages leave large refreshes to it
 
     def tick(self) -> None:
         now = time.perf_counter()
         if now - self.last < self.period:
             return
-        if sync(wait=False).mode != "aucune" and now - self.last_actions >= WRITER_ACTIONS_PERIOD:
-            _first_page_actions()
+        report = _quietly(lambda: sync(wait=False, writer=True))
+        if report is not None and report.mode != "aucune" and now - self.last_actions >= WRITER_ACTIONS_PERIOD:
+            _quietly(_first_page_actions)
             self.last_actions = time.perf_counter()
         self.last = time.perf_counter()
 
-    def done(self) -> SyncReport:
-        report = sync()
-        _first_page_actions()
+    def done(self) -> SyncReport | None:
+        report = _quietly(lambda: sync(writer=False))
+        _quietly(_first_page_actions)
         return report
+
+
+def refresh_quietly() -> SyncReport | None:
+    """The refresh at the end of a use case that changed many accounts (an import, ``mrf match``): a failure is
+    logged, never the use case's (the lists are a cache: the next page or refresh does it)."""
+    return _quietly(sync)
+
+
+def _quietly(step: Callable[[], Any]) -> Any:
+    try:
+        return step()
+    except Exception:  # noqa: BLE001 - a cache refresh never breaks the writer that asked for it
+        logging.getLogger(__name__).exception("Mise à jour des listes de travail en échec (reprise plus tard)")
+        return None
 
 
 def _first_page_actions() -> int:

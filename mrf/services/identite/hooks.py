@@ -14,10 +14,11 @@ def after_import(record_ids: list[int], suivi: Suivi | None = None) -> str | Non
     interrupted attach (even when this import brought none); a French sentence or None. While a
     matching runs, the records wait: the next attach (or matching) takes them. The work lists are then
     up to date with the import's créances (new, changed) and links."""
+    lists = worklist.WriterRefresh()  # from the end of the import: pages leave the large refresh to it
     try:
         message = rattacher_en_attente(record_ids, suivi)
     except TacheEnCours:
         message = (f"{len(record_ids)} nouvel(s) enregistrement(s) en attente de rattachement : un rapprochement est "
-                   "en cours ; ils seront rattachés par la prochaine tâche de rattachement.")
-    worklist.sync()
+                   "en cours ; ils seront rattachés par la prochaine tâche de rattachement." if record_ids else None)
+    lists.done()
     return message

@@ -194,7 +194,7 @@ def run_batch(settings: MatchSettings | None = None, say: Say = lambda _m: None,
         session.add(AuditLog(agent_id=agent_id, action="rapprochement", object_type="match_run",
                              object_id=str(run.id), details=run.stats))
     say("Mise à jour des listes de travail…")
-    worklist.sync()  # every entry is recomputed after a batch run: here, not by the first page to open
+    worklist.refresh_quietly()  # every entry is recomputed after a batch run: here, not by the first page
     return report
 
 

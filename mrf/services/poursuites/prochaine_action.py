@@ -202,6 +202,8 @@ def precalculer(first_ids: list[int], progress: Callable[[int, int], None] | Non
             todo.append((sid, [rid for rid in ids if rid not in known]))
     total = sum(len(ids) for _sid, ids in jobs)
     up_to_date = total - sum(len(ids) for _sid, ids in todo)
+    if progress is not None:
+        progress(up_to_date, total)
     done = 0
     for sid, ids in todo:
         for i in range(0, len(ids), CHUNK):

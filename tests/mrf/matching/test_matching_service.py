@@ -224,17 +224,20 @@ def test_the_attach_refreshes_the_work_lists_as_it_goes_and_at_the_end(records, 
     (without queueing behind a page's refresh) and once more at the end, so the lists are exact then."""
     from mrf.services.comptes import worklist
 
-    calls: list[bool] = []
+    calls: list[tuple[bool, bool | None]] = []
     real = worklist.sync
 
-    def counted(full: bool = False, wait: bool = True, budget: int | None = None) -> worklist.SyncReport:
-        calls.append(wait)
-        return real(full, wait, budget)
+    def counted(full: bool = False, wait: bool = True, budget: int | None = None,
+                writer: bool | None = None) -> worklist.SyncReport:
+        calls.append((wait, writer))
+        return real(full, wait, budget, writer)
 
     monkeypatch.setattr(worklist, "WRITER_PERIOD", 0)
     monkeypatch.setattr(worklist, "sync", counted)
     attach_new_records(list(many_new.values()))
-    assert calls == [False, False, True]  # two chunks of two records, then the final refresh
+    # at the start (pages leave large refreshes to it from then on), after each of the two chunks of two
+    # records without waiting, then at the end, waiting, the writer's mark removed
+    assert calls == [(False, True), (False, True), (False, True), (True, False)]
     with db.new_session() as s:
         assert not worklist.needs_sync(s)
 

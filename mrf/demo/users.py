@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Agent, Structure
+from ..security import passwords
 from ..services.admin import users as user_service
 
 Say = Callable[[str], None]
@@ -43,7 +44,7 @@ def create_demo_users(say: Say) -> dict[str, str]:
         if structure is not None and structure not in structures:
             lines.append(f"  {login:<20} {role:<24} non créé : structure {structure} absente")
             continue
-        password = secrets.token_urlsafe(12)
+        password = _password(login, name)
         user_service.create_user(login, role, password, structure, name)
         created[login] = password
         lines.append(f"  {login:<20} {role:<24} {structure or '':<12} mot de passe : {password}")
@@ -51,3 +52,11 @@ def create_demo_users(say: Say) -> dict[str, str]:
     for line in lines:
         say(line)
     return created
+
+
+def _password(login: str, name: str | None) -> str:
+    """A random password the policy accepts (a random one may, by chance, contain a word of the name)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not passwords.problems(password, login, name):
+            return password
